@@ -1,0 +1,127 @@
+package domain
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+	_ "time/tzdata" // the default zone must resolve on machines without zoneinfo
+)
+
+// DefaultTimeZone is the zone a project's calendar dates are in unless its
+// registration names another.
+const DefaultTimeZone = "Asia/Shanghai"
+
+// Date is a calendar date with no time of day, stored as the integer
+// YYYYMMDD (20261127 is 27 November 2026) so that dates order as integers and
+// read plainly in any encoding. The zero Date means "no date".
+type Date int32
+
+// NewDate returns the Date for year, month and day. It does not validate;
+// use ParseDate for input.
+func NewDate(year int, month time.Month, day int) Date {
+	return Date(year*10000 + int(month)*100 + day)
+}
+
+// DateOf returns the calendar date of t in loc.
+func DateOf(t time.Time, loc *time.Location) Date {
+	y, m, d := t.In(loc).Date()
+	return NewDate(y, m, d)
+}
+
+// ParseDate reads a date written YYYY-MM-DD and rejects dates that do not
+// exist (2026-04-31).
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q is not a date; expected YYYY-MM-DD", ErrInvalid, s)
+	}
+	return NewDate(t.Date()), nil
+}
+
+// IsZero reports whether d is the zero Date ("no date").
+func (d Date) IsZero() bool { return d == 0 }
+
+// Year returns the year of d.
+func (d Date) Year() int { return int(d) / 10000 }
+
+// Month returns the month of d.
+func (d Date) Month() time.Month { return time.Month(int(d) / 100 % 100) }
+
+// Day returns the day of the month of d.
+func (d Date) Day() int { return int(d) % 100 }
+
+// Time returns midnight at the start of d in loc.
+func (d Date) Time(loc *time.Location) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+}
+
+// End returns the instant d has ended in loc: midnight starting the next day.
+// A deadline on d is missed from this instant on.
+func (d Date) End(loc *time.Location) time.Time { return d.AddDays(1).Time(loc) }
+
+// AddDays returns the date n days after d (before it when n < 0).
+func (d Date) AddDays(n int) Date {
+	return NewDate(time.Date(d.Year(), d.Month(), d.Day()+n, 0, 0, 0, 0, time.UTC).Date())
+}
+
+// DaysSince returns the number of days from e to d (negative when d is
+// before e).
+func (d Date) DaysSince(e Date) int {
+	return int(d.Time(time.UTC).Sub(e.Time(time.UTC)).Hours() / 24)
+}
+
+// String formats d as YYYY-MM-DD, or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year(), int(d.Month()), d.Day())
+}
+
+// MarshalText formats d as YYYY-MM-DD for JSON and other text encodings.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD; the empty text is the zero Date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = 0
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Month identifies a calendar month, written YYYY-MM, for monthly
+// investment reports.
+type Month string
+
+// ParseMonth reads a month written YYYY-MM.
+func ParseMonth(s string) (Month, error) {
+	if _, err := time.Parse("2006-01", s); err != nil || len(s) != 7 {
+		return "", fmt.Errorf("%w: %q is not a month; expected YYYY-MM", ErrInvalid, s)
+	}
+	return Month(s), nil
+}
+
+// FirstDay returns the first day of m.
+func (m Month) FirstDay() Date {
+	y, _ := strconv.Atoi(string(m[:4]))
+	mo, _ := strconv.Atoi(string(m[5:]))
+	return NewDate(y, time.Month(mo), 1)
+}
+
+// LoadZone resolves a time-zone name, "" meaning DefaultTimeZone.
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" {
+		name = DefaultTimeZone
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: time zone %q is unknown; expected an IANA name such as %s", ErrInvalid, name, DefaultTimeZone)
+	}
+	return loc, nil
+}

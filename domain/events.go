@@ -1,0 +1,300 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+)
+
+// SchemaVersion is the envelope and payload schema every event is written
+// with today. A reader that meets a higher version refuses to guess.
+const SchemaVersion = 1
+
+// EventType names what happened, in the past tense. It is also the last
+// token of the event's subject, ledger.<project>.<type>.
+type EventType string
+
+// The event types. Their fields are catalogued in docs/events.md.
+const (
+	Registered         EventType = "registered"
+	LeaderAssigned     EventType = "leader_assigned"
+	MilestonePlanned   EventType = "milestone_planned"
+	DeadlineRevised    EventType = "deadline_revised"
+	Negotiating        EventType = "negotiating"
+	Signed             EventType = "signed"
+	FundsReceived      EventType = "funds_received"
+	Approved           EventType = "approved"
+	Started            EventType = "started"
+	Suspended          EventType = "suspended"
+	Resumed            EventType = "resumed"
+	Completed          EventType = "completed"
+	Commissioned       EventType = "commissioned"
+	FullCapacity       EventType = "full_capacity"
+	Terminated         EventType = "terminated"
+	InvestmentReported EventType = "investment_reported"
+	IssueRaised        EventType = "issue_raised"
+	IssueResolved      EventType = "issue_resolved"
+	DelayExplained     EventType = "delay_explained"
+	DeadlineMissed     EventType = "deadline_missed"
+)
+
+// EventTypes lists every event type in catalogue order.
+var EventTypes = []EventType{
+	Registered, LeaderAssigned, MilestonePlanned, DeadlineRevised,
+	Negotiating, Signed, FundsReceived, Approved, Started, Suspended, Resumed,
+	Completed, Commissioned, FullCapacity, Terminated, InvestmentReported,
+	IssueRaised, IssueResolved, DelayExplained, DeadlineMissed,
+}
+
+// Event is one immutable fact in a project's history: the envelope every
+// event carries plus its typed Data.
+//
+// Decide fills everything except PrevHash and Hash, which the event store
+// sets when it appends the event under the project's concurrency check:
+// PrevHash is the Hash of the project's previous event (or the project's
+// genesis value), Hash is the SHA-256 of the canonical encoding of this
+// event with Hash left empty.
+type Event struct {
+	ID            string    `cbor:"id" json:"id"`
+	Project       ProjectID `cbor:"project" json:"project"`
+	Type          EventType `cbor:"type" json:"type"`
+	Schema        int       `cbor:"schema" json:"schema"`
+	OccurredOn    Date      `cbor:"occurred_on" json:"occurred_on"`
+	RecordedAt    time.Time `cbor:"recorded_at" json:"recorded_at"`
+	Actor         string    `cbor:"actor" json:"actor"`
+	CorrelationID string    `cbor:"correlation_id,omitempty" json:"correlation_id,omitempty"`
+	CommandID     string    `cbor:"command_id" json:"command_id"`
+	PrevHash      []byte    `cbor:"prev_hash" json:"prev_hash"`
+	Hash          []byte    `cbor:"hash,omitempty" json:"hash,omitempty"`
+	Data          Payload   `cbor:"-" json:"data"`
+}
+
+// Payload is the type-specific part of an event.
+type Payload interface {
+	EventType() EventType
+}
+
+// MilestoneEvent is implemented by payloads that concern one milestone
+// deadline; the event store copies it into readable headers.
+type MilestoneEvent interface {
+	Payload
+	// MilestoneRef returns the milestone and the deadline concerned (the
+	// zero Date when the event names no deadline).
+	MilestoneRef() (Milestone, Date)
+}
+
+// NewPayload returns an empty payload of type t, ready to be decoded into.
+func NewPayload(t EventType) (Payload, error) {
+	switch t {
+	case Registered:
+		return &RegisteredData{}, nil
+	case LeaderAssigned:
+		return &LeaderAssignedData{}, nil
+	case MilestonePlanned:
+		return &MilestonePlannedData{}, nil
+	case DeadlineRevised:
+		return &DeadlineRevisedData{}, nil
+	case Negotiating, Signed, Resumed, Completed, Commissioned, FullCapacity:
+		return &StepData{Step: t}, nil
+	case FundsReceived:
+		return &FundsReceivedData{}, nil
+	case Approved:
+		return &ApprovedData{}, nil
+	case Started:
+		return &StartedData{}, nil
+	case Suspended:
+		return &SuspendedData{}, nil
+	case Terminated:
+		return &TerminatedData{}, nil
+	case InvestmentReported:
+		return &InvestmentReportedData{}, nil
+	case IssueRaised:
+		return &IssueRaisedData{}, nil
+	case IssueResolved:
+		return &IssueResolvedData{}, nil
+	case DelayExplained:
+		return &DelayExplainedData{}, nil
+	case DeadlineMissed:
+		return &DeadlineMissedData{}, nil
+	}
+	return nil, fmt.Errorf("%w: event type %q is unknown", ErrInvalid, t)
+}
+
+// ProjectKind says whether a project is new this year (新建) or continues
+// from earlier years (续建).
+type ProjectKind string
+
+// The project kinds.
+const (
+	KindNew        ProjectKind = "new"
+	KindContinuing ProjectKind = "continuing"
+)
+
+// RegisteredData opens a project's history.
+type RegisteredData struct {
+	Name            string      `cbor:"name" json:"name"`
+	TotalInvestment int64       `cbor:"total_investment_yuan" json:"total_investment_yuan"`
+	Unit            string      `cbor:"unit" json:"unit"`
+	Leader          string      `cbor:"leader" json:"leader"`
+	Township        string      `cbor:"township,omitempty" json:"township,omitempty"`
+	Kind            ProjectKind `cbor:"kind" json:"kind"`
+	TimeZone        string      `cbor:"time_zone" json:"time_zone"`
+}
+
+// LeaderAssignedData names the responsible leader (包保领导) from OccurredOn
+// on; Previous keeps who answered before.
+type LeaderAssignedData struct {
+	Leader   string `cbor:"leader" json:"leader"`
+	Previous string `cbor:"previous,omitempty" json:"previous,omitempty"`
+	Reason   string `cbor:"reason,omitempty" json:"reason,omitempty"`
+}
+
+// MilestonePlannedData sets a milestone's baseline deadline.
+type MilestonePlannedData struct {
+	Milestone Milestone `cbor:"milestone" json:"milestone"`
+	Due       Date      `cbor:"due" json:"due"`
+}
+
+// DeadlineRevisedData moves a milestone's deadline; the baseline stays.
+type DeadlineRevisedData struct {
+	Milestone Milestone `cbor:"milestone" json:"milestone"`
+	From      Date      `cbor:"from" json:"from"`
+	Due       Date      `cbor:"due" json:"due"`
+	Baseline  Date      `cbor:"baseline" json:"baseline"`
+	Reason    string    `cbor:"reason" json:"reason"`
+}
+
+// StepData records a lifecycle step that carries nothing beyond its date:
+// negotiating, signed, resumed, completed, commissioned, full_capacity.
+type StepData struct {
+	Step EventType `cbor:"-" json:"-"`
+	Note string    `cbor:"note,omitempty" json:"note,omitempty"`
+}
+
+// FundsReceivedData records capital arriving (进资/到资), in integer yuan.
+type FundsReceivedData struct {
+	Amount int64  `cbor:"amount_yuan" json:"amount_yuan"`
+	Note   string `cbor:"note,omitempty" json:"note,omitempty"`
+}
+
+// ApprovedData records one pre-construction approval (前期手续).
+type ApprovedData struct {
+	Kind      ApprovalKind `cbor:"kind" json:"kind"`
+	Reference string       `cbor:"reference,omitempty" json:"reference,omitempty"`
+	Note      string       `cbor:"note,omitempty" json:"note,omitempty"`
+}
+
+// StartedData records the construction start (开工). Flags name the
+// approvals that were not on record by the start date (边建边批), for the
+// auditor.
+type StartedData struct {
+	Note  string           `cbor:"note,omitempty" json:"note,omitempty"`
+	Flags []ComplianceFlag `cbor:"flags,omitempty" json:"flags,omitempty"`
+}
+
+// SuspendedData records a halt of construction (停工).
+type SuspendedData struct {
+	Reason          string `cbor:"reason" json:"reason"`
+	ExpectedRestart Date   `cbor:"expected_restart,omitempty" json:"expected_restart,omitempty"`
+}
+
+// TerminatedData records that the project was dropped (终止).
+type TerminatedData struct {
+	Reason string `cbor:"reason" json:"reason"`
+}
+
+// InvestmentReportedData records the investment completed (投资完成额) in one
+// month, in integer yuan. A later report for the same month replaces the
+// earlier figure and says why in Reason.
+type InvestmentReportedData struct {
+	Month  Month  `cbor:"month" json:"month"`
+	Amount int64  `cbor:"amount_yuan" json:"amount_yuan"`
+	Reason string `cbor:"reason,omitempty" json:"reason,omitempty"`
+}
+
+// IssueRaisedData puts an item on the supervision ledger (挂账督办).
+type IssueRaisedData struct {
+	IssueID string `cbor:"issue_id" json:"issue_id"`
+	Title   string `cbor:"title" json:"title"`
+}
+
+// IssueResolvedData closes a supervision item (销号).
+type IssueResolvedData struct {
+	IssueID    string `cbor:"issue_id" json:"issue_id"`
+	Resolution string `cbor:"resolution" json:"resolution"`
+}
+
+// DelayExplainedData files the written explanation of a late milestone
+// (说明原因).
+type DelayExplainedData struct {
+	Milestone Milestone `cbor:"milestone" json:"milestone"`
+	Due       Date      `cbor:"due" json:"due"`
+	Reason    string    `cbor:"reason" json:"reason"`
+}
+
+// DeadlineMissedData records that a milestone's deadline day ended without
+// the milestone being reached. OccurredOn of its event is the deadline date;
+// DetectedAt is when the miss was noticed.
+type DeadlineMissedData struct {
+	Milestone  Milestone `cbor:"milestone" json:"milestone"`
+	Due        Date      `cbor:"due" json:"due"`
+	Unit       string    `cbor:"unit" json:"unit"`
+	Leader     string    `cbor:"leader" json:"leader"`
+	DetectedAt time.Time `cbor:"detected_at" json:"detected_at"`
+}
+
+// EventType implements Payload.
+func (*RegisteredData) EventType() EventType { return Registered }
+
+// EventType implements Payload.
+func (*LeaderAssignedData) EventType() EventType { return LeaderAssigned }
+
+// EventType implements Payload.
+func (*MilestonePlannedData) EventType() EventType { return MilestonePlanned }
+
+// EventType implements Payload.
+func (*DeadlineRevisedData) EventType() EventType { return DeadlineRevised }
+
+// EventType implements Payload.
+func (d *StepData) EventType() EventType { return d.Step }
+
+// EventType implements Payload.
+func (*FundsReceivedData) EventType() EventType { return FundsReceived }
+
+// EventType implements Payload.
+func (*ApprovedData) EventType() EventType { return Approved }
+
+// EventType implements Payload.
+func (*StartedData) EventType() EventType { return Started }
+
+// EventType implements Payload.
+func (*SuspendedData) EventType() EventType { return Suspended }
+
+// EventType implements Payload.
+func (*TerminatedData) EventType() EventType { return Terminated }
+
+// EventType implements Payload.
+func (*InvestmentReportedData) EventType() EventType { return InvestmentReported }
+
+// EventType implements Payload.
+func (*IssueRaisedData) EventType() EventType { return IssueRaised }
+
+// EventType implements Payload.
+func (*IssueResolvedData) EventType() EventType { return IssueResolved }
+
+// EventType implements Payload.
+func (*DelayExplainedData) EventType() EventType { return DelayExplained }
+
+// EventType implements Payload.
+func (*DeadlineMissedData) EventType() EventType { return DeadlineMissed }
+
+// MilestoneRef implements MilestoneEvent.
+func (d *MilestonePlannedData) MilestoneRef() (Milestone, Date) { return d.Milestone, d.Due }
+
+// MilestoneRef implements MilestoneEvent.
+func (d *DeadlineRevisedData) MilestoneRef() (Milestone, Date) { return d.Milestone, d.Due }
+
+// MilestoneRef implements MilestoneEvent.
+func (d *DelayExplainedData) MilestoneRef() (Milestone, Date) { return d.Milestone, d.Due }
+
+// MilestoneRef implements MilestoneEvent.
+func (d *DeadlineMissedData) MilestoneRef() (Milestone, Date) { return d.Milestone, d.Due }

@@ -1,0 +1,34 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// ProjectID identifies a project: its national project code (项目代码, e.g.
+// 2010-220621-47-01-000034) or, before it has one, a local id (e.g. P-7).
+// Every valid ProjectID is a safe NATS subject token.
+type ProjectID string
+
+var (
+	nationalCode = regexp.MustCompile(`^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9A-Za-z]{6}$`)
+	localID      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+)
+
+// ParseProjectID checks s and returns it as a ProjectID. It accepts a national
+// project code or a local id: a letter followed by up to 63 letters, digits,
+// '-' or '_'.
+func ParseProjectID(s string) (ProjectID, error) {
+	if nationalCode.MatchString(s) || localID.MatchString(s) {
+		return ProjectID(s), nil
+	}
+	return "", fmt.Errorf("%w: project id %q is not a national project code "+
+		"(YYYY-RRRRRR-II-TT-XXXXXX, e.g. 2010-220621-47-01-000034) "+
+		"nor a local id (a letter, then up to 63 letters, digits, '-' or '_', e.g. P-7)", ErrInvalid, s)
+}
+
+// IsNationalCode reports whether id has the shape of a national project code.
+func (id ProjectID) IsNationalCode() bool { return nationalCode.MatchString(string(id)) }
+
+// String returns the id as text.
+func (id ProjectID) String() string { return string(id) }

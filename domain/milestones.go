@@ -1,0 +1,133 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Milestone is a node of the back-scheduled plan (倒排工期) that can carry a
+// deadline. Lifecycle milestones share their name with the step that reaches
+// them (started is reached by a started event); approval milestones share
+// their name with the approval kind (eia is reached by approved{kind: eia}).
+type Milestone string
+
+// The milestones, in the order a project usually reaches them.
+const (
+	MilestoneNegotiating        Milestone = "negotiating"
+	MilestoneSigned             Milestone = "signed"
+	MilestoneFundsReceived      Milestone = "funds_received"
+	MilestoneRegistration       Milestone = "registration"
+	MilestoneFeasibility        Milestone = "feasibility"
+	MilestoneEIA                Milestone = "eia"
+	MilestoneLand               Milestone = "land"
+	MilestonePlanning           Milestone = "planning"
+	MilestoneConstructionPermit Milestone = "construction_permit"
+	MilestoneStarted            Milestone = "started"
+	MilestoneCompleted          Milestone = "completed"
+	MilestoneCommissioned       Milestone = "commissioned"
+	MilestoneFullCapacity       Milestone = "full_capacity"
+)
+
+// Milestones lists every milestone in plan order.
+var Milestones = []Milestone{
+	MilestoneNegotiating, MilestoneSigned, MilestoneFundsReceived,
+	MilestoneRegistration, MilestoneFeasibility, MilestoneEIA, MilestoneLand,
+	MilestonePlanning, MilestoneConstructionPermit,
+	MilestoneStarted, MilestoneCompleted, MilestoneCommissioned, MilestoneFullCapacity,
+}
+
+// ParseMilestone checks that s names a milestone.
+func ParseMilestone(s string) (Milestone, error) {
+	for _, m := range Milestones {
+		if string(m) == s {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q is not a milestone; expected one of %s", ErrInvalid, s, joinNames(Milestones))
+}
+
+// ApprovalKind names a pre-construction approval (前期手续).
+type ApprovalKind string
+
+// The approval kinds.
+const (
+	ApprovalRegistration       ApprovalKind = "registration"        // 审批/核准/备案
+	ApprovalFeasibility        ApprovalKind = "feasibility"         // 可研
+	ApprovalEIA                ApprovalKind = "eia"                 // 环评
+	ApprovalLand               ApprovalKind = "land"                // 土地
+	ApprovalPlanning           ApprovalKind = "planning"            // 规划许可
+	ApprovalConstructionPermit ApprovalKind = "construction_permit" // 施工许可
+)
+
+// ApprovalKinds lists every approval kind.
+var ApprovalKinds = []ApprovalKind{
+	ApprovalRegistration, ApprovalFeasibility, ApprovalEIA, ApprovalLand,
+	ApprovalPlanning, ApprovalConstructionPermit,
+}
+
+// ParseApprovalKind checks that s names an approval kind.
+func ParseApprovalKind(s string) (ApprovalKind, error) {
+	for _, k := range ApprovalKinds {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q is not an approval kind; expected one of %s", ErrInvalid, s, joinNames(ApprovalKinds))
+}
+
+// ComplianceFlag marks a recorded fact that broke the rules of the plan, for
+// the auditor; the fact is stored all the same.
+type ComplianceFlag string
+
+// The compliance flags a start can carry (边建边批).
+const (
+	FlagStartedWithoutEIA    ComplianceFlag = "started_without_eia"
+	FlagStartedWithoutLand   ComplianceFlag = "started_without_land"
+	FlagStartedWithoutPermit ComplianceFlag = "started_without_construction_permit"
+)
+
+// startApprovals are the approvals whose absence on the start date flags the
+// start, with the flag each absence raises.
+var startApprovals = []struct {
+	kind ApprovalKind
+	flag ComplianceFlag
+}{
+	{ApprovalEIA, FlagStartedWithoutEIA},
+	{ApprovalLand, FlagStartedWithoutLand},
+	{ApprovalConstructionPermit, FlagStartedWithoutPermit},
+}
+
+// Steps are the event types `record <step>` accepts.
+var Steps = []EventType{
+	Negotiating, Signed, FundsReceived, Approved, Started, Suspended, Resumed,
+	Completed, Commissioned, FullCapacity, Terminated,
+}
+
+// ParseStep checks that s names a recordable step.
+func ParseStep(s string) (EventType, error) {
+	for _, t := range Steps {
+		if string(t) == s {
+			return t, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q is not a step; expected one of %s", ErrInvalid, s, joinNames(Steps))
+}
+
+// MilestoneReached returns the milestone an event reaches, if any.
+func MilestoneReached(e Event) (Milestone, bool) {
+	switch d := e.Data.(type) {
+	case *ApprovedData:
+		return Milestone(d.Kind), true
+	case *StepData, *FundsReceivedData, *StartedData:
+		return Milestone(e.Type), true
+	}
+	return "", false
+}
+
+func joinNames[T ~string](names []T) string {
+	s := make([]string, len(names))
+	for i, n := range names {
+		s[i] = string(n)
+	}
+	return strings.Join(s, ", ")
+}

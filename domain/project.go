@@ -1,0 +1,205 @@
+package domain
+
+import (
+	"time"
+)
+
+// Project is the state a project's history folds into: what Decide needs to
+// judge the next command. Build it with Fold, or start from NewProject and
+// call Evolve once per event, in order.
+type Project struct {
+	ID         ProjectID
+	Version    int // events applied
+	Registered bool
+
+	Name            string
+	TotalInvestment int64
+	Unit            string
+	Leader          string
+	Township        string
+	Kind            ProjectKind
+	TimeZone        string
+
+	// Steps holds the date of each lifecycle step recorded; for repeatable
+	// steps (funds_received, suspended, resumed) the latest.
+	Steps      map[EventType]Date
+	Approvals  map[ApprovalKind]Date
+	Suspended  bool
+	Terminated bool
+	FundsTotal int64 // integer yuan received so far
+
+	Deadlines  map[Milestone]*Deadline
+	Leaders    []LeaderTerm
+	Investment map[Month]int64
+	Issues     map[string]*Issue
+	Flags      []ComplianceFlag
+
+	LastRecordedAt time.Time
+}
+
+// Deadline is one milestone's plan: its baseline, its current deadline, how
+// it was revised, and whether it was reached, missed or explained.
+type Deadline struct {
+	Milestone Milestone
+	Baseline  Date
+	Due       Date
+	Revisions []Revision
+	Reached   Date   // zero while not reached
+	Missed    []Date // deadlines recorded as missed, in order
+	Explained []Date // deadlines a delay explanation was filed for
+}
+
+// Revision is one move of a deadline.
+type Revision struct {
+	From, To   Date
+	Reason     string
+	Actor      string
+	RecordedAt time.Time
+}
+
+// LeaderTerm is one responsible leader's time on the project.
+type LeaderTerm struct {
+	Leader string
+	From   Date
+}
+
+// Issue is one supervision item (挂账督办).
+type Issue struct {
+	ID         string
+	Title      string
+	RaisedOn   Date
+	ResolvedOn Date // zero while open
+	Resolution string
+	ResolvedBy string
+}
+
+// NewProject returns the empty state of a project that has no events yet.
+func NewProject(id ProjectID) Project {
+	return Project{
+		ID:         id,
+		Steps:      map[EventType]Date{},
+		Approvals:  map[ApprovalKind]Date{},
+		Deadlines:  map[Milestone]*Deadline{},
+		Investment: map[Month]int64{},
+		Issues:     map[string]*Issue{},
+	}
+}
+
+// Fold returns the state after events, which must be one project's history
+// in order.
+func Fold(id ProjectID, events []Event) Project {
+	p := NewProject(id)
+	for _, e := range events {
+		Evolve(&p, e)
+	}
+	return p
+}
+
+// Location returns the project's time zone, DefaultTimeZone if unset or
+// unknown.
+func (p *Project) Location() *time.Location {
+	loc, err := LoadZone(p.TimeZone)
+	if err != nil {
+		loc, _ = LoadZone("")
+	}
+	return loc
+}
+
+// LeaderOn returns who was the responsible leader on date d ("" if nobody
+// was yet).
+func (p *Project) LeaderOn(d Date) string {
+	leader := ""
+	for _, t := range p.Leaders {
+		if t.From <= d {
+			leader = t.Leader
+		}
+	}
+	return leader
+}
+
+// Evolve applies one event to the state. Events are facts: Evolve never
+// refuses one, it only records what it says.
+func Evolve(p *Project, e Event) {
+	p.Version++
+	p.LastRecordedAt = e.RecordedAt
+	switch d := e.Data.(type) {
+	case *RegisteredData:
+		p.Registered = true
+		p.Name, p.TotalInvestment, p.Unit = d.Name, d.TotalInvestment, d.Unit
+		p.Leader, p.Township, p.Kind, p.TimeZone = d.Leader, d.Township, d.Kind, d.TimeZone
+		p.Leaders = append(p.Leaders, LeaderTerm{Leader: d.Leader, From: e.OccurredOn})
+	case *LeaderAssignedData:
+		p.Leader = d.Leader
+		p.Leaders = append(p.Leaders, LeaderTerm{Leader: d.Leader, From: e.OccurredOn})
+	case *MilestonePlannedData:
+		p.Deadlines[d.Milestone] = &Deadline{Milestone: d.Milestone, Baseline: d.Due, Due: d.Due}
+	case *DeadlineRevisedData:
+		if dl := p.Deadlines[d.Milestone]; dl != nil {
+			dl.Due = d.Due
+			dl.Revisions = append(dl.Revisions, Revision{From: d.From, To: d.Due, Reason: d.Reason, Actor: e.Actor, RecordedAt: e.RecordedAt})
+		}
+	case *ApprovedData:
+		p.Approvals[d.Kind] = e.OccurredOn
+	case *StartedData:
+		p.Steps[Started] = e.OccurredOn
+		p.Flags = append(p.Flags, d.Flags...)
+	case *FundsReceivedData:
+		p.Steps[FundsReceived] = e.OccurredOn
+		p.FundsTotal += d.Amount
+	case *SuspendedData:
+		p.Steps[Suspended] = e.OccurredOn
+		p.Suspended = true
+	case *StepData:
+		p.Steps[e.Type] = e.OccurredOn
+		if e.Type == Resumed {
+			p.Suspended = false
+		}
+	case *TerminatedData:
+		p.Steps[Terminated] = e.OccurredOn
+		p.Terminated = true
+	case *InvestmentReportedData:
+		p.Investment[d.Month] = d.Amount
+	case *IssueRaisedData:
+		p.Issues[d.IssueID] = &Issue{ID: d.IssueID, Title: d.Title, RaisedOn: e.OccurredOn}
+	case *IssueResolvedData:
+		if is := p.Issues[d.IssueID]; is != nil {
+			is.ResolvedOn, is.Resolution, is.ResolvedBy = e.OccurredOn, d.Resolution, e.Actor
+		}
+	case *DelayExplainedData:
+		if dl := p.Deadlines[d.Milestone]; dl != nil {
+			dl.Explained = append(dl.Explained, d.Due)
+		}
+	case *DeadlineMissedData:
+		if dl := p.Deadlines[d.Milestone]; dl != nil {
+			dl.Missed = append(dl.Missed, d.Due)
+		}
+	}
+	if m, ok := MilestoneReached(e); ok {
+		if dl := p.Deadlines[m]; dl != nil && dl.Reached.IsZero() {
+			dl.Reached = e.OccurredOn
+		}
+	}
+}
+
+// Reached reports whether milestone m was reached, and when.
+func (p *Project) Reached(m Milestone) (Date, bool) {
+	for _, k := range ApprovalKinds {
+		if Milestone(k) == m {
+			d, ok := p.Approvals[k]
+			return d, ok
+		}
+	}
+	d, ok := p.Steps[EventType(m)]
+	return d, ok
+}
+
+// wasMissed reports whether the deadline due of dl is already recorded as
+// missed.
+func (dl *Deadline) wasMissed(due Date) bool {
+	for _, d := range dl.Missed {
+		if d == due {
+			return true
+		}
+	}
+	return false
+}
