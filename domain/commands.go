@@ -45,6 +45,15 @@ type RegisterProject struct {
 	Kind            ProjectKind
 	TimeZone        string // IANA name; "" means DefaultTimeZone
 	On              Date   // registration date; zero means today
+	// Plan optionally sets baseline deadlines in the same command: the
+	// project and its plan are then stored together or not at all.
+	Plan []PlannedDeadline
+}
+
+// PlannedDeadline is one milestone deadline of a plan.
+type PlannedDeadline struct {
+	Milestone Milestone
+	Due       Date
 }
 
 // AssignLeader names a new responsible leader.

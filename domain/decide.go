@@ -142,10 +142,25 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	return d.events(on, &RegisteredData{
+	payloads := []Payload{&RegisteredData{
 		Name: strings.TrimSpace(c.Name), TotalInvestment: c.TotalInvestment, Unit: strings.TrimSpace(c.Unit),
 		Leader: strings.TrimSpace(c.Leader), Township: strings.TrimSpace(c.Township), Kind: kind, TimeZone: zone,
-	}), nil
+	}}
+	seen := map[Milestone]bool{}
+	for _, pl := range c.Plan {
+		if _, err := ParseMilestone(string(pl.Milestone)); err != nil {
+			return nil, d.refuse(ErrInvalid, "%q is not a milestone", "expected one of "+joinNames(Milestones), pl.Milestone)
+		}
+		if pl.Due.IsZero() {
+			return nil, d.refuse(ErrInvalid, "no deadline given for %s", "give the deadline as YYYY-MM-DD", pl.Milestone)
+		}
+		if seen[pl.Milestone] {
+			return nil, d.refuse(ErrInvalid, "%s is planned twice", "give each milestone one deadline", pl.Milestone)
+		}
+		seen[pl.Milestone] = true
+		payloads = append(payloads, &MilestonePlannedData{Milestone: pl.Milestone, Due: pl.Due})
+	}
+	return d.events(on, payloads...), nil
 }
 
 func (d *decision) assignLeader(c AssignLeader) ([]Event, error) {

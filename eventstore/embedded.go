@@ -1,0 +1,156 @@
+package eventstore
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+)
+
+// DefaultDataDir is where the embedded server keeps its JetStream files
+// unless told otherwise.
+const DefaultDataDir = "./ledger-data"
+
+// urlFile is written into the data folder by a listening embedded server so
+// that other ledger commands find it instead of opening the folder.
+const urlFile = "server.url"
+
+// EmbeddedConfig configures the in-process NATS server.
+type EmbeddedConfig struct {
+	// DataDir holds the JetStream store; default DefaultDataDir.
+	DataDir string
+	// Host and Port to listen on for other processes (the stock nats CLI,
+	// other ledger commands). Default 127.0.0.1:4222; Port -1 picks a free
+	// port.
+	Host string
+	Port int
+	// DontListen serves only this process, through an in-process
+	// connection: what a one-off command needs.
+	DontListen bool
+	// SyncAlways makes the store fsync every write before acknowledging it
+	// (survives power loss, slower). Off, the store fsyncs every two
+	// minutes and an acknowledged write survives a crash of this process but
+	// not of the machine.
+	SyncAlways bool
+}
+
+// Embedded is a running in-process NATS server with JetStream, holding the
+// lock on its data folder.
+type Embedded struct {
+	srv  *server.Server
+	lock *dirLock
+	dir  string
+}
+
+// StartEmbedded locks cfg.DataDir and starts a NATS server with JetStream
+// storing there. Its own signal handling is off: the caller decides when it
+// stops. If another process holds the folder, the error matches
+// ErrDataDirLocked.
+func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = DefaultDataDir
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	host, port := cfg.Host, cfg.Port
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if port == 0 {
+		port = 4222
+	}
+	opts := &server.Options{
+		ServerName: "ledger",
+		Host:       host,
+		Port:       port,
+		DontListen: cfg.DontListen,
+		JetStream:  true,
+		StoreDir:   dir,
+		SyncAlways: cfg.SyncAlways,
+		NoSigs:     true,
+		NoLog:      true,
+	}
+	srv, err := server.NewServer(opts)
+	if err != nil {
+		lock.release()
+		return nil, fmt.Errorf("embedded server: %w", err)
+	}
+	go srv.Start()
+	if !srv.ReadyForConnections(30 * time.Second) {
+		srv.Shutdown()
+		lock.release()
+		return nil, fmt.Errorf("embedded server did not start within 30s (is %s:%d already in use?)", host, port)
+	}
+	e := &Embedded{srv: srv, lock: lock, dir: dir}
+	if !cfg.DontListen {
+		if err := os.WriteFile(filepath.Join(dir, urlFile), []byte(e.ClientURL()+"\n"), 0o640); err != nil {
+			e.Shutdown()
+			return nil, fmt.Errorf("write %s: %w", urlFile, err)
+		}
+	}
+	return e, nil
+}
+
+// ClientURL returns the URL other processes connect to ("" when not
+// listening).
+func (e *Embedded) ClientURL() string {
+	if e.srv.Addr() == nil {
+		return ""
+	}
+	return e.srv.ClientURL()
+}
+
+// DataDir returns the absolute data folder.
+func (e *Embedded) DataDir() string { return e.dir }
+
+// Connect returns a client connection to the server inside this process.
+func (e *Embedded) Connect(opts ...nats.Option) (*nats.Conn, error) {
+	opts = append([]nats.Option{nats.InProcessServer(e.srv), nats.Name("ledger")}, opts...)
+	nc, err := nats.Connect("", opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to embedded server: %w", err)
+	}
+	return nc, nil
+}
+
+// Shutdown stops the server, waits until its store is closed, and releases
+// the data folder. It is safe to call more than once.
+func (e *Embedded) Shutdown() {
+	if e.srv == nil {
+		return
+	}
+	e.srv.Shutdown()
+	e.srv.WaitForShutdown()
+	_ = os.Remove(filepath.Join(e.dir, urlFile))
+	e.lock.release()
+	e.srv = nil
+}
+
+// RunningURL returns the client URL of the ledger server that holds dataDir,
+// if one is running and listening. ok is false when no server holds it.
+func RunningURL(dataDir string) (url string, ok bool) {
+	if dataDir == "" {
+		dataDir = DefaultDataDir
+	}
+	b, err := os.ReadFile(filepath.Join(dataDir, urlFile))
+	if err != nil {
+		return "", false
+	}
+	url = strings.TrimSpace(string(b))
+	return url, url != ""
+}
+

@@ -1,0 +1,54 @@
+package eventstore
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// ErrConflict is matched (errors.Is) by a *ConflictError.
+var ErrConflict = errors.New("concurrent append")
+
+// ConflictError reports that another writer appended to the project after
+// its history was read (JetStream error 10071). It is retryable: reload the
+// project, decide again, append again. Execute does so itself.
+type ConflictError struct {
+	Project  domain.ProjectID
+	Expected uint64 // the last project sequence the writer had seen
+}
+
+// Error implements error.
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("project %s changed while this command was being decided (expected its last event at stream sequence %d); retry the command", e.Project, e.Expected)
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Retryable reports true: a conflict goes away when the command is decided
+// again on fresh state.
+func (e *ConflictError) Retryable() bool { return true }
+
+// ErrStreamSettings is matched (errors.Is) by a *StreamSettingsError.
+var ErrStreamSettings = errors.New("stream settings weaker than the ledger needs")
+
+// StreamSettingsError reports an existing stream whose configuration would
+// let the ledger lose, alter or drop events. The ledger refuses to use it.
+type StreamSettingsError struct {
+	Stream   string
+	Problems []string
+}
+
+// Error implements error.
+func (e *StreamSettingsError) Error() string {
+	return fmt.Sprintf("stream %s exists with settings the ledger cannot trust: %s; fix the stream (nats stream edit) or choose another stream name",
+		e.Stream, strings.Join(e.Problems, "; "))
+}
+
+// Is makes errors.Is(err, ErrStreamSettings) true.
+func (e *StreamSettingsError) Is(target error) bool { return target == ErrStreamSettings }
+
+// ErrDataDirLocked is returned when another process holds the data folder.
+var ErrDataDirLocked = errors.New("data folder in use by another process")

@@ -1,0 +1,72 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// Result is what Execute stored for a command.
+type Result struct {
+	Records []Record
+	// AlreadyStored is true when the command had been stored before (a
+	// retry, or the same command given twice) and nothing new was written.
+	AlreadyStored bool
+}
+
+// maxConflictRetries bounds how often Execute re-decides a command that lost
+// a race with another writer to the same project.
+const maxConflictRetries = 16
+
+// Execute decides cmd against its project's current history and appends the
+// resulting events, all or none. It is idempotent: a command whose id is
+// already in the project's history returns the stored events with
+// AlreadyStored set. When another writer appends to the same project in
+// between, Execute reloads and decides again, up to a bound; a refusal is
+// returned as the domain's *domain.RuleError.
+func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error) {
+	p := cmd.Target()
+	if _, err := domain.ParseProjectID(string(p)); err != nil {
+		return Result{}, err
+	}
+	key := domain.CommandKey(cmd)
+	var lastErr error
+	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
+		history, version, err := s.Load(ctx, p)
+		if err != nil {
+			return Result{}, err
+		}
+		if done := commandRecords(history, key); len(done) > 0 {
+			return Result{Records: done, AlreadyStored: true}, nil
+		}
+		state := domain.NewProject(p)
+		for _, r := range history {
+			domain.Evolve(&state, r.Event)
+		}
+		events, err := domain.Decide(state, cmd, s.clock.Now())
+		if err != nil {
+			return Result{}, err
+		}
+		recs, existed, err := s.append(ctx, version, events)
+		if err == nil {
+			return Result{Records: recs, AlreadyStored: existed}, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return Result{}, err
+		}
+		lastErr = err
+	}
+	return Result{}, fmt.Errorf("gave up after %d concurrent appends: %w", maxConflictRetries+1, lastErr)
+}
+
+func commandRecords(history []Record, key string) []Record {
+	var out []Record
+	for _, r := range history {
+		if r.CommandID == key {
+			out = append(out, r)
+		}
+	}
+	return out
+}

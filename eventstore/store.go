@@ -1,0 +1,347 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synadia-io/orbit.go/jetstreamext"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// Store is the ledger's event store on one JetStream stream. It is safe for
+// concurrent use.
+type Store struct {
+	js     jetstream.JetStream
+	spec   StreamSpec
+	codec  *Codec
+	clock  domain.Clock
+	stream jetstream.Stream
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithStream names the stream and subject prefix, and sets replicas and the
+// duplicate window, instead of the defaults.
+func WithStream(spec StreamSpec) Option { return func(s *Store) { s.spec = spec.withDefaults() } }
+
+// WithClock sets the clock commands are decided by (default: the system
+// clock).
+func WithClock(c domain.Clock) Option { return func(s *Store) { s.clock = c } }
+
+// Open connects a Store to JetStream over nc, creating the ledger stream if
+// it does not exist and refusing one whose settings are too weak.
+func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	s := &Store{js: js, spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{}}
+	for _, o := range opts {
+		o(s)
+	}
+	s.stream, err = EnsureStream(ctx, js, s.spec)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// StreamName returns the name of the ledger stream.
+func (s *Store) StreamName() string { return s.spec.Name }
+
+// JetStream returns the JetStream context the store uses.
+func (s *Store) JetStream() jetstream.JetStream { return s.js }
+
+// Codec returns the store's event codec.
+func (s *Store) Codec() *Codec { return s.codec }
+
+// Clock returns the clock the store decides commands by.
+func (s *Store) Clock() domain.Clock { return s.clock }
+
+// Subject returns the subject of an event of type t for project p:
+// <prefix>.<project>.<type>.
+func (s *Store) Subject(p domain.ProjectID, t domain.EventType) string {
+	return s.spec.Subject + "." + string(p) + "." + string(t)
+}
+
+// ProjectFilter returns the subject filter matching every event of project
+// p: <prefix>.<project>.*.
+func (s *Store) ProjectFilter(p domain.ProjectID) string {
+	return s.spec.Subject + "." + string(p) + ".*"
+}
+
+// Record is an event as stored: the event with its stream position.
+type Record struct {
+	domain.Event
+	Sequence uint64 // stream sequence
+	Subject  string
+}
+
+// Version is the position of a project's last stored event: what an append
+// expects to still be last, and the hash the next event links to. The zero
+// Version means "the project has no events".
+type Version struct {
+	Sequence uint64
+	Hash     []byte
+}
+
+// historyBatch is how many events one direct-get request fetches.
+const historyBatch = 512
+
+// Load reads project p's history in order and returns it with the project's
+// Version. A project with no events has an empty history and the zero
+// Version.
+func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
+	recs, err := s.loadFrom(ctx, p, 1)
+	if err != nil {
+		return nil, Version{}, err
+	}
+	if len(recs) == 0 {
+		return nil, Version{}, nil
+	}
+	last := recs[len(recs)-1]
+	return recs, Version{Sequence: last.Sequence, Hash: last.Hash}, nil
+}
+
+// loadFrom reads project p's events from stream sequence from on.
+func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) ([]Record, error) {
+	var out []Record
+	filter := s.ProjectFilter(p)
+	for {
+		msgs, err := jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
+			jetstreamext.GetBatchSeq(from), jetstreamext.GetBatchSubject(filter))
+		if err != nil {
+			return nil, fmt.Errorf("read history of %s: %w", p, err)
+		}
+		n := 0
+		for m, err := range msgs {
+			if errors.Is(err, jetstreamext.ErrNoMessages) {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read history of %s: %w", p, err)
+			}
+			rec, err := s.decode(m.Subject, m.Sequence, m.Data)
+			if err != nil {
+				return nil, fmt.Errorf("read history of %s: %w", p, err)
+			}
+			out = append(out, rec)
+			from = m.Sequence + 1
+			n++
+		}
+		if n < historyBatch {
+			return out, nil
+		}
+	}
+}
+
+func (s *Store) decode(subject string, seq uint64, data []byte) (Record, error) {
+	e, err := s.codec.Decode(data)
+	if err != nil {
+		return Record{Sequence: seq, Subject: subject}, fmt.Errorf("stream sequence %d (%s): %w", seq, subject, err)
+	}
+	if want := s.Subject(e.Project, e.Type); want != subject {
+		return Record{Sequence: seq, Subject: subject}, fmt.Errorf("stream sequence %d: %w: subject %s does not match its event (%s)", seq, ErrUndecodable, subject, want)
+	}
+	return Record{Event: e, Sequence: seq, Subject: subject}, nil
+}
+
+// Append stores events, which one command yielded for one project, after
+// the project's Version expect: all of them or none. It links each event to
+// the previous one by hash, so it overwrites their PrevHash and Hash.
+//
+// If another writer appended to the project since expect, Append returns a
+// *ConflictError, unless the events found there are this very command's
+// (a retry of an append whose first try was stored): then it returns those,
+// as stored, and no error.
+func (s *Store) Append(ctx context.Context, expect Version, events []domain.Event) ([]Record, error) {
+	recs, _, err := s.append(ctx, expect, events)
+	return recs, err
+}
+
+// append is Append that also reports whether the events were found already
+// stored rather than written now.
+func (s *Store) append(ctx context.Context, expect Version, events []domain.Event) ([]Record, bool, error) {
+	if len(events) == 0 {
+		return nil, false, nil
+	}
+	p := events[0].Project
+	prev := expect.Hash
+	if expect.Sequence == 0 {
+		prev = Genesis(p)
+	}
+	msgs := make([]*nats.Msg, len(events))
+	for i := range events {
+		if events[i].Project != p || events[i].CommandID != events[0].CommandID {
+			return nil, false, fmt.Errorf("append: events of one command for one project expected, got %s/%s and %s/%s",
+				p, events[0].CommandID, events[i].Project, events[i].CommandID)
+		}
+		body, err := s.codec.Seal(&events[i], prev)
+		if err != nil {
+			return nil, false, err
+		}
+		prev = events[i].Hash
+		msgs[i] = s.message(events[i], body)
+	}
+	filter := s.ProjectFilter(p)
+	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqSubjHeader, filter)
+	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expect.Sequence, 10))
+
+	first, duplicate, err := s.publish(ctx, msgs)
+	if err == nil && !duplicate {
+		out := make([]Record, len(events))
+		for i, e := range events {
+			out[i] = Record{Event: e, Sequence: first + uint64(i), Subject: msgs[i].Subject}
+		}
+		return out, false, nil
+	}
+	if err != nil && !isConflict(err) && !isDuplicate(err) {
+		return nil, false, fmt.Errorf("append %s to %s: %w", events[0].Type, p, err)
+	}
+	// Either the server said this is a duplicate, or it refused the expected
+	// sequence. A single-replica stream checks the sequence before the
+	// Msg-Id, so a retry of a stored command lands here too: look for it.
+	stored, lerr := s.findCommand(ctx, p, expect.Sequence+1, events[0].CommandID)
+	if lerr != nil {
+		return nil, false, lerr
+	}
+	if len(stored) == len(events) {
+		return stored, true, nil
+	}
+	if err == nil || isConflict(err) {
+		// A conflict, or a duplicate ack whose original is not (yet)
+		// visible here: either way, deciding again on fresh state is right.
+		return nil, false, &ConflictError{Project: p, Expected: expect.Sequence}
+	}
+	return nil, false, fmt.Errorf("append %s to %s: a message id is already taken by another event: %w", events[0].Type, p, err)
+}
+
+// publish sends one message, or several as one atomic batch, and returns the
+// stream sequence of the first and whether the server saw a duplicate.
+func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, error) {
+	if len(msgs) == 1 {
+		ack, err := s.js.PublishMsg(ctx, msgs[0])
+		if err != nil {
+			return 0, false, err
+		}
+		return ack.Sequence, ack.Duplicate, nil
+	}
+	ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, msgs)
+	if err != nil {
+		return 0, false, err
+	}
+	return ack.Sequence - uint64(len(msgs)) + 1, false, nil
+}
+
+// findCommand returns the events of command id stored for project p at or
+// after stream sequence from.
+func (s *Store) findCommand(ctx context.Context, p domain.ProjectID, from uint64, commandID string) ([]Record, error) {
+	recs, err := s.loadFrom(ctx, p, from)
+	if err != nil {
+		return nil, err
+	}
+	var out []Record
+	for _, r := range recs {
+		if r.CommandID == commandID {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func apiCode(err error) jetstream.ErrorCode {
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.ErrorCode
+	}
+	return 0
+}
+
+func isConflict(err error) bool {
+	c := apiCode(err)
+	return c == jetstream.JSErrCodeStreamWrongLastSequence || c == jetstream.JSErrCodeStreamWrongLastSequenceConstant
+}
+
+// codeBatchDuplicateMsgID is JetStream's "atomic publish batch contains a
+// duplicate message" (10201).
+const codeBatchDuplicateMsgID = jetstreamext.JSErrCodeBatchPublishDuplicateMsgID
+
+func isDuplicate(err error) bool { return apiCode(err) == codeBatchDuplicateMsgID }
+
+// Read yields every event from stream sequence from up to the last event
+// stored when Read was called, in stream order. A message that is not a
+// readable ledger event is yielded as an error wrapping ErrUndecodable, with
+// the Record's Sequence and Subject set; the caller may skip it and go on.
+func (s *Store) Read(ctx context.Context, from uint64) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		info, err := s.stream.Info(ctx)
+		if err != nil {
+			yield(Record{}, fmt.Errorf("stream info: %w", err))
+			return
+		}
+		last := info.State.LastSeq
+		if from == 0 {
+			from = 1
+		}
+		if last < from {
+			return
+		}
+		for rec, err := range s.Follow(ctx, from) {
+			if !yield(rec, err) || rec.Sequence >= last {
+				return
+			}
+		}
+	}
+}
+
+// Follow yields every event from stream sequence from on, in stream order,
+// then waits for new ones until ctx ends. Errors are yielded as by Read; a
+// failure to consume ends the sequence with that error.
+func (s *Store) Follow(ctx context.Context, from uint64) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		if from == 0 {
+			from = 1
+		}
+		cons, err := s.js.OrderedConsumer(ctx, s.spec.Name, jetstream.OrderedConsumerConfig{
+			DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+			OptStartSeq:   from,
+		})
+		if err != nil {
+			yield(Record{}, fmt.Errorf("follow %s: %w", s.spec.Name, err))
+			return
+		}
+		it, err := cons.Messages(jetstream.PullMaxMessages(1024))
+		if err != nil {
+			yield(Record{}, fmt.Errorf("follow %s: %w", s.spec.Name, err))
+			return
+		}
+		defer it.Stop()
+		stop := context.AfterFunc(ctx, it.Stop)
+		defer stop()
+		for {
+			m, err := it.Next()
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				yield(Record{}, fmt.Errorf("follow %s: %w", s.spec.Name, err))
+				return
+			}
+			meta, err := m.Metadata()
+			if err != nil {
+				yield(Record{}, fmt.Errorf("follow %s: %w", s.spec.Name, err))
+				return
+			}
+			if !yield(s.decode(m.Subject(), meta.Sequence.Stream, m.Data())) {
+				return
+			}
+		}
+	}
+}

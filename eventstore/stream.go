@@ -1,0 +1,137 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Defaults of the ledger stream.
+const (
+	DefaultStream  = "LEDGER"
+	DefaultSubject = "ledger"
+	// DefaultDuplicateWindow is how long JetStream remembers a Nats-Msg-Id.
+	// One hour covers client retries, reconnects and leader elections many
+	// times over; idempotency beyond it comes from the command id each
+	// event carries, which Execute checks against the project's history.
+	// A longer window costs server memory for every id it holds.
+	DefaultDuplicateWindow = time.Hour
+)
+
+// StreamSpec describes the ledger stream to create or check.
+type StreamSpec struct {
+	Name            string        // default DefaultStream
+	Subject         string        // first subject token, default DefaultSubject
+	Replicas        int           // default 1
+	DuplicateWindow time.Duration // default DefaultDuplicateWindow
+}
+
+func (s StreamSpec) withDefaults() StreamSpec {
+	if s.Name == "" {
+		s.Name = DefaultStream
+	}
+	if s.Subject == "" {
+		s.Subject = DefaultSubject
+	}
+	if s.Replicas == 0 {
+		s.Replicas = 1
+	}
+	if s.DuplicateWindow == 0 {
+		s.DuplicateWindow = DefaultDuplicateWindow
+	}
+	return s
+}
+
+// Config returns the JetStream configuration of the ledger stream: subjects
+// <subject>.<project>.<type>, file storage, no limits, and immutable: deletes
+// and purges denied, rollups off.
+func (s StreamSpec) Config() jetstream.StreamConfig {
+	s = s.withDefaults()
+	return jetstream.StreamConfig{
+		Name:               s.Name,
+		Description:        "key-project progress ledger: immutable events, one subject per project and event type",
+		Subjects:           []string{s.Subject + ".*.*"},
+		Retention:          jetstream.LimitsPolicy,
+		Storage:            jetstream.FileStorage,
+		Discard:            jetstream.DiscardNew,
+		MaxMsgs:            -1,
+		MaxBytes:           -1,
+		MaxAge:             0,
+		MaxMsgsPerSubject:  -1,
+		MaxMsgSize:         -1,
+		Replicas:           s.Replicas,
+		Duplicates:         s.DuplicateWindow,
+		DenyDelete:         true,
+		DenyPurge:          true,
+		AllowRollup:        false,
+		AllowDirect:        true,
+		AllowAtomicPublish: true,
+	}
+}
+
+// EnsureStream creates the ledger stream, or checks an existing one. Calling
+// it again is harmless. An existing stream whose settings are weaker than
+// Config (deletes or purges allowed, rollups on, limits that drop events,
+// fewer replicas, no duplicate window) is reported as a *StreamSettingsError
+// and left untouched.
+func EnsureStream(ctx context.Context, js jetstream.JetStream, spec StreamSpec) (jetstream.Stream, error) {
+	want := spec.Config()
+	st, err := js.CreateStream(ctx, want)
+	if err == nil {
+		return st, nil
+	}
+	if !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		return nil, fmt.Errorf("create stream %s: %w", want.Name, err)
+	}
+	st, err = js.Stream(ctx, want.Name)
+	if err != nil {
+		return nil, fmt.Errorf("open stream %s: %w", want.Name, err)
+	}
+	if problems := weaker(st.CachedInfo().Config, want); len(problems) > 0 {
+		return nil, &StreamSettingsError{Stream: want.Name, Problems: problems}
+	}
+	return st, nil
+}
+
+// weaker lists how have falls short of want.
+func weaker(have, want jetstream.StreamConfig) []string {
+	var p []string
+	if have.Storage != jetstream.FileStorage {
+		p = append(p, "storage is "+have.Storage.String()+", expected file")
+	}
+	if !have.DenyDelete {
+		p = append(p, "deletes are allowed, expected deny_delete")
+	}
+	if !have.DenyPurge {
+		p = append(p, "purges are allowed, expected deny_purge")
+	}
+	if have.AllowRollup {
+		p = append(p, "rollups are allowed, expected none")
+	}
+	if have.Retention != jetstream.LimitsPolicy {
+		p = append(p, "retention is "+have.Retention.String()+", expected limits")
+	}
+	if have.MaxAge != 0 || have.MaxMsgs > 0 || have.MaxBytes > 0 || have.MaxMsgsPerSubject > 0 {
+		p = append(p, fmt.Sprintf("limits drop events (max_age %v, max_msgs %d, max_bytes %d, max_msgs_per_subject %d), expected none",
+			have.MaxAge, have.MaxMsgs, have.MaxBytes, have.MaxMsgsPerSubject))
+	}
+	if have.Replicas < want.Replicas {
+		p = append(p, fmt.Sprintf("%d replicas, expected %d", have.Replicas, want.Replicas))
+	}
+	if have.Duplicates < time.Minute {
+		p = append(p, fmt.Sprintf("duplicate window %v, expected at least 1m", have.Duplicates))
+	}
+	if !have.AllowAtomicPublish {
+		p = append(p, "atomic batch publish is off, expected allow_atomic")
+	}
+	if !have.AllowDirect {
+		p = append(p, "direct get is off, expected allow_direct")
+	}
+	if len(have.Subjects) != 1 || have.Subjects[0] != want.Subjects[0] {
+		p = append(p, fmt.Sprintf("subjects %v, expected [%s]", have.Subjects, want.Subjects[0]))
+	}
+	return p
+}
