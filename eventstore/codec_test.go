@@ -1,0 +1,110 @@
+package eventstore_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+)
+
+// samplePayloads has one filled payload of every event type.
+func samplePayloads() map[domain.EventType]domain.Payload {
+	d := domain.NewDate(2026, 11, 20)
+	return map[domain.EventType]domain.Payload{
+		domain.Registered:         &domain.RegisteredData{Name: "光伏组件项目", TotalInvestment: 1_200_000_000, Unit: "县工信局", Leader: "李明", Township: "城关镇", Kind: domain.KindNew, TimeZone: domain.DefaultTimeZone},
+		domain.LeaderAssigned:     &domain.LeaderAssignedData{Leader: "张华", Previous: "李明", Reason: "job change"},
+		domain.MilestonePlanned:   &domain.MilestonePlannedData{Milestone: domain.MilestoneStarted, Due: d},
+		domain.DeadlineRevised:    &domain.DeadlineRevisedData{Milestone: domain.MilestoneStarted, From: d, Due: d.AddDays(30), Baseline: d, Reason: "land not delivered"},
+		domain.Negotiating:        &domain.StepData{Step: domain.Negotiating, Note: "first talks"},
+		domain.Signed:             &domain.StepData{Step: domain.Signed},
+		domain.FundsReceived:      &domain.FundsReceivedData{Amount: 50_000_000, Note: "first tranche"},
+		domain.Approved:           &domain.ApprovedData{Kind: domain.ApprovalEIA, Reference: "环审〔2026〕12号"},
+		domain.Started:            &domain.StartedData{Flags: []domain.ComplianceFlag{domain.FlagStartedWithoutLand}},
+		domain.Suspended:          &domain.SuspendedData{Reason: "flood", ExpectedRestart: d.AddDays(10)},
+		domain.Resumed:            &domain.StepData{Step: domain.Resumed},
+		domain.Completed:          &domain.StepData{Step: domain.Completed},
+		domain.Commissioned:       &domain.StepData{Step: domain.Commissioned},
+		domain.FullCapacity:       &domain.StepData{Step: domain.FullCapacity},
+		domain.Terminated:         &domain.TerminatedData{Reason: "investor withdrew"},
+		domain.InvestmentReported: &domain.InvestmentReportedData{Month: "2026-10", Amount: 30_000_000},
+		domain.IssueRaised:        &domain.IssueRaisedData{IssueID: "I-1", Title: "power connection late"},
+		domain.IssueResolved:      &domain.IssueResolvedData{IssueID: "I-1", Resolution: "grid company connected"},
+		domain.DelayExplained:     &domain.DelayExplainedData{Milestone: domain.MilestoneStarted, Due: d, Reason: "rain"},
+		domain.DeadlineMissed:     &domain.DeadlineMissedData{Milestone: domain.MilestoneStarted, Due: d, Unit: "县工信局", Leader: "李明", DetectedAt: time.Date(2026, 11, 20, 16, 0, 0, 1234, time.UTC)},
+	}
+}
+
+func TestCodecRoundTripOfEveryEventTypeIsByteStable(t *testing.T) {
+	codec := eventstore.NewCodec()
+	samples := samplePayloads()
+	require.Len(t, samples, len(domain.EventTypes), "a sample for every event type")
+	for _, typ := range domain.EventTypes {
+		t.Run(string(typ), func(t *testing.T) {
+			ev := domain.Event{
+				ID: "abc-0", Project: "2010-220621-47-01-000034", Type: typ, Schema: domain.SchemaVersion,
+				OccurredOn: domain.NewDate(2026, 11, 20), RecordedAt: time.Date(2026, 11, 27, 2, 3, 4, 567_000_000, time.UTC),
+				Actor: "重点办 clerk", CorrelationID: "import-7", CommandID: "abc", Data: samples[typ],
+			}
+			first, err := codec.Seal(&ev, eventstore.Genesis(ev.Project))
+			require.NoError(t, err)
+
+			decoded, err := codec.Decode(first)
+			require.NoError(t, err)
+			assert.Equal(t, ev, decoded, "decodes to the same event")
+
+			again, err := codec.Seal(&decoded, decoded.PrevHash)
+			require.NoError(t, err)
+			assert.Equal(t, first, again, "re-encoding gives the same bytes")
+			assert.Equal(t, ev.Hash, decoded.Hash, "and the same hash")
+
+			h, err := codec.Hash(decoded)
+			require.NoError(t, err)
+			assert.Equal(t, ev.Hash, h)
+		})
+	}
+}
+
+func TestCodecHashChangesWithAnyField(t *testing.T) {
+	codec := eventstore.NewCodec()
+	base := domain.Event{ID: "a-0", Project: "P-1", Type: domain.FundsReceived, Schema: 1, OccurredOn: domain.NewDate(2026, 1, 2),
+		RecordedAt: testNow, Actor: "clerk", CommandID: "a", Data: &domain.FundsReceivedData{Amount: 100}}
+	_, err := codec.Seal(&base, eventstore.Genesis("P-1"))
+	require.NoError(t, err)
+
+	altered := base
+	altered.Data = &domain.FundsReceivedData{Amount: 1000}
+	h, err := codec.Hash(altered)
+	require.NoError(t, err)
+	assert.NotEqual(t, base.Hash, h, "amount is covered")
+
+	altered = base
+	altered.OccurredOn = domain.NewDate(2026, 1, 1)
+	h, err = codec.Hash(altered)
+	require.NoError(t, err)
+	assert.NotEqual(t, base.Hash, h, "business date is covered")
+
+	altered = base
+	altered.PrevHash = eventstore.Genesis("P-2")
+	h, err = codec.Hash(altered)
+	require.NoError(t, err)
+	assert.NotEqual(t, base.Hash, h, "the link is covered")
+}
+
+func TestCodecRejectsWhatItCannotReadFaithfully(t *testing.T) {
+	codec := eventstore.NewCodec()
+	for name, data := range map[string][]byte{
+		"not cbor":      []byte("hello"),
+		"empty":         {},
+		"cbor integer":  {0x01},
+		"unknown field": {0xa1, 0x63, 'z', 'z', 'z', 0x01},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := codec.Decode(data)
+			require.ErrorIs(t, err, eventstore.ErrUndecodable)
+		})
+	}
+}
