@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -347,7 +349,15 @@ func (d *decision) raiseIssue(c RaiseIssue) ([]Event, error) {
 	}
 	id := c.IssueID
 	if id == "" {
-		id = "I-" + CommandKey(c)[:8]
+		// A derived key is a hex digest; an explicit command id may be
+		// shorter than 8 characters or share its first 8 with its siblings
+		// ("import-7-row-1", "import-7-row-2"), so digest that first.
+		key := CommandKey(c)
+		if c.CommandID != "" {
+			sum := sha256.Sum256([]byte(key))
+			key = hex.EncodeToString(sum[:])
+		}
+		id = "I-" + key[:8]
 	}
 	if _, ok := d.p.Issues[id]; ok {
 		return nil, d.refuse(ErrAlreadyExists, "issue %s already exists", "use a new issue id", id)
@@ -407,7 +417,10 @@ func (d *decision) deadlineMissed(c RecordDeadlineMissed) ([]Event, error) {
 	if dl.Due != c.Due {
 		return nil, d.refuse(ErrNoChange, "%s is now due on %s, not %s", "", c.Milestone, dl.Due, c.Due)
 	}
-	if !dl.Reached.IsZero() {
+	// Reached in time (on or before the due day) means nothing was missed; a
+	// milestone reached after its deadline still missed it, and a watcher
+	// catching up after downtime must still be able to record that.
+	if !dl.Reached.IsZero() && dl.Reached <= c.Due {
 		return nil, d.refuse(ErrNoChange, "%s was reached on %s", "", c.Milestone, dl.Reached)
 	}
 	if dl.wasMissed(c.Due) {

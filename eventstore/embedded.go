@@ -153,4 +153,3 @@ func RunningURL(dataDir string) (url string, ok bool) {
 	url = strings.TrimSpace(string(b))
 	return url, url != ""
 }
-
