@@ -1,0 +1,87 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Describe returns a one-line, human summary of what an event says, for
+// tables and histories ("started; flags: started_without_eia").
+func Describe(e Event) string {
+	switch d := e.Data.(type) {
+	case *RegisteredData:
+		return fmt.Sprintf("%s; %s yuan; unit %s; leader %s; %s", d.Name, FormatYuan(d.TotalInvestment), d.Unit, d.Leader, d.Kind)
+	case *LeaderAssignedData:
+		s := fmt.Sprintf("leader %s (was %s)", d.Leader, d.Previous)
+		return withReason(s, d.Reason)
+	case *MilestonePlannedData:
+		return fmt.Sprintf("%s due %s", d.Milestone, d.Due)
+	case *DeadlineRevisedData:
+		return fmt.Sprintf("%s moved %s -> %s (baseline %s): %s", d.Milestone, d.From, d.Due, d.Baseline, d.Reason)
+	case *StepData:
+		return withReason(string(d.Step), d.Note)
+	case *FundsReceivedData:
+		return withReason(fmt.Sprintf("received %s yuan", FormatYuan(d.Amount)), d.Note)
+	case *ApprovedData:
+		s := fmt.Sprintf("%s approval", d.Kind)
+		if d.Reference != "" {
+			s += " " + d.Reference
+		}
+		return withReason(s, d.Note)
+	case *StartedData:
+		s := withReason("construction started", d.Note)
+		if len(d.Flags) > 0 {
+			flags := make([]string, len(d.Flags))
+			for i, f := range d.Flags {
+				flags[i] = string(f)
+			}
+			s += "; flags: " + strings.Join(flags, ", ")
+		}
+		return s
+	case *SuspendedData:
+		s := "suspended: " + d.Reason
+		if !d.ExpectedRestart.IsZero() {
+			s += "; expected restart " + d.ExpectedRestart.String()
+		}
+		return s
+	case *TerminatedData:
+		return "terminated: " + d.Reason
+	case *InvestmentReportedData:
+		return withReason(fmt.Sprintf("%s investment %s yuan", d.Month, FormatYuan(d.Amount)), d.Reason)
+	case *IssueRaisedData:
+		return fmt.Sprintf("issue %s raised: %s", d.IssueID, d.Title)
+	case *IssueResolvedData:
+		return fmt.Sprintf("issue %s resolved: %s", d.IssueID, d.Resolution)
+	case *DelayExplainedData:
+		return fmt.Sprintf("%s (due %s) late: %s", d.Milestone, d.Due, d.Reason)
+	case *DeadlineMissedData:
+		return fmt.Sprintf("%s missed its deadline %s (unit %s, leader %s)", d.Milestone, d.Due, d.Unit, d.Leader)
+	}
+	return string(e.Type)
+}
+
+func withReason(s, reason string) string {
+	if reason == "" {
+		return s
+	}
+	return s + ": " + reason
+}
+
+// FormatYuan writes an integer amount with thousands separators
+// (350,000,000).
+func FormatYuan(v int64) string {
+	s := fmt.Sprint(v)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

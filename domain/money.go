@@ -1,0 +1,44 @@
+package domain
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// yuanUnits are the suffixes ParseYuan accepts and how many yuan each is.
+var yuanUnits = []struct {
+	suffix string
+	yuan   int64
+}{
+	{"亿元", 100_000_000}, {"亿", 100_000_000},
+	{"万元", 10_000}, {"万", 10_000},
+	{"元", 1},
+}
+
+// ParseYuan reads an amount of money as integer yuan. It accepts plain yuan
+// ("350000000", "350,000,000") and the units reports use: 万元 and 亿元
+// ("35000万", "3.5亿元"). The result must be a whole, non-negative number of
+// yuan that fits in int64; floats never enter.
+func ParseYuan(s string) (int64, error) {
+	text := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	unit := int64(1)
+	for _, u := range yuanUnits {
+		if strings.HasSuffix(text, u.suffix) {
+			text, unit = strings.TrimSpace(strings.TrimSuffix(text, u.suffix)), u.yuan
+			break
+		}
+	}
+	r, ok := new(big.Rat).SetString(text)
+	if !ok || text == "" || strings.ContainsAny(text, "eE/+") {
+		return 0, fmt.Errorf("%w: %q is not an amount; expected yuan as a whole number (350000000) or with a unit (35000万, 3.5亿)", ErrInvalid, s)
+	}
+	r.Mul(r, new(big.Rat).SetInt64(unit))
+	if r.Sign() < 0 {
+		return 0, fmt.Errorf("%w: %q is negative; expected an amount of zero or more", ErrInvalid, s)
+	}
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return 0, fmt.Errorf("%w: %q is not a whole number of yuan that fits; expected e.g. 350000000 or 3.5亿", ErrInvalid, s)
+	}
+	return r.Num().Int64(), nil
+}
