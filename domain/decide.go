@@ -429,7 +429,13 @@ func (d *decision) deadlineMissed(c RecordDeadlineMissed) ([]Event, error) {
 	if d.now.Before(c.Due.End(d.p.Location())) {
 		return nil, d.refuse(ErrFutureDate, "the deadline day %s has not ended", "", c.Due)
 	}
+	// The leader named is the one who answered for the project when the
+	// deadline passed, not whoever holds it when the miss is noticed.
+	leader := d.p.LeaderOn(c.Due)
+	if leader == "" {
+		leader = d.p.Leader
+	}
 	return d.events(c.Due, &DeadlineMissedData{
-		Milestone: c.Milestone, Due: c.Due, Unit: d.p.Unit, Leader: d.p.Leader, DetectedAt: d.now.UTC(),
+		Milestone: c.Milestone, Due: c.Due, Unit: d.p.Unit, Leader: leader, DetectedAt: d.now.UTC(),
 	}), nil
 }

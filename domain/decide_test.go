@@ -981,6 +981,12 @@ func TestDecideRecordDeadlineMissed(t *testing.T) {
 					Unit: "Energy Bureau", Leader: "Wang", DetectedAt: dayEnds}, *payload[*domain.DeadlineMissedData](t, evs))
 				assert.Equal(t, []domain.Date{day("2026-11-27")}, p.Deadlines[domain.MilestoneStarted].Missed)
 			}},
+		{name: "names the leader responsible on the deadline, not the one noticed later", at: utc("2026-11-27T17:00"),
+			given: []domain.Command{due27, assign("Zhao", "2026-11-28")},
+			cmd:   missed(domain.MilestoneStarted, "2026-11-27"),
+			check: func(t *testing.T, evs []domain.Event, _ domain.Project) {
+				assert.Equal(t, "Wang", payload[*domain.DeadlineMissedData](t, evs).Leader)
+			}},
 		{name: "17:00 UTC is after the day in Shanghai", at: utc("2026-11-27T17:00"), given: []domain.Command{due27},
 			cmd: missed(domain.MilestoneStarted, "2026-11-27")},
 		{name: "a UTC project's day has not ended at 17:00 UTC", unregistered: true, at: utc("2026-11-27T17:00"),
@@ -1039,14 +1045,14 @@ func TestDecideRecordDeadlineMissed(t *testing.T) {
 			given: []domain.Command{plan(domain.MilestoneStarted, "2026-06-30"), rec(domain.Started, "2026-07-15"),
 				missed(domain.MilestoneStarted, "2026-06-30")},
 			cmd: missed(domain.MilestoneStarted, "2026-06-30"), kind: domain.ErrNoChange},
-		{name: "names the current unit and leader",
+		{name: "names the unit and the leader who answered on the due date",
 			given: []domain.Command{plan(domain.MilestoneStarted, "2026-06-30"), assign("Li", "2026-07-01")},
 			cmd:   missed(domain.MilestoneStarted, "2026-06-30"),
 			check: func(t *testing.T, evs []domain.Event, p domain.Project) {
 				d := payload[*domain.DeadlineMissedData](t, evs)
-				assert.Equal(t, "Li", d.Leader)
+				assert.Equal(t, "Wang", d.Leader)
 				assert.Equal(t, "Energy Bureau", d.Unit)
-				assert.Equal(t, "Wang", p.LeaderOn(d.Due), "who answered on the due date stays in the history")
+				assert.Equal(t, "Li", p.Leader, "the current leader is another")
 			}},
 	}
 	runRuleCases(t, cases)
