@@ -1,0 +1,55 @@
+// Command ledger is the key-project progress ledger: it registers projects,
+// plans their deadlines and records every step as an immutable event on NATS
+// JetStream, embedded by default.
+//
+// This package only wires flags to the domain and eventstore packages; the
+// rules live in domain, the storage in eventstore.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // refused command, bad input, unreachable server
+	exitUsage   = 2 // unknown command or flag
+	exitPartial = 3 // reserved for commands that report a partial result
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one ledger invocation and returns its exit code. Every error
+// becomes one line on stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := newApp(stdout, stderr)
+	root := a.rootCommand()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "ledger: "+oneLine(err.Error()))
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFailed
+}
+
+// usageError marks a mistake in how the command was called.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+)
+
+// recordView is the JSON form of a stored event: everything it carries, with
+// hashes in hex and a readable summary.
+type recordView struct {
+	Sequence      uint64           `json:"sequence"`
+	Subject       string           `json:"subject"`
+	ID            string           `json:"id"`
+	Project       domain.ProjectID `json:"project"`
+	Type          domain.EventType `json:"type"`
+	Schema        int              `json:"schema"`
+	OccurredOn    domain.Date      `json:"occurred_on"`
+	RecordedAt    time.Time        `json:"recorded_at"`
+	Actor         string           `json:"actor"`
+	CorrelationID string           `json:"correlation_id,omitempty"`
+	CommandID     string           `json:"command_id"`
+	PrevHash      string           `json:"prev_hash"`
+	Hash          string           `json:"hash"`
+	Summary       string           `json:"summary"`
+	Data          domain.Payload   `json:"data"`
+}
+
+func viewOf(r eventstore.Record) recordView {
+	return recordView{
+		Sequence: r.Sequence, Subject: r.Subject, ID: r.ID, Project: r.Project, Type: r.Type, Schema: r.Schema,
+		OccurredOn: r.OccurredOn, RecordedAt: r.RecordedAt, Actor: r.Actor, CorrelationID: r.CorrelationID,
+		CommandID: r.CommandID, PrevHash: hex.EncodeToString(r.PrevHash), Hash: hex.EncodeToString(r.Hash),
+		Summary: domain.Describe(r.Event), Data: r.Data,
+	}
+}
+
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// printStored reports the outcome of a command.
+func (a *app) printStored(res eventstore.Result) error {
+	if a.asJSON {
+		views := make([]recordView, len(res.Records))
+		for i, r := range res.Records {
+			views[i] = viewOf(r)
+		}
+		return a.printJSON(struct {
+			AlreadyStored bool         `json:"already_stored"`
+			Events        []recordView `json:"events"`
+		}{res.AlreadyStored, views})
+	}
+	verb := "stored"
+	if res.AlreadyStored {
+		verb = "already stored, nothing new"
+	}
+	for _, r := range res.Records {
+		fmt.Fprintf(a.stdout, "%s: %s %s at sequence %d (hash %s): %s\n",
+			verb, r.Project, r.Type, r.Sequence, shortHash(r.Hash), domain.Describe(r.Event))
+	}
+	return nil
+}
+
+func shortHash(h []byte) string {
+	s := hex.EncodeToString(h)
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+func (a *app) historyCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "history PROJECT",
+		Short: "Every event of a project, in order, with sequence, dates, actor and hash",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := domain.ParseProjectID(args[0])
+			if err != nil {
+				return err
+			}
+			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
+				recs, _, err := s.Load(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				if len(recs) == 0 {
+					return fmt.Errorf("project %s has no events; register it first (ledger project register)", id)
+				}
+				return a.printHistory(recs)
+			})
+		},
+	}
+}
+
+func (a *app) printHistory(recs []eventstore.Record) error {
+	if a.asJSON {
+		views := make([]recordView, len(recs))
+		for i, r := range recs {
+			views[i] = viewOf(r)
+		}
+		return a.printJSON(views)
+	}
+	state := domain.Fold(recs[0].Project, eventsOf(recs))
+	loc := state.Location()
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tRECORDED\tOCCURRED\tACTOR\tTYPE\tDETAILS\tHASH")
+	for _, r := range recs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Sequence, r.RecordedAt.In(loc).Format("2006-01-02 15:04"),
+			r.OccurredOn, r.Actor, r.Type, domain.Describe(r.Event), shortHash(r.Hash))
+	}
+	return tw.Flush()
+}
+
+func eventsOf(recs []eventstore.Record) []domain.Event {
+	out := make([]domain.Event, len(recs))
+	for i, r := range recs {
+		out[i] = r.Event
+	}
+	return out
+}
+
+func (a *app) showCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show PROJECT",
+		Short: "A project's current state: stage, leader, deadlines, issues, flags",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := domain.ParseProjectID(args[0])
+			if err != nil {
+				return err
+			}
+			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
+				recs, _, err := s.Load(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				if len(recs) == 0 {
+					return fmt.Errorf("project %s has no events; register it first (ledger project register)", id)
+				}
+				p := domain.Fold(id, eventsOf(recs))
+				if a.asJSON {
+					return a.printJSON(p)
+				}
+				return a.printProject(cmd.Context(), p)
+			})
+		},
+	}
+}
+
+func (a *app) printProject(_ context.Context, p domain.Project) error {
+	w := a.stdout
+	fmt.Fprintf(w, "%s  %s\n", p.ID, p.Name)
+	fmt.Fprintf(w, "unit %s, leader %s, %s, %s yuan, township %s\n", p.Unit, p.Leader, p.Kind, domain.FormatYuan(p.TotalInvestment), p.Township)
+	var steps []string
+	for _, st := range domain.Steps {
+		if d, ok := p.Steps[st]; ok {
+			steps = append(steps, fmt.Sprintf("%s %s", st, d))
+		}
+	}
+	for _, k := range domain.ApprovalKinds {
+		if d, ok := p.Approvals[k]; ok {
+			steps = append(steps, fmt.Sprintf("%s approval %s", k, d))
+		}
+	}
+	fmt.Fprintf(w, "steps: %s\n", orNone(strings.Join(steps, "; ")))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MILESTONE\tBASELINE\tDUE\tREVISIONS\tREACHED")
+	for _, m := range domain.Milestones {
+		if dl := p.Deadlines[m]; dl != nil {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", m, dl.Baseline, dl.Due, len(dl.Revisions), orNone(dl.Reached.String()))
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var open []string
+	for _, is := range p.Issues {
+		if is.ResolvedOn.IsZero() {
+			open = append(open, is.ID+" "+is.Title)
+		}
+	}
+	sort.Strings(open)
+	fmt.Fprintf(w, "open issues: %s\n", orNone(strings.Join(open, "; ")))
+	flags := make([]string, len(p.Flags))
+	for i, f := range p.Flags {
+		flags[i] = string(f)
+	}
+	fmt.Fprintf(w, "compliance flags: %s\n", orNone(strings.Join(flags, ", ")))
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyprojects/ledger/eventstore"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	var listen, sync string
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the embedded NATS server on the data folder until Ctrl-C",
+		Long: `serve runs the ledger's embedded NATS server with JetStream on the data
+folder and listens on loopback, so other ledger commands and the stock nats
+CLI can connect. Ctrl-C (or SIGTERM) stops it cleanly.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.server != "" {
+				return usageError{errors.New("serve runs the embedded server; it does not take --server or NATS_URL")}
+			}
+			host, portText, err := net.SplitHostPort(listen)
+			if err != nil {
+				return usageError{fmt.Errorf("--listen %q: expected HOST:PORT, e.g. 127.0.0.1:4222", listen)}
+			}
+			port, err := strconv.Atoi(portText)
+			if err != nil {
+				return usageError{fmt.Errorf("--listen %q: port %q is not a number", listen, portText)}
+			}
+			if sync != "always" && sync != "interval" {
+				return usageError{fmt.Errorf("--sync %q: expected always or interval", sync)}
+			}
+			srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: a.dataDir, Host: host, Port: port, SyncAlways: sync == "always"})
+			if err != nil {
+				return err
+			}
+			defer srv.Shutdown()
+			nc, err := srv.Connect()
+			if err != nil {
+				return err
+			}
+			defer nc.Close()
+			store, err := eventstore.Open(cmd.Context(), nc, eventstore.WithStream(eventstore.StreamSpec{Name: a.stream}))
+			if err != nil {
+				return err
+			}
+			url := srv.ClientURL()
+			fmt.Fprintf(a.stdout, "ledger: serving %s at %s\n", srv.DataDir(), url)
+			fmt.Fprintf(a.stdout, "  stream %s, subjects ledger.<project>.<event_type>, fsync %s\n", store.StreamName(), sync)
+			fmt.Fprintf(a.stdout, "  follow it:  nats --server %s sub 'ledger.>'\n", url)
+			fmt.Fprintf(a.stdout, "  Ctrl-C stops the server.\n")
+			<-cmd.Context().Done()
+			fmt.Fprintln(a.stdout, "ledger: stopping")
+			nc.Close()
+			srv.Shutdown()
+			fmt.Fprintln(a.stdout, "ledger: stopped cleanly")
+			return nil
+		},
+	}
+	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "address to listen on (loopback by default)")
+	c.Flags().StringVar(&sync, "sync", "interval", "fsync policy: interval (every 2 minutes; survives a process crash) or always (every write; survives power loss)")
+	return c
+}
