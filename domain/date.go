@@ -33,7 +33,7 @@ func DateOf(t time.Time, loc *time.Location) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %q is not a date; expected YYYY-MM-DD", ErrInvalid, s)
+		return 0, invalidf("%q is not a date; expected YYYY-MM-DD", s)
 	}
 	return NewDate(t.Date()), nil
 }
@@ -102,7 +102,7 @@ type Month string
 // ParseMonth reads a month written YYYY-MM.
 func ParseMonth(s string) (Month, error) {
 	if _, err := time.Parse("2006-01", s); err != nil || len(s) != 7 {
-		return "", fmt.Errorf("%w: %q is not a month; expected YYYY-MM", ErrInvalid, s)
+		return "", invalidf("%q is not a month; expected YYYY-MM", s)
 	}
 	return Month(s), nil
 }
@@ -121,7 +121,7 @@ func LoadZone(name string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: time zone %q is unknown; expected an IANA name such as %s", ErrInvalid, name, DefaultTimeZone)
+		return nil, invalidf("time zone %q is unknown; expected an IANA name such as %s", name, DefaultTimeZone)
 	}
 	return loc, nil
 }

@@ -55,3 +55,17 @@ func (e *RuleError) Unwrap() error { return e.Kind }
 func refuse(kind error, p ProjectID, step, problem, fix string, args ...any) *RuleError {
 	return &RuleError{Kind: kind, Project: p, Step: step, Problem: fmt.Sprintf(problem, args...), Fix: fix}
 }
+
+// InputError is malformed input: a bad date, id, amount or name. Its message
+// says what was wrong and what is expected; it matches ErrInvalid.
+type InputError struct{ Msg string }
+
+// Error implements error.
+func (e *InputError) Error() string { return e.Msg }
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *InputError) Is(target error) bool { return target == ErrInvalid }
+
+func invalidf(format string, args ...any) error {
+	return &InputError{Msg: fmt.Sprintf(format, args...)}
+}

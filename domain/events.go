@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -116,7 +115,7 @@ func NewPayload(t EventType) (Payload, error) {
 	case DeadlineMissed:
 		return &DeadlineMissedData{}, nil
 	}
-	return nil, fmt.Errorf("%w: event type %q is unknown", ErrInvalid, t)
+	return nil, invalidf("event type %q is unknown", t)
 }
 
 // ProjectKind says whether a project is new this year (新建) or continues

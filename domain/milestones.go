@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -43,7 +42,7 @@ func ParseMilestone(s string) (Milestone, error) {
 			return m, nil
 		}
 	}
-	return "", fmt.Errorf("%w: %q is not a milestone; expected one of %s", ErrInvalid, s, joinNames(Milestones))
+	return "", invalidf("%q is not a milestone; expected one of %s", s, joinNames(Milestones))
 }
 
 // ApprovalKind names a pre-construction approval (前期手续).
@@ -72,7 +71,7 @@ func ParseApprovalKind(s string) (ApprovalKind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("%w: %q is not an approval kind; expected one of %s", ErrInvalid, s, joinNames(ApprovalKinds))
+	return "", invalidf("%q is not an approval kind; expected one of %s", s, joinNames(ApprovalKinds))
 }
 
 // ComplianceFlag marks a recorded fact that broke the rules of the plan, for
@@ -110,7 +109,7 @@ func ParseStep(s string) (EventType, error) {
 			return t, nil
 		}
 	}
-	return "", fmt.Errorf("%w: %q is not a step; expected one of %s", ErrInvalid, s, joinNames(Steps))
+	return "", invalidf("%q is not a step; expected one of %s", s, joinNames(Steps))
 }
 
 // MilestoneReached returns the milestone an event reaches, if any.

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"math/big"
 	"strings"
 )
@@ -31,14 +30,14 @@ func ParseYuan(s string) (int64, error) {
 	}
 	r, ok := new(big.Rat).SetString(text)
 	if !ok || text == "" || strings.ContainsAny(text, "eE/+") {
-		return 0, fmt.Errorf("%w: %q is not an amount; expected yuan as a whole number (350000000) or with a unit (35000万, 3.5亿)", ErrInvalid, s)
+		return 0, invalidf("%q is not an amount; expected yuan as a whole number (350000000) or with a unit (35000万, 3.5亿)", s)
 	}
 	r.Mul(r, new(big.Rat).SetInt64(unit))
 	if r.Sign() < 0 {
-		return 0, fmt.Errorf("%w: %q is negative; expected an amount of zero or more", ErrInvalid, s)
+		return 0, invalidf("%q is negative; expected an amount of zero or more", s)
 	}
 	if !r.IsInt() || !r.Num().IsInt64() {
-		return 0, fmt.Errorf("%w: %q is not a whole number of yuan that fits; expected e.g. 350000000 or 3.5亿", ErrInvalid, s)
+		return 0, invalidf("%q is not a whole number of yuan that fits; expected e.g. 350000000 or 3.5亿", s)
 	}
 	return r.Num().Int64(), nil
 }

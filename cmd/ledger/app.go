@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strings"
 
 	"github.com/nats-io/nats.go"
@@ -57,7 +58,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 	f.StringVar(&a.creds, "creds", os.Getenv("NATS_CREDS"), "NATS credentials file for --server (env NATS_CREDS)")
 	f.StringVar(&a.stream, "stream", envOr("LEDGER_STREAM", eventstore.DefaultStream), "JetStream stream name (env LEDGER_STREAM)")
 	f.IntVar(&a.replicas, "replicas", 1, "stream replicas when the ledger creates its stream on a cluster")
-	f.StringVar(&a.actor, "actor", envOr("LEDGER_ACTOR", os.Getenv("USER")), "who records (env LEDGER_ACTOR, default $USER)")
+	f.StringVar(&a.actor, "actor", envOr("LEDGER_ACTOR", loginName()), "who records (env LEDGER_ACTOR, default the login name)")
 	f.BoolVar(&a.asJSON, "json", false, "print JSON instead of a table")
 
 	root.AddCommand(
@@ -73,7 +74,35 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.explainDelayCommand(),
 		a.historyCommand(),
 	)
+	markUsageErrors(root)
 	return root
+}
+
+// markUsageErrors makes a wrong number of arguments a usage error (exit 2)
+// that shows how the command is called.
+func markUsageErrors(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return usageError{fmt.Errorf("%s: %w; usage: %s", cmd.CommandPath(), err, cmd.UseLine())}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markUsageErrors(sub)
+	}
+}
+
+// loginName is the default actor: the login name of whoever runs ledger.
+func loginName() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
 }
 
 func envOr(name, def string) string {

@@ -10,8 +10,11 @@ import (
 	"github.com/keyprojects/ledger/eventstore"
 )
 
-// demoProject is the project the demo records.
-const demoProject domain.ProjectID = "DEMO-1"
+// The demo's projects: one with a year of history, one only registered.
+const (
+	demoProject   domain.ProjectID = "DEMO-1"
+	demoUnstarted domain.ProjectID = "DEMO-2"
+)
 
 func (a *app) demoCommand() *cobra.Command {
 	return &cobra.Command{
@@ -38,14 +41,24 @@ again stores nothing new: every command is idempotent.`,
 						}
 					}
 				}
-				refused := domain.RecordStep{Meta: demoMeta(), Project: demoProject, Step: domain.FullCapacity, On: domain.NewDate(2026, 11, 1)}
-				_, err := s.Execute(ctx, refused)
+				// DEMO-2 is registered but has not started, so recording its
+				// commissioning is refused and stores nothing.
+				refused := domain.RecordStep{Meta: demoMeta(), Project: demoUnstarted, Step: domain.Commissioned, On: domain.NewDate(2026, 11, 1)}
+				res, err := s.Execute(ctx, refused)
 				var re *domain.RuleError
-				if !errors.As(err, &re) {
-					return fmt.Errorf("demo: expected %s to be refused, got %v", refused.Action(), err)
+				switch {
+				case errors.As(err, &re):
+					if !a.asJSON {
+						fmt.Fprintf(a.stdout, "refused, as it should be: %v\n", err)
+					}
+				case err != nil:
+					return fmt.Errorf("demo: %w", err)
+				default:
+					fmt.Fprintf(a.stderr, "ledger: demo: %s was accepted because %s has changed since the demo created it\n", refused.Action(), demoUnstarted)
+					_ = a.printStored(res)
 				}
 				if !a.asJSON {
-					fmt.Fprintf(a.stdout, "refused, as it should be: %v\n\nhistory of %s:\n", err, demoProject)
+					fmt.Fprintf(a.stdout, "\nhistory of %s:\n", demoProject)
 				}
 				recs, _, err := s.Load(ctx, demoProject)
 				if err != nil {
@@ -82,5 +95,8 @@ func demoCommands() []domain.Command {
 		domain.AssignLeader{Meta: m, Project: p, Leader: "王芳", Reason: "李明 transferred", On: d(2026, 10, 8)},
 		domain.ReportInvestment{Meta: m, Project: p, Month: "2026-10", Amount: 18_000_000, On: d(2026, 11, 5)},
 		domain.RaiseIssue{Meta: m, Project: p, IssueID: "I-1", Title: "power grid connection not scheduled", On: d(2026, 10, 20)},
+		domain.RegisterProject{Meta: m, Project: demoUnstarted, Name: "冷链物流园 (cold-chain logistics park)", TotalInvestment: 120_000_000,
+			Unit: "县商务局 (county commerce bureau)", Leader: "赵强", Township: "东关镇", Kind: domain.KindNew, On: d(2026, 9, 1),
+			Plan: []domain.PlannedDeadline{{Milestone: domain.MilestoneStarted, Due: d(2026, 12, 31)}}},
 	}
 }

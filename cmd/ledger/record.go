@@ -21,10 +21,10 @@ func (a *app) projectCommand() *cobra.Command {
 
 func (a *app) registerCommand() *cobra.Command {
 	var (
-		m                                                 metaFlags
+		m                                                  metaFlags
 		name, investment, unit, leader, township, kind, tz string
-		on                                                string
-		plan                                              []string
+		on                                                 string
+		plan                                               []string
 	)
 	c := &cobra.Command{
 		Use:   "register PROJECT",
