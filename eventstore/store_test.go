@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -367,4 +368,46 @@ func eventsOf(recs []eventstore.Record) []domain.Event {
 		out[i] = r.Event
 	}
 	return out
+}
+
+func TestPlainNATSSubscriberOnTheListeningServerSeesEventsWithReadableHeaders(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: dir, Port: -1})
+	require.NoError(t, err)
+	defer srv.Shutdown()
+	url, ok := eventstore.RunningURL(dir)
+	require.True(t, ok, "the listening server advertises its URL in the data folder")
+	assert.Equal(t, srv.ClientURL(), url)
+
+	// A separate TCP client, as the stock nats CLI would be.
+	sub, err := nats.Connect(url)
+	require.NoError(t, err)
+	defer sub.Close()
+	got, err := sub.SubscribeSync("ledger.>")
+	require.NoError(t, err)
+	require.NoError(t, sub.Flush())
+
+	nc, err := srv.Connect()
+	require.NoError(t, err)
+	defer nc.Close()
+	store, err := eventstore.Open(context.Background(), nc)
+	require.NoError(t, err)
+	cmd := register("P-42")
+	cmd.Plan = []domain.PlannedDeadline{{Milestone: domain.MilestoneStarted, Due: domain.NewDate(2027, 1, 31)}}
+	_, err = store.Execute(context.Background(), cmd)
+	require.NoError(t, err)
+
+	m1, err := got.NextMsg(5 * time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, "ledger.P-42.registered", m1.Subject)
+	assert.Equal(t, "registered", m1.Header.Get(eventstore.HeaderEventType))
+	m2, err := got.NextMsg(5 * time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, "ledger.P-42.milestone_planned", m2.Subject)
+	assert.Equal(t, "started", m2.Header.Get(eventstore.HeaderMilestone))
+	assert.Equal(t, "2027-01-31", m2.Header.Get(eventstore.HeaderDue))
+
+	srv.Shutdown()
+	_, ok = eventstore.RunningURL(dir)
+	assert.False(t, ok, "a stopped server no longer advertises itself")
 }
