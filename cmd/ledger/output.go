@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
 	"github.com/keyprojects/ledger/domain"
@@ -117,13 +117,13 @@ func (a *app) printHistory(recs []eventstore.Record) error {
 	}
 	state := domain.Fold(recs[0].Project, eventsOf(recs))
 	loc := state.Location()
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEQ\tRECORDED\tOCCURRED\tACTOR\tTYPE\tDETAILS\tHASH")
+	t := a.newTable("seq", "recorded", "occurred", "actor", "type", "details", "hash")
 	for _, r := range recs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Sequence, r.RecordedAt.In(loc).Format("2006-01-02 15:04"),
-			r.OccurredOn, r.Actor, r.Type, domain.Describe(r.Event), shortHash(r.Hash))
+		t.AppendRow(table.Row{r.Sequence, r.RecordedAt.In(loc).Format("2006-01-02 15:04"),
+			r.OccurredOn.String(), r.Actor, r.Type, domain.Describe(r.Event), shortHash(r.Hash)})
 	}
-	return tw.Flush()
+	t.Render()
+	return nil
 }
 
 func eventsOf(recs []eventstore.Record) []domain.Event {
@@ -178,16 +178,13 @@ func (a *app) printProject(_ context.Context, p domain.Project) error {
 		}
 	}
 	fmt.Fprintf(w, "steps: %s\n", orNone(strings.Join(steps, "; ")))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MILESTONE\tBASELINE\tDUE\tREVISIONS\tREACHED")
+	t := a.newTable("milestone", "baseline", "due", "revisions", "reached")
 	for _, m := range domain.Milestones {
 		if dl := p.Deadlines[m]; dl != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", m, dl.Baseline, dl.Due, len(dl.Revisions), orNone(dl.Reached.String()))
+			t.AppendRow(table.Row{m, dl.Baseline.String(), dl.Due.String(), len(dl.Revisions), orNone(dl.Reached.String())})
 		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	t.Render()
 	var open []string
 	for _, is := range p.Issues {
 		if is.ResolvedOn.IsZero() {
