@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/keyprojects/ledger/domain"
 )
@@ -57,6 +59,9 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 			return Result{}, err
 		}
 		lastErr = err
+		if err := backoff(ctx, attempt); err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{}, fmt.Errorf("gave up after %d concurrent appends: %w", maxConflictRetries+1, lastErr)
 }
@@ -69,4 +74,18 @@ func commandRecords(history []Record, key string) []Record {
 		}
 	}
 	return out
+}
+
+// backoff waits a short, random, growing time before a retry, so writers
+// that collided on one project do not collide again in lockstep.
+func backoff(ctx context.Context, attempt int) error {
+	limit := time.Duration(1<<min(attempt, 6)) * time.Millisecond
+	t := time.NewTimer(rand.N(limit) + time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"strconv"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -80,8 +81,12 @@ func (s *Store) ProjectFilter(p domain.ProjectID) string {
 // Record is an event as stored: the event with its stream position.
 type Record struct {
 	domain.Event
-	Sequence uint64 // stream sequence
-	Subject  string
+	Sequence uint64    // stream sequence
+	Subject  string    // ledger.<project>.<type>
+	// StoredAt is the server's timestamp of the message, as read back by
+	// Load, Read and Follow; zero in what Append returns, since a publish
+	// acknowledgement carries no timestamp.
+	StoredAt time.Time
 }
 
 // Version is the position of a project's last stored event: what an append
@@ -128,7 +133,7 @@ func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) (
 			if err != nil {
 				return nil, fmt.Errorf("read history of %s: %w", p, err)
 			}
-			rec, err := s.decode(m.Subject, m.Sequence, m.Data)
+			rec, err := s.decode(m.Subject, m.Sequence, m.Time, m.Data)
 			if err != nil {
 				return nil, fmt.Errorf("read history of %s: %w", p, err)
 			}
@@ -142,15 +147,17 @@ func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) (
 	}
 }
 
-func (s *Store) decode(subject string, seq uint64, data []byte) (Record, error) {
+func (s *Store) decode(subject string, seq uint64, at time.Time, data []byte) (Record, error) {
+	rec := Record{Sequence: seq, Subject: subject, StoredAt: at.UTC()}
 	e, err := s.codec.Decode(data)
 	if err != nil {
-		return Record{Sequence: seq, Subject: subject}, fmt.Errorf("stream sequence %d (%s): %w", seq, subject, err)
+		return rec, fmt.Errorf("stream sequence %d (%s): %w", seq, subject, err)
 	}
 	if want := s.Subject(e.Project, e.Type); want != subject {
-		return Record{Sequence: seq, Subject: subject}, fmt.Errorf("stream sequence %d: %w: subject %s does not match its event (%s)", seq, ErrUndecodable, subject, want)
+		return rec, fmt.Errorf("stream sequence %d: %w: subject %s does not match its event (%s)", seq, ErrUndecodable, subject, want)
 	}
-	return Record{Event: e, Sequence: seq, Subject: subject}, nil
+	rec.Event = e
+	return rec, nil
 }
 
 // Append stores events, which one command yielded for one project, after
@@ -339,7 +346,7 @@ func (s *Store) Follow(ctx context.Context, from uint64) iter.Seq2[Record, error
 				yield(Record{}, fmt.Errorf("follow %s: %w", s.spec.Name, err))
 				return
 			}
-			if !yield(s.decode(m.Subject(), meta.Sequence.Stream, m.Data())) {
+			if !yield(s.decode(m.Subject(), meta.Sequence.Stream, meta.Timestamp, m.Data())) {
 				return
 			}
 		}

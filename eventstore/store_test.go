@@ -411,3 +411,39 @@ func TestPlainNATSSubscriberOnTheListeningServerSeesEventsWithReadableHeaders(t 
 	_, ok = eventstore.RunningURL(dir)
 	assert.False(t, ok, "a stopped server no longer advertises itself")
 }
+
+func TestFollowDeliversStoredThenNewEventsInOrder(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mustExecute(t, e.store, register("P-10"))
+
+	got := make(chan eventstore.Record)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for r, err := range e.store.Follow(ctx, 1) {
+			if err != nil {
+				return
+			}
+			select {
+			case got <- r:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	first := <-got
+	assert.Equal(t, domain.Registered, first.Type)
+	assert.False(t, first.StoredAt.IsZero(), "the server's timestamp is read back")
+
+	mustExecute(t, e.store, step("P-10", domain.Signed, domain.NewDate(2026, 11, 3)))
+	mustExecute(t, e.store, register("P-11"))
+	second, third := <-got, <-got
+	assert.Equal(t, []uint64{1, 2, 3}, []uint64{first.Sequence, second.Sequence, third.Sequence})
+	assert.Equal(t, domain.Signed, second.Type)
+	assert.Equal(t, domain.ProjectID("P-11"), third.Project)
+
+	cancel()
+	<-done // Follow ends when its context does
+}

@@ -159,3 +159,18 @@ func TestDataFolderHeldWithoutAServerIsAClearError(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "data folder in use by another process")
 }
+
+func TestServerFlagTalksToAnExternalServer(t *testing.T) {
+	c := newCLI(t)
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: t.TempDir(), Port: -1})
+	require.NoError(t, err)
+	defer srv.Shutdown()
+
+	c.ok("--server", srv.ClientURL(), "project", "register", "P-2", "--name", "n", "--investment", "1亿", "--unit", "u", "--leader", "l")
+	out := c.ok("--server", srv.ClientURL(), "history", "P-2", "--json")
+	assert.Contains(t, out, `"total_investment_yuan": 100000000`)
+
+	code, _, errs := c.run("--server", "nats://127.0.0.1:1", "history", "P-2")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "connect to nats://127.0.0.1:1")
+}
