@@ -81,8 +81,8 @@ func (s *Store) ProjectFilter(p domain.ProjectID) string {
 // Record is an event as stored: the event with its stream position.
 type Record struct {
 	domain.Event
-	Sequence uint64    // stream sequence
-	Subject  string    // ledger.<project>.<type>
+	Sequence uint64 // stream sequence
+	Subject  string // ledger.<project>.<type>
 	// StoredAt is the server's timestamp of the message, as read back by
 	// Load, Read and Follow; zero in what Append returns, since a publish
 	// acknowledgement carries no timestamp.
