@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -270,6 +271,9 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 	if p.Suspended && (c.Step == Completed || c.Step == Commissioned || c.Step == FullCapacity || c.Step == Suspended) {
 		return nil, d.refuse(ErrOutOfOrder, "construction is suspended since %s", "record resumed first", p.Steps[Suspended])
 	}
+	if err := d.onlyApplicable(c); err != nil {
+		return nil, err
+	}
 	var payload Payload
 	switch c.Step {
 	case FundsReceived:
@@ -315,6 +319,29 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 		payload = &StepData{Step: c.Step, Note: c.Note}
 	}
 	return d.events(on, payload), nil
+}
+
+// onlyApplicable refuses fields a step does not store, rather than
+// dropping them silently.
+func (d *decision) onlyApplicable(c RecordStep) error {
+	fields := []struct {
+		set   bool
+		name  string
+		steps []EventType
+	}{
+		{c.Amount != 0, "an amount", []EventType{FundsReceived}},
+		{c.Approval != "", "an approval kind", []EventType{Approved}},
+		{c.Reference != "", "an approval reference", []EventType{Approved}},
+		{c.Reason != "", "a reason", []EventType{Suspended, Terminated}},
+		{c.ExpectedRestart != 0, "an expected restart date", []EventType{Suspended}},
+		{c.Note != "", "a note", []EventType{Negotiating, Signed, FundsReceived, Approved, Started, Resumed, Completed, Commissioned, FullCapacity}},
+	}
+	for _, f := range fields {
+		if f.set && !slices.Contains(f.steps, c.Step) {
+			return d.refuse(ErrInvalid, "%s does not apply to %s", "give it only to "+joinNames(f.steps), f.name, c.Step)
+		}
+	}
+	return nil
 }
 
 func (d *decision) reportInvestment(c ReportInvestment) ([]Event, error) {

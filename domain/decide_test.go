@@ -1273,6 +1273,14 @@ func TestMilestoneReached(t *testing.T) {
 		})
 	}
 
+	t.Run("resumed reaches nothing", func(t *testing.T) {
+		l := registered(t, rec(domain.Started, "2026-02-01"), suspend("2026-03-01", "flood"))
+		evs := l.must(now, rec(domain.Resumed, "2026-03-10"))
+		m, ok := domain.MilestoneReached(evs[0])
+		assert.False(t, ok)
+		assert.Empty(t, m)
+	})
+
 	t.Run("a planned approval milestone is marked reached", func(t *testing.T) {
 		l := registered(t, plan(domain.MilestoneEIA, "2026-03-31"), approve(domain.ApprovalEIA, "2026-03-15"))
 		assert.Equal(t, day("2026-03-15"), l.p.Deadlines[domain.MilestoneEIA].Reached)
@@ -1326,4 +1334,28 @@ func TestNewPayloadMatchesEventType(t *testing.T) {
 	}
 	_, err := domain.NewPayload("exploded")
 	require.ErrorIs(t, err, domain.ErrInvalid)
+}
+
+func TestDecideRefusesFieldsAStepDoesNotStore(t *testing.T) {
+	withField := func(st domain.EventType, set func(*domain.RecordStep)) domain.RecordStep {
+		c := rec(st, "2026-11-01")
+		set(&c)
+		return c
+	}
+	cases := []ruleCase{
+		{name: "amount on signed", cmd: withField(domain.Signed, func(c *domain.RecordStep) { c.Amount = 5 }), kind: domain.ErrInvalid,
+			msg: "cannot record signed for P-7: an amount does not apply to signed; give it only to funds_received"},
+		{name: "approval kind on started", cmd: withField(domain.Started, func(c *domain.RecordStep) { c.Approval = domain.ApprovalEIA }), kind: domain.ErrInvalid},
+		{name: "reference on signed", cmd: withField(domain.Signed, func(c *domain.RecordStep) { c.Reference = "x" }), kind: domain.ErrInvalid},
+		{name: "reason on signed", cmd: withField(domain.Signed, func(c *domain.RecordStep) { c.Reason = "x" }), kind: domain.ErrInvalid},
+		{name: "restart date on terminated", cmd: withField(domain.Terminated, func(c *domain.RecordStep) {
+			c.Reason, c.ExpectedRestart = "x", day("2026-12-01")
+		}), kind: domain.ErrInvalid},
+		{name: "note on terminated", cmd: withField(domain.Terminated, func(c *domain.RecordStep) { c.Reason, c.Note = "x", "y" }), kind: domain.ErrInvalid},
+		{name: "note on signed is stored", cmd: withField(domain.Signed, func(c *domain.RecordStep) { c.Note = "with the investor" }),
+			check: func(t *testing.T, evs []domain.Event, _ domain.Project) {
+				assert.Equal(t, "with the investor", payload[*domain.StepData](t, evs).Note)
+			}},
+	}
+	runRuleCases(t, cases)
 }

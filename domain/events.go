@@ -81,6 +81,14 @@ type MilestoneEvent interface {
 	MilestoneRef() (Milestone, Date)
 }
 
+// ResponsibleEvent is implemented by payloads that name the responsible unit
+// and leader; the event store copies them into readable headers so the
+// inspection office sees whom to chase without decoding the body.
+type ResponsibleEvent interface {
+	Payload
+	Responsible() (unit, leader string)
+}
+
 // NewPayload returns an empty payload of type t, ready to be decoded into.
 func NewPayload(t EventType) (Payload, error) {
 	switch t {
@@ -297,3 +305,9 @@ func (d *DelayExplainedData) MilestoneRef() (Milestone, Date) { return d.Milesto
 
 // MilestoneRef implements MilestoneEvent.
 func (d *DeadlineMissedData) MilestoneRef() (Milestone, Date) { return d.Milestone, d.Due }
+
+// Responsible implements ResponsibleEvent.
+func (d *RegisteredData) Responsible() (string, string) { return d.Unit, d.Leader }
+
+// Responsible implements ResponsibleEvent.
+func (d *DeadlineMissedData) Responsible() (string, string) { return d.Unit, d.Leader }

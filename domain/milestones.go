@@ -50,7 +50,7 @@ type ApprovalKind string
 
 // The approval kinds.
 const (
-	ApprovalRegistration       ApprovalKind = "registration"        // 审批/核准/备案
+	ApprovalRegistration       ApprovalKind = "registration"        // 注册 (company registration)
 	ApprovalFeasibility        ApprovalKind = "feasibility"         // 可研
 	ApprovalEIA                ApprovalKind = "eia"                 // 环评
 	ApprovalLand               ApprovalKind = "land"                // 土地
@@ -112,12 +112,15 @@ func ParseStep(s string) (EventType, error) {
 	return "", invalidf("%q is not a step; expected one of %s", s, joinNames(Steps))
 }
 
-// MilestoneReached returns the milestone an event reaches, if any.
+// MilestoneReached returns the milestone an event reaches, if any: an
+// approval reaches the milestone of its kind, a lifecycle step the milestone
+// of its name; other events (resumed, suspended, ...) reach none.
 func MilestoneReached(e Event) (Milestone, bool) {
-	switch d := e.Data.(type) {
-	case *ApprovedData:
+	if d, ok := e.Data.(*ApprovedData); ok {
 		return Milestone(d.Kind), true
-	case *StepData, *FundsReceivedData, *StartedData:
+	}
+	switch e.Type {
+	case Negotiating, Signed, FundsReceived, Started, Completed, Commissioned, FullCapacity:
 		return Milestone(e.Type), true
 	}
 	return "", false

@@ -23,6 +23,8 @@ const (
 	HeaderCommandID  = "Ledger-Command-Id"
 	HeaderMilestone  = "Ledger-Milestone"
 	HeaderDue        = "Ledger-Due"
+	HeaderUnit       = "Ledger-Unit"
+	HeaderLeader     = "Ledger-Leader"
 	HeaderHash       = "Ledger-Hash"
 	HeaderPrevHash   = "Ledger-Prev-Hash"
 	HeaderContent    = "Content-Type"
@@ -56,6 +58,11 @@ func (s *Store) message(e domain.Event, body []byte) *nats.Msg {
 		}
 	} else if ms, ok := domain.MilestoneReached(e); ok {
 		h.Set(HeaderMilestone, string(ms))
+	}
+	if re, ok := e.Data.(domain.ResponsibleEvent); ok {
+		unit, leader := re.Responsible()
+		h.Set(HeaderUnit, headerValue(unit))
+		h.Set(HeaderLeader, headerValue(leader))
 	}
 	return m
 }

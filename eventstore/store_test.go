@@ -401,6 +401,8 @@ func TestPlainNATSSubscriberOnTheListeningServerSeesEventsWithReadableHeaders(t 
 	require.NoError(t, err)
 	assert.Equal(t, "ledger.P-42.registered", m1.Subject)
 	assert.Equal(t, "registered", m1.Header.Get(eventstore.HeaderEventType))
+	assert.Equal(t, "County Industry Bureau", m1.Header.Get(eventstore.HeaderUnit))
+	assert.Equal(t, "Wang Wei", m1.Header.Get(eventstore.HeaderLeader))
 	m2, err := got.NextMsg(5 * time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, "ledger.P-42.milestone_planned", m2.Subject)
