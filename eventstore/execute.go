@@ -36,25 +36,47 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 	key := domain.CommandKey(cmd)
 	var lastErr error
 	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
-		history, version, err := s.Load(ctx, p)
-		if err != nil {
-			return Result{}, err
-		}
-		if done := commandRecords(history, key); len(done) > 0 {
-			return Result{Records: done, AlreadyStored: true}, nil
-		}
-		state := domain.NewProject(p)
-		for _, r := range history {
-			domain.Evolve(&state, r.Event)
+		state, version, seen, cached := s.cache.snapshot(p, key)
+		if !cached || seen {
+			history, v, err := s.Load(ctx, p)
+			if err != nil {
+				return Result{}, err
+			}
+			if done := commandRecords(history, key); len(done) > 0 {
+				return Result{Records: done, AlreadyStored: true}, nil
+			}
+			state, version = domain.NewProject(p), v
+			commands := make(map[string]struct{}, len(history))
+			for _, r := range history {
+				domain.Evolve(&state, r.Event)
+				commands[r.CommandID] = struct{}{}
+			}
+			s.cache.put(p, state.Clone(), version, commands)
 		}
 		events, err := domain.Decide(state, cmd, s.clock.Now())
 		if err != nil {
+			if cached && !seen {
+				// The cached state may be behind another writer's events:
+				// a refusal only stands on the stored history.
+				s.cache.drop(p)
+				continue
+			}
 			return Result{}, err
 		}
 		recs, existed, err := s.append(ctx, version, events)
 		if err == nil {
+			if existed {
+				s.cache.drop(p)
+			} else {
+				for _, r := range recs {
+					domain.Evolve(&state, r.Event)
+				}
+				last := recs[len(recs)-1]
+				s.cache.put(p, state, Version{Sequence: last.Sequence, Hash: last.Hash}, s.cache.commandsWith(p, key))
+			}
 			return Result{Records: recs, AlreadyStored: existed}, nil
 		}
+		s.cache.drop(p)
 		if !errors.Is(err, ErrConflict) {
 			return Result{}, err
 		}

@@ -23,6 +23,7 @@ type Store struct {
 	codec  *Codec
 	clock  domain.Clock
 	stream jetstream.Stream
+	cache  *projectCache
 }
 
 // Option configures a Store.
@@ -43,7 +44,8 @@ func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	s := &Store{js: js, spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{}}
+	s := &Store{js: js, spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{},
+		cache: newProjectCache(DefaultCacheSize)}
 	for _, o := range opts {
 		o(s)
 	}

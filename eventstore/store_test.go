@@ -449,3 +449,39 @@ func TestFollowDeliversStoredThenNewEventsInOrder(t *testing.T) {
 	cancel()
 	<-done // Follow ends when its context does
 }
+
+func TestTwoStoresWithTheirOwnCachesStayConsistent(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	other, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(e.clock))
+	require.NoError(t, err)
+	p := domain.ProjectID("P-12")
+
+	mustExecute(t, e.store, register(p))                                       // e.store caches P-12 at version 1
+	mustExecute(t, other, step(p, domain.Signed, domain.NewDate(2026, 11, 2))) // the other writer moves it on
+	res := mustExecute(t, e.store, step(p, domain.Started, domain.NewDate(2026, 11, 3)))
+	assert.False(t, res.AlreadyStored)
+
+	// The other writer stores a command; the first then issues the very
+	// same command from its stale cache: it is recognised, not doubled.
+	same := step(p, domain.Completed, domain.NewDate(2026, 11, 20))
+	mustExecute(t, other, same)
+	again := mustExecute(t, e.store, same)
+	assert.True(t, again.AlreadyStored)
+
+	recs, _, err := e.store.Load(ctx, p)
+	require.NoError(t, err)
+	assert.Equal(t, []domain.EventType{domain.Registered, domain.Signed, domain.Started, domain.Completed},
+		[]domain.EventType{recs[0].Type, recs[1].Type, recs[2].Type, recs[3].Type})
+	prev := eventstore.Genesis(p)
+	for _, r := range recs {
+		assert.Equal(t, prev, r.PrevHash)
+		prev = r.Hash
+	}
+
+	// A step the cached state would allow but the stored history forbids is
+	// refused once the conflict forces a re-read.
+	mustExecute(t, other, domain.RecordStep{Meta: domain.Meta{Actor: "x"}, Project: p, Step: domain.Terminated, Reason: "investor left", On: domain.NewDate(2026, 11, 21)})
+	_, err = e.store.Execute(ctx, step(p, domain.Commissioned, domain.NewDate(2026, 11, 22)))
+	require.ErrorIs(t, err, domain.ErrTerminated)
+}
