@@ -1,8 +1,6 @@
 package domain
 
 import (
-	"maps"
-	"slices"
 	"time"
 )
 
@@ -37,6 +35,8 @@ type Project struct {
 	Flags      []ComplianceFlag
 
 	LastRecordedAt time.Time
+
+	loc *time.Location // TimeZone resolved once, by Evolve
 }
 
 // Deadline is one milestone's plan: its baseline, its current deadline, how
@@ -100,7 +100,14 @@ func Fold(id ProjectID, events []Event) Project {
 // Location returns the project's time zone, DefaultTimeZone if unset or
 // unknown.
 func (p *Project) Location() *time.Location {
-	loc, err := LoadZone(p.TimeZone)
+	if p.loc != nil {
+		return p.loc
+	}
+	return resolveZone(p.TimeZone)
+}
+
+func resolveZone(name string) *time.Location {
+	loc, err := LoadZone(name)
 	if err != nil {
 		loc, _ = LoadZone("")
 	}
@@ -129,6 +136,7 @@ func Evolve(p *Project, e Event) {
 		p.Registered = true
 		p.Name, p.TotalInvestment, p.Unit = d.Name, d.TotalInvestment, d.Unit
 		p.Leader, p.Township, p.Kind, p.TimeZone = d.Leader, d.Township, d.Kind, d.TimeZone
+		p.loc = resolveZone(d.TimeZone)
 		p.Leaders = append(p.Leaders, LeaderTerm{Leader: d.Leader, From: e.OccurredOn})
 	case *LeaderAssignedData:
 		p.Leader = d.Leader
@@ -206,27 +214,3 @@ func (dl *Deadline) wasMissed(due Date) bool {
 	return false
 }
 
-// Clone returns a deep copy of p, so that one copy can evolve while another
-// is being decided on.
-func (p *Project) Clone() Project {
-	q := *p
-	q.Steps = maps.Clone(p.Steps)
-	q.Approvals = maps.Clone(p.Approvals)
-	q.Investment = maps.Clone(p.Investment)
-	q.Leaders = slices.Clone(p.Leaders)
-	q.Flags = slices.Clone(p.Flags)
-	q.Deadlines = make(map[Milestone]*Deadline, len(p.Deadlines))
-	for m, dl := range p.Deadlines {
-		c := *dl
-		c.Revisions = slices.Clone(dl.Revisions)
-		c.Missed = slices.Clone(dl.Missed)
-		c.Explained = slices.Clone(dl.Explained)
-		q.Deadlines[m] = &c
-	}
-	q.Issues = make(map[string]*Issue, len(p.Issues))
-	for id, is := range p.Issues {
-		c := *is
-		q.Issues[id] = &c
-	}
-	return q
-}

@@ -1,6 +1,7 @@
 package eventstore
 
 import (
+	"hash/maphash"
 	"sync"
 
 	"github.com/keyprojects/ledger/domain"
@@ -17,13 +18,23 @@ const DefaultCacheSize = 10_000
 // project is read again.
 func WithCacheSize(n int) Option { return func(s *Store) { s.cache = newProjectCache(n) } }
 
-// projectCache holds the folded state of recently used projects.
+// projectLocks is the number of lock stripes: commands for projects on
+// different stripes run in parallel, commands for one project in turn.
+const projectLocks = 256
+
+// projectCache holds the folded state of recently used projects, and the
+// locks that give one Execute at a time the use of a project's entry.
 type projectCache struct {
-	mu      sync.Mutex
+	seed  maphash.Seed
+	locks [projectLocks]sync.Mutex
+
+	mu      sync.Mutex // guards entries, not what they point to
 	max     int
 	entries map[domain.ProjectID]*cachedProject
 }
 
+// cachedProject is a project's state as of version. Only the holder of the
+// project's stripe lock reads or changes it.
 type cachedProject struct {
 	state    domain.Project
 	version  Version
@@ -31,37 +42,32 @@ type cachedProject struct {
 }
 
 func newProjectCache(max int) *projectCache {
-	return &projectCache{max: max, entries: map[domain.ProjectID]*cachedProject{}}
+	return &projectCache{seed: maphash.MakeSeed(), max: max, entries: map[domain.ProjectID]*cachedProject{}}
 }
 
-// snapshot returns a private copy of project p's cached state, its version,
-// and whether command key is already in its history.
-func (c *projectCache) snapshot(p domain.ProjectID, key string) (state domain.Project, v Version, seen, ok bool) {
+// lock takes project p's stripe lock and returns its release.
+func (c *projectCache) lock(p domain.ProjectID) func() {
+	m := &c.locks[maphash.String(c.seed, string(p))%projectLocks]
+	m.Lock()
+	return m.Unlock
+}
+
+func (c *projectCache) get(p domain.ProjectID) *cachedProject {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.entries[p]
-	if e == nil {
-		return domain.Project{}, Version{}, false, false
-	}
-	_, seen = e.commands[key]
-	return e.state.Clone(), e.version, seen, true
+	return c.entries[p]
 }
 
-// put stores state as project p's state at version v, unless the cache
-// already holds a later version. It takes ownership of state and commands.
-func (c *projectCache) put(p domain.ProjectID, state domain.Project, v Version, commands map[string]struct{}) {
+func (c *projectCache) set(p domain.ProjectID, e *cachedProject) {
 	if c.max <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e := c.entries[p]; e != nil && e.version.Sequence >= v.Sequence {
-		return
-	}
 	if _, present := c.entries[p]; !present && len(c.entries) >= c.max {
 		// Drop about a quarter, arbitrarily: cheaper than tracking recency,
 		// and a dropped project only costs one history read.
-		drop := len(c.entries) / 4
+		drop := max(len(c.entries)/4, 1)
 		for id := range c.entries {
 			if drop == 0 {
 				break
@@ -70,20 +76,7 @@ func (c *projectCache) put(p domain.ProjectID, state domain.Project, v Version, 
 			drop--
 		}
 	}
-	c.entries[p] = &cachedProject{state: state, version: v, commands: commands}
-}
-
-// commandsOf returns a copy of the command keys cached for p, plus key.
-func (c *projectCache) commandsWith(p domain.ProjectID, key string) map[string]struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := map[string]struct{}{key: {}}
-	if e := c.entries[p]; e != nil {
-		for k := range e.commands {
-			out[k] = struct{}{}
-		}
-	}
-	return out
+	c.entries[p] = e
 }
 
 func (c *projectCache) drop(p domain.ProjectID) {

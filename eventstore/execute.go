@@ -34,28 +34,35 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 		return Result{}, err
 	}
 	key := domain.CommandKey(cmd)
+	unlock := s.cache.lock(p)
+	defer unlock()
 	var lastErr error
 	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
-		state, version, seen, cached := s.cache.snapshot(p, key)
-		if !cached || seen {
-			history, v, err := s.Load(ctx, p)
+		entry := s.cache.get(p)
+		fromCache := entry != nil
+		if fromCache {
+			if _, seen := entry.commands[key]; seen {
+				fromCache, entry = false, nil // read the stored events back
+			}
+		}
+		if entry == nil {
+			history, version, err := s.Load(ctx, p)
 			if err != nil {
 				return Result{}, err
 			}
 			if done := commandRecords(history, key); len(done) > 0 {
 				return Result{Records: done, AlreadyStored: true}, nil
 			}
-			state, version = domain.NewProject(p), v
-			commands := make(map[string]struct{}, len(history))
+			entry = &cachedProject{state: domain.NewProject(p), version: version, commands: make(map[string]struct{}, len(history))}
 			for _, r := range history {
-				domain.Evolve(&state, r.Event)
-				commands[r.CommandID] = struct{}{}
+				domain.Evolve(&entry.state, r.Event)
+				entry.commands[r.CommandID] = struct{}{}
 			}
-			s.cache.put(p, state.Clone(), version, commands)
+			s.cache.set(p, entry)
 		}
-		events, err := domain.Decide(state, cmd, s.clock.Now())
+		events, err := domain.Decide(entry.state, cmd, s.clock.Now())
 		if err != nil {
-			if cached && !seen {
+			if fromCache {
 				// The cached state may be behind another writer's events:
 				// a refusal only stands on the stored history.
 				s.cache.drop(p)
@@ -63,16 +70,17 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 			}
 			return Result{}, err
 		}
-		recs, existed, err := s.append(ctx, version, events)
+		recs, existed, err := s.append(ctx, entry.version, events)
 		if err == nil {
 			if existed {
 				s.cache.drop(p)
 			} else {
 				for _, r := range recs {
-					domain.Evolve(&state, r.Event)
+					domain.Evolve(&entry.state, r.Event)
 				}
 				last := recs[len(recs)-1]
-				s.cache.put(p, state, Version{Sequence: last.Sequence, Hash: last.Hash}, s.cache.commandsWith(p, key))
+				entry.version = Version{Sequence: last.Sequence, Hash: last.Hash}
+				entry.commands[key] = struct{}{}
 			}
 			return Result{Records: recs, AlreadyStored: existed}, nil
 		}
