@@ -213,4 +213,3 @@ func (dl *Deadline) wasMissed(due Date) bool {
 	}
 	return false
 }
-
