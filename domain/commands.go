@@ -108,6 +108,16 @@ type ReportInvestment struct {
 	On      Date   // the day of the report; zero means today
 }
 
+// PlanInvestment sets the investment planned for a year.
+type PlanInvestment struct {
+	Meta
+	Project ProjectID
+	Year    int
+	Amount  int64  // integer yuan, > 0
+	Reason  string // required when the year already has a plan
+	On      Date   // the day of the plan; zero means today
+}
+
 // RaiseIssue puts an item on the supervision ledger.
 type RaiseIssue struct {
 	Meta
@@ -163,6 +173,9 @@ func (c RecordStep) Target() ProjectID { return c.Project }
 func (c ReportInvestment) Target() ProjectID { return c.Project }
 
 // Target implements Command.
+func (c PlanInvestment) Target() ProjectID { return c.Project }
+
+// Target implements Command.
 func (c RaiseIssue) Target() ProjectID { return c.Project }
 
 // Target implements Command.
@@ -196,6 +209,9 @@ func (c RecordStep) Action() string {
 
 // Action implements Command.
 func (c ReportInvestment) Action() string { return "report investment for " + string(c.Month) }
+
+// Action implements Command.
+func (c PlanInvestment) Action() string { return fmt.Sprintf("plan investment for %d", c.Year) }
 
 // Action implements Command.
 func (c RaiseIssue) Action() string { return "raise issue" }

@@ -45,6 +45,8 @@ func Decide(p Project, cmd Command, now time.Time) ([]Event, error) {
 		return d.recordStep(c)
 	case ReportInvestment:
 		return d.reportInvestment(c)
+	case PlanInvestment:
+		return d.planInvestment(c)
 	case RaiseIssue:
 		return d.raiseIssue(c)
 	case ResolveIssue:
@@ -368,6 +370,28 @@ func (d *decision) reportInvestment(c ReportInvestment) ([]Event, error) {
 		return nil, err
 	}
 	return d.events(on, &InvestmentReportedData{Month: c.Month, Amount: c.Amount, Reason: strings.TrimSpace(c.Reason)}), nil
+}
+
+func (d *decision) planInvestment(c PlanInvestment) ([]Event, error) {
+	if c.Year < 2000 || c.Year > 2100 {
+		return nil, d.refuse(ErrInvalid, "year %d is out of range", "give a calendar year such as 2027", c.Year)
+	}
+	if c.Amount <= 0 {
+		return nil, d.refuse(ErrInvalid, "amount %d yuan is not positive", "give the year's planned investment in yuan", c.Amount)
+	}
+	if prev, ok := d.p.AnnualPlan[c.Year]; ok {
+		if prev == c.Amount {
+			return nil, d.refuse(ErrNoChange, "%d is already planned at %s yuan", "", c.Year, FormatYuan(prev))
+		}
+		if strings.TrimSpace(c.Reason) == "" {
+			return nil, d.refuse(ErrInvalid, "%d is already planned at %s yuan", "give a reason to change the plan (--reason)", c.Year, FormatYuan(prev))
+		}
+	}
+	on, err := d.date(c.On)
+	if err != nil {
+		return nil, err
+	}
+	return d.events(on, &InvestmentPlannedData{Year: c.Year, Amount: c.Amount, Reason: strings.TrimSpace(c.Reason)}), nil
 }
 
 func (d *decision) raiseIssue(c RaiseIssue) ([]Event, error) {

@@ -856,7 +856,7 @@ func TestDecideIssues(t *testing.T) {
 		{name: "raise", cmd: raise("I-1", " land dispute ", "2026-03-01"),
 			check: func(t *testing.T, evs []domain.Event, p domain.Project) {
 				assert.Equal(t, domain.IssueRaisedData{IssueID: "I-1", Title: "land dispute"}, *payload[*domain.IssueRaisedData](t, evs))
-				assert.Equal(t, &domain.Issue{ID: "I-1", Title: "land dispute", RaisedOn: day("2026-03-01")}, p.Issues["I-1"])
+				assert.Equal(t, &domain.Issue{ID: "I-1", Title: "land dispute", RaisedOn: day("2026-03-01"), RaisedBy: "office"}, p.Issues["I-1"])
 			}},
 		{name: "raise with a derived id", cmd: raise("", "land dispute", "2026-03-01"),
 			check: func(t *testing.T, evs []domain.Event, p domain.Project) {
@@ -896,7 +896,7 @@ func TestDecideIssues(t *testing.T) {
 		{name: "resolve", given: []domain.Command{raised}, cmd: resolve("I-1", " land swapped ", "2026-04-01"),
 			check: func(t *testing.T, evs []domain.Event, p domain.Project) {
 				assert.Equal(t, domain.IssueResolvedData{IssueID: "I-1", Resolution: "land swapped"}, *payload[*domain.IssueResolvedData](t, evs))
-				assert.Equal(t, &domain.Issue{ID: "I-1", Title: "land dispute", RaisedOn: day("2026-03-01"),
+				assert.Equal(t, &domain.Issue{ID: "I-1", Title: "land dispute", RaisedOn: day("2026-03-01"), RaisedBy: "office",
 					ResolvedOn: day("2026-04-01"), Resolution: "land swapped", ResolvedBy: "office"}, p.Issues["I-1"])
 			}},
 		{name: "resolve on the day raised", given: []domain.Command{raised}, cmd: resolve("I-1", "done", "2026-03-01")},
@@ -1355,6 +1355,29 @@ func TestDecideRefusesFieldsAStepDoesNotStore(t *testing.T) {
 		{name: "note on signed is stored", cmd: withField(domain.Signed, func(c *domain.RecordStep) { c.Note = "with the investor" }),
 			check: func(t *testing.T, evs []domain.Event, _ domain.Project) {
 				assert.Equal(t, "with the investor", payload[*domain.StepData](t, evs).Note)
+			}},
+	}
+	runRuleCases(t, cases)
+}
+
+func TestDecidePlanInvestment(t *testing.T) {
+	planInv := func(year int, amount int64, reason string) domain.PlanInvestment {
+		return domain.PlanInvestment{Meta: domain.Meta{Actor: "office"}, Project: "P-7", Year: year, Amount: amount, Reason: reason}
+	}
+	cases := []ruleCase{
+		{name: "first plan for a year", cmd: planInv(2027, 200_000_000, ""),
+			check: func(t *testing.T, evs []domain.Event, p domain.Project) {
+				assert.Equal(t, int64(200_000_000), p.AnnualPlan[2027])
+				assert.Equal(t, domain.InvestmentPlanned, evs[0].Type)
+			}},
+		{name: "year out of range", cmd: planInv(1999, 5, ""), kind: domain.ErrInvalid},
+		{name: "not positive", cmd: planInv(2027, 0, ""), kind: domain.ErrInvalid,
+			msg: "cannot plan investment for 2027 for P-7: amount 0 yuan is not positive; give the year's planned investment in yuan"},
+		{name: "same plan again", given: []domain.Command{planInv(2027, 100, "")}, cmd: planInv(2027, 100, "x"), kind: domain.ErrNoChange},
+		{name: "changed plan needs a reason", given: []domain.Command{planInv(2027, 100, "")}, cmd: planInv(2027, 200, ""), kind: domain.ErrInvalid},
+		{name: "changed plan with a reason replaces it", given: []domain.Command{planInv(2027, 100, "")}, cmd: planInv(2027, 200, "budget raised"),
+			check: func(t *testing.T, _ []domain.Event, p domain.Project) {
+				assert.Equal(t, int64(200), p.AnnualPlan[2027])
 			}},
 	}
 	runRuleCases(t, cases)

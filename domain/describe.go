@@ -48,6 +48,8 @@ func Describe(e Event) string {
 		return "terminated: " + d.Reason
 	case *InvestmentReportedData:
 		return withReason(fmt.Sprintf("%s investment %s yuan", d.Month, FormatYuan(d.Amount)), d.Reason)
+	case *InvestmentPlannedData:
+		return withReason(fmt.Sprintf("%d investment plan %s yuan", d.Year, FormatYuan(d.Amount)), d.Reason)
 	case *IssueRaisedData:
 		return fmt.Sprintf("issue %s raised: %s", d.IssueID, d.Title)
 	case *IssueResolvedData:

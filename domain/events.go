@@ -30,6 +30,7 @@ const (
 	FullCapacity       EventType = "full_capacity"
 	Terminated         EventType = "terminated"
 	InvestmentReported EventType = "investment_reported"
+	InvestmentPlanned  EventType = "investment_planned"
 	IssueRaised        EventType = "issue_raised"
 	IssueResolved      EventType = "issue_resolved"
 	DelayExplained     EventType = "delay_explained"
@@ -41,7 +42,7 @@ var EventTypes = []EventType{
 	Registered, LeaderAssigned, MilestonePlanned, DeadlineRevised,
 	Negotiating, Signed, FundsReceived, Approved, Started, Suspended, Resumed,
 	Completed, Commissioned, FullCapacity, Terminated, InvestmentReported,
-	IssueRaised, IssueResolved, DelayExplained, DeadlineMissed,
+	InvestmentPlanned, IssueRaised, IssueResolved, DelayExplained, DeadlineMissed,
 }
 
 // Event is one immutable fact in a project's history: the envelope every
@@ -114,6 +115,8 @@ func NewPayload(t EventType) (Payload, error) {
 		return &TerminatedData{}, nil
 	case InvestmentReported:
 		return &InvestmentReportedData{}, nil
+	case InvestmentPlanned:
+		return &InvestmentPlannedData{}, nil
 	case IssueRaised:
 		return &IssueRaisedData{}, nil
 	case IssueResolved:
@@ -218,6 +221,15 @@ type InvestmentReportedData struct {
 	Reason string `cbor:"reason,omitempty" json:"reason,omitempty"`
 }
 
+// InvestmentPlannedData sets the investment planned for a calendar year
+// (年度计划投资), in integer yuan. A later plan for the same year replaces
+// the earlier one and says why in Reason.
+type InvestmentPlannedData struct {
+	Year   int    `cbor:"year" json:"year"`
+	Amount int64  `cbor:"amount_yuan" json:"amount_yuan"`
+	Reason string `cbor:"reason,omitempty" json:"reason,omitempty"`
+}
+
 // IssueRaisedData puts an item on the supervision ledger (挂账督办).
 type IssueRaisedData struct {
 	IssueID string `cbor:"issue_id" json:"issue_id"`
@@ -281,6 +293,9 @@ func (*TerminatedData) EventType() EventType { return Terminated }
 
 // EventType implements Payload.
 func (*InvestmentReportedData) EventType() EventType { return InvestmentReported }
+
+// EventType implements Payload.
+func (*InvestmentPlannedData) EventType() EventType { return InvestmentPlanned }
 
 // EventType implements Payload.
 func (*IssueRaisedData) EventType() EventType { return IssueRaised }

@@ -8,33 +8,34 @@ import (
 // judge the next command. Build it with Fold, or start from NewProject and
 // call Evolve once per event, in order.
 type Project struct {
-	ID         ProjectID
-	Version    int // events applied
-	Registered bool
+	ID         ProjectID `json:"id"`
+	Version    int       `json:"version"` // events applied
+	Registered bool      `json:"registered"`
 
-	Name            string
-	TotalInvestment int64
-	Unit            string
-	Leader          string
-	Township        string
-	Kind            ProjectKind
-	TimeZone        string
+	Name            string      `json:"name,omitempty"`
+	TotalInvestment int64       `json:"total_investment_yuan,omitempty"`
+	Unit            string      `json:"unit,omitempty"`
+	Leader          string      `json:"leader,omitempty"`
+	Township        string      `json:"township,omitempty"`
+	Kind            ProjectKind `json:"kind,omitempty"`
+	TimeZone        string      `json:"time_zone,omitempty"`
 
 	// Steps holds the date of each lifecycle step recorded; for repeatable
 	// steps (funds_received, suspended, resumed) the latest.
-	Steps      map[EventType]Date
-	Approvals  map[ApprovalKind]Date
-	Suspended  bool
-	Terminated bool
-	FundsTotal int64 // integer yuan received so far
+	Steps      map[EventType]Date    `json:"steps,omitempty"`
+	Approvals  map[ApprovalKind]Date `json:"approvals,omitempty"`
+	Suspended  bool                  `json:"suspended,omitempty"`
+	Terminated bool                  `json:"terminated,omitempty"`
+	FundsTotal int64                 `json:"funds_total_yuan,omitempty"` // integer yuan received so far
 
-	Deadlines  map[Milestone]*Deadline
-	Leaders    []LeaderTerm
-	Investment map[Month]int64
-	Issues     map[string]*Issue
-	Flags      []ComplianceFlag
+	Deadlines  map[Milestone]*Deadline `json:"deadlines,omitempty"`
+	Leaders    []LeaderTerm            `json:"leaders,omitempty"`
+	Investment map[Month]int64         `json:"investment_yuan,omitempty"`  // completed, per month
+	AnnualPlan map[int]int64           `json:"annual_plan_yuan,omitempty"` // planned, per year
+	Issues     map[string]*Issue       `json:"issues,omitempty"`
+	Flags      []ComplianceFlag        `json:"flags,omitempty"`
 
-	LastRecordedAt time.Time
+	LastRecordedAt time.Time `json:"last_recorded_at"`
 
 	loc *time.Location // TimeZone resolved once, by Evolve
 }
@@ -42,48 +43,68 @@ type Project struct {
 // Deadline is one milestone's plan: its baseline, its current deadline, how
 // it was revised, and whether it was reached, missed or explained.
 type Deadline struct {
-	Milestone Milestone
-	Baseline  Date
-	Due       Date
-	Revisions []Revision
-	Reached   Date   // zero while not reached
-	Missed    []Date // deadlines recorded as missed, in order
-	Explained []Date // deadlines a delay explanation was filed for
+	Milestone Milestone  `json:"milestone"`
+	Baseline  Date       `json:"baseline"`
+	Due       Date       `json:"due"`
+	Revisions []Revision `json:"revisions,omitempty"`
+	Reached   Date       `json:"reached,omitempty"`   // zero while not reached
+	Missed    []Date     `json:"missed,omitempty"`    // deadlines recorded as missed, in order
+	Explained []Date     `json:"explained,omitempty"` // deadlines a delay explanation was filed for
 }
 
 // Revision is one move of a deadline.
 type Revision struct {
-	From, To   Date
-	Reason     string
-	Actor      string
-	RecordedAt time.Time
+	From       Date      `json:"from"`
+	To         Date      `json:"to"`
+	Reason     string    `json:"reason"`
+	Actor      string    `json:"actor"`
+	RecordedAt time.Time `json:"recorded_at"`
 }
 
 // LeaderTerm is one responsible leader's time on the project.
 type LeaderTerm struct {
-	Leader string
-	From   Date
+	Leader string `json:"leader"`
+	From   Date   `json:"from"`
 }
 
 // Issue is one supervision item (挂账督办).
 type Issue struct {
-	ID         string
-	Title      string
-	RaisedOn   Date
-	ResolvedOn Date // zero while open
-	Resolution string
-	ResolvedBy string
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	RaisedOn   Date   `json:"raised_on"`
+	RaisedBy   string `json:"raised_by"`
+	ResolvedOn Date   `json:"resolved_on,omitempty"` // zero while open
+	Resolution string `json:"resolution,omitempty"`
+	ResolvedBy string `json:"resolved_by,omitempty"`
 }
 
 // NewProject returns the empty state of a project that has no events yet.
 func NewProject(id ProjectID) Project {
-	return Project{
-		ID:         id,
-		Steps:      map[EventType]Date{},
-		Approvals:  map[ApprovalKind]Date{},
-		Deadlines:  map[Milestone]*Deadline{},
-		Investment: map[Month]int64{},
-		Issues:     map[string]*Issue{},
+	p := Project{ID: id}
+	p.ensureMaps()
+	return p
+}
+
+// ensureMaps makes the state's maps, which a state read back from JSON may
+// lack, so that Evolve can fill them.
+func (p *Project) ensureMaps() {
+	if p.Steps == nil {
+		p.Steps = map[EventType]Date{}
+	}
+	if p.Approvals == nil {
+		p.Approvals = map[ApprovalKind]Date{}
+	}
+	if p.Deadlines == nil {
+		p.Deadlines = map[Milestone]*Deadline{}
+	}
+	if p.Investment == nil {
+		p.Investment = map[Month]int64{}
+	}
+	if p.AnnualPlan == nil {
+		p.AnnualPlan = map[int]int64{}
+	}
+	if p.Issues == nil {
+		p.Issues = map[string]*Issue{}
 	}
 }
 
@@ -129,6 +150,7 @@ func (p *Project) LeaderOn(d Date) string {
 // Evolve applies one event to the state. Events are facts: Evolve never
 // refuses one, it only records what it says.
 func Evolve(p *Project, e Event) {
+	p.ensureMaps()
 	p.Version++
 	p.LastRecordedAt = e.RecordedAt
 	switch d := e.Data.(type) {
@@ -169,8 +191,10 @@ func Evolve(p *Project, e Event) {
 		p.Terminated = true
 	case *InvestmentReportedData:
 		p.Investment[d.Month] = d.Amount
+	case *InvestmentPlannedData:
+		p.AnnualPlan[d.Year] = d.Amount
 	case *IssueRaisedData:
-		p.Issues[d.IssueID] = &Issue{ID: d.IssueID, Title: d.Title, RaisedOn: e.OccurredOn}
+		p.Issues[d.IssueID] = &Issue{ID: d.IssueID, Title: d.Title, RaisedOn: e.OccurredOn, RaisedBy: e.Actor}
 	case *IssueResolvedData:
 		if is := p.Issues[d.IssueID]; is != nil {
 			is.ResolvedOn, is.Resolution, is.ResolvedBy = e.OccurredOn, d.Resolution, e.Actor

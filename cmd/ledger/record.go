@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -296,6 +297,39 @@ func (a *app) reportInvestmentCommand() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&reason, "reason", "", "required when correcting a month already reported")
+	m.add(c.Flags())
+	return c
+}
+
+func (a *app) planInvestmentCommand() *cobra.Command {
+	var m metaFlags
+	var reason string
+	c := &cobra.Command{
+		Use:     "plan-investment PROJECT YEAR AMOUNT",
+		Short:   "Set the investment planned for a year (年度计划投资), in yuan or 万/亿",
+		Example: "  ledger plan-investment P-7 2027 1.2亿",
+		Args:    cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := domain.ParseProjectID(args[0])
+			if err != nil {
+				return err
+			}
+			year, err := strconv.Atoi(args[1])
+			if err != nil {
+				return fmt.Errorf("year %q is not a number; expected e.g. 2027", args[1])
+			}
+			yuan, err := domain.ParseYuan(args[2])
+			if err != nil {
+				return fmt.Errorf("amount: %w", err)
+			}
+			meta, err := a.meta(m.commandID, m.correlationID)
+			if err != nil {
+				return err
+			}
+			return a.execute(cmd.Context(), domain.PlanInvestment{Meta: meta, Project: id, Year: year, Amount: yuan, Reason: reason, On: a.today()})
+		},
+	}
+	c.Flags().StringVar(&reason, "reason", "", "required when changing a year's plan")
 	m.add(c.Flags())
 	return c
 }
