@@ -11,6 +11,8 @@ type Project struct {
 	ID         ProjectID `json:"id"`
 	Version    int       `json:"version"` // events applied
 	Registered bool      `json:"registered"`
+	// RegisteredOn is the date of the registered event.
+	RegisteredOn Date `json:"registered_on,omitempty"`
 
 	Name            string      `json:"name,omitempty"`
 	TotalInvestment int64       `json:"total_investment_yuan,omitempty"`
@@ -155,7 +157,7 @@ func Evolve(p *Project, e Event) {
 	p.LastRecordedAt = e.RecordedAt
 	switch d := e.Data.(type) {
 	case *RegisteredData:
-		p.Registered = true
+		p.Registered, p.RegisteredOn = true, e.OccurredOn
 		p.Name, p.TotalInvestment, p.Unit = d.Name, d.TotalInvestment, d.Unit
 		p.Leader, p.Township, p.Kind, p.TimeZone = d.Leader, d.Township, d.Kind, d.TimeZone
 		p.loc = resolveZone(d.TimeZone)

@@ -1,0 +1,213 @@
+package projections
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// Period names the span of a dispatch or bulletin.
+type Period string
+
+// The periods: a week runs Monday to Sunday; the others are calendar
+// months, quarters, halves and years.
+const (
+	Week    Period = "week"
+	Month   Period = "month"
+	Quarter Period = "quarter"
+	Half    Period = "half"
+	Year    Period = "year"
+)
+
+// ParsePeriod checks that s names a period.
+func ParsePeriod(s string) (Period, error) {
+	for _, p := range []Period{Week, Month, Quarter, Half, Year} {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("period %q is unknown; expected week, month, quarter, half or year", s)
+}
+
+// Span returns the first and last day of the period that contains d.
+func (p Period) Span(d domain.Date) (first, last domain.Date) {
+	y, m := d.Year(), d.Month()
+	switch p {
+	case Week:
+		wd := int(d.Time(time.UTC).Weekday()+6) % 7 // Monday = 0
+		first = d.AddDays(-wd)
+		return first, first.AddDays(6)
+	case Month:
+		first = domain.NewDate(y, m, 1)
+	case Quarter:
+		first = domain.NewDate(y, time.Month((int(m)-1)/3*3+1), 1)
+	case Half:
+		first = domain.NewDate(y, time.Month((int(m)-1)/6*6+1), 1)
+	default:
+		first = domain.NewDate(y, 1, 1)
+	}
+	months := map[Period]int{Month: 1, Quarter: 3, Half: 6, Year: 12}[p]
+	next := time.Date(first.Year(), first.Month()+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
+	return first, domain.DateOf(next, time.UTC).AddDays(-1)
+}
+
+// Bulletin is the dispatch or bulletin (调度 / 通报) for the period that
+// contains the as-of date, from the period's first day to the as-of date.
+type Bulletin struct {
+	Period Period      `json:"period"`
+	From   domain.Date `json:"from"`
+	AsOf   domain.Date `json:"as_of"`
+	// Reached: milestones reached in the period.
+	Reached []ReachedRow `json:"reached"`
+	// Missed: deadlines whose day ended in the period unreached (reached
+	// late since, or still open).
+	Missed []MissedRow `json:"missed"`
+	// Overdue: every deadline still overdue on the as-of date.
+	Overdue []OverdueRow `json:"overdue"`
+	// Investment: completed in the period's months, per unit.
+	Investment      []PeriodInvestmentRow `json:"investment"`
+	InvestmentTotal int64                 `json:"investment_total_yuan"`
+	// Units: ranked worst first on the deadlines due in the period.
+	Units []UnitRankRow `json:"units"`
+}
+
+// ReachedRow is a milestone reached in the period.
+type ReachedRow struct {
+	Project   domain.ProjectID `json:"project"`
+	Name      string           `json:"name"`
+	Unit      string           `json:"unit"`
+	Milestone domain.Milestone `json:"milestone"`
+	Reached   domain.Date      `json:"reached"`
+	Due       domain.Date      `json:"due"` // zero when it had no deadline
+	DaysLate  int              `json:"days_late"`
+}
+
+// MissedRow is a deadline that passed in the period unreached.
+type MissedRow struct {
+	Project    domain.ProjectID `json:"project"`
+	Name       string           `json:"name"`
+	Unit       string           `json:"unit"`
+	LeaderThen string           `json:"leader_then"`
+	Milestone  domain.Milestone `json:"milestone"`
+	Due        domain.Date      `json:"due"`
+	ReachedOn  domain.Date      `json:"reached_on"` // zero while still open
+	DaysLate   int              `json:"days_late"`  // on the as-of date, or when reached
+	Explained  bool             `json:"explained"`
+}
+
+// PeriodInvestmentRow is one unit's investment completed in the period.
+type PeriodInvestmentRow struct {
+	Unit   string `json:"unit"`
+	Amount int64  `json:"amount_yuan"`
+}
+
+// UnitRankRow ranks one unit on the deadlines due in the period.
+type UnitRankRow struct {
+	Rank       int    `json:"rank"`
+	Unit       string `json:"unit"`
+	Due        int    `json:"due"` // deadlines whose day ended in the period
+	OnTime     int    `json:"on_time"`
+	Late       int    `json:"late"`
+	Open       int    `json:"open"`
+	RateBP     *int64 `json:"on_time_rate_bp"`
+	OverdueNow int    `json:"overdue_now"` // all open overdue deadlines on the as-of date
+}
+
+// MakeBulletin builds the bulletin of period p on o.AsOf. A month's
+// investment belongs to the period when the month's first day does.
+func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
+	from, _ := p.Span(o.AsOf)
+	b := Bulletin{Period: p, From: from, AsOf: o.AsOf, Overdue: Overdue(rows, o)}
+	in := func(d domain.Date) bool { return d >= from && d <= o.AsOf }
+	units := map[string]*UnitRankRow{}
+	unit := func(name string) *UnitRankRow {
+		if units[name] == nil {
+			units[name] = &UnitRankRow{Unit: name}
+		}
+		return units[name]
+	}
+	invest := map[string]int64{}
+	for _, r := range rows {
+		if r.Registered && r.RegisteredOn <= o.AsOf {
+			for m, v := range r.Investment {
+				if in(m.FirstDay()) {
+					invest[r.Unit] += v
+					b.InvestmentTotal += v
+				}
+			}
+		}
+		if !inTables(r, o.AsOf) {
+			continue
+		}
+		u := unit(r.Unit)
+		for _, m := range domain.Milestones {
+			if on, ok := r.Reached(m); ok && in(on) {
+				rr := ReachedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, Milestone: m, Reached: on}
+				if dl := r.Deadlines[m]; dl != nil {
+					rr.Due = dl.Due
+					rr.DaysLate = max(0, on.DaysSince(dl.Due))
+				}
+				b.Reached = append(b.Reached, rr)
+			}
+			dl := r.Deadlines[m]
+			if dl == nil || !(dl.Due >= from && dl.Due < o.AsOf) {
+				continue
+			}
+			u.Due++
+			s := deadlineOn(dl, o.AsOf)
+			switch {
+			case s.reached && dl.Reached <= dl.Due:
+				u.OnTime++
+				continue
+			case s.reached:
+				u.Late++
+			default:
+				u.Open++
+			}
+			mr := MissedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, LeaderThen: leaderOr(r.LeaderOn(dl.Due), r.Leader),
+				Milestone: m, Due: dl.Due, DaysLate: s.daysLate, Explained: slices.Contains(dl.Explained, dl.Due)}
+			if s.reached {
+				mr.ReachedOn, mr.DaysLate = dl.Reached, dl.Reached.DaysSince(dl.Due)
+			}
+			b.Missed = append(b.Missed, mr)
+		}
+	}
+	for _, ov := range b.Overdue {
+		unit(ov.Unit).OverdueNow++
+	}
+	for name, v := range invest {
+		b.Investment = append(b.Investment, PeriodInvestmentRow{Unit: name, Amount: v})
+	}
+	slices.SortFunc(b.Investment, func(x, y PeriodInvestmentRow) int {
+		return cmp.Or(cmp.Compare(y.Amount, x.Amount), cmp.Compare(x.Unit, y.Unit))
+	})
+	slices.SortFunc(b.Reached, func(x, y ReachedRow) int {
+		return cmp.Or(cmp.Compare(x.Reached, y.Reached), cmp.Compare(x.Project, y.Project), cmp.Compare(milestoneOrder(x.Milestone), milestoneOrder(y.Milestone)))
+	})
+	slices.SortFunc(b.Missed, func(x, y MissedRow) int {
+		return cmp.Or(cmp.Compare(y.DaysLate, x.DaysLate), cmp.Compare(x.Project, y.Project), cmp.Compare(milestoneOrder(x.Milestone), milestoneOrder(y.Milestone)))
+	})
+	for _, u := range units {
+		if u.Due > 0 {
+			bp := basisPoints(int64(u.OnTime), int64(u.Due))
+			u.RateBP = &bp
+		}
+		b.Units = append(b.Units, *u)
+	}
+	rate := func(u UnitRankRow) int64 {
+		if u.RateBP == nil {
+			return 10_001
+		}
+		return *u.RateBP
+	}
+	slices.SortFunc(b.Units, func(x, y UnitRankRow) int {
+		return cmp.Or(cmp.Compare(rate(x), rate(y)), cmp.Compare(y.Open+y.OverdueNow, x.Open+x.OverdueNow), cmp.Compare(x.Unit, y.Unit))
+	})
+	for i := range b.Units {
+		b.Units[i].Rank = i + 1
+	}
+	return b
+}

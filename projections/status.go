@@ -1,0 +1,93 @@
+package projections
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// StatusRow is one project in the status table (项目进度表) on a date.
+type StatusRow struct {
+	Project   domain.ProjectID   `json:"project"`
+	Name      string             `json:"name"`
+	Unit      string             `json:"unit"`
+	Leader    string             `json:"leader"`
+	Kind      domain.ProjectKind `json:"kind"`
+	Township  string             `json:"township"`
+	Stage     string             `json:"stage"` // furthest lifecycle step taken, or "registered"
+	Suspended bool               `json:"suspended"`
+	// The next milestone: the open deadline due first.
+	NextMilestone domain.Milestone `json:"next_milestone"`
+	NextDue       domain.Date      `json:"next_due"`
+	NextBaseline  domain.Date      `json:"next_baseline"`
+	DaysLeft      int              `json:"days_left"` // until NextDue; 0 when late
+	DaysLate      int              `json:"days_late"` // of NextDue; 0 when not late
+	// Light is the worst light over all open deadlines.
+	Light           Light                   `json:"light"`
+	OverdueCount    int                     `json:"overdue_count"`
+	TotalInvestment int64                   `json:"total_investment_yuan"`
+	InvestedToDate  int64                   `json:"invested_to_date_yuan"`
+	InvestedShareBP int64                   `json:"invested_share_bp"` // of the total, in 1/100 %
+	OpenIssues      int                     `json:"open_issues"`
+	Flags           []domain.ComplianceFlag `json:"flags"`
+	LastEventAt     time.Time               `json:"last_event_at"`
+}
+
+// Status returns the status table on o.AsOf: one row per project registered
+// by then and not terminated, ordered by project id.
+func Status(rows []*Row, o Options) []StatusRow {
+	b := o.bands()
+	var out []StatusRow
+	for _, r := range rows {
+		if !inTables(r, o.AsOf) {
+			continue
+		}
+		s := StatusRow{
+			Project: r.ID, Name: r.Name, Unit: r.Unit, Leader: r.Leader, Kind: r.Kind, Township: r.Township,
+			Stage: stageOn(r, o.AsOf), Suspended: suspendedOn(r, o.AsOf), Light: LightGreen,
+			TotalInvestment: r.TotalInvestment, InvestedToDate: investmentThrough(r, o.AsOf),
+			OpenIssues: openIssues(r, o.AsOf), Flags: flagsOrEmpty(r.Flags), LastEventAt: r.LastRecordedAt,
+		}
+		s.InvestedShareBP = basisPoints(s.InvestedToDate, s.TotalInvestment)
+		open := openDeadlines(r, o.AsOf)
+		if len(open) > 0 {
+			next := open[0]
+			s.NextMilestone, s.NextDue, s.NextBaseline = next.deadline.Milestone, next.deadline.Due, next.deadline.Baseline
+			s.DaysLeft, s.DaysLate = next.daysLeft, next.daysLate
+		}
+		for _, d := range open {
+			if d.daysLate > 0 {
+				s.OverdueCount++
+			}
+			if l := b.lightFor(d.daysLate, d.daysLeft); l.rank() > s.Light.rank() {
+				s.Light = l
+			}
+		}
+		if s.Suspended {
+			s.Light = LightSuspended
+		}
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b StatusRow) int { return cmp.Compare(a.Project, b.Project) })
+	return out
+}
+
+func openIssues(r *Row, asOf domain.Date) int {
+	n := 0
+	for _, is := range r.Issues {
+		if is.RaisedOn <= asOf && (is.ResolvedOn.IsZero() || is.ResolvedOn > asOf) {
+			n++
+		}
+	}
+	return n
+}
+
+// flagsOrEmpty keeps JSON output stable: an empty list, never null.
+func flagsOrEmpty(f []domain.ComplianceFlag) []domain.ComplianceFlag {
+	if f == nil {
+		return []domain.ComplianceFlag{}
+	}
+	return f
+}
