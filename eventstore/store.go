@@ -68,6 +68,15 @@ func (s *Store) Codec() *Codec { return s.codec }
 // Clock returns the clock the store decides commands by.
 func (s *Store) Clock() domain.Clock { return s.clock }
 
+// LastSequence returns the stream sequence of the last message stored.
+func (s *Store) LastSequence(ctx context.Context) (uint64, error) {
+	info, err := s.stream.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("stream info: %w", err)
+	}
+	return info.State.LastSeq, nil
+}
+
 // Subject returns the subject of an event of type t for project p:
 // <prefix>.<project>.<type>.
 func (s *Store) Subject(p domain.ProjectID, t domain.EventType) string {
@@ -290,12 +299,11 @@ func isDuplicate(err error) bool { return apiCode(err) == codeBatchDuplicateMsgI
 // the Record's Sequence and Subject set; the caller may skip it and go on.
 func (s *Store) Read(ctx context.Context, from uint64) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		info, err := s.stream.Info(ctx)
+		last, err := s.LastSequence(ctx)
 		if err != nil {
-			yield(Record{}, fmt.Errorf("stream info: %w", err))
+			yield(Record{}, err)
 			return
 		}
-		last := info.State.LastSeq
 		if from == 0 {
 			from = 1
 		}

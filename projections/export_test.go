@@ -1,0 +1,18 @@
+package projections
+
+// Test hooks, visible to the package's external tests only.
+
+// SetCrashAfterRowPuts makes r's flushes stop after n row writes, before
+// the checkpoint, as a crash would.
+func SetCrashAfterRowPuts(r *Runner, n int) { r.crashAfterRowPuts = n }
+
+// SetAfterFlush calls f after each completed flush of r, with the
+// generation flushed.
+func SetAfterFlush(r *Runner, f func(generation int, cp Checkpoint)) { r.afterFlush = f }
+
+// SetRebuildFlushEvery sets how many events a rebuild applies between
+// writes.
+func SetRebuildFlushEvery(r *Runner, n int) { r.rebuildFlushEvery = n }
+
+// ErrCrash is the simulated crash.
+var ErrCrash = errCrash

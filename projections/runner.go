@@ -1,0 +1,339 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+)
+
+// Runner keeps the projection rows current from the ledger stream. One
+// runner should write a generation at a time (`ledger serve` runs one);
+// readers may be anywhere.
+//
+// Progress is durable: after each batch the runner writes the rows the
+// batch changed, then the checkpoint (the last stream sequence applied). A
+// crash between the two replays the batch on restart, and each row skips
+// the events it already holds (Row.Apply), so nothing is applied twice or
+// skipped.
+type Runner struct {
+	store   *eventstore.Store
+	storage *Storage
+	batch   int
+	wait    time.Duration
+	report  func(error)
+
+	// rebuildFlushEvery is how many events a rebuild applies between
+	// writes (default 50,000: a rebuild's rows are invisible until the
+	// switch, so writing often buys nothing).
+	rebuildFlushEvery int
+
+	// Test hooks: crashAfterRowPuts > 0 makes a flush stop after that many
+	// row writes and before the checkpoint, as a crash would; afterFlush is
+	// called after every completed flush.
+	crashAfterRowPuts int
+	afterFlush        func(generation int, cp Checkpoint)
+}
+
+// RunnerOption configures a Runner.
+type RunnerOption func(*Runner)
+
+// WithBatch sets how many events the runner applies between two writes of
+// its rows and checkpoint (default 1000).
+func WithBatch(n int) RunnerOption { return func(r *Runner) { r.batch = max(n, 1) } }
+
+// WithIdleWait sets how long the runner waits for new events before it
+// writes what it has (default 100ms): the bound on how stale a row is.
+func WithIdleWait(d time.Duration) RunnerOption { return func(r *Runner) { r.wait = d } }
+
+// WithReport sets where the runner reports messages it skips (foreign or
+// unreadable messages on the ledger's subjects). Default: dropped.
+func WithReport(f func(error)) RunnerOption { return func(r *Runner) { r.report = f } }
+
+// NewRunner returns a runner for store's stream.
+func NewRunner(store *eventstore.Store, opts ...RunnerOption) *Runner {
+	r := &Runner{
+		store: store, storage: NewStorage(store.JetStream(), store.StreamName()),
+		batch: 1000, wait: 100 * time.Millisecond, report: func(error) {}, rebuildFlushEvery: 50_000,
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// Storage returns where the runner keeps its rows.
+func (r *Runner) Storage() *Storage { return r.storage }
+
+// errCrash is the simulated crash of crashAfterRowPuts.
+var errCrash = errors.New("simulated crash before checkpoint")
+
+// builder applies events to one generation's rows.
+type builder struct {
+	r        *Runner
+	gen      int
+	kv       jetstream.KeyValue
+	fresh    bool // a rebuild from zero: no row exists in kv yet
+	rows     map[domain.ProjectID]*Row
+	dirty    map[domain.ProjectID]bool
+	lastSeq  uint64 // last stream sequence applied
+	unsaved  bool   // lastSeq moved since the last checkpoint write
+	puts     int
+	appliedN int
+}
+
+func (r *Runner) newBuilder(gen int, kv jetstream.KeyValue, fresh bool, from uint64) *builder {
+	return &builder{r: r, gen: gen, kv: kv, fresh: fresh, rows: map[domain.ProjectID]*Row{}, dirty: map[domain.ProjectID]bool{}, lastSeq: from}
+}
+
+// row returns project p's row, read from the bucket the first time.
+func (b *builder) row(ctx context.Context, p domain.ProjectID) (*Row, error) {
+	if row := b.rows[p]; row != nil {
+		return row, nil
+	}
+	row := NewRow(p)
+	if !b.fresh {
+		e, err := b.kv.Get(ctx, rowKey(p))
+		switch {
+		case errors.Is(err, jetstream.ErrKeyNotFound):
+		case err != nil:
+			return nil, fmt.Errorf("read row %s: %w", p, err)
+		default:
+			if row, err = DecodeRow(e.Value()); err != nil {
+				return nil, fmt.Errorf("row %s: %w", p, err)
+			}
+		}
+	}
+	b.rows[p] = row
+	return row, nil
+}
+
+func (b *builder) apply(ctx context.Context, batch eventstore.Batch) error {
+	for _, err := range batch.Skipped {
+		b.r.report(err)
+	}
+	for _, rec := range batch.Records {
+		row, err := b.row(ctx, rec.Project)
+		if err != nil {
+			return err
+		}
+		if row.Apply(rec.Sequence, rec.Event) {
+			b.dirty[rec.Project] = true
+			b.appliedN++
+		}
+	}
+	if batch.Last > b.lastSeq {
+		b.lastSeq, b.unsaved = batch.Last, true
+	}
+	return nil
+}
+
+// flush writes the changed rows, then the checkpoint.
+func (b *builder) flush(ctx context.Context) error {
+	for p := range b.dirty {
+		data, err := EncodeRow(b.rows[p])
+		if err != nil {
+			return err
+		}
+		if b.r.crashAfterRowPuts > 0 && b.puts >= b.r.crashAfterRowPuts {
+			return errCrash
+		}
+		if _, err := b.kv.Put(ctx, rowKey(p), data); err != nil {
+			return fmt.Errorf("write row %s: %w", p, err)
+		}
+		b.puts++
+		delete(b.dirty, p)
+	}
+	if !b.unsaved {
+		return nil
+	}
+	cp := Checkpoint{LastSeq: b.lastSeq, UpdatedAt: time.Now().UTC()}
+	data, _ := json.Marshal(cp)
+	if _, err := b.kv.Put(ctx, keyCheckpoint, data); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	b.unsaved = false
+	if b.r.afterFlush != nil {
+		b.r.afterFlush(b.gen, cp)
+	}
+	return nil
+}
+
+// open returns a builder on the current generation, resumed from its
+// checkpoint.
+func (r *Runner) open(ctx context.Context) (*builder, Generation, error) {
+	g, err := r.storage.ensureCurrent(ctx)
+	if err != nil {
+		return nil, Generation{}, err
+	}
+	kv, err := r.storage.openBucket(ctx, g.Number, false)
+	if err != nil {
+		return nil, Generation{}, err
+	}
+	cp, err := readCheckpoint(ctx, kv)
+	if err != nil {
+		return nil, Generation{}, err
+	}
+	return r.newBuilder(g.Number, kv, false, cp.LastSeq), g, nil
+}
+
+// CatchUp applies every event stored up to now to the current generation
+// and returns its checkpoint.
+func (r *Runner) CatchUp(ctx context.Context) (Checkpoint, error) {
+	b, _, err := r.open(ctx)
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	return r.drain(ctx, b, 0)
+}
+
+// drain applies the stream from b's checkpoint to the stream's end as of
+// now, writing every flushEvery events (0: every batch).
+func (r *Runner) drain(ctx context.Context, b *builder, flushEvery int) (Checkpoint, error) {
+	target, err := r.store.LastSequence(ctx)
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	if b.lastSeq < target {
+		cur := r.store.Cursor(ctx, b.lastSeq+1)
+		defer cur.Close()
+		sinceFlush := 0
+		for b.lastSeq < target {
+			batch, err := cur.Next(ctx, r.batch, time.Second)
+			if err != nil {
+				return Checkpoint{}, err
+			}
+			if err := b.apply(ctx, batch); err != nil {
+				return Checkpoint{}, err
+			}
+			if sinceFlush += len(batch.Records); sinceFlush >= flushEvery {
+				if err := b.flush(ctx); err != nil {
+					return Checkpoint{}, err
+				}
+				sinceFlush = 0
+			}
+		}
+	}
+	if err := b.flush(ctx); err != nil {
+		return Checkpoint{}, err
+	}
+	return Checkpoint{LastSeq: b.lastSeq, UpdatedAt: time.Now().UTC()}, nil
+}
+
+// Run keeps the current generation up to date until ctx ends: it catches
+// up from the checkpoint, then applies new events as they arrive, writing
+// after each batch and whenever the stream goes quiet for the idle wait.
+// When a rebuild elsewhere switches generations, Run moves to the new one.
+func (r *Runner) Run(ctx context.Context) error {
+	for {
+		err := r.follow(ctx)
+		if errors.Is(err, errSwitched) {
+			continue
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+}
+
+var errSwitched = errors.New("projections generation switched")
+
+func (r *Runner) follow(ctx context.Context) error {
+	b, g, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	cur := r.store.Cursor(ctx, b.lastSeq+1)
+	defer cur.Close()
+	for {
+		batch, err := cur.Next(ctx, r.batch, r.wait)
+		if err != nil {
+			return err
+		}
+		if err := b.apply(ctx, batch); err != nil {
+			return err
+		}
+		if err := b.flush(ctx); err != nil {
+			return err
+		}
+		if len(batch.Records) == 0 {
+			// Quiet: a good moment to see whether a rebuild switched.
+			now, _, err := r.storage.Current(ctx)
+			if err != nil {
+				return err
+			}
+			if now.Number != g.Number {
+				return errSwitched
+			}
+		}
+	}
+}
+
+// Rebuild builds a new generation from the first event, while the current
+// one keeps answering readers, then makes it current. It returns the new
+// generation and its checkpoint.
+func (r *Runner) Rebuild(ctx context.Context) (Generation, Checkpoint, error) {
+	meta, err := r.storage.meta(ctx, true)
+	if err != nil {
+		return Generation{}, Checkpoint{}, err
+	}
+	old, rev, err := r.storage.current(ctx, meta)
+	if err != nil && !errors.Is(err, ErrNoProjections) {
+		return Generation{}, Checkpoint{}, err
+	}
+	next := old.Number + 1
+	kv, err := r.storage.freshBucket(ctx, next)
+	if err != nil {
+		return Generation{}, Checkpoint{}, err
+	}
+	b := r.newBuilder(next, kv, true, 0)
+	cp, err := r.drain(ctx, b, r.rebuildFlushEvery)
+	if err != nil {
+		return Generation{}, Checkpoint{}, err
+	}
+	g := Generation{Number: next, Bucket: r.storage.bucket(next), SwitchedAt: time.Now().UTC()}
+	if err := r.storage.switchTo(ctx, g, rev); err != nil {
+		return Generation{}, Checkpoint{}, err
+	}
+	return g, cp, nil
+}
+
+// Progress says how far the current generation is behind the stream.
+type Progress struct {
+	Generation Generation `json:"generation"`
+	Checkpoint Checkpoint `json:"checkpoint"`
+	StreamLast uint64     `json:"stream_last_seq"`
+	Behind     uint64     `json:"behind"` // stream messages not yet applied
+}
+
+// Progress reports the current generation's progress against the stream.
+func (r *Runner) Progress(ctx context.Context) (Progress, error) {
+	g, _, err := r.storage.Current(ctx)
+	if err != nil {
+		return Progress{}, err
+	}
+	kv, err := r.storage.openBucket(ctx, g.Number, false)
+	if err != nil {
+		return Progress{}, err
+	}
+	cp, err := readCheckpoint(ctx, kv)
+	if err != nil {
+		return Progress{}, err
+	}
+	last, err := r.store.LastSequence(ctx)
+	if err != nil {
+		return Progress{}, err
+	}
+	st := Progress{Generation: g, Checkpoint: cp, StreamLast: last}
+	if last > cp.LastSeq {
+		st.Behind = last - cp.LastSeq
+	}
+	return st, nil
+}

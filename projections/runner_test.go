@@ -1,0 +1,360 @@
+package projections_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/storetest"
+	"github.com/keyprojects/ledger/projections"
+)
+
+var runnerNow = time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
+
+// history drives random but valid-looking commands into a store, keeping a
+// shadow of each project's state so most commands make sense; the domain
+// refuses the rest, which store nothing.
+type history struct {
+	t      testing.TB
+	store  *eventstore.Store
+	rng    *rand.Rand
+	states map[domain.ProjectID]*domain.Project
+	ids    []domain.ProjectID
+	stored int
+	seq    int
+}
+
+func newHistory(t testing.TB, store *eventstore.Store, seed uint64, projects int) *history {
+	h := &history{t: t, store: store, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b9)), states: map[domain.ProjectID]*domain.Project{}}
+	for i := range projects {
+		h.ids = append(h.ids, domain.ProjectID(fmt.Sprintf("P-%03d", i)))
+	}
+	return h
+}
+
+var (
+	units   = []string{"县工信局", "县商务局", "县住建局", "县农业农村局", "城关镇"}
+	leaders = []string{"李明", "王芳", "赵强", "陈静", "刘洋", "张伟"}
+)
+
+func (h *history) date() domain.Date {
+	return domain.NewDate(2025, 1, 1).AddDays(h.rng.IntN(696)) // up to 2026-11-27
+}
+
+func (h *history) pick(options []string) string { return options[h.rng.IntN(len(options))] }
+
+// command returns a plausible next command for project p.
+func (h *history) command(p domain.ProjectID) domain.Command {
+	h.seq++
+	m := domain.Meta{Actor: h.pick(leaders), CommandID: fmt.Sprintf("c%d", h.seq)}
+	st := h.states[p]
+	if st == nil || !st.Registered {
+		plan := []domain.PlannedDeadline{}
+		for _, ms := range []domain.Milestone{domain.MilestoneSigned, domain.MilestoneEIA, domain.MilestoneStarted, domain.MilestoneCommissioned} {
+			if h.rng.IntN(2) == 0 {
+				plan = append(plan, domain.PlannedDeadline{Milestone: ms, Due: domain.NewDate(2025, 3, 1).AddDays(h.rng.IntN(900))})
+			}
+		}
+		return domain.RegisterProject{Meta: m, Project: p, Name: "项目 " + string(p), TotalInvestment: int64(1+h.rng.IntN(500)) * 1_000_000,
+			Unit: h.pick(units), Leader: h.pick(leaders), Kind: domain.KindNew, On: domain.NewDate(2025, 1, 1).AddDays(h.rng.IntN(60)), Plan: plan}
+	}
+	ms := domain.Milestones[h.rng.IntN(len(domain.Milestones))]
+	switch h.rng.IntN(14) {
+	case 0:
+		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 3, 1).AddDays(h.rng.IntN(900)), On: h.date()}
+	case 1:
+		return domain.ReviseDeadline{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 6, 1).AddDays(h.rng.IntN(900)), Reason: "moved", On: h.date()}
+	case 2:
+		return domain.AssignLeader{Meta: m, Project: p, Leader: h.pick(leaders), On: h.date()}
+	case 3:
+		month := domain.Month(fmt.Sprintf("%d-%02d", 2025+h.rng.IntN(2), 1+h.rng.IntN(11)))
+		return domain.ReportInvestment{Meta: m, Project: p, Month: month, Amount: int64(h.rng.IntN(50)) * 100_000, Reason: "corrected", On: h.date()}
+	case 4:
+		return domain.PlanInvestment{Meta: m, Project: p, Year: 2025 + h.rng.IntN(2), Amount: int64(1+h.rng.IntN(90)) * 1_000_000, Reason: "replanned", On: h.date()}
+	case 5:
+		return domain.RaiseIssue{Meta: m, Project: p, IssueID: fmt.Sprintf("I-%d", h.rng.IntN(6)), Title: "land", On: h.date()}
+	case 6:
+		return domain.ResolveIssue{Meta: m, Project: p, IssueID: fmt.Sprintf("I-%d", h.rng.IntN(6)), Resolution: "done", On: h.date()}
+	case 7:
+		return domain.ExplainDelay{Meta: m, Project: p, Milestone: ms, Reason: "rain", On: h.date()}
+	case 8:
+		if dl := st.Deadlines[ms]; dl != nil {
+			return domain.RecordDeadlineMissed{Meta: m, Project: p, Milestone: ms, Due: dl.Due}
+		}
+		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: h.date(), On: h.date()}
+	case 9:
+		return domain.RecordStep{Meta: m, Project: p, Step: domain.Approved, Approval: domain.ApprovalKinds[h.rng.IntN(len(domain.ApprovalKinds))], On: h.date()}
+	case 10:
+		return domain.RecordStep{Meta: m, Project: p, Step: domain.FundsReceived, Amount: int64(1+h.rng.IntN(100)) * 100_000, On: h.date()}
+	case 11:
+		if h.rng.IntN(40) == 0 {
+			return domain.RecordStep{Meta: m, Project: p, Step: domain.Terminated, Reason: "dropped", On: h.date()}
+		}
+		if st.Suspended {
+			return domain.RecordStep{Meta: m, Project: p, Step: domain.Resumed, On: h.date()}
+		}
+		return domain.RecordStep{Meta: m, Project: p, Step: domain.Suspended, Reason: "weather", On: h.date()}
+	default:
+		steps := []domain.EventType{domain.Negotiating, domain.Signed, domain.Started, domain.Completed, domain.Commissioned, domain.FullCapacity}
+		return domain.RecordStep{Meta: m, Project: p, Step: steps[h.rng.IntN(len(steps))], On: h.date()}
+	}
+}
+
+// run stores commands until n more events are stored.
+func (h *history) run(n int) {
+	target := h.stored + n
+	for attempts := 0; h.stored < target; attempts++ {
+		require.Less(h.t, attempts, 50*n+1000, "the generator keeps being refused")
+		p := h.ids[h.rng.IntN(len(h.ids))]
+		st := h.states[p]
+		if st == nil {
+			np := domain.NewProject(p)
+			st = &np
+			h.states[p] = st
+		}
+		// Ask the shadow state first: the store would refuse the same
+		// commands, and a refusal costs it a history read.
+		cmd := h.command(p)
+		if _, err := domain.Decide(*st, cmd, runnerNow); err != nil {
+			var re *domain.RuleError
+			require.True(h.t, errors.As(err, &re), "%v", err)
+			continue
+		}
+		res, err := h.store.Execute(context.Background(), cmd)
+		require.NoError(h.t, err)
+		for _, r := range res.Records {
+			domain.Evolve(st, r.Event)
+		}
+		h.stored += len(res.Records)
+	}
+}
+
+// bucketValues returns every key and value of a projections bucket.
+func bucketValues(t testing.TB, js jetstream.JetStream, bucket string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	kv, err := js.KeyValue(ctx, bucket)
+	require.NoError(t, err)
+	keys, err := kv.ListKeys(ctx)
+	require.NoError(t, err)
+	out := map[string]string{}
+	for k := range keys.Keys() {
+		if k == "checkpoint" {
+			continue
+		}
+		e, err := kv.Get(ctx, k)
+		require.NoError(t, err)
+		out[k] = string(e.Value())
+	}
+	return out
+}
+
+func TestIncrementalBuildEqualsRebuildFromZeroByteForByte(t *testing.T) {
+	env := storetest.Start(t, domain.NewManualClock(runnerNow))
+	ctx := context.Background()
+	h := newHistory(t, env.Store, 42, 150)
+	runner := projections.NewRunner(env.Store, projections.WithBatch(97))
+
+	// Build incrementally: many catch-ups, each by a fresh runner that
+	// reads its rows back from the bucket, as a restarted process would.
+	total := 10_000
+	for h.stored < total {
+		h.run(min(700, total-h.stored))
+		_, err := projections.NewRunner(env.Store, projections.WithBatch(1+h.rng.IntN(300))).CatchUp(ctx)
+		require.NoError(t, err)
+	}
+	require.GreaterOrEqual(t, h.stored, 10_000)
+	incremental, _, err := runner.Storage().Current(ctx)
+	require.NoError(t, err)
+	before := bucketValues(t, env.Store.JetStream(), incremental.Bucket)
+
+	g, cp, err := runner.Rebuild(ctx)
+	require.NoError(t, err)
+	last, err := env.Store.LastSequence(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, last, cp.LastSeq)
+	rebuilt := bucketValues(t, env.Store.JetStream(), g.Bucket)
+
+	require.Equal(t, len(before), len(rebuilt))
+	keys := make([]string, 0, len(before))
+	for k := range before {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		require.Equal(t, before[k], rebuilt[k], "row %s", k)
+	}
+	// And the rows are the projects' states as the writers saw them.
+	snap, err := runner.Storage().Read(ctx)
+	require.NoError(t, err)
+	for _, row := range snap.Rows {
+		want := h.states[row.ID]
+		require.NotNil(t, want)
+		assert.Equal(t, want.Version, row.Version, "row %s has every event", row.ID)
+	}
+}
+
+func TestRunnerResumesAfterACrashBetweenRowsAndCheckpoint(t *testing.T) {
+	env := storetest.Start(t, domain.NewManualClock(runnerNow))
+	ctx := context.Background()
+	h := newHistory(t, env.Store, 7, 40)
+	h.run(1_500)
+
+	for _, crashAfter := range []int{1, 7, 23} {
+		t.Run(fmt.Sprintf("crash after %d row writes", crashAfter), func(t *testing.T) {
+			h.run(300)
+			crashing := projections.NewRunner(env.Store, projections.WithBatch(50))
+			projections.SetCrashAfterRowPuts(crashing, crashAfter)
+			_, err := crashing.CatchUp(ctx)
+			require.ErrorIs(t, err, projections.ErrCrash)
+
+			_, err = projections.NewRunner(env.Store).CatchUp(ctx)
+			require.NoError(t, err)
+			g, _, err := projections.NewRunner(env.Store).Storage().Current(ctx)
+			require.NoError(t, err)
+			resumed := bucketValues(t, env.Store.JetStream(), g.Bucket)
+
+			rg, _, err := projections.NewRunner(env.Store).Rebuild(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, bucketValues(t, env.Store.JetStream(), rg.Bucket), resumed)
+		})
+	}
+}
+
+func TestReaderNeverSeesAHalfBuiltGeneration(t *testing.T) {
+	env := storetest.Start(t, domain.NewManualClock(runnerNow))
+	ctx := context.Background()
+	h := newHistory(t, env.Store, 3, 60)
+	h.run(2_000)
+	_, err := projections.NewRunner(env.Store).CatchUp(ctx)
+	require.NoError(t, err)
+
+	// The reporting job: its own connection, its own storage handle.
+	reader := projections.NewStorage(mustJS(t, env), env.Store.StreamName())
+	first, err := reader.Read(ctx)
+	require.NoError(t, err)
+	require.Len(t, first.Rows, len(h.states))
+
+	rebuilding := projections.NewRunner(env.Store, projections.WithBatch(100))
+	projections.SetRebuildFlushEvery(rebuilding, 100)
+	paused, resume := make(chan struct{}), make(chan struct{})
+	flushes := 0
+	projections.SetAfterFlush(rebuilding, func(int, projections.Checkpoint) {
+		if flushes++; flushes == 3 {
+			close(paused)
+			<-resume
+		}
+	})
+	done := make(chan error)
+	go func() {
+		_, _, err := rebuilding.Rebuild(ctx)
+		done <- err
+	}()
+	<-paused // the new generation holds part of the rows now
+	during, err := reader.Read(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, first.Generation, during.Generation, "readers stay on the old generation")
+	assert.Equal(t, first.Rows, during.Rows, "and see all of it")
+	close(resume)
+	require.NoError(t, <-done)
+
+	after, err := reader.Read(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, first.Generation.Number+1, after.Generation.Number)
+	assert.Equal(t, first.Rows, after.Rows, "the rebuilt generation holds the same rows")
+}
+
+func TestRunFollowsNewEventsAndMovesToARebuiltGeneration(t *testing.T) {
+	clock := domain.NewManualClock(runnerNow)
+	env := storetest.Start(t, clock)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	type flush struct {
+		gen int
+		cp  projections.Checkpoint
+	}
+	flushed := make(chan flush, 100)
+	runner := projections.NewRunner(env.Store, projections.WithIdleWait(20*time.Millisecond))
+	projections.SetAfterFlush(runner, func(gen int, cp projections.Checkpoint) {
+		select {
+		case flushed <- flush{gen, cp}:
+		case <-ctx.Done():
+		}
+	})
+	stopped := make(chan error)
+	go func() { stopped <- runner.Run(ctx) }()
+
+	// waitFor returns once the runner has written seq into generation gen.
+	waitFor := func(gen int, seq uint64) {
+		t.Helper()
+		for f := range flushed {
+			if f.gen == gen && f.cp.LastSeq >= seq {
+				return
+			}
+		}
+	}
+	res, err := env.Store.Execute(ctx, domain.RegisterProject{Meta: domain.Meta{Actor: "a"}, Project: "P-1", Name: "n",
+		TotalInvestment: 100, Unit: "u", Leader: "l", On: domain.NewDate(2026, 11, 1)})
+	require.NoError(t, err)
+	waitFor(1, res.Records[0].Sequence)
+	snap, err := runner.Storage().Read(ctx)
+	require.NoError(t, err)
+	require.Len(t, snap.Rows, 1)
+
+	g, _, err := projections.NewRunner(env.Store).Rebuild(ctx)
+	require.NoError(t, err)
+	res, err = env.Store.Execute(ctx, domain.RecordStep{Meta: domain.Meta{Actor: "a"}, Project: "P-1", Step: domain.Signed, On: domain.NewDate(2026, 11, 2)})
+	require.NoError(t, err)
+	waitFor(g.Number, res.Records[0].Sequence)
+	snap, err = runner.Storage().Read(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, g.Number, snap.Generation.Number)
+	require.Len(t, snap.Rows, 1)
+	_, signed := snap.Rows[0].Steps[domain.Signed]
+	assert.True(t, signed, "the running runner applied the new event to the rebuilt generation")
+
+	cancel()
+	require.NoError(t, <-stopped)
+}
+
+func TestForeignMessagesAreReportedAndSkipped(t *testing.T) {
+	env := storetest.Start(t, domain.NewManualClock(runnerNow))
+	ctx := context.Background()
+	_, err := env.Store.Execute(ctx, domain.RegisterProject{Meta: domain.Meta{Actor: "a"}, Project: "P-1", Name: "n",
+		TotalInvestment: 100, Unit: "u", Leader: "l", On: domain.NewDate(2026, 11, 1)})
+	require.NoError(t, err)
+	_, err = env.Store.JetStream().Publish(ctx, "ledger.P-1.started", []byte(`{"forged":true}`))
+	require.NoError(t, err)
+
+	var reported []error
+	runner := projections.NewRunner(env.Store, projections.WithReport(func(err error) { reported = append(reported, err) }))
+	cp, err := runner.CatchUp(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2), cp.LastSeq, "the checkpoint moves past the foreign message")
+	require.Len(t, reported, 1)
+	assert.ErrorIs(t, reported[0], eventstore.ErrUndecodable)
+
+	snap, err := runner.Storage().Read(ctx)
+	require.NoError(t, err)
+	require.Len(t, snap.Rows, 1)
+	_, started := snap.Rows[0].Steps[domain.Started]
+	assert.False(t, started, "the forged start is not in the table")
+}
+
+func mustJS(t *testing.T, env *storetest.Env) jetstream.JetStream {
+	t.Helper()
+	js, err := jetstream.New(env.Connect(t))
+	require.NoError(t, err)
+	return js
+}

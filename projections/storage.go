@@ -1,0 +1,261 @@
+package projections
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// Where the rows live, so another process or machine can read them:
+//
+//	<STREAM>_PROJ_META   key "current": which generation readers use (JSON)
+//	<STREAM>_PROJ_<n>    key "p.<project>": the project's Row (JSON)
+//	                     key "checkpoint": the last stream sequence applied
+//
+// A rebuild fills generation n+1 while generation n keeps answering, then
+// switches "current" in one compare-and-set write; readers never see a
+// generation that is still being built. The generation before the previous
+// one is deleted at the switch.
+
+// ErrNoProjections is returned to a reader when no projection has been
+// built yet (no runner has run against this stream).
+var ErrNoProjections = errors.New("no projections built yet; run `ledger serve` or `ledger projections rebuild`")
+
+const (
+	keyCurrent    = "current"
+	keyCheckpoint = "checkpoint"
+	rowPrefix     = "p."
+)
+
+// Generation names one built copy of the projections.
+type Generation struct {
+	Number     int       `json:"generation"`
+	Bucket     string    `json:"bucket"`
+	SwitchedAt time.Time `json:"switched_at"`
+}
+
+// Checkpoint is how far a generation has applied the stream.
+type Checkpoint struct {
+	LastSeq   uint64    `json:"last_seq"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Storage keeps projection rows in JetStream KV buckets named after the
+// ledger stream.
+type Storage struct {
+	js     jetstream.JetStream
+	prefix string
+}
+
+// NewStorage returns the storage of the projections of stream.
+func NewStorage(js jetstream.JetStream, stream string) *Storage {
+	return &Storage{js: js, prefix: stream + "_PROJ"}
+}
+
+func (s *Storage) metaBucket() string { return s.prefix + "_META" }
+
+func (s *Storage) bucket(n int) string { return s.prefix + "_" + strconv.Itoa(n) }
+
+func rowKey(p domain.ProjectID) string { return rowPrefix + string(p) }
+
+// meta opens the meta bucket, creating it when create is set.
+func (s *Storage) meta(ctx context.Context, create bool) (jetstream.KeyValue, error) {
+	kv, err := s.js.KeyValue(ctx, s.metaBucket())
+	if errors.Is(err, jetstream.ErrBucketNotFound) && create {
+		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket: s.metaBucket(), Description: "which generation of the ledger's projections readers use",
+			History: 10, Storage: jetstream.FileStorage,
+		})
+	}
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		return nil, ErrNoProjections
+	}
+	if err != nil {
+		return nil, fmt.Errorf("projections meta bucket: %w", err)
+	}
+	return kv, nil
+}
+
+// Current returns the generation readers use, and the meta entry's
+// revision for a compare-and-set switch (0 when there is none yet).
+func (s *Storage) Current(ctx context.Context) (Generation, uint64, error) {
+	meta, err := s.meta(ctx, false)
+	if err != nil {
+		return Generation{}, 0, err
+	}
+	return s.current(ctx, meta)
+}
+
+func (s *Storage) current(ctx context.Context, meta jetstream.KeyValue) (Generation, uint64, error) {
+	e, err := meta.Get(ctx, keyCurrent)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return Generation{}, 0, ErrNoProjections
+	}
+	if err != nil {
+		return Generation{}, 0, fmt.Errorf("projections meta: %w", err)
+	}
+	var g Generation
+	if err := json.Unmarshal(e.Value(), &g); err != nil {
+		return Generation{}, 0, fmt.Errorf("projections meta: %w", err)
+	}
+	return g, e.Revision(), nil
+}
+
+// ensureCurrent returns the current generation, making generation 1 the
+// current one when there is none.
+func (s *Storage) ensureCurrent(ctx context.Context) (Generation, error) {
+	meta, err := s.meta(ctx, true)
+	if err != nil {
+		return Generation{}, err
+	}
+	g, _, err := s.current(ctx, meta)
+	if !errors.Is(err, ErrNoProjections) {
+		return g, err
+	}
+	if _, err := s.openBucket(ctx, 1, true); err != nil {
+		return Generation{}, err
+	}
+	g = Generation{Number: 1, Bucket: s.bucket(1), SwitchedAt: time.Now().UTC()}
+	b, _ := json.Marshal(g)
+	if _, err := meta.Create(ctx, keyCurrent, b); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
+		return Generation{}, fmt.Errorf("projections meta: %w", err)
+	}
+	g, _, err = s.current(ctx, meta)
+	return g, err
+}
+
+// switchTo makes generation g current if the current entry is still at
+// revision rev, and deletes the generation before the one it replaces.
+func (s *Storage) switchTo(ctx context.Context, g Generation, rev uint64) error {
+	meta, err := s.meta(ctx, true)
+	if err != nil {
+		return err
+	}
+	b, _ := json.Marshal(g)
+	if rev == 0 {
+		_, err = meta.Create(ctx, keyCurrent, b)
+	} else {
+		_, err = meta.Update(ctx, keyCurrent, b, rev)
+	}
+	if err != nil {
+		return fmt.Errorf("switch projections to generation %d (another rebuild switched first?): %w", g.Number, err)
+	}
+	if g.Number > 2 {
+		if err := s.js.DeleteKeyValue(ctx, s.bucket(g.Number-2)); err != nil && !errors.Is(err, jetstream.ErrBucketNotFound) {
+			return fmt.Errorf("delete projections generation %d: %w", g.Number-2, err)
+		}
+	}
+	return nil
+}
+
+// openBucket opens generation n's bucket; fresh deletes any leftover of an
+// interrupted build first.
+func (s *Storage) openBucket(ctx context.Context, n int, create bool) (jetstream.KeyValue, error) {
+	name := s.bucket(n)
+	if !create {
+		kv, err := s.js.KeyValue(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("projections bucket %s: %w", name, err)
+		}
+		return kv, nil
+	}
+	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: name, Description: "ledger projection rows (JSON), one key per project", History: 1, Storage: jetstream.FileStorage,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("projections bucket %s: %w", name, err)
+	}
+	return kv, nil
+}
+
+func (s *Storage) freshBucket(ctx context.Context, n int) (jetstream.KeyValue, error) {
+	if err := s.js.DeleteKeyValue(ctx, s.bucket(n)); err != nil && !errors.Is(err, jetstream.ErrBucketNotFound) {
+		return nil, fmt.Errorf("clear projections bucket %s: %w", s.bucket(n), err)
+	}
+	return s.openBucket(ctx, n, true)
+}
+
+func readCheckpoint(ctx context.Context, kv jetstream.KeyValue) (Checkpoint, error) {
+	e, err := kv.Get(ctx, keyCheckpoint)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return Checkpoint{}, nil
+	}
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("projections checkpoint: %w", err)
+	}
+	var c Checkpoint
+	if err := json.Unmarshal(e.Value(), &c); err != nil {
+		return Checkpoint{}, fmt.Errorf("projections checkpoint: %w", err)
+	}
+	return c, nil
+}
+
+// Snapshot is what a reader gets: every row of the current generation and
+// how far it had applied the stream.
+type Snapshot struct {
+	Generation Generation
+	Checkpoint Checkpoint
+	Rows       []*Row
+}
+
+// Read returns every row of the current generation, in key order. It reads
+// through the "current" pointer, so it never sees a rebuild in progress.
+func (s *Storage) Read(ctx context.Context) (Snapshot, error) {
+	g, _, err := s.Current(ctx)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	kv, err := s.openBucket(ctx, g.Number, false)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	cp, err := readCheckpoint(ctx, kv)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	rows, err := readRows(ctx, kv)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	slices.SortFunc(rows, func(a, b *Row) int { return cmp.Compare(a.ID, b.ID) })
+	return Snapshot{Generation: g, Checkpoint: cp, Rows: rows}, nil
+}
+
+// readRows reads every row of a bucket: one watch that delivers the latest
+// value of each key, rather than one request per key.
+func readRows(ctx context.Context, kv jetstream.KeyValue) ([]*Row, error) {
+	w, err := kv.Watch(ctx, rowPrefix+">", jetstream.IgnoreDeletes())
+	if err != nil {
+		return nil, fmt.Errorf("read projection rows: %w", err)
+	}
+	defer func() { _ = w.Stop() }()
+	var rows []*Row
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case e, ok := <-w.Updates():
+			if !ok {
+				return nil, errors.New("read projection rows: watch closed")
+			}
+			if e == nil { // all current values delivered
+				return rows, nil
+			}
+			r, err := DecodeRow(e.Value())
+			if err != nil {
+				return nil, fmt.Errorf("row %s: %w", strings.TrimPrefix(e.Key(), rowPrefix), err)
+			}
+			rows = append(rows, r)
+		}
+	}
+}
