@@ -74,6 +74,13 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.issueCommand(),
 		a.explainDelayCommand(),
 		a.historyCommand(),
+		a.statusCommand(),
+		a.overdueCommand(),
+		a.scoreboardCommand(),
+		a.investmentCommand(),
+		a.supervisionCommand(),
+		a.bulletinCommand(),
+		a.projectionsCommand(),
 	)
 	markUsageErrors(root)
 	return root
@@ -117,6 +124,10 @@ func envOr(name, def string) string {
 type session struct {
 	store *eventstore.Store
 	close func()
+	// owned is true when this process started the embedded server on the
+	// data folder: nothing else can be writing, so it keeps the
+	// projections current itself.
+	owned bool
 }
 
 // open connects to the ledger: to --server when given; else to the ledger
@@ -150,7 +161,7 @@ func (a *app) open(ctx context.Context) (*session, error) {
 		srv.Shutdown()
 		return nil, err
 	}
-	return &session{store: store, close: func() { nc.Close(); srv.Shutdown() }}, nil
+	return &session{store: store, close: func() { nc.Close(); srv.Shutdown() }, owned: true}, nil
 }
 
 func (a *app) openRemote(ctx context.Context, url string, opts []eventstore.Option) (*session, error) {

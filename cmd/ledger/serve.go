@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/projections"
 )
 
 func (a *app) serveCommand() *cobra.Command {
@@ -49,15 +50,30 @@ CLI can connect. Ctrl-C (or SIGTERM) stops it cleanly.`,
 			if err != nil {
 				return err
 			}
+			runner := projections.NewRunner(store, projections.WithReport(func(err error) {
+				fmt.Fprintln(a.stderr, "ledger: projections skip a message: "+oneLine(err.Error()))
+			}))
+			runnerDone := make(chan error, 1)
+			go func() { runnerDone <- runner.Run(cmd.Context()) }()
+
 			url := srv.ClientURL()
 			fmt.Fprintf(a.stdout, "ledger: serving %s at %s\n", srv.DataDir(), url)
 			fmt.Fprintf(a.stdout, "  stream %s, subjects ledger.<project>.<event_type>, fsync %s\n", store.StreamName(), sync)
 			fmt.Fprintf(a.stdout, "  follow it:  nats --server %s sub 'ledger.>'\n", url)
+			fmt.Fprintf(a.stdout, "  projections: kept current in KV buckets %s_PROJ_*\n", store.StreamName())
 			fmt.Fprintf(a.stdout, "  Ctrl-C stops the server.\n")
-			<-cmd.Context().Done()
+			var runErr error
+			select {
+			case <-cmd.Context().Done():
+				runErr = <-runnerDone
+			case runErr = <-runnerDone:
+			}
 			fmt.Fprintln(a.stdout, "ledger: stopping")
 			nc.Close()
 			srv.Shutdown()
+			if runErr != nil {
+				return fmt.Errorf("projections runner stopped, so the server stopped too: %w", runErr)
+			}
 			fmt.Fprintln(a.stdout, "ledger: stopped cleanly")
 			return nil
 		},
