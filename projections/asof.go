@@ -146,10 +146,15 @@ func stageOn(r *Row, asOf domain.Date) string {
 // suspendedOn reports whether construction was halted on asOf, as far as
 // the latest suspension and resumption tell.
 func suspendedOn(r *Row, asOf domain.Date) bool {
-	if !r.Suspended {
+	since, ok := r.Steps[domain.Suspended]
+	if !ok || since > asOf {
 		return false
 	}
-	return r.Steps[domain.Suspended] <= asOf
+	if r.Suspended {
+		return true
+	}
+	// Resumed since: halted from the suspension until the day it resumed.
+	return r.Steps[domain.Resumed] > asOf
 }
 
 // inTables reports whether the project belongs in the status, overdue and

@@ -144,7 +144,13 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 		}
 		u := unit(r.Unit)
 		for _, m := range domain.Milestones {
-			if on, ok := r.Reached(m); ok && in(on) {
+			on, ok := r.Reached(m)
+			if dl := r.Deadlines[m]; dl != nil && !dl.Reached.IsZero() {
+				// The deadline keeps the first reach; Steps keeps the latest
+				// of a repeatable step (a second funds_received tranche).
+				on, ok = dl.Reached, true
+			}
+			if ok && in(on) {
 				rr := ReachedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, Milestone: m, Reached: on}
 				if dl := r.Deadlines[m]; dl != nil {
 					rr.Due = dl.Due

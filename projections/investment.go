@@ -41,7 +41,7 @@ func Investment(rows []*Row, o Options) []InvestmentRow {
 	year := o.AsOf.Year()
 	var out []InvestmentRow
 	for _, r := range rows {
-		if !r.Registered {
+		if !r.Registered || r.RegisteredOn > o.AsOf {
 			continue
 		}
 		var months []domain.Month

@@ -48,7 +48,7 @@ func Status(rows []*Row, o Options) []StatusRow {
 			Project: r.ID, Name: r.Name, Unit: r.Unit, Leader: r.Leader, Kind: r.Kind, Township: r.Township,
 			Stage: stageOn(r, o.AsOf), Suspended: suspendedOn(r, o.AsOf), Light: LightGreen,
 			TotalInvestment: r.TotalInvestment, InvestedToDate: investmentThrough(r, o.AsOf),
-			OpenIssues: openIssues(r, o.AsOf), Flags: flagsOrEmpty(r.Flags), LastEventAt: r.LastRecordedAt,
+			OpenIssues: openIssues(r, o.AsOf), Flags: flagsOrEmpty(flagsOn(r, o.AsOf)), LastEventAt: r.LastRecordedAt,
 		}
 		s.InvestedShareBP = basisPoints(s.InvestedToDate, s.TotalInvestment)
 		open := openDeadlines(r, o.AsOf)
@@ -82,6 +82,15 @@ func openIssues(r *Row, asOf domain.Date) int {
 		}
 	}
 	return n
+}
+
+// flagsOn returns the compliance flags on asOf. Every flag is raised by the
+// start, so a start dated after asOf has raised none yet.
+func flagsOn(r *Row, asOf domain.Date) []domain.ComplianceFlag {
+	if on, ok := r.Steps[domain.Started]; !ok || on > asOf {
+		return nil
+	}
+	return r.Flags
 }
 
 // flagsOrEmpty keeps JSON output stable: an empty list, never null.
