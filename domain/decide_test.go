@@ -685,8 +685,8 @@ func TestDeadlineBaselineKeptAcrossRevisions(t *testing.T) {
 		Baseline:  day("2026-06-30"),
 		Due:       day("2026-12-31"),
 		Revisions: []domain.Revision{
-			{From: day("2026-06-30"), To: day("2026-09-30"), Reason: "land handover late", Actor: "office", RecordedAt: now.UTC()},
-			{From: day("2026-09-30"), To: day("2026-12-31"), Reason: "permit delayed", Actor: "office", RecordedAt: now.UTC()},
+			{From: day("2026-06-30"), To: day("2026-09-30"), On: day("2026-06-20"), Reason: "land handover late", Actor: "office", RecordedAt: now.UTC()},
+			{From: day("2026-09-30"), To: day("2026-12-31"), On: day("2026-09-25"), Reason: "permit delayed", Actor: "office", RecordedAt: now.UTC()},
 		},
 	}
 	assert.Equal(t, want, p.Deadlines[domain.MilestoneStarted])

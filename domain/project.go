@@ -54,10 +54,12 @@ type Deadline struct {
 	Explained []Date     `json:"explained,omitempty"` // deadlines a delay explanation was filed for
 }
 
-// Revision is one move of a deadline.
+// Revision is one move of a deadline. A revision made On a day after From
+// moved a deadline that had already been missed.
 type Revision struct {
 	From       Date      `json:"from"`
 	To         Date      `json:"to"`
+	On         Date      `json:"on"`
 	Reason     string    `json:"reason"`
 	Actor      string    `json:"actor"`
 	RecordedAt time.Time `json:"recorded_at"`
@@ -170,7 +172,7 @@ func Evolve(p *Project, e Event) {
 	case *DeadlineRevisedData:
 		if dl := p.Deadlines[d.Milestone]; dl != nil {
 			dl.Due = d.Due
-			dl.Revisions = append(dl.Revisions, Revision{From: d.From, To: d.Due, Reason: d.Reason, Actor: e.Actor, RecordedAt: e.RecordedAt})
+			dl.Revisions = append(dl.Revisions, Revision{From: d.From, To: d.Due, On: e.OccurredOn, Reason: d.Reason, Actor: e.Actor, RecordedAt: e.RecordedAt})
 		}
 	case *ApprovedData:
 		p.Approvals[d.Kind] = e.OccurredOn

@@ -187,3 +187,27 @@ func basisPoints(part, whole int64) int64 {
 	}
 	return part * 10_000 / whole
 }
+
+// earlierMisses returns the deadlines of dl before its current one that
+// were missed by asOf: those the watcher recorded as missed, and those
+// revised only after their day had ended. Revising a deadline late does not
+// erase the miss (the original deadline is not forgotten). Ascending, no
+// duplicates.
+func earlierMisses(dl *domain.Deadline, asOf domain.Date) []domain.Date {
+	var out []domain.Date
+	add := func(d domain.Date) {
+		if d != dl.Due && d < asOf && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	for _, d := range dl.Missed {
+		add(d)
+	}
+	for _, rev := range dl.Revisions {
+		if rev.On > rev.From && (dl.Reached.IsZero() || dl.Reached > rev.From) {
+			add(rev.From)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

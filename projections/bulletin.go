@@ -94,6 +94,7 @@ type MissedRow struct {
 	Milestone  domain.Milestone `json:"milestone"`
 	Due        domain.Date      `json:"due"`
 	ReachedOn  domain.Date      `json:"reached_on"` // zero while still open
+	RevisedTo  domain.Date      `json:"revised_to"` // set when the deadline was moved after it passed
 	DaysLate   int              `json:"days_late"`  // on the as-of date, or when reached
 	Explained  bool             `json:"explained"`
 }
@@ -159,11 +160,32 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 				b.Reached = append(b.Reached, rr)
 			}
 			dl := r.Deadlines[m]
-			if dl == nil || !(dl.Due >= from && dl.Due < o.AsOf) {
+			if dl == nil {
+				continue
+			}
+			s := deadlineOn(dl, o.AsOf)
+			for _, d := range earlierMisses(dl, o.AsOf) {
+				if d < from {
+					continue
+				}
+				u.Due++
+				mr := MissedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, LeaderThen: leaderOr(r.LeaderOn(d), r.Leader),
+					Milestone: m, Due: d, DaysLate: o.AsOf.DaysSince(d), Explained: slices.Contains(dl.Explained, d)}
+				if i := slices.IndexFunc(dl.Revisions, func(rev domain.Revision) bool { return rev.From == d }); i >= 0 {
+					mr.RevisedTo, mr.DaysLate = dl.Revisions[i].To, dl.Revisions[i].On.DaysSince(d)
+				}
+				if s.reached {
+					u.Late++
+					mr.ReachedOn = dl.Reached
+				} else {
+					u.Open++
+				}
+				b.Missed = append(b.Missed, mr)
+			}
+			if !(dl.Due >= from && dl.Due < o.AsOf) || (!s.reached && suspendedOn(r, o.AsOf)) {
 				continue
 			}
 			u.Due++
-			s := deadlineOn(dl, o.AsOf)
 			switch {
 			case s.reached && dl.Reached <= dl.Due:
 				u.OnTime++

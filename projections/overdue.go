@@ -16,8 +16,11 @@ type OverdueRow struct {
 	Baseline  domain.Date      `json:"baseline"` // the first deadline
 	DaysLate  int              `json:"days_late"`
 	Revisions int              `json:"revisions"` // times the deadline was moved
-	Explained bool             `json:"explained"` // a delay explanation was filed for Due
-	Light     Light            `json:"light"`
+	// EarlierMisses counts deadlines of this milestone missed before the
+	// current one (revised after they had passed).
+	EarlierMisses int   `json:"earlier_misses"`
+	Explained     bool  `json:"explained"` // a delay explanation was filed for Due
+	Light         Light `json:"light"`
 	// Who answered for the project when the deadline passed, and now.
 	LeaderThen string `json:"leader_then"`
 	LeaderNow  string `json:"leader_now"`
@@ -41,7 +44,7 @@ func Overdue(rows []*Row, o Options) []OverdueRow {
 			dl := d.deadline
 			out = append(out, OverdueRow{
 				Project: r.ID, Name: r.Name, Milestone: dl.Milestone, Due: dl.Due, Baseline: dl.Baseline,
-				DaysLate: d.daysLate, Revisions: len(dl.Revisions), Explained: slices.Contains(dl.Explained, dl.Due),
+				DaysLate: d.daysLate, Revisions: len(dl.Revisions), EarlierMisses: len(earlierMisses(dl, o.AsOf)), Explained: slices.Contains(dl.Explained, dl.Due),
 				Light: b.lightFor(d.daysLate, 0), LeaderThen: leaderOr(r.LeaderOn(dl.Due), r.Leader), LeaderNow: r.Leader, Unit: r.Unit,
 			})
 		}

@@ -1,6 +1,7 @@
 package projections_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -456,7 +457,7 @@ func TestOverdue(t *testing.T) {
 			{Project: "P-1", Name: "Wind farm", Milestone: domain.MilestoneLand, Due: dt("2026-10-31"), Baseline: dt("2026-09-30"),
 				DaysLate: 27, Revisions: 1, Explained: true, Light: red, LeaderThen: "Wang", LeaderNow: "Li", Unit: "Energy Bureau"},
 			{Project: "P-2", Name: "Ring road", Milestone: domain.MilestoneStarted, Due: dt("2026-11-15"), Baseline: dt("2026-11-01"),
-				DaysLate: 12, Revisions: 1, Explained: false, Light: yellow, LeaderThen: "Zhao", LeaderNow: "Zhao", Unit: "Transport Bureau"},
+				DaysLate: 12, Revisions: 1, EarlierMisses: 1, Explained: false, Light: yellow, LeaderThen: "Zhao", LeaderNow: "Zhao", Unit: "Transport Bureau"},
 			{Project: "P-1", Name: "Wind farm", Milestone: domain.MilestoneStarted, Due: dt("2026-11-20"), Baseline: dt("2026-11-20"),
 				DaysLate: 7, Light: yellow, LeaderThen: "Li", LeaderNow: "Li", Unit: "Energy Bureau"},
 			{Project: "P-6", Name: "Water plant", Milestone: domain.MilestoneEIA, Due: dt("2026-11-20"), Baseline: dt("2026-11-20"),
@@ -922,4 +923,40 @@ func TestBandsValidate(t *testing.T) {
 		})
 	}
 	assert.Equal(t, projections.Bands{YellowDueWithin: 7, YellowLateFrom: 1, RedLateFrom: 15}, projections.DefaultBands)
+}
+
+// A deadline revised after its day had ended stays a miss: revising late
+// does not clean a unit's record.
+func TestAMissedDeadlineRevisedLateStillCounts(t *testing.T) {
+	rows := []*projections.Row{
+		// P-1: signed due 2026-06-30, revised on 2026-07-10 (too late) to
+		// 2026-12-31, not reached yet: missed then revised, not due again.
+		fold(t, p1.register("Wind farm", "Energy Bureau", "Wang", "2026-01-05", due(domain.MilestoneSigned, "2026-06-30")),
+			p1.leader("Li", "2026-07-01"), p1.revise(domain.MilestoneSigned, "2026-12-31", "2026-07-10")),
+		// P-2: started due 2026-05-31, revised in time (2026-05-20) to
+		// 2026-08-31 and reached on 2026-08-20: on time.
+		fold(t, p2.register("Ring road", "Transport Bureau", "Zhao", "2026-01-05", due(domain.MilestoneStarted, "2026-05-31")),
+			p2.revise(domain.MilestoneStarted, "2026-08-31", "2026-05-20"), p2.startClean("2026-05-01", "2026-08-20")),
+		// P-3: started due 2026-05-31, revised late (2026-06-15) to
+		// 2026-08-31, reached on 2026-08-20: late, although the new
+		// deadline was met.
+		fold(t, p3.register("Paper mill", "Transport Bureau", "Zhao", "2026-01-05", due(domain.MilestoneStarted, "2026-05-31")),
+			p3.revise(domain.MilestoneStarted, "2026-08-31", "2026-06-15"), p3.startClean("2026-05-01", "2026-08-20")),
+	}
+	assert.Equal(t, []projections.ScoreRow{
+		{By: "unit", Name: "Energy Bureau", Projects: 1, MissedRevised: 1, Overdue: 1, OnTimeRateBP: bp(0)},
+		{By: "unit", Name: "Transport Bureau", Projects: 2, OnTime: 1, Late: 1, Overdue: 1, OnTimeRateBP: bp(5000)},
+		// Wang answered for P-1 on 2026-06-30, when signed was missed.
+		{By: "leader", Name: "Wang", Projects: 0, MissedRevised: 1, Overdue: 1, OnTimeRateBP: bp(0)},
+		{By: "leader", Name: "Zhao", Projects: 2, OnTime: 1, Late: 1, Overdue: 1, OnTimeRateBP: bp(5000)},
+		{By: "leader", Name: "Li", Projects: 1},
+	}, projections.Scoreboard(rows, on("2026-11-27")))
+
+	b := projections.MakeBulletin(rows, projections.Year, on("2026-11-27"))
+	var missed []string
+	for _, m := range b.Missed {
+		missed = append(missed, fmt.Sprintf("%s %s %s", m.Project, m.Milestone, m.Due))
+	}
+	assert.Equal(t, []string{"P-3 started 2026-05-31", "P-1 signed 2026-06-30"}, missed, "the bulletin names the misses a revision moved away, most days late first")
+	assert.Empty(t, projections.Overdue(rows, on("2026-11-27")), "nothing is past its current deadline")
 }

@@ -14,12 +14,16 @@ type ScoreRow struct {
 	By       string `json:"by"` // "unit" or "leader"
 	Name     string `json:"name"`
 	Projects int    `json:"projects"` // projects held now
-	// Deadlines due by the as-of date: reached on time, reached late, and
-	// still open past their day.
-	OnTime      int `json:"on_time"`
-	Late        int `json:"late"`
-	OpenOverdue int `json:"open_overdue"`
-	// Overdue is every deadline missed: Late + OpenOverdue.
+	// Milestones judged by the as-of date, each counted once: reached
+	// without missing a deadline; reached after missing one; not reached
+	// and past the current deadline; not reached, not yet due again, but
+	// an earlier deadline was missed and then revised.
+	OnTime        int `json:"on_time"`
+	Late          int `json:"late"`
+	OpenOverdue   int `json:"open_overdue"`
+	MissedRevised int `json:"missed_then_revised"`
+	// Overdue is every milestone that missed a deadline:
+	// Late + OpenOverdue + MissedRevised.
 	Overdue int `json:"overdue"`
 	// OnTimeRateBP is OnTime over all deadlines due, in 1/100 %; null when
 	// nothing was due yet.
@@ -27,9 +31,11 @@ type ScoreRow struct {
 }
 
 // Scoreboard returns the unit rows then the leader rows on o.AsOf, each
-// group worst first (see SortScores). A deadline counts for the unit of its
-// project and for the leader who answered for the project on the deadline
-// day, so a leader is not blamed for a miss from before their time.
+// group worst first (see SortScores). A milestone counts for the unit of
+// its project and for the leader who answered for the project on the day
+// of its first missed deadline (or of its deadline, when none was missed),
+// so a leader is not blamed for a miss from before their time. A deadline
+// revised after it had passed still counts as missed.
 // Terminated projects leave the board; a suspended project's open deadlines
 // are not counted as overdue while it is halted.
 func Scoreboard(rows []*Row, o Options) []ScoreRow {
@@ -53,26 +59,33 @@ func Scoreboard(rows []*Row, o Options) []ScoreRow {
 				continue
 			}
 			s := deadlineOn(dl, o.AsOf)
+			missed := earlierMisses(dl, o.AsOf)
+			blame := dl.Due
+			if len(missed) > 0 {
+				blame = missed[0]
+			}
 			var count func(*ScoreRow)
 			switch {
-			case s.reached && dl.Reached <= dl.Due:
+			case s.reached && dl.Reached <= dl.Due && len(missed) == 0:
 				count = func(x *ScoreRow) { x.OnTime++ }
 			case s.reached:
 				count = func(x *ScoreRow) { x.Late++ }
 			case s.daysLate > 0 && !halted:
 				count = func(x *ScoreRow) { x.OpenOverdue++ }
+			case len(missed) > 0:
+				count = func(x *ScoreRow) { x.MissedRevised++ }
 			default:
 				continue
 			}
 			count(get(units, "unit", r.Unit))
-			count(get(leaders, "leader", leaderOr(r.LeaderOn(dl.Due), r.Leader)))
+			count(get(leaders, "leader", leaderOr(r.LeaderOn(blame), r.Leader)))
 		}
 	}
 	out := make([]ScoreRow, 0, len(units)+len(leaders))
 	for _, group := range []map[string]*ScoreRow{units, leaders} {
 		var g []ScoreRow
 		for _, s := range group {
-			s.Overdue = s.Late + s.OpenOverdue
+			s.Overdue = s.Late + s.OpenOverdue + s.MissedRevised
 			if due := s.OnTime + s.Overdue; due > 0 {
 				bp := basisPoints(int64(s.OnTime), int64(due))
 				s.OnTimeRateBP = &bp

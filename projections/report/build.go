@@ -78,6 +78,7 @@ func StatusTable(rows []projections.StatusRow) Table {
 var overdueColumns = []Column{
 	colProject, colName, colUnit, colMilestone, colDue, colBaseline, colDaysLate,
 	{"revisions", Label{"Revisions", "调整次数"}, KindInt},
+	{"earlier_misses", Label{"Earlier misses", "此前逾期次数"}, KindInt},
 	colExplained, colLight, colLeaderThen,
 	{"leader_now", Label{"Leader now", "现包保领导"}, KindText},
 }
@@ -87,7 +88,7 @@ func overdueRows(rows []projections.OverdueRow) [][]Value {
 	for _, r := range rows {
 		out = append(out, []Value{
 			r.Project, r.Name, r.Unit, r.Milestone, r.Due, r.Baseline, r.DaysLate,
-			r.Revisions, r.Explained, r.Light, r.LeaderThen, r.LeaderNow,
+			r.Revisions, r.EarlierMisses, r.Explained, r.Light, r.LeaderThen, r.LeaderNow,
 		})
 	}
 	return out
@@ -111,6 +112,7 @@ func ScoreboardTable(rows []projections.ScoreRow) Table {
 			{"projects", Label{"Projects", "项目数"}, KindInt},
 			colOnTime, colLate,
 			{"open_overdue", Label{"Open overdue", "逾期未完成"}, KindInt},
+			{"missed_then_revised", Label{"Missed, then revised", "逾期后调整"}, KindInt},
 			{"overdue", Label{"Overdue", "逾期合计"}, KindInt},
 			colRate,
 		},
@@ -123,7 +125,7 @@ func ScoreboardTable(rows []projections.ScoreRow) Table {
 		case "leader":
 			by = Label{"leader", "领导"}
 		}
-		t.Rows = append(t.Rows, []Value{by, r.Name, r.Projects, r.OnTime, r.Late, r.OpenOverdue, r.Overdue, r.OnTimeRateBP})
+		t.Rows = append(t.Rows, []Value{by, r.Name, r.Projects, r.OnTime, r.Late, r.OpenOverdue, r.MissedRevised, r.Overdue, r.OnTimeRateBP})
 	}
 	return t
 }
@@ -243,11 +245,12 @@ func BulletinTables(b projections.Bulletin) []Table {
 		Columns: []Column{
 			colProject, colName, colUnit, colLeaderThen, colMilestone, colDue,
 			{"reached_on", Label{"Reached", "完成日期"}, KindDate},
+			{"revised_to", Label{"Revised to", "调整后截止日期"}, KindDate},
 			colDaysLate, colExplained,
 		},
 	}
 	for _, r := range b.Missed {
-		missed.Rows = append(missed.Rows, []Value{r.Project, r.Name, r.Unit, r.LeaderThen, r.Milestone, r.Due, r.ReachedOn, r.DaysLate, r.Explained})
+		missed.Rows = append(missed.Rows, []Value{r.Project, r.Name, r.Unit, r.LeaderThen, r.Milestone, r.Due, r.ReachedOn, r.RevisedTo, r.DaysLate, r.Explained})
 	}
 
 	overdue := Table{

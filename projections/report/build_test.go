@@ -83,27 +83,27 @@ func TestStatusTable(t *testing.T) {
 func TestOverdueTable(t *testing.T) {
 	tab := report.OverdueTable([]projections.OverdueRow{{
 		Project: "P-7", Name: "物流园", Milestone: domain.MilestoneConstructionPermit,
-		Due: domain.NewDate(2026, 9, 1), Baseline: domain.NewDate(2026, 6, 1), DaysLate: 49, Revisions: 2,
+		Due: domain.NewDate(2026, 9, 1), Baseline: domain.NewDate(2026, 6, 1), DaysLate: 49, Revisions: 2, EarlierMisses: 1,
 		Explained: true, Light: projections.LightRed, LeaderThen: "李局长", LeaderNow: "王副县长", Unit: "县住建局",
 	}})
 	checkTable(t, tab, "overdue",
-		[]string{"Project", "Name", "Unit", "Milestone", "Due", "Baseline", "Days late", "Revisions", "Explained", "Light", "Leader then", "Leader now"},
-		[]string{"项目代码", "项目名称", "责任单位", "节点", "截止日期", "原定截止日期", "逾期天数", "调整次数", "已说明原因", "预警", "当时包保领导", "现包保领导"},
-		[]string{"P-7", "物流园", "县住建局", "construction_permit", "2026-09-01", "2026-06-01", "49", "2", "yes", "red", "李局长", "王副县长"},
-		[]string{"P-7", "物流园", "县住建局", "施工许可", "2026-09-01", "2026-06-01", "49", "2", "是", "红灯", "李局长", "王副县长"})
+		[]string{"Project", "Name", "Unit", "Milestone", "Due", "Baseline", "Days late", "Revisions", "Earlier misses", "Explained", "Light", "Leader then", "Leader now"},
+		[]string{"项目代码", "项目名称", "责任单位", "节点", "截止日期", "原定截止日期", "逾期天数", "调整次数", "此前逾期次数", "已说明原因", "预警", "当时包保领导", "现包保领导"},
+		[]string{"P-7", "物流园", "县住建局", "construction_permit", "2026-09-01", "2026-06-01", "49", "2", "1", "yes", "red", "李局长", "王副县长"},
+		[]string{"P-7", "物流园", "县住建局", "施工许可", "2026-09-01", "2026-06-01", "49", "2", "1", "是", "红灯", "李局长", "王副县长"})
 }
 
 func TestScoreboardTable(t *testing.T) {
 	tab := report.ScoreboardTable([]projections.ScoreRow{
-		{By: "unit", Name: "县工信局", Projects: 3, OnTime: 1, Late: 1, OpenOverdue: 2, Overdue: 3, OnTimeRateBP: bp(2500)},
+		{By: "unit", Name: "县工信局", Projects: 3, OnTime: 1, Late: 1, OpenOverdue: 2, MissedRevised: 1, Overdue: 4, OnTimeRateBP: bp(2000)},
 		{By: "leader", Name: "王副县长", Projects: 1},
 	})
 	checkTable(t, tab, "scoreboard",
-		[]string{"By", "Unit / leader", "Projects", "On time", "Late", "Open overdue", "Overdue", "On-time rate"},
-		[]string{"类别", "单位/领导", "项目数", "按期完成", "逾期完成", "逾期未完成", "逾期合计", "按期率"},
-		[]string{"unit", "县工信局", "3", "1", "1", "2", "3", "25.00%"},
-		[]string{"单位", "县工信局", "3", "1", "1", "2", "3", "25.00%"})
-	assert.Equal(t, []string{"领导", "王副县长", "1", "0", "0", "0", "0", ""}, rowOf(tab, 1, report.ZH), "nothing due: no rate")
+		[]string{"By", "Unit / leader", "Projects", "On time", "Late", "Open overdue", "Missed, then revised", "Overdue", "On-time rate"},
+		[]string{"类别", "单位/领导", "项目数", "按期完成", "逾期完成", "逾期未完成", "逾期后调整", "逾期合计", "按期率"},
+		[]string{"unit", "县工信局", "3", "1", "1", "2", "1", "4", "20.00%"},
+		[]string{"单位", "县工信局", "3", "1", "1", "2", "1", "4", "20.00%"})
+	assert.Equal(t, []string{"领导", "王副县长", "1", "0", "0", "0", "0", "0", ""}, rowOf(tab, 1, report.ZH), "nothing due: no rate")
 }
 
 func TestInvestmentTable(t *testing.T) {
@@ -169,14 +169,14 @@ func TestBulletinTables(t *testing.T) {
 		[]string{"P-7", "物流园", "县住建局", "signed", "2026-10-03", "2026-10-01", "2"},
 		[]string{"P-7", "物流园", "县住建局", "签约", "2026-10-03", "2026-10-01", "2"})
 	checkTable(t, tabs[1], "bulletin-missed",
-		[]string{"Project", "Name", "Unit", "Leader then", "Milestone", "Due", "Reached", "Days late", "Explained"},
-		[]string{"项目代码", "项目名称", "责任单位", "当时包保领导", "节点", "截止日期", "完成日期", "逾期天数", "已说明原因"},
-		[]string{"P-7", "物流园", "县住建局", "李局长", "eia", "2026-10-05", "", "15", "no"},
-		[]string{"P-7", "物流园", "县住建局", "李局长", "环评", "2026-10-05", "", "15", "否"})
+		[]string{"Project", "Name", "Unit", "Leader then", "Milestone", "Due", "Reached", "Revised to", "Days late", "Explained"},
+		[]string{"项目代码", "项目名称", "责任单位", "当时包保领导", "节点", "截止日期", "完成日期", "调整后截止日期", "逾期天数", "已说明原因"},
+		[]string{"P-7", "物流园", "县住建局", "李局长", "eia", "2026-10-05", "", "", "15", "no"},
+		[]string{"P-7", "物流园", "县住建局", "李局长", "环评", "2026-10-05", "", "", "15", "否"})
 	checkTable(t, tabs[2], "bulletin-overdue",
 		headerRow(report.OverdueTable(nil), report.EN), headerRow(report.OverdueTable(nil), report.ZH),
-		[]string{"P-7", "物流园", "县住建局", "eia", "2026-10-05", "2026-10-05", "15", "0", "no", "red", "李局长", "李局长"},
-		[]string{"P-7", "物流园", "县住建局", "环评", "2026-10-05", "2026-10-05", "15", "0", "否", "红灯", "李局长", "李局长"})
+		[]string{"P-7", "物流园", "县住建局", "eia", "2026-10-05", "2026-10-05", "15", "0", "0", "no", "red", "李局长", "李局长"},
+		[]string{"P-7", "物流园", "县住建局", "环评", "2026-10-05", "2026-10-05", "15", "0", "0", "否", "红灯", "李局长", "李局长"})
 	checkTable(t, tabs[3], "bulletin-investment",
 		[]string{"Unit", "Completed in period (10k yuan)"},
 		[]string{"责任单位", "本期完成投资(万元)"},

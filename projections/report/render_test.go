@@ -52,7 +52,7 @@ func TestCSVExact(t *testing.T) {
 func TestCSVNoRows(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, report.CSV(&b, report.OverdueTable(nil), report.EN, report.CSVOptions{}))
-	assert.Equal(t, "Project,Name,Unit,Milestone,Due,Baseline,Days late,Revisions,Explained,Light,Leader then,Leader now\n", b.String())
+	assert.Equal(t, "Project,Name,Unit,Milestone,Due,Baseline,Days late,Revisions,Earlier misses,Explained,Light,Leader then,Leader now\n", b.String())
 }
 
 func TestTextAlignsChineseColumns(t *testing.T) {
@@ -123,6 +123,6 @@ func TestMarkdown(t *testing.T) {
 		"\n"+
 		"## 逾期清单\n"+
 		"\n"+
-		"| 项目代码 | 项目名称 | 责任单位 | 节点 | 截止日期 | 原定截止日期 | 逾期天数 | 调整次数 | 已说明原因 | 预警 | 当时包保领导 | 现包保领导 |\n"+
-		"|:--- |:--- |:--- |:--- |:--- |:--- | ---:| ---:|:--- |:--- |:--- |:--- |\n", b.String())
+		"| 项目代码 | 项目名称 | 责任单位 | 节点 | 截止日期 | 原定截止日期 | 逾期天数 | 调整次数 | 此前逾期次数 | 已说明原因 | 预警 | 当时包保领导 | 现包保领导 |\n"+
+		"|:--- |:--- |:--- |:--- |:--- |:--- | ---:| ---:| ---:|:--- |:--- |:--- |:--- |\n", b.String())
 }
