@@ -293,8 +293,12 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 		payload = &ApprovedData{Kind: c.Approval, Reference: c.Reference, Note: c.Note}
 	case Started:
 		var flags []ComplianceFlag
+		// A continuing project (续建) that started before it entered the
+		// ledger got its approvals before the ledger too: their absence
+		// here says nothing, so such a start is not flagged.
+		historical := p.Kind == KindContinuing && on <= p.RegisteredOn
 		for _, a := range startApprovals {
-			if got, ok := p.Approvals[a.kind]; !ok || got > on {
+			if got, ok := p.Approvals[a.kind]; !historical && (!ok || got > on) {
 				flags = append(flags, a.flag)
 			}
 		}

@@ -746,6 +746,18 @@ func TestDecideStartComplianceFlags(t *testing.T) {
 	}
 	runRuleCases(t, cases)
 
+	continuing := func(on string) domain.RegisterProject {
+		r := register()
+		r.Kind, r.On = domain.KindContinuing, day(on)
+		return r
+	}
+	runRuleCases(t, []ruleCase{
+		{name: "continuing project started before it entered the ledger: not flagged", unregistered: true,
+			given: []domain.Command{continuing("2026-04-01")}, cmd: start, check: flags()},
+		{name: "continuing project starting after it entered the ledger: flagged", unregistered: true,
+			given: []domain.Command{continuing("2026-03-01")}, cmd: start, check: flags(all...)},
+	})
+
 	t.Run("an approval after a flagged start is recorded and the flag stays", func(t *testing.T) {
 		l := registered(t, start)
 		l.must(now, approve(domain.ApprovalEIA, "2026-05-01"))

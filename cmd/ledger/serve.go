@@ -33,6 +33,9 @@ CLI can connect. Ctrl-C (or SIGTERM) stops it cleanly.`,
 			if err != nil {
 				return usageError{fmt.Errorf("--listen %q: port %q is not a number", listen, portText)}
 			}
+			if port == 0 {
+				port = -1 // any free port
+			}
 			if sync != "always" && sync != "interval" {
 				return usageError{fmt.Errorf("--sync %q: expected always or interval", sync)}
 			}
@@ -78,7 +81,7 @@ CLI can connect. Ctrl-C (or SIGTERM) stops it cleanly.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "address to listen on (loopback by default)")
+	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "address to listen on (loopback by default; port 0 picks a free one)")
 	c.Flags().StringVar(&sync, "sync", "interval", "fsync policy: interval (every 2 minutes; survives a process crash) or always (every write; survives power loss)")
 	return c
 }

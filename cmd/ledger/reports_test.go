@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/projections"
+)
+
+func TestStatusOnTheDemoData(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+
+	var rows []projections.StatusRow
+	require.NoError(t, json.Unmarshal([]byte(c.ok("status", "--as-of", "2026-11-30", "--json")), &rows))
+	byID := map[domain.ProjectID]projections.StatusRow{}
+	for _, r := range rows {
+		byID[r.Project] = r
+	}
+	assert.Len(t, rows, 5, "the terminated DEMO-6 leaves the table")
+	agri := byID["DEMO-3"]
+	assert.Equal(t, projections.LightRed, agri.Light)
+	assert.Equal(t, domain.MilestoneLand, agri.NextMilestone)
+	assert.Equal(t, 91, agri.DaysLate)
+	assert.Equal(t, 3, agri.OverdueCount)
+	assert.Equal(t, projections.LightSuspended, byID["DEMO-5"].Light)
+	assert.Equal(t, int64(30_000_000), byID["DEMO-1"].InvestedToDate)
+
+	red := c.ok("status", "--as-of", "2026-11-30", "--light", "red", "--csv")
+	lines := strings.Split(strings.TrimSpace(red), "\n")
+	require.Len(t, lines, 2, "header and DEMO-3")
+	assert.True(t, strings.HasPrefix(lines[1], "DEMO-3,"))
+
+	zh := c.ok("overdue", "--as-of", "2026-11-30", "--lang", "zh")
+	assert.Contains(t, zh, "逾期清单")
+	assert.Contains(t, zh, "红灯")
+}
+
+func TestStatusXLSXOpensWithEverySheet(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+	path := filepath.Join(t.TempDir(), "out.xlsx")
+	out := c.ok("status", "--as-of", "2026-11-30", "--xlsx", path)
+	assert.Contains(t, out, "wrote "+path)
+
+	f, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	defer f.Close()
+	assert.Equal(t, []string{"status", "overdue", "scoreboard", "investment", "unit-investment", "supervision"}, f.GetSheetList())
+
+	rows, err := f.GetRows("status")
+	require.NoError(t, err)
+	require.Len(t, rows, 1+5)
+	assert.Equal(t, "Project", rows[0][0])
+	assert.Equal(t, "DEMO-1", rows[1][0])
+	head := rows[0]
+	col := func(name string) int {
+		i := indexOf(head, name)
+		require.GreaterOrEqual(t, i, 0, "column %q in %v", name, head)
+		return i
+	}
+	assert.Equal(t, "red", rows[3][col("Light")], "DEMO-3")
+	total, err := f.GetCellValue("status", cellName(t, col("Total investment (10k yuan)"), 2), excelize.Options{RawCellValue: true})
+	require.NoError(t, err)
+	assert.Equal(t, "350000000", total, "money cells hold exact yuan; the format shows 万元")
+
+	overdue, err := f.GetRows("overdue")
+	require.NoError(t, err)
+	assert.Len(t, overdue, 1+3, "DEMO-3's land, started and eia")
+}
+
+func indexOf(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func cellName(t *testing.T, col, row int) string {
+	name, err := excelize.CoordinatesToCellName(col+1, row)
+	require.NoError(t, err)
+	return name
+}
+
+func TestBulletinForTheMonthNamesMissesAndRanksUnits(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+	out := c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--md")
+	for _, want := range []string{
+		"Month bulletin 2026-11-01 to 2026-11-30", "milestones reached", "deadlines missed", "overdue", "investment", "units ranked",
+		"| DEMO-2 ", "| DEMO-3 ",
+	} {
+		assert.Contains(t, out, want)
+	}
+	var b projections.Bulletin
+	require.NoError(t, json.Unmarshal([]byte(c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--json")), &b))
+	require.Len(t, b.Missed, 1)
+	assert.Equal(t, domain.MilestoneEIA, b.Missed[0].Milestone)
+	assert.Equal(t, int64(12_000_000), b.InvestmentTotal)
+	assert.Equal(t, 1, b.Units[0].Rank)
+	assert.Equal(t, "县农业农村局 (county agriculture bureau)", b.Units[0].Unit)
+}
+
+func TestReportsRefuseBadFlags(t *testing.T) {
+	c := newCLI(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"status", "--as-of", "2026-13-01"}, "--as-of: \"2026-13-01\" is not a date"},
+		{[]string{"status", "--lang", "fr"}, "--lang"},
+		{[]string{"status", "--csv", "--json"}, "choose one of --json, --csv, --md and --xlsx"},
+		{[]string{"status", "--red-late", "0"}, "traffic-light bands"},
+		{[]string{"scoreboard", "--sort", "best"}, "--sort"},
+		{[]string{"bulletin", "--period", "decade"}, "--period"},
+	} {
+		code, out, errs := c.run(tc.args...)
+		assert.NotEqual(t, 0, code, "%v", tc.args)
+		assert.Empty(t, out)
+		assert.Contains(t, errs, tc.want, "%v", tc.args)
+		assert.Equal(t, 1, strings.Count(errs, "\n"))
+	}
+}
+
+func TestServeKeepsProjectionsCurrentForOtherCommands(t *testing.T) {
+	c := newCLI(t)
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var serveOut strings.Builder
+	ready := make(chan struct{})
+	wg.Go(func() {
+		a := newApp(&lineSignal{w: &serveOut, match: "Ctrl-C", ready: ready}, &strings.Builder{})
+		a.clock = c.clock
+		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0"})
+	})
+	<-ready
+	c.ok("project", "register", "P-1", "--name", "Bridge", "--investment", "1亿", "--unit", "Transport", "--leader", "Zhao",
+		"--on", "2026-10-01", "--plan", "started=2026-11-20")
+	var rows []projections.StatusRow
+	require.NoError(t, json.Unmarshal([]byte(c.ok("status", "--json")), &rows))
+	require.Len(t, rows, 1, "the serve's runner applied the registration")
+	assert.Equal(t, 7, rows[0].DaysLate)
+
+	c.ok("record", "started", "P-1", "--on", "2026-11-26")
+	require.NoError(t, json.Unmarshal([]byte(c.ok("status", "--json")), &rows))
+	assert.Equal(t, "started", rows[0].Stage)
+	assert.Equal(t, projections.LightGreen, rows[0].Light)
+
+	stop()
+	wg.Wait()
+	assert.Contains(t, serveOut.String(), "stopped cleanly")
+}
+
+// lineSignal passes writes through and closes ready once match is written.
+type lineSignal struct {
+	mu    sync.Mutex
+	w     *strings.Builder
+	match string
+	ready chan struct{}
+	done  bool
+}
+
+func (l *lineSignal) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n, err := l.w.Write(p)
+	if !l.done && strings.Contains(l.w.String(), l.match) {
+		l.done = true
+		close(l.ready)
+	}
+	return n, err
+}
