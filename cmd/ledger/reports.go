@@ -225,8 +225,9 @@ func workbook(rows []*projections.Row, o projections.Options, fl filters) []repo
 }
 
 // reportCommand builds one report command: its flags, then run computes
-// the tables from the rows.
-func (a *app) reportCommand(use, short string, filterFlags []string, extra func(*pflag.FlagSet),
+// the tables from the rows. Its --xlsx workbook holds every read model, or,
+// when ownSheets is set, the command's own tables.
+func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []string, extra func(*pflag.FlagSet),
 	run func(rows []*projections.Row, o projections.Options, fl filters) (data any, tables []report.Table, err error)) *cobra.Command {
 	var rf reportFlags
 	var fl filters
@@ -247,7 +248,12 @@ func (a *app) reportCommand(use, short string, filterFlags []string, extra func(
 			if err != nil {
 				return err
 			}
-			return a.render(&rf, lang, data, tables, func() []report.Table { return workbook(snap.Rows, o, fl) })
+			return a.render(&rf, lang, data, tables, func() []report.Table {
+				if ownSheets {
+					return tables
+				}
+				return workbook(snap.Rows, o, fl)
+			})
 		},
 	}
 	rf.add(c.Flags())
@@ -261,6 +267,7 @@ func (a *app) reportCommand(use, short string, filterFlags []string, extra func(
 func (a *app) statusCommand() *cobra.Command {
 	var sortBy string
 	return a.reportCommand("status", "The status table: one row per project, its stage, next deadline and light",
+		false,
 		[]string{"unit", "leader", "light", "stage", "kind"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&sortBy, "sort", "project", "order: project, light (worst first), late (most days late first) or unit")
@@ -301,6 +308,7 @@ func sortStatus(rows []projections.StatusRow, by string) error {
 
 func (a *app) overdueCommand() *cobra.Command {
 	return a.reportCommand("overdue", "The overdue list: every deadline past and not reached, most days late first",
+		false,
 		[]string{"unit", "leader", "light"}, nil,
 		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
 			ov := fl.overdue(projections.Overdue(rows, o))
@@ -311,6 +319,7 @@ func (a *app) overdueCommand() *cobra.Command {
 func (a *app) scoreboardCommand() *cobra.Command {
 	var by, sortBy string
 	return a.reportCommand("scoreboard", "Units and leaders: deadlines met on time, late and still overdue, worst first",
+		false,
 		[]string{"unit", "leader"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&by, "by", "both", "unit, leader or both")
@@ -348,6 +357,7 @@ func (a *app) scoreboardCommand() *cobra.Command {
 func (a *app) investmentCommand() *cobra.Command {
 	var by string
 	return a.reportCommand("investment", "Investment completed per project and month, year to date, against the annual plan",
+		false,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&by, "by", "project", "project (per project and month) or unit (totals per unit)")
@@ -368,6 +378,7 @@ func (a *app) investmentCommand() *cobra.Command {
 func (a *app) supervisionCommand() *cobra.Command {
 	var openOnly bool
 	return a.reportCommand("supervision", "The supervision ledger (挂账督办): issues raised, open and closed",
+		false,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) { fs.BoolVar(&openOnly, "open", false, "only issues still open") },
 		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
@@ -382,6 +393,7 @@ func (a *app) supervisionCommand() *cobra.Command {
 func (a *app) bulletinCommand() *cobra.Command {
 	var period string
 	return a.reportCommand("bulletin", "The dispatch or bulletin for a period: reached, missed, overdue, investment, units ranked",
+		true,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&period, "period", "month", "week, month, quarter, half or year (the one containing --as-of)")

@@ -181,3 +181,18 @@ func (l *lineSignal) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+func TestBulletinXLSXHoldsTheBulletinSheets(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+	path := filepath.Join(t.TempDir(), "bulletin.xlsx")
+	c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--xlsx", path)
+	f, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	defer f.Close()
+	sheets := f.GetSheetList()
+	require.Len(t, sheets, 5)
+	for _, s := range sheets {
+		assert.True(t, strings.HasPrefix(s, "bulletin-"), s)
+	}
+}
