@@ -469,21 +469,26 @@ func (d *decision) deadlineMissed(c RecordDeadlineMissed) ([]Event, error) {
 	if dl == nil {
 		return nil, d.refuse(ErrNotPlanned, "%s has no planned deadline", "", c.Milestone)
 	}
-	if dl.Due != c.Due {
-		return nil, d.refuse(ErrNoChange, "%s is now due on %s, not %s", "", c.Milestone, dl.Due, c.Due)
+	if slices.Contains(d.p.MissedDeadlines(c.Milestone, d.now), c.Due) {
+		return d.missed(c)
 	}
-	// Reached in time (on or before the due day) means nothing was missed; a
-	// milestone reached after its deadline still missed it, and a watcher
-	// catching up after downtime must still be able to record that.
-	if !dl.Reached.IsZero() && dl.Reached <= c.Due {
-		return nil, d.refuse(ErrNoChange, "%s was reached on %s", "", c.Milestone, dl.Reached)
-	}
-	if dl.wasMissed(c.Due) {
+	// Say why not, most telling reason first.
+	wasDeadline := dl.Due == c.Due || slices.ContainsFunc(dl.Revisions, func(r Revision) bool { return r.From == c.Due && r.On > r.From })
+	switch {
+	case dl.wasMissed(c.Due):
 		return nil, d.refuse(ErrNoChange, "the miss of %s due %s is already recorded", "", c.Milestone, c.Due)
-	}
-	if d.now.Before(c.Due.End(d.p.Location())) {
+	case !wasDeadline:
+		return nil, d.refuse(ErrNoChange, "%s was not due on %s when that day ended (it is due on %s)", "", c.Milestone, c.Due, dl.Due)
+	case !dl.Reached.IsZero() && dl.Reached <= c.Due:
+		return nil, d.refuse(ErrNoChange, "%s was reached on %s", "", c.Milestone, dl.Reached)
+	case d.now.Before(c.Due.End(d.p.Location())):
 		return nil, d.refuse(ErrFutureDate, "the deadline day %s has not ended", "", c.Due)
+	default:
+		return nil, d.refuse(ErrNoChange, "construction was suspended on %s", "a suspension excuses the deadlines that fall in it", c.Due)
 	}
+}
+
+func (d *decision) missed(c RecordDeadlineMissed) ([]Event, error) {
 	// The leader named is the one who answered for the project when the
 	// deadline passed, not whoever holds it when the miss is noticed.
 	leader := d.p.LeaderOn(c.Due)

@@ -1024,7 +1024,7 @@ func TestDecideRecordDeadlineMissed(t *testing.T) {
 		{name: "not the current deadline",
 			given: []domain.Command{plan(domain.MilestoneStarted, "2026-06-30")},
 			cmd:   missed(domain.MilestoneStarted, "2026-06-29"), kind: domain.ErrNoChange,
-			msg: "cannot record deadline_missed of started for P-7: started is now due on 2026-06-30, not 2026-06-29"},
+			msg: "cannot record deadline_missed of started for P-7: started was not due on 2026-06-29 when that day ended (it is due on 2026-06-30)"},
 		{name: "the old deadline after a revision",
 			given: []domain.Command{plan(domain.MilestoneStarted, "2026-06-30"),
 				revise(domain.MilestoneStarted, "2026-09-30", "land", "2026-06-01")},
@@ -1036,6 +1036,27 @@ func TestDecideRecordDeadlineMissed(t *testing.T) {
 			check: func(t *testing.T, _ []domain.Event, p domain.Project) {
 				assert.Equal(t, []domain.Date{day("2026-06-30"), day("2026-09-30")}, p.Deadlines[domain.MilestoneStarted].Missed)
 			}},
+		{name: "the old deadline revised only after its day ended is still a miss",
+			given: []domain.Command{plan(domain.MilestoneStarted, "2026-06-30"),
+				revise(domain.MilestoneStarted, "2026-09-30", "land", "2026-07-05")},
+			cmd: missed(domain.MilestoneStarted, "2026-06-30"),
+			check: func(t *testing.T, evs []domain.Event, p domain.Project) {
+				assert.Equal(t, day("2026-06-30"), evs[0].OccurredOn)
+				assert.Equal(t, []domain.Date{day("2026-06-30")}, p.Deadlines[domain.MilestoneStarted].Missed)
+			}},
+		{name: "revised on its last day: not a miss",
+			given: []domain.Command{plan(domain.MilestoneStarted, "2026-06-30"),
+				revise(domain.MilestoneStarted, "2026-09-30", "land", "2026-06-30")},
+			cmd: missed(domain.MilestoneStarted, "2026-06-30"), kind: domain.ErrNoChange},
+		{name: "a deadline that fell while construction was suspended is excused",
+			given: []domain.Command{rec(domain.Started, "2026-03-01"), plan(domain.MilestoneCompleted, "2026-06-30"),
+				suspend("2026-06-01", "flood"), rec(domain.Resumed, "2026-07-10")},
+			cmd: missed(domain.MilestoneCompleted, "2026-06-30"), kind: domain.ErrNoChange,
+			msg: "cannot record deadline_missed of completed for P-7: construction was suspended on 2026-06-30; a suspension excuses the deadlines that fall in it"},
+		{name: "a deadline on the day construction resumed is not excused",
+			given: []domain.Command{rec(domain.Started, "2026-03-01"), plan(domain.MilestoneCompleted, "2026-07-10"),
+				suspend("2026-06-01", "flood"), rec(domain.Resumed, "2026-07-10")},
+			cmd: missed(domain.MilestoneCompleted, "2026-07-10")},
 		{name: "reached before the deadline",
 			given: []domain.Command{plan(domain.MilestoneStarted, "2026-06-30"), rec(domain.Started, "2026-06-01")},
 			cmd:   missed(domain.MilestoneStarted, "2026-06-30"), kind: domain.ErrNoChange,
@@ -1393,4 +1414,21 @@ func TestDecidePlanInvestment(t *testing.T) {
 			}},
 	}
 	runRuleCases(t, cases)
+}
+
+func TestMissedDeadlines(t *testing.T) {
+	l := registered(t,
+		plan(domain.MilestoneSigned, "2026-03-31"), plan(domain.MilestoneStarted, "2026-06-30"), plan(domain.MilestoneEIA, "2026-11-27"),
+		revise(domain.MilestoneStarted, "2026-08-31", "land", "2026-07-10"), // revised late: 06-30 was missed
+		revise(domain.MilestoneStarted, "2026-10-31", "land", "2026-08-15"), // revised in time
+		rec(domain.Signed, "2026-03-31"))                                    // on its last day
+	endOf27 := utc("2026-11-27T16:00") // midnight starting 11-28 in Shanghai
+	assert.Empty(t, l.p.MissedDeadlines(domain.MilestoneSigned, endOf27), "reached on its last day")
+	assert.Equal(t, []domain.Date{day("2026-06-30"), day("2026-10-31")}, l.p.MissedDeadlines(domain.MilestoneStarted, endOf27))
+	assert.Empty(t, l.p.MissedDeadlines(domain.MilestoneEIA, endOf27.Add(-time.Second)), "the day has not ended")
+	assert.Equal(t, []domain.Date{day("2026-11-27")}, l.p.MissedDeadlines(domain.MilestoneEIA, endOf27))
+	assert.Empty(t, l.p.MissedDeadlines(domain.MilestoneLand, endOf27), "not planned")
+
+	l.must(endOf27, missed(domain.MilestoneStarted, "2026-06-30"))
+	assert.Equal(t, []domain.Date{day("2026-10-31")}, l.p.MissedDeadlines(domain.MilestoneStarted, endOf27), "a recorded miss is not returned again")
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"time"
 )
 
@@ -24,11 +25,13 @@ type Project struct {
 
 	// Steps holds the date of each lifecycle step recorded; for repeatable
 	// steps (funds_received, suspended, resumed) the latest.
-	Steps      map[EventType]Date    `json:"steps,omitempty"`
-	Approvals  map[ApprovalKind]Date `json:"approvals,omitempty"`
-	Suspended  bool                  `json:"suspended,omitempty"`
-	Terminated bool                  `json:"terminated,omitempty"`
-	FundsTotal int64                 `json:"funds_total_yuan,omitempty"` // integer yuan received so far
+	Steps     map[EventType]Date    `json:"steps,omitempty"`
+	Approvals map[ApprovalKind]Date `json:"approvals,omitempty"`
+	Suspended bool                  `json:"suspended,omitempty"`
+	// Suspensions are the periods construction was halted, in order.
+	Suspensions []Suspension `json:"suspensions,omitempty"`
+	Terminated  bool         `json:"terminated,omitempty"`
+	FundsTotal  int64        `json:"funds_total_yuan,omitempty"` // integer yuan received so far
 
 	Deadlines  map[Milestone]*Deadline `json:"deadlines,omitempty"`
 	Leaders    []LeaderTerm            `json:"leaders,omitempty"`
@@ -63,6 +66,13 @@ type Revision struct {
 	Reason     string    `json:"reason"`
 	Actor      string    `json:"actor"`
 	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// Suspension is a period construction was halted: from the suspension day
+// up to the day it resumed (To is zero while still halted).
+type Suspension struct {
+	From Date `json:"from"`
+	To   Date `json:"to,omitempty"`
 }
 
 // LeaderTerm is one responsible leader's time on the project.
@@ -185,10 +195,14 @@ func Evolve(p *Project, e Event) {
 	case *SuspendedData:
 		p.Steps[Suspended] = e.OccurredOn
 		p.Suspended = true
+		p.Suspensions = append(p.Suspensions, Suspension{From: e.OccurredOn})
 	case *StepData:
 		p.Steps[e.Type] = e.OccurredOn
 		if e.Type == Resumed {
 			p.Suspended = false
+			if n := len(p.Suspensions); n > 0 {
+				p.Suspensions[n-1].To = e.OccurredOn
+			}
 		}
 	case *TerminatedData:
 		p.Steps[Terminated] = e.OccurredOn
@@ -217,6 +231,51 @@ func Evolve(p *Project, e Event) {
 			dl.Reached = e.OccurredOn
 		}
 	}
+}
+
+// SuspendedOn reports whether construction was halted on date d: on or
+// after a suspension day and before the day it resumed.
+func (p *Project) SuspendedOn(d Date) bool {
+	for _, s := range p.Suspensions {
+		if s.From <= d && (s.To.IsZero() || d < s.To) {
+			return true
+		}
+	}
+	return false
+}
+
+// MissedDeadlines returns the deadlines of milestone m that are missed at
+// instant now and not yet recorded as missed, earliest first. A deadline D
+// is missed when
+//
+//   - D was the milestone's deadline when D's day ended: it is the current
+//     deadline, or a revision moved it away from D only on a later day;
+//   - the milestone was not reached by D;
+//   - D's day has ended in the project's time zone (now is at or after
+//     midnight starting the next day);
+//   - construction was not suspended on D.
+//
+// This is the rule the deadline watcher applies and Decide enforces.
+func (p *Project) MissedDeadlines(m Milestone, now time.Time) []Date {
+	dl := p.Deadlines[m]
+	if dl == nil || p.Terminated {
+		return nil
+	}
+	var out []Date
+	consider := func(d Date) {
+		if (dl.Reached.IsZero() || dl.Reached > d) && !now.Before(d.End(p.Location())) &&
+			!p.SuspendedOn(d) && !dl.wasMissed(d) && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	for _, r := range dl.Revisions {
+		if r.On > r.From {
+			consider(r.From)
+		}
+	}
+	consider(dl.Due)
+	slices.Sort(out)
+	return out
 }
 
 // Reached reports whether milestone m was reached, and when.

@@ -145,17 +145,7 @@ func stageOn(r *Row, asOf domain.Date) string {
 
 // suspendedOn reports whether construction was halted on asOf, as far as
 // the latest suspension and resumption tell.
-func suspendedOn(r *Row, asOf domain.Date) bool {
-	since, ok := r.Steps[domain.Suspended]
-	if !ok || since > asOf {
-		return false
-	}
-	if r.Suspended {
-		return true
-	}
-	// Resumed since: halted from the suspension until the day it resumed.
-	return r.Steps[domain.Resumed] > asOf
-}
+func suspendedOn(r *Row, asOf domain.Date) bool { return r.SuspendedOn(asOf) }
 
 // inTables reports whether the project belongs in the status, overdue and
 // scoreboard tables on asOf: registered by then and not terminated.
@@ -193,7 +183,7 @@ func basisPoints(part, whole int64) int64 {
 // revised only after their day had ended. Revising a deadline late does not
 // erase the miss (the original deadline is not forgotten). Ascending, no
 // duplicates.
-func earlierMisses(dl *domain.Deadline, asOf domain.Date) []domain.Date {
+func earlierMisses(r *Row, dl *domain.Deadline, asOf domain.Date) []domain.Date {
 	var out []domain.Date
 	add := func(d domain.Date) {
 		if d != dl.Due && d < asOf && !slices.Contains(out, d) {
@@ -204,7 +194,7 @@ func earlierMisses(dl *domain.Deadline, asOf domain.Date) []domain.Date {
 		add(d)
 	}
 	for _, rev := range dl.Revisions {
-		if rev.On > rev.From && (dl.Reached.IsZero() || dl.Reached > rev.From) {
+		if rev.On > rev.From && (dl.Reached.IsZero() || dl.Reached > rev.From) && !r.SuspendedOn(rev.From) {
 			add(rev.From)
 		}
 	}

@@ -164,7 +164,7 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 				continue
 			}
 			s := deadlineOn(dl, o.AsOf)
-			for _, d := range earlierMisses(dl, o.AsOf) {
+			for _, d := range earlierMisses(r, dl, o.AsOf) {
 				if d < from {
 					continue
 				}

@@ -44,7 +44,7 @@ func Overdue(rows []*Row, o Options) []OverdueRow {
 			dl := d.deadline
 			out = append(out, OverdueRow{
 				Project: r.ID, Name: r.Name, Milestone: dl.Milestone, Due: dl.Due, Baseline: dl.Baseline,
-				DaysLate: d.daysLate, Revisions: len(dl.Revisions), EarlierMisses: len(earlierMisses(dl, o.AsOf)), Explained: slices.Contains(dl.Explained, dl.Due),
+				DaysLate: d.daysLate, Revisions: len(dl.Revisions), EarlierMisses: len(earlierMisses(r, dl, o.AsOf)), Explained: slices.Contains(dl.Explained, dl.Due),
 				Light: b.lightFor(d.daysLate, 0), LeaderThen: leaderOr(r.LeaderOn(dl.Due), r.Leader), LeaderNow: r.Leader, Unit: r.Unit,
 			})
 		}

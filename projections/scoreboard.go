@@ -59,7 +59,7 @@ func Scoreboard(rows []*Row, o Options) []ScoreRow {
 				continue
 			}
 			s := deadlineOn(dl, o.AsOf)
-			missed := earlierMisses(dl, o.AsOf)
+			missed := earlierMisses(r, dl, o.AsOf)
 			blame := dl.Due
 			if len(missed) > 0 {
 				blame = missed[0]
