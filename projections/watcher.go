@@ -1,0 +1,199 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+)
+
+// WatcherActor is who deadline_missed events are recorded by.
+const WatcherActor = "deadline watcher"
+
+// Watcher records a deadline_missed event when a deadline's day ends with
+// its milestone unreached (domain.Project.MissedDeadlines has the exact
+// rule). It keeps every project's row in memory, folded from the stream,
+// so it knows every open deadline; it checks them whenever the clock passes
+// the next deadline's end and whenever new events arrive.
+//
+// Each miss is recorded once per (project, milestone, deadline): its
+// command id is derived from those three, so the ledger stores it once
+// however many watchers run, and a watcher that was down records the
+// misses of the days it missed when it starts, each with its deadline date.
+type Watcher struct {
+	store  *eventstore.Store
+	clock  domain.Clock
+	poll   time.Duration
+	report func(error)
+	onMiss func(eventstore.Record)
+
+	rows      map[domain.ProjectID]*Row
+	lastSeq   uint64
+	attempted map[string]bool // misses recorded by this watcher, until its rows show them
+}
+
+// WatcherOption configures a Watcher.
+type WatcherOption func(*Watcher)
+
+// WithWatchClock sets the clock deadlines are judged by (default: the
+// store's clock).
+func WithWatchClock(c domain.Clock) WatcherOption { return func(w *Watcher) { w.clock = c } }
+
+// WithPoll sets how often a running watcher looks at the clock and the
+// stream (default 200ms): the bound on how late after a day's end a miss
+// is recorded.
+func WithPoll(d time.Duration) WatcherOption { return func(w *Watcher) { w.poll = d } }
+
+// WithWatchReport sets where the watcher reports messages it skips and
+// misses it could not record. Default: dropped.
+func WithWatchReport(f func(error)) WatcherOption { return func(w *Watcher) { w.report = f } }
+
+// OnMiss is called with each deadline_missed event the watcher stores.
+func OnMiss(f func(eventstore.Record)) WatcherOption { return func(w *Watcher) { w.onMiss = f } }
+
+// NewWatcher returns a deadline watcher over store's stream.
+func NewWatcher(store *eventstore.Store, opts ...WatcherOption) *Watcher {
+	w := &Watcher{
+		store: store, clock: store.Clock(), poll: 200 * time.Millisecond,
+		report: func(error) {}, onMiss: func(eventstore.Record) {},
+		rows: map[domain.ProjectID]*Row{}, attempted: map[string]bool{},
+	}
+	for _, o := range opts {
+		o(w)
+	}
+	return w
+}
+
+// missKey identifies one miss, and is the idempotency key of its command.
+func missKey(m domain.Milestone, due domain.Date) string {
+	return "deadline-missed:" + string(m) + ":" + due.String()
+}
+
+func (w *Watcher) apply(batch eventstore.Batch) {
+	for _, err := range batch.Skipped {
+		w.report(err)
+	}
+	for _, rec := range batch.Records {
+		row := w.rows[rec.Project]
+		if row == nil {
+			row = NewRow(rec.Project)
+			w.rows[rec.Project] = row
+		}
+		row.Apply(rec.Sequence, rec.Event)
+	}
+	w.lastSeq = max(w.lastSeq, batch.Last)
+}
+
+// CatchUp reads the stream up to its current end into the watcher's rows.
+func (w *Watcher) CatchUp(ctx context.Context) error {
+	target, err := w.store.LastSequence(ctx)
+	if err != nil {
+		return err
+	}
+	if w.lastSeq >= target {
+		return nil
+	}
+	cur := w.store.Cursor(ctx, w.lastSeq+1)
+	defer cur.Close()
+	for w.lastSeq < target {
+		batch, err := cur.Next(ctx, 1000, time.Second)
+		if err != nil {
+			return err
+		}
+		w.apply(batch)
+	}
+	return nil
+}
+
+// Check records every miss due at the clock's now that the watcher's rows
+// do not show yet. It returns how many it recorded and when the next open
+// deadline ends (zero when none is open).
+func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
+	now := w.clock.Now()
+	recorded := 0
+	var next time.Time
+	for id, row := range w.rows {
+		if !row.Registered || row.Terminated {
+			continue
+		}
+		for _, m := range domain.Milestones {
+			dl := row.Deadlines[m]
+			if dl == nil {
+				continue
+			}
+			for _, due := range row.MissedDeadlines(m, now) {
+				key := string(id) + "/" + missKey(m, due)
+				if w.attempted[key] {
+					continue
+				}
+				res, err := w.store.Execute(ctx, domain.RecordDeadlineMissed{
+					Meta: domain.Meta{Actor: WatcherActor, CommandID: missKey(m, due)}, Project: id, Milestone: m, Due: due,
+				})
+				var re *domain.RuleError
+				switch {
+				case errors.As(err, &re):
+					// The stored history moved on (reached, revised,
+					// suspended, or another watcher was first): nothing to do.
+				case err != nil:
+					return recorded, next, fmt.Errorf("record miss of %s %s due %s: %w", id, m, due, err)
+				case !res.AlreadyStored:
+					recorded++
+					for _, r := range res.Records {
+						w.onMiss(r)
+					}
+				}
+				w.attempted[key] = true
+			}
+			if !dl.Reached.IsZero() {
+				continue
+			}
+			if end := dl.Due.End(row.Location()); end.After(now) && (next.IsZero() || end.Before(next)) {
+				next = end
+			}
+		}
+	}
+	return recorded, next, nil
+}
+
+// Run watches until ctx ends: it starts from the stored projection rows
+// when there are any (else from the first event), catches up, records the
+// misses of any day that ended while it was down, then keeps checking as
+// events arrive and days end.
+func (w *Watcher) Run(ctx context.Context) error {
+	if snap, err := NewStorage(w.store.JetStream(), w.store.StreamName()).Read(ctx); err == nil && len(w.rows) == 0 {
+		for _, r := range snap.Rows {
+			w.rows[r.ID] = r
+		}
+		w.lastSeq = snap.Checkpoint.LastSeq
+	} else if err != nil && !errors.Is(err, ErrNoProjections) {
+		return err
+	}
+	cur := w.store.Cursor(ctx, w.lastSeq+1)
+	defer cur.Close()
+	var next time.Time
+	check, retry := true, false
+	for {
+		if check || retry || (!next.IsZero() && !w.clock.Now().Before(next)) {
+			_, n, err := w.Check(ctx)
+			if ctx.Err() != nil {
+				return nil
+			}
+			if retry = err != nil; retry {
+				w.report(err) // the next pass tries again
+			}
+			next = n
+		}
+		batch, err := cur.Next(ctx, 1000, w.poll)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		w.apply(batch)
+		check = len(batch.Records) > 0
+	}
+}
