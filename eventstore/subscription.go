@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/keyprojects/ledger/domain"
@@ -15,16 +16,13 @@ import (
 // projects (ledger.*.<type>): it delivers each event once, in stream order,
 // until acknowledged, and resumes after the last acknowledged one when the
 // same durable name is used again, in this process or another.
+//
+// It fetches one event at a time, when asked: no event waits in a client
+// buffer, so stopping a subscriber never leaves an event stranded until
+// the server's acknowledgement timeout.
 type Subscription struct {
 	store *Store
-	msgs  jetstream.MessagesContext
-	got   chan pulled
-	done  chan struct{}
-}
-
-type pulled struct {
-	m   jetstream.Msg
-	err error
+	cons  jetstream.Consumer
 }
 
 // Delivery is one event handed to a subscriber, to be acknowledged once
@@ -58,29 +56,7 @@ func (s *Store) Subscribe(ctx context.Context, durable string, t domain.EventTyp
 	if err != nil {
 		return nil, fmt.Errorf("durable consumer %s: %w", durable, err)
 	}
-	msgs, err := cons.Messages()
-	if err != nil {
-		return nil, fmt.Errorf("durable consumer %s: %w", durable, err)
-	}
-	sub := &Subscription{store: s, msgs: msgs, got: make(chan pulled, 1), done: make(chan struct{})}
-	go sub.pull()
-	return sub, nil
-}
-
-// pull hands messages from the consumer to Next until the subscription
-// closes. With one event outstanding at a time, at most one waits here.
-func (sub *Subscription) pull() {
-	defer close(sub.done)
-	for {
-		m, err := sub.msgs.Next()
-		if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-			return
-		}
-		sub.got <- pulled{m, err}
-		if err != nil {
-			return
-		}
-	}
+	return &Subscription{store: s, cons: cons}, nil
 }
 
 // DeleteSubscription removes a durable consumer, so the next Subscribe
@@ -96,61 +72,49 @@ func (s *Store) DeleteSubscription(ctx context.Context, durable string) error {
 // ErrNoDelivery is returned by Next when nothing arrived within its wait.
 var ErrNoDelivery = errors.New("no event within the wait")
 
+// fetchSlice bounds one fetch request, so that Next notices a cancelled
+// context promptly.
+const fetchSlice = time.Second
+
 // Next returns the next event, waiting up to wait (0: until ctx ends). A
 // message that is not a readable ledger event comes back as an error
 // wrapping ErrUndecodable together with a Delivery to acknowledge, so a
 // subscriber can skip it.
 func (sub *Subscription) Next(ctx context.Context, wait time.Duration) (Delivery, error) {
-	var timeout <-chan time.Time
+	var deadline time.Time
 	if wait > 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		timeout = t.C
+		deadline = time.Now().Add(wait)
 	}
-	select {
-	case r, ok := <-sub.got:
-		if !ok || r.err != nil {
-			return Delivery{}, fmt.Errorf("subscription: %w", cmpErr(r.err, errors.New("closed")))
+	for {
+		slice := fetchSlice
+		if !deadline.IsZero() {
+			left := time.Until(deadline)
+			if left <= 0 {
+				return Delivery{}, ErrNoDelivery
+			}
+			slice = min(slice, left)
 		}
-		meta, err := r.m.Metadata()
+		m, err := sub.cons.Next(jetstream.FetchMaxWait(max(slice, 10*time.Millisecond)))
+		if ctx.Err() != nil {
+			if err == nil {
+				// Not handled: give it back at once rather than after the
+				// acknowledgement timeout.
+				_ = m.Nak()
+				_ = sub.store.js.Conn().Flush()
+			}
+			return Delivery{}, ctx.Err()
+		}
+		if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoMessages) {
+			continue
+		}
 		if err != nil {
 			return Delivery{}, fmt.Errorf("subscription: %w", err)
 		}
-		rec, err := sub.store.decode(r.m.Subject(), meta.Sequence.Stream, meta.Timestamp, r.m.Data())
-		return Delivery{Record: rec, msg: r.m}, err
-	case <-timeout:
-		return Delivery{}, ErrNoDelivery
-	case <-ctx.Done():
-		return Delivery{}, ctx.Err()
-	}
-}
-
-func cmpErr(err, otherwise error) error {
-	if err != nil {
-		return err
-	}
-	return otherwise
-}
-
-// Close stops the subscription; the durable consumer stays on the server.
-// An event pulled but not handed out is given back to the server at once.
-func (sub *Subscription) Close() {
-	sub.msgs.Stop()
-	for {
-		select {
-		case r := <-sub.got:
-			if r.err == nil && r.m != nil {
-				_ = r.m.Nak()
-			}
-		case <-sub.done:
-			select {
-			case r := <-sub.got:
-				if r.err == nil && r.m != nil {
-					_ = r.m.Nak()
-				}
-			default:
-			}
-			return
+		meta, err := m.Metadata()
+		if err != nil {
+			return Delivery{}, fmt.Errorf("subscription: %w", err)
 		}
+		rec, err := sub.store.decode(m.Subject(), meta.Sequence.Stream, meta.Timestamp, m.Data())
+		return Delivery{Record: rec, msg: m}, err
 	}
 }

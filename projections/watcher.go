@@ -1,9 +1,11 @@
 package projections
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/keyprojects/ledger/domain"
@@ -113,7 +115,12 @@ func (w *Watcher) CatchUp(ctx context.Context) error {
 // deadline ends (zero when none is open).
 func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 	now := w.clock.Now()
-	recorded := 0
+	type miss struct {
+		project   domain.ProjectID
+		milestone domain.Milestone
+		due       domain.Date
+	}
+	var due []miss
 	var next time.Time
 	for id, row := range w.rows {
 		if !row.Registered || row.Terminated {
@@ -124,28 +131,10 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 			if dl == nil {
 				continue
 			}
-			for _, due := range row.MissedDeadlines(m, now) {
-				key := string(id) + "/" + missKey(m, due)
-				if w.attempted[key] {
-					continue
+			for _, d := range row.MissedDeadlines(m, now) {
+				if !w.attempted[string(id)+"/"+missKey(m, d)] {
+					due = append(due, miss{id, m, d})
 				}
-				res, err := w.store.Execute(ctx, domain.RecordDeadlineMissed{
-					Meta: domain.Meta{Actor: WatcherActor, CommandID: missKey(m, due)}, Project: id, Milestone: m, Due: due,
-				})
-				var re *domain.RuleError
-				switch {
-				case errors.As(err, &re):
-					// The stored history moved on (reached, revised,
-					// suspended, or another watcher was first): nothing to do.
-				case err != nil:
-					return recorded, next, fmt.Errorf("record miss of %s %s due %s: %w", id, m, due, err)
-				case !res.AlreadyStored:
-					recorded++
-					for _, r := range res.Records {
-						w.onMiss(r)
-					}
-				}
-				w.attempted[key] = true
 			}
 			if !dl.Reached.IsZero() {
 				continue
@@ -154,6 +143,31 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 				next = end
 			}
 		}
+	}
+	// Record in the order the days ended, so subscribers read misses in
+	// deadline order.
+	slices.SortFunc(due, func(a, b miss) int {
+		return cmp.Or(cmp.Compare(a.due, b.due), cmp.Compare(a.project, b.project), cmp.Compare(milestoneOrder(a.milestone), milestoneOrder(b.milestone)))
+	})
+	recorded := 0
+	for _, ms := range due {
+		res, err := w.store.Execute(ctx, domain.RecordDeadlineMissed{
+			Meta: domain.Meta{Actor: WatcherActor, CommandID: missKey(ms.milestone, ms.due)}, Project: ms.project, Milestone: ms.milestone, Due: ms.due,
+		})
+		var re *domain.RuleError
+		switch {
+		case errors.As(err, &re):
+			// The stored history moved on (reached, revised, suspended,
+			// or another watcher was first): nothing to do.
+		case err != nil:
+			return recorded, next, fmt.Errorf("record miss of %s %s due %s: %w", ms.project, ms.milestone, ms.due, err)
+		case !res.AlreadyStored:
+			recorded++
+			for _, r := range res.Records {
+				w.onMiss(r)
+			}
+		}
+		w.attempted[string(ms.project)+"/"+missKey(ms.milestone, ms.due)] = true
 	}
 	return recorded, next, nil
 }

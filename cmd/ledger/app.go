@@ -81,6 +81,8 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.supervisionCommand(),
 		a.bulletinCommand(),
 		a.projectionsCommand(),
+		a.watchCommand(),
+		a.inspectCommand(),
 	)
 	markUsageErrors(root)
 	return root

@@ -336,6 +336,11 @@ func (a *app) planInvestmentCommand() *cobra.Command {
 
 func (a *app) issueCommand() *cobra.Command {
 	c := &cobra.Command{Use: "issue", Short: "Raise and resolve supervision items (挂账督办 / 销号)"}
+	c.AddCommand(a.issueRaiseCommand(), a.issueResolveCommand())
+	return c
+}
+
+func (a *app) issueRaiseCommand() *cobra.Command {
 	var m metaFlags
 	var title, issueID, on string
 	raise := &cobra.Command{
@@ -362,9 +367,12 @@ func (a *app) issueCommand() *cobra.Command {
 	raise.Flags().StringVar(&issueID, "id", "", "issue id (default derived from the command)")
 	raise.Flags().StringVar(&on, "on", "", "date raised, YYYY-MM-DD (default today)")
 	m.add(raise.Flags())
+	return raise
+}
 
-	var rm metaFlags
-	var resolution, ron string
+func (a *app) issueResolveCommand() *cobra.Command {
+	var m metaFlags
+	var resolution, on string
 	resolve := &cobra.Command{
 		Use:   "resolve PROJECT ISSUE --resolution TEXT",
 		Short: "Close a supervision item",
@@ -374,11 +382,11 @@ func (a *app) issueCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			date, err := a.date("--on", ron)
+			date, err := a.date("--on", on)
 			if err != nil {
 				return err
 			}
-			meta, err := a.meta(rm.commandID, rm.correlationID)
+			meta, err := a.meta(m.commandID, m.correlationID)
 			if err != nil {
 				return err
 			}
@@ -386,10 +394,9 @@ func (a *app) issueCommand() *cobra.Command {
 		},
 	}
 	resolve.Flags().StringVar(&resolution, "resolution", "", "how it was resolved (required)")
-	resolve.Flags().StringVar(&ron, "on", "", "date resolved, YYYY-MM-DD (default today)")
-	rm.add(resolve.Flags())
-	c.AddCommand(raise, resolve)
-	return c
+	resolve.Flags().StringVar(&on, "on", "", "date resolved, YYYY-MM-DD (default today)")
+	m.add(resolve.Flags())
+	return resolve
 }
 
 func (a *app) explainDelayCommand() *cobra.Command {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -49,33 +50,47 @@ CLI can connect. Ctrl-C (or SIGTERM) stops it cleanly.`,
 				return err
 			}
 			defer nc.Close()
-			store, err := eventstore.Open(cmd.Context(), nc, eventstore.WithStream(eventstore.StreamSpec{Name: a.stream}))
+			store, err := eventstore.Open(cmd.Context(), nc, eventstore.WithClock(a.clock), eventstore.WithStream(eventstore.StreamSpec{Name: a.stream}))
 			if err != nil {
 				return err
 			}
 			runner := projections.NewRunner(store, projections.WithReport(func(err error) {
 				fmt.Fprintln(a.stderr, "ledger: projections skip a message: "+oneLine(err.Error()))
 			}))
-			runnerDone := make(chan error, 1)
-			go func() { runnerDone <- runner.Run(cmd.Context()) }()
+			workCtx, stopWork := context.WithCancel(cmd.Context())
+			defer stopWork()
+			runnerDone := make(chan error, 2)
+			go func() { runnerDone <- runner.Run(workCtx) }()
+			go func() { runnerDone <- a.newWatcher(store).Run(workCtx) }()
 
 			url := srv.ClientURL()
 			fmt.Fprintf(a.stdout, "ledger: serving %s at %s\n", srv.DataDir(), url)
 			fmt.Fprintf(a.stdout, "  stream %s, subjects ledger.<project>.<event_type>, fsync %s\n", store.StreamName(), sync)
 			fmt.Fprintf(a.stdout, "  follow it:  nats --server %s sub 'ledger.>'\n", url)
 			fmt.Fprintf(a.stdout, "  projections: kept current in KV buckets %s_PROJ_*\n", store.StreamName())
+			fmt.Fprintf(a.stdout, "  deadlines: watched; misses on ledger.*.deadline_missed (ledger inspect follow)\n")
 			fmt.Fprintf(a.stdout, "  Ctrl-C stops the server.\n")
+			// The projection runner and the deadline watcher end with the
+			// context; one that stops on its own stops the server too.
+			pending := 2
 			var runErr error
 			select {
 			case <-cmd.Context().Done():
-				runErr = <-runnerDone
 			case runErr = <-runnerDone:
+				pending--
+				if runErr == nil {
+					runErr = errors.New("stopped without an error")
+				}
+			}
+			stopWork()
+			for ; pending > 0; pending-- {
+				<-runnerDone
 			}
 			fmt.Fprintln(a.stdout, "ledger: stopping")
 			nc.Close()
 			srv.Shutdown()
 			if runErr != nil {
-				return fmt.Errorf("projections runner stopped, so the server stopped too: %w", runErr)
+				return fmt.Errorf("the projection runner or the deadline watcher stopped, so the server stopped too: %w", runErr)
 			}
 			fmt.Fprintln(a.stdout, "ledger: stopped cleanly")
 			return nil

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// tenMisses registers ten projects whose start deadlines passed on ten
+// different days and records the misses.
+func tenMisses(t *testing.T, c *cli) {
+	for i := range 10 {
+		c.ok("project", "register", fmt.Sprintf("P-%d", i), "--name", fmt.Sprintf("Plant %d", i), "--investment", "1亿",
+			"--unit", "Industry", "--leader", "Wang", "--on", "2026-10-01", "--plan", fmt.Sprintf("started=2026-11-%02d", 10+i))
+	}
+	assert.Equal(t, "recorded 10 missed deadlines\n", c.ok("watch-deadlines", "--once"))
+	assert.Equal(t, "recorded 0 missed deadlines\n", c.ok("watch-deadlines", "--once"), "each miss once")
+}
+
+func followed(t *testing.T, out string) []missView {
+	var views []missView
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line == "" {
+			continue
+		}
+		var v missView
+		require.NoError(t, json.Unmarshal([]byte(line), &v), line)
+		views = append(views, v)
+	}
+	return views
+}
+
+func TestInspectFollowResumesAfterTheLastMissPrinted(t *testing.T) {
+	c := newCLI(t)
+	tenMisses(t, c)
+
+	first := followed(t, c.ok("inspect", "follow", "--durable", "office", "--count", "3", "--json"))
+	require.Len(t, first, 3)
+	rest := followed(t, c.ok("inspect", "follow", "--durable", "office", "--wait", "500ms", "--json"))
+	require.Len(t, rest, 7, "the remaining seven, none again")
+
+	var order []string
+	for _, v := range append(first, rest...) {
+		order = append(order, string(v.Project))
+	}
+	assert.Equal(t, []string{"P-0", "P-1", "P-2", "P-3", "P-4", "P-5", "P-6", "P-7", "P-8", "P-9"}, order, "in order")
+	assert.Equal(t, 17, first[0].DaysLate, "started due 2026-11-10, 17 days late on 2026-11-27")
+	assert.Equal(t, "Plant 0", first[0].Name)
+	assert.Equal(t, "Industry", first[0].Unit)
+
+	assert.Empty(t, c.ok("inspect", "follow", "--durable", "office", "--wait", "300ms"), "nothing new")
+	assert.Len(t, followed(t, c.ok("inspect", "follow", "--durable", "office", "--from-start", "--wait", "500ms", "--json")), 10, "replay")
+	assert.Len(t, followed(t, c.ok("inspect", "follow", "--durable", "other", "--unit", "Nobody", "--wait", "500ms", "--json")), 0, "filtered")
+}
+
+func TestInspectFollowExecRetriesUntilTheProgramSucceeds(t *testing.T) {
+	c := newCLI(t)
+	tenMisses(t, c)
+	dir := t.TempDir()
+	log := filepath.Join(dir, "handed.log")
+	// Fails the first time it sees each miss, succeeds the second.
+	script := fmt.Sprintf(`if [ -f %[1]s/$LEDGER_EVENT_ID ]; then echo "$LEDGER_PROJECT $LEDGER_DUE" >> %[2]s; else touch %[1]s/$LEDGER_EVENT_ID; exit 1; fi`, dir, log)
+	code, _, errs := c.run("inspect", "follow", "--durable", "bot", "--count", "2", "--exec", script)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, 2, strings.Count(errs, "--exec failed"), "each miss failed once and was retried")
+	got, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Equal(t, "P-0 2026-11-10\nP-1 2026-11-11\n", string(got), "each handed over once it succeeded, in order")
+}
+
+func TestInspectCommandsRecordExplanationsAndSupervisionItems(t *testing.T) {
+	c := newCLI(t)
+	tenMisses(t, c)
+	c.ok("inspect", "explain", "P-0", "started", "--reason", "equipment arrives late")
+	c.ok("inspect", "raise", "P-0", "--id", "DB-1", "--title", "督办函 No. 12")
+	c.ok("inspect", "close", "P-0", "DB-1", "--resolution", "started on 2026-11-26")
+	out := c.ok("history", "P-0")
+	for _, want := range []string{"deadline_missed", "delay_explained", "issue_raised", "issue_resolved"} {
+		assert.Contains(t, out, want)
+	}
+}
+
+func TestServeOnTheDemoDataPrintsAMissAsItsDayEnds(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var wg sync.WaitGroup
+	ready := make(chan struct{})
+	serveErr := &syncBuilder{}
+	defer func() { t.Logf("serve's stderr:\n%s", serveErr.String()) }()
+	wg.Go(func() {
+		a := newApp(&lineSignal{w: &strings.Builder{}, match: "Ctrl-C", ready: ready}, serveErr)
+		a.clock = c.clock
+		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0"})
+	})
+	<-ready
+
+	// On start the watcher records the misses of days that ended before
+	// today, in deadline order: DEMO-1's late start, DEMO-3's three open
+	// deadlines, DEMO-4's completion deadline that was revised too late.
+	var catchUp []string
+	for _, v := range followed(t, c.ok("inspect", "follow", "--count", "5", "--json")) {
+		catchUp = append(catchUp, fmt.Sprintf("%s %s %s", v.Project, v.Milestone, v.Due))
+	}
+	assert.Equal(t, []string{"DEMO-1 started 2026-07-31", "DEMO-3 land 2026-08-31",
+		"DEMO-3 started 2026-10-31", "DEMO-4 completed 2026-10-31", "DEMO-3 eia 2026-11-15"}, catchUp)
+
+	// DEMO-4's completion is now due 2026-12-20. Move the clock to the end
+	// of that day in Shanghai and wait for the miss.
+	got := make(chan []missView)
+	go func() { got <- followed(t, c.ok("inspect", "follow", "--count", "1", "--json")) }()
+	loc, _ := domain.LoadZone("")
+	c.clock.Set(domain.NewDate(2026, 12, 20).End(loc))
+	moved := time.Now()
+	var views []missView
+	select {
+	case views = <-got:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no miss printed")
+	}
+	t.Logf("the miss was printed %s after the clock passed the day's end", time.Since(moved))
+	require.Len(t, views, 1)
+	assert.Equal(t, domain.ProjectID("DEMO-4"), views[0].Project)
+	assert.Equal(t, domain.NewDate(2026, 12, 20), views[0].Due)
+
+	stop()
+	wg.Wait()
+}
+
+// syncBuilder is a strings.Builder safe for concurrent writes.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
