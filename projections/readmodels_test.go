@@ -960,3 +960,23 @@ func TestAMissedDeadlineRevisedLateStillCounts(t *testing.T) {
 	assert.Equal(t, []string{"P-3 started 2026-05-31", "P-1 signed 2026-06-30"}, missed, "the bulletin names the misses a revision moved away, most days late first")
 	assert.Empty(t, projections.Overdue(rows, on("2026-11-27")), "nothing is past its current deadline")
 }
+
+// A miss the watcher recorded for the current deadline is the same miss
+// the overdue computation shows: it is counted once.
+func TestARecordedMissIsNotCountedTwice(t *testing.T) {
+	rows := []*projections.Row{
+		fold(t, p1.register("Wind farm", "Energy Bureau", "Wang", "2026-01-05", due(domain.MilestoneStarted, "2026-11-20")),
+			p1.missed(domain.MilestoneStarted, "2026-11-20")),
+	}
+	o := on("2026-11-27")
+	assert.Equal(t, []projections.ScoreRow{
+		{By: "unit", Name: "Energy Bureau", Projects: 1, OpenOverdue: 1, Overdue: 1, OnTimeRateBP: bp(0)},
+		{By: "leader", Name: "Wang", Projects: 1, OpenOverdue: 1, Overdue: 1, OnTimeRateBP: bp(0)},
+	}, projections.Scoreboard(rows, o))
+	ov := projections.Overdue(rows, o)
+	require.Len(t, ov, 1)
+	assert.Zero(t, ov[0].EarlierMisses)
+	b := projections.MakeBulletin(rows, projections.Month, o)
+	require.Len(t, b.Missed, 1)
+	assert.Equal(t, 1, b.Units[0].Due)
+}
