@@ -1432,3 +1432,20 @@ func TestMissedDeadlines(t *testing.T) {
 	l.must(endOf27, missed(domain.MilestoneStarted, "2026-06-30"))
 	assert.Equal(t, []domain.Date{day("2026-10-31")}, l.p.MissedDeadlines(domain.MilestoneStarted, endOf27), "a recorded miss is not returned again")
 }
+
+func TestCloneIsDeep(t *testing.T) {
+	l := registered(t, plan(domain.MilestoneStarted, "2026-06-30"), raise("I-1", "x", "2026-02-01"),
+		revise(domain.MilestoneStarted, "2026-09-30", "land", "2026-06-01"))
+	before := domain.Fold(pid, l.events)
+	c := l.p.Clone()
+	for _, cmd := range []domain.Command{revise(domain.MilestoneStarted, "2026-10-31", "more", "2026-06-10"),
+		rec(domain.Started, "2026-07-01"), resolve("I-1", "done", "2026-07-02")} {
+		evs, err := domain.Decide(c, cmd, now)
+		require.NoError(t, err)
+		for _, e := range evs {
+			domain.Evolve(&c, e)
+		}
+	}
+	assert.Equal(t, before, l.p, "the original is untouched")
+	assert.NotEqual(t, before, c)
+}

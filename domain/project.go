@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -299,4 +300,30 @@ func (dl *Deadline) wasMissed(due Date) bool {
 		}
 	}
 	return false
+}
+
+// Clone returns a deep copy of p, to evolve without changing p.
+func (p *Project) Clone() Project {
+	q := *p
+	q.Steps = maps.Clone(p.Steps)
+	q.Approvals = maps.Clone(p.Approvals)
+	q.Investment = maps.Clone(p.Investment)
+	q.AnnualPlan = maps.Clone(p.AnnualPlan)
+	q.Suspensions = slices.Clone(p.Suspensions)
+	q.Leaders = slices.Clone(p.Leaders)
+	q.Flags = slices.Clone(p.Flags)
+	q.Deadlines = make(map[Milestone]*Deadline, len(p.Deadlines))
+	for m, dl := range p.Deadlines {
+		c := *dl
+		c.Revisions = slices.Clone(dl.Revisions)
+		c.Missed = slices.Clone(dl.Missed)
+		c.Explained = slices.Clone(dl.Explained)
+		q.Deadlines[m] = &c
+	}
+	q.Issues = make(map[string]*Issue, len(p.Issues))
+	for id, is := range p.Issues {
+		c := *is
+		q.Issues[id] = &c
+	}
+	return q
 }

@@ -1,0 +1,217 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// Options are what every command of an import carries.
+type Options struct {
+	Actor         string
+	CorrelationID string      // ties the import's events together, e.g. "import-<file digest>"
+	On            domain.Date // the day of the import
+	Reason        string      // why deadlines moved, for rows without a reason cell
+	Now           time.Time   // the instant commands are checked at
+}
+
+// Change is what one row asks of the ledger: the commands to store, in
+// order, and what they mean in a clerk's words.
+type Change struct {
+	Row      Row
+	Commands []domain.Command
+	Lines    []string
+}
+
+// Diff compares row r with the project's current state (a zero Project
+// when it is not registered) and returns the commands that make the ledger
+// say what the row says. A row the ledger already matches yields none. The
+// commands are checked against the domain rules here, so a problem is
+// found before anything is stored.
+func Diff(file string, r Row, current domain.Project, o Options) (Change, Problems) {
+	ch := Change{Row: r}
+	var ps Problems
+	bad := func(column, format string, args ...any) {
+		ps = append(ps, Problem{file, r.Line, column, fmt.Sprintf(format, args...)})
+	}
+	meta := domain.Meta{Actor: o.Actor, CorrelationID: o.CorrelationID}
+	if !current.Registered {
+		ch.Commands = append(ch.Commands, domain.RegisterProject{
+			Meta: meta, Project: r.Project, Name: r.Name, TotalInvestment: r.TotalInvestment, Unit: r.Unit,
+			Leader: r.Leader, Township: r.Township, Kind: r.Kind, On: o.On, Plan: r.Deadlines,
+		})
+		var dl []string
+		for _, d := range r.Deadlines {
+			dl = append(dl, fmt.Sprintf("%s %s", d.Milestone, d.Due))
+		}
+		ch.Lines = append(ch.Lines, fmt.Sprintf("register %s, %s yuan, unit %s, leader %s, %s; deadlines: %s",
+			r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind, orNone(strings.Join(dl, ", "))))
+		return ch, check(file, r, current, ch, o, ps)
+	}
+	for _, f := range []struct {
+		column      string
+		file, state string
+	}{
+		{columnOf(FieldName).ZH + "/" + columnOf(FieldName).EN, r.Name, current.Name},
+		{columnOf(FieldUnit).ZH + "/" + columnOf(FieldUnit).EN, r.Unit, current.Unit},
+		{"总投资/total investment", domain.FormatYuan(r.TotalInvestment) + " yuan", domain.FormatYuan(current.TotalInvestment) + " yuan"},
+		{columnOf(FieldKind).ZH + "/" + columnOf(FieldKind).EN, string(r.Kind), string(current.Kind)},
+	} {
+		if f.file != f.state {
+			bad(f.column, "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", f.file, f.state)
+		}
+	}
+	if r.Township != "" && r.Township != current.Township {
+		bad(columnOf(FieldTownship).ZH+"/"+columnOf(FieldTownship).EN, "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", r.Township, current.Township)
+	}
+	reason := r.Reason
+	if reason == "" {
+		reason = o.Reason
+	}
+	if r.Leader != current.Leader {
+		why := reason
+		if why == "" {
+			why = "changed in the plan"
+		}
+		ch.Commands = append(ch.Commands, domain.AssignLeader{Meta: meta, Project: r.Project, Leader: r.Leader, Reason: why, On: o.On})
+		ch.Lines = append(ch.Lines, fmt.Sprintf("leader %s -> %s", current.Leader, r.Leader))
+	}
+	for _, d := range r.Deadlines {
+		col := columnFor(d.Milestone)
+		dl := current.Deadlines[d.Milestone]
+		reached, isReached := current.Reached(d.Milestone)
+		switch {
+		case dl == nil && isReached:
+			ch.Lines = append(ch.Lines, fmt.Sprintf("%s: reached on %s, not planned", d.Milestone, reached))
+		case dl == nil:
+			ch.Commands = append(ch.Commands, domain.PlanMilestone{Meta: meta, Project: r.Project, Milestone: d.Milestone, Due: d.Due, On: o.On})
+			ch.Lines = append(ch.Lines, fmt.Sprintf("%s: plan %s", d.Milestone, d.Due))
+		case dl.Due == d.Due:
+		case isReached:
+			bad(col, "'%s' differs from the deadline %s, but %s was reached on %s; expected %s (a reached milestone keeps its deadline)", d.Due, dl.Due, d.Milestone, reached, dl.Due)
+		case reason == "":
+			bad(col, "deadline moved from %s to %s without a reason; expected a 调整原因/reason cell or --reason", dl.Due, d.Due)
+		default:
+			ch.Commands = append(ch.Commands, domain.ReviseDeadline{Meta: meta, Project: r.Project, Milestone: d.Milestone, Due: d.Due, Reason: reason, On: o.On})
+			ch.Lines = append(ch.Lines, fmt.Sprintf("%s: %s -> %s (baseline %s): %s", d.Milestone, dl.Due, d.Due, dl.Baseline, reason))
+		}
+	}
+	return ch, check(file, r, current, ch, o, ps)
+}
+
+// check runs the change's commands through the domain on a copy of the
+// state, so a refusal is a problem now rather than half an import later.
+func check(file string, r Row, current domain.Project, ch Change, o Options, ps Problems) Problems {
+	if len(ps) > 0 {
+		return ps
+	}
+	state := current
+	if !state.Registered {
+		state = domain.NewProject(r.Project)
+	} else {
+		// Evolve changes maps in place: work on a private copy.
+		state = current.Clone()
+	}
+	for _, c := range ch.Commands {
+		events, err := domain.Decide(state, c, o.Now)
+		if err != nil {
+			return append(ps, Problem{file, r.Line, "", err.Error()})
+		}
+		for _, e := range events {
+			domain.Evolve(&state, e)
+		}
+	}
+	return ps
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func columnFor(m domain.Milestone) string {
+	for _, c := range Columns {
+		if c.Field == FieldDeadline && c.Milestone == m {
+			return c.ZH + "/" + c.EN
+		}
+	}
+	return string(m)
+}
+
+// Executor stores one command: the event store, in production.
+type Executor interface {
+	Execute(ctx context.Context, c domain.Command) (events int, err error)
+}
+
+// ExecutorFunc adapts a function to Executor.
+type ExecutorFunc func(ctx context.Context, c domain.Command) (int, error)
+
+// Execute implements Executor.
+func (f ExecutorFunc) Execute(ctx context.Context, c domain.Command) (int, error) { return f(ctx, c) }
+
+// Applied is what Apply stored.
+type Applied struct {
+	Commands int
+	Events   int
+}
+
+// Apply stores the changes: the commands of one row in order, rows in
+// parallel (workers at a time). It stops at the first failure and returns
+// it with the row it came from; re-running the import then stores only what
+// is still missing, so an interrupted import converges to a clean one.
+// progress, if not nil, is called after each row.
+func Apply(parent context.Context, ex Executor, file string, changes []Change, workers int, progress func()) (Applied, error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	var (
+		commands, events atomic.Int64
+		once             sync.Once
+		firstErr         error
+		wg               sync.WaitGroup
+	)
+	work := make(chan Change)
+	for range max(workers, 1) {
+		wg.Go(func() {
+			for ch := range work {
+				for _, c := range ch.Commands {
+					n, err := ex.Execute(ctx, c)
+					if err != nil {
+						once.Do(func() {
+							firstErr = fmt.Errorf("%s: row %d: %w", file, ch.Row.Line, err)
+							cancel()
+						})
+						break
+					}
+					commands.Add(1)
+					events.Add(int64(n))
+				}
+				if progress != nil {
+					progress()
+				}
+			}
+		})
+	}
+	for _, ch := range changes {
+		select {
+		case work <- ch:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
+	applied := Applied{Commands: int(commands.Load()), Events: int(events.Load())}
+	if firstErr == nil && parent.Err() != nil {
+		firstErr = fmt.Errorf("%s: interrupted after %d commands: %w", file, applied.Commands, parent.Err())
+	}
+	return applied, firstErr
+}

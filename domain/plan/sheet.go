@@ -1,0 +1,140 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Sheet is a plan file read into text cells: a header row and data rows,
+// numbered as a spreadsheet user sees them (the header is row 1).
+type Sheet struct {
+	File   string // the file's name, for messages
+	Header []string
+	Rows   [][]string
+	// Encoding is the text encoding a CSV file was read in ("utf-8",
+	// "gb18030"), or "xlsx".
+	Encoding string
+}
+
+// Encoding names how a CSV file's text is encoded.
+type Encoding string
+
+// The encodings a CSV plan may be in. Chinese Excel exports CSV in GB18030
+// (GBK); EncodingAuto takes UTF-8 when the bytes are valid UTF-8 (with or
+// without a byte order mark) and GB18030 otherwise.
+const (
+	EncodingAuto    Encoding = "auto"
+	EncodingUTF8    Encoding = "utf-8"
+	EncodingGB18030 Encoding = "gb18030"
+)
+
+// ParseEncoding checks an --encoding value.
+func ParseEncoding(s string) (Encoding, error) {
+	switch e := Encoding(strings.ToLower(s)); e {
+	case EncodingAuto, EncodingUTF8, EncodingGB18030:
+		return e, nil
+	case "gbk":
+		return EncodingGB18030, nil
+	}
+	return "", fmt.Errorf("encoding %q is unknown; expected auto, utf-8 or gb18030", s)
+}
+
+// ReadCSV reads a CSV plan.
+func ReadCSV(name string, data []byte, enc Encoding) (Sheet, error) {
+	text, used, err := decodeText(data, enc)
+	if err != nil {
+		return Sheet{}, fmt.Errorf("%s: %w", name, err)
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1 // ragged rows are reported per row, not as one error
+	records, err := r.ReadAll()
+	if err != nil {
+		return Sheet{}, fmt.Errorf("%s: not a CSV file: %w", name, err)
+	}
+	return sheetOf(name, used, records)
+}
+
+func decodeText(data []byte, enc Encoding) (string, string, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	switch enc {
+	case EncodingUTF8:
+		if !utf8.Valid(data) {
+			return "", "", fmt.Errorf("not valid UTF-8; if Excel saved it, try --encoding gb18030")
+		}
+		return string(data), string(EncodingUTF8), nil
+	case EncodingGB18030:
+		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil {
+			return "", "", fmt.Errorf("not valid GB18030: %w", err)
+		}
+		return string(out), string(EncodingGB18030), nil
+	}
+	if utf8.Valid(data) {
+		return string(data), string(EncodingUTF8), nil
+	}
+	return decodeText(data, EncodingGB18030)
+}
+
+// ReadXLSX reads the first worksheet of an Excel plan. Cells are read as
+// stored, not as displayed: a date cell holds its date serial, which the
+// row checks turn into a date (see excelDate).
+func ReadXLSX(name string, r io.Reader) (Sheet, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return Sheet{}, fmt.Errorf("%s: not an Excel .xlsx workbook: %w", name, err)
+	}
+	defer func() { _ = f.Close() }()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return Sheet{}, fmt.Errorf("%s: the workbook has no sheet", name)
+	}
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return Sheet{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return sheetOf(name, "xlsx", rows)
+}
+
+// excelDate turns an Excel date serial (the number a date cell stores)
+// into YYYY-MM-DD; anything else is returned as it is, to be judged as a
+// date by the row checks.
+func excelDate(v string) string {
+	serial, err := strconv.ParseFloat(v, 64)
+	if err != nil || serial < 1 || serial > 2958465 {
+		return v
+	}
+	t, err := excelize.ExcelDateToTime(serial, false)
+	if err != nil {
+		return v
+	}
+	return t.Format(time.DateOnly)
+}
+
+func sheetOf(name, enc string, records [][]string) (Sheet, error) {
+	// Drop trailing empty rows, which spreadsheets leave behind.
+	for len(records) > 0 && blank(records[len(records)-1]) {
+		records = records[:len(records)-1]
+	}
+	if len(records) == 0 {
+		return Sheet{}, fmt.Errorf("%s: the file is empty; expected a header row and one row per project", name)
+	}
+	return Sheet{File: name, Header: records[0], Rows: records[1:], Encoding: enc}, nil
+}
+
+func blank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
