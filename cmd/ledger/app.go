@@ -83,6 +83,8 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.projectionsCommand(),
 		a.watchCommand(),
 		a.inspectCommand(),
+		a.importCommand(),
+		a.templateCommand(),
 	)
 	markUsageErrors(root)
 	return root

@@ -53,21 +53,27 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 			r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind, orNone(strings.Join(dl, ", "))))
 		return ch, check(file, r, current, ch, o, ps)
 	}
+	investment := r.column(FieldInvestmentWan, "")
+	if r.layout != nil {
+		if _, yuan := r.layout.byField[FieldInvestmentYuan]; yuan {
+			investment = r.column(FieldInvestmentYuan, "")
+		}
+	}
 	for _, f := range []struct {
 		column      string
 		file, state string
 	}{
-		{columnOf(FieldName).ZH + "/" + columnOf(FieldName).EN, r.Name, current.Name},
-		{columnOf(FieldUnit).ZH + "/" + columnOf(FieldUnit).EN, r.Unit, current.Unit},
-		{"总投资/total investment", domain.FormatYuan(r.TotalInvestment) + " yuan", domain.FormatYuan(current.TotalInvestment) + " yuan"},
-		{columnOf(FieldKind).ZH + "/" + columnOf(FieldKind).EN, string(r.Kind), string(current.Kind)},
+		{r.column(FieldName, ""), r.Name, current.Name},
+		{r.column(FieldUnit, ""), r.Unit, current.Unit},
+		{investment, domain.FormatYuan(r.TotalInvestment) + " yuan", domain.FormatYuan(current.TotalInvestment) + " yuan"},
+		{r.column(FieldKind, ""), string(r.Kind), string(current.Kind)},
 	} {
 		if f.file != f.state {
 			bad(f.column, "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", f.file, f.state)
 		}
 	}
 	if r.Township != "" && r.Township != current.Township {
-		bad(columnOf(FieldTownship).ZH+"/"+columnOf(FieldTownship).EN, "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", r.Township, current.Township)
+		bad(r.column(FieldTownship, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", r.Township, current.Township)
 	}
 	reason := r.Reason
 	if reason == "" {
@@ -82,7 +88,7 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		ch.Lines = append(ch.Lines, fmt.Sprintf("leader %s -> %s", current.Leader, r.Leader))
 	}
 	for _, d := range r.Deadlines {
-		col := columnFor(d.Milestone)
+		col := r.column(FieldDeadline, d.Milestone)
 		dl := current.Deadlines[d.Milestone]
 		reached, isReached := current.Reached(d.Milestone)
 		switch {
@@ -134,15 +140,6 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
-}
-
-func columnFor(m domain.Milestone) string {
-	for _, c := range Columns {
-		if c.Field == FieldDeadline && c.Milestone == m {
-			return c.ZH + "/" + c.EN
-		}
-	}
-	return string(m)
 }
 
 // Executor stores one command: the event store, in production.

@@ -20,6 +20,28 @@ type Row struct {
 	Kind            domain.ProjectKind
 	Deadlines       []domain.PlannedDeadline // the cells filled, in plan order
 	Reason          string                   // why deadlines moved, if they did
+
+	layout *layout // the file's headers, to name columns in problems
+}
+
+// column returns the header, as written in the file, of field f (of
+// milestone m for a deadline).
+func (r Row) column(f Field, m domain.Milestone) string {
+	if r.layout != nil {
+		i, ok := r.layout.byField[f]
+		if f == FieldDeadline {
+			i, ok = r.layout.deadline[m]
+		}
+		if ok {
+			return r.layout.headers[i]
+		}
+	}
+	for _, c := range Columns {
+		if c.Field == f && c.Milestone == m {
+			return c.ZH + "/" + c.EN
+		}
+	}
+	return string(m)
 }
 
 // Problem is one thing wrong with a plan file, where it is and what is
@@ -144,9 +166,6 @@ var numeric = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 // found: the caller stores nothing from a file with problems.
 func Rows(s Sheet) ([]Row, Problems) {
 	l, ps := readHeader(s)
-	if len(ps) > 0 {
-		return nil, ps
-	}
 	var rows []Row
 	firstLine := map[domain.ProjectID]int{}
 	for i, cells := range s.Rows {
@@ -158,18 +177,19 @@ func Rows(s Sheet) ([]Row, Problems) {
 			ps = append(ps, Problem{s.File, line, "", fmt.Sprintf("has %d cells but the header has %d columns; expected no cells right of the last column", len(cells), len(s.Header))})
 			continue
 		}
-		row, rps := checkRow(s, l, line, cells)
+		row, rps := checkRow(s, &l, line, cells)
 		ps = append(ps, rps...)
-		if len(rps) > 0 {
-			continue
+		if row.Project != "" {
+			if first, dup := firstLine[row.Project]; dup {
+				ps = append(ps, Problem{s.File, line, l.headers[l.byField[FieldProject]],
+					fmt.Sprintf("project %s is also on row %d; expected one row per project", row.Project, first)})
+				continue
+			}
+			firstLine[row.Project] = line
 		}
-		if first, dup := firstLine[row.Project]; dup {
-			ps = append(ps, Problem{s.File, line, l.headers[l.byField[FieldProject]],
-				fmt.Sprintf("project %s is also on row %d; expected one row per project", row.Project, first)})
-			continue
+		if len(rps) == 0 {
+			rows = append(rows, row)
 		}
-		firstLine[row.Project] = line
-		rows = append(rows, row)
 	}
 	if len(ps) > 0 {
 		return nil, ps
@@ -180,7 +200,7 @@ func Rows(s Sheet) ([]Row, Problems) {
 	return rows, nil
 }
 
-func checkRow(s Sheet, l layout, line int, cells []string) (Row, Problems) {
+func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 	var ps Problems
 	cell := func(i int) string {
 		if i < len(cells) {
@@ -202,13 +222,16 @@ func checkRow(s Sheet, l layout, line int, cells []string) (Row, Problems) {
 		}
 		return v
 	}
-	r := Row{Line: line}
-	if i := l.byField[FieldProject]; cell(i) == "" {
-		bad(i, "empty; expected the project code or local id")
-	} else if id, err := domain.ParseProjectID(cell(i)); err != nil {
-		bad(i, "'%s' is not a project code or local id; expected e.g. 2010-220621-47-01-000034 or P-7 (letters, digits, '-' or '_')", cell(i))
-	} else {
-		r.Project = id
+	r := Row{Line: line, layout: l}
+	if i, ok := l.byField[FieldProject]; ok {
+		switch id, err := domain.ParseProjectID(cell(i)); {
+		case cell(i) == "":
+			bad(i, "empty; expected the project code or local id")
+		case err != nil:
+			bad(i, "'%s' is not a project code or local id; expected e.g. 2010-220621-47-01-000034 or P-7 (letters, digits, '-' or '_')", cell(i))
+		default:
+			r.Project = id
+		}
 	}
 	r.Name = text(FieldName, "the project name")
 	r.Unit = text(FieldUnit, "the responsible unit")

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/domain/plan"
+	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/projections"
+)
+
+// progressFrom is how many rows an import needs before it shows a bar.
+const progressFrom = 300
+
+func (a *app) importCommand() *cobra.Command {
+	c := &cobra.Command{Use: "import", Short: "Import data from spreadsheets"}
+	var (
+		dryRun           bool
+		reason, encoding string
+		workers          int
+	)
+	p := &cobra.Command{
+		Use:   "plan FILE",
+		Short: "Import the back-scheduled plan (倒逼进度表) from .csv or .xlsx: new projects, moved deadlines, new leaders",
+		Long: `import plan reads one row per project (headers in English or Chinese; see
+ledger template plan) and checks the whole file first: every problem is listed
+with its row and column, and nothing is stored from a file with problems.
+Then it stores what changed since the ledger last saw the plan: a new project
+is registered with its deadlines, a moved deadline is revised with the row's
+reason (or --reason), a new leader is assigned. Re-importing the same file
+stores nothing; an interrupted import re-run converges to one clean run.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			enc, err := plan.ParseEncoding(encoding)
+			if err != nil {
+				return usageError{fmt.Errorf("--encoding: %w", err)}
+			}
+			return a.importPlan(cmd.Context(), args[0], enc, reason, dryRun, workers)
+		},
+	}
+	p.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be stored, project by project, and store nothing")
+	p.Flags().StringVar(&reason, "reason", "", "reason for moved deadlines on rows without a reason cell")
+	p.Flags().StringVar(&encoding, "encoding", "auto", "CSV text encoding: auto, utf-8 or gb18030 (Chinese Excel's CSV)")
+	p.Flags().IntVar(&workers, "workers", 32, "projects stored in parallel")
+	c.AddCommand(p)
+	return c
+}
+
+// readPlan reads a plan file by its extension.
+func readPlan(path string, enc plan.Encoding) (plan.Sheet, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return plan.Sheet{}, err
+	}
+	name := filepath.Base(path)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".txt":
+		return plan.ReadCSV(name, data, enc)
+	case ".xlsx":
+		return plan.ReadXLSX(name, bytes.NewReader(data))
+	}
+	return plan.Sheet{}, fmt.Errorf("%s: expected a .csv or .xlsx file", name)
+}
+
+func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, reason string, dryRun bool, workers int) error {
+	sheet, err := readPlan(path, enc)
+	if err != nil {
+		return err
+	}
+	rows, problems := plan.Rows(sheet)
+	if len(problems) > 0 {
+		return a.planProblems(problems)
+	}
+	meta, err := a.meta("", "")
+	if err != nil {
+		return err
+	}
+	data, _ := os.ReadFile(path)
+	digest := sha256.Sum256(data)
+	opts := plan.Options{
+		Actor: meta.Actor, CorrelationID: "import-" + hex.EncodeToString(digest[:6]),
+		On: a.today(), Reason: reason, Now: a.clock.Now(),
+	}
+	return a.withStore(ctx, func(s *eventstore.Store) error {
+		states, err := a.projectStates(ctx, s)
+		if err != nil {
+			return err
+		}
+		var changes []plan.Change
+		var commands, fresh, changed int
+		for _, r := range rows {
+			ch, ps := plan.Diff(sheet.File, r, states[r.Project], opts)
+			problems = append(problems, ps...)
+			if len(ch.Commands) > 0 {
+				changes = append(changes, ch)
+				commands += len(ch.Commands)
+				if states[r.Project].Registered {
+					changed++
+				} else {
+					fresh++
+				}
+			}
+			if dryRun && len(ps) == 0 {
+				a.printChange(ch)
+			}
+		}
+		if len(problems) > 0 {
+			return a.planProblems(problems)
+		}
+		if dryRun {
+			fmt.Fprintf(a.stdout, "dry run: %d rows; would store %d commands (%d new projects, %d changed); nothing stored\n",
+				len(rows), commands, fresh, changed)
+			return nil
+		}
+		start := time.Now()
+		bar := a.progress(len(changes))
+		applied, err := plan.Apply(ctx, plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
+			res, err := s.Execute(ctx, c)
+			if res.AlreadyStored {
+				return 0, err
+			}
+			return len(res.Records), err
+		}), sheet.File, changes, workers, bar)
+		if err != nil {
+			return fmt.Errorf("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)", err, applied.Events)
+		}
+		fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d new projects, %d changed, %d unchanged; %d events stored in %.2fs\n",
+			sheet.File, sheet.Encoding, len(rows), fresh, changed, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
+		return nil
+	})
+}
+
+// projectStates returns the current state of every project, from the
+// projection rows brought up to date.
+func (a *app) projectStates(ctx context.Context, s *eventstore.Store) (map[domain.ProjectID]domain.Project, error) {
+	runner := projections.NewRunner(s)
+	if _, err := runner.CatchUp(ctx); err != nil {
+		return nil, fmt.Errorf("read the ledger's projects: %w", err)
+	}
+	snap, err := runner.Storage().Read(ctx)
+	if err != nil && !errors.Is(err, projections.ErrNoProjections) {
+		return nil, err
+	}
+	states := make(map[domain.ProjectID]domain.Project, len(snap.Rows))
+	for _, r := range snap.Rows {
+		states[r.ID] = r.Project
+	}
+	return states, nil
+}
+
+// planProblems prints every problem of a plan file on stderr and returns
+// the error that ends the command.
+func (a *app) planProblems(ps plan.Problems) error {
+	for _, p := range ps[:len(ps)-1] {
+		fmt.Fprintln(a.stderr, "ledger: "+p.String())
+	}
+	count := fmt.Sprintf("%d problems", len(ps))
+	if len(ps) == 1 {
+		count = "1 problem"
+	}
+	return fmt.Errorf("%s (%s in all; nothing stored)", ps[len(ps)-1].String(), count)
+}
+
+func (a *app) printChange(ch plan.Change) {
+	head := fmt.Sprintf("row %d  %s %s", ch.Row.Line, ch.Row.Project, ch.Row.Name)
+	if len(ch.Lines) == 0 {
+		fmt.Fprintf(a.stdout, "%s: no change\n", head)
+		return
+	}
+	fmt.Fprintf(a.stdout, "%s:\n", head)
+	for _, l := range ch.Lines {
+		fmt.Fprintf(a.stdout, "    %s\n", l)
+	}
+}
+
+// progress returns a callback that advances a progress bar on stderr, or
+// nil when stderr is not a terminal or the import is small.
+func (a *app) progress(n int) func() {
+	f, ok := a.stderr.(*os.File)
+	if n < progressFrom || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("importing"),
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	return func() { _ = bar.Add(1) }
+}
+
+func (a *app) templateCommand() *cobra.Command {
+	c := &cobra.Command{Use: "template", Short: "Write empty spreadsheets with the right headers"}
+	var lang, xlsx string
+	p := &cobra.Command{
+		Use:   "plan",
+		Short: "An empty plan with every column and a filled example row (CSV on stdout, or --xlsx FILE)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			l := plan.EN
+			switch lang {
+			case "en":
+			case "zh":
+				l = plan.ZH
+			default:
+				return usageError{fmt.Errorf("--lang %q: expected en or zh", lang)}
+			}
+			if xlsx == "" {
+				return plan.WriteTemplateCSV(a.stdout, l)
+			}
+			var buf bytes.Buffer
+			if err := plan.WriteTemplateXLSX(&buf, l); err != nil {
+				return err
+			}
+			if err := os.WriteFile(xlsx, buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "wrote %s\n", xlsx)
+			return nil
+		},
+	}
+	p.Flags().StringVar(&lang, "lang", "en", "header language: en or zh")
+	p.Flags().StringVar(&xlsx, "xlsx", "", "write an Excel workbook to this file instead of CSV to stdout")
+	c.AddCommand(p)
+	return c
+}
