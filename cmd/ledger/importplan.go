@@ -48,7 +48,7 @@ stores nothing; an interrupted import re-run converges to one clean run.`,
 			if err != nil {
 				return usageError{fmt.Errorf("--encoding: %w", err)}
 			}
-			return a.importPlan(cmd.Context(), args[0], enc, reason, dryRun, workers)
+			return a.importPlan(cmd.Context(), args[0], enc, reason, dryRun, workers, nil)
 		},
 	}
 	p.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be stored, project by project, and store nothing")
@@ -75,7 +75,10 @@ func readPlan(path string, enc plan.Encoding) (plan.Sheet, error) {
 	return plan.Sheet{}, fmt.Errorf("%s: expected a .csv or .xlsx file", name)
 }
 
-func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, reason string, dryRun bool, workers int) error {
+// importPlan imports a plan file; wrap, when not nil, wraps the executor
+// the changes are stored through (tests use it to fail part way).
+func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, reason string, dryRun bool, workers int,
+	wrap func(plan.Executor) plan.Executor) error {
 	sheet, err := readPlan(path, enc)
 	if err != nil {
 		return err
@@ -127,13 +130,17 @@ func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, re
 		}
 		start := time.Now()
 		bar := a.progress(len(changes))
-		applied, err := plan.Apply(ctx, plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
+		var ex plan.Executor = plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
 			res, err := s.Execute(ctx, c)
 			if res.AlreadyStored {
 				return 0, err
 			}
 			return len(res.Records), err
-		}), sheet.File, changes, workers, bar)
+		})
+		if wrap != nil {
+			ex = wrap(ex)
+		}
+		applied, err := plan.Apply(ctx, ex, sheet.File, changes, workers, bar)
 		if err != nil {
 			return fmt.Errorf("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)", err, applied.Events)
 		}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/domain/plan"
+	"github.com/keyprojects/ledger/eventstore"
+)
+
+// writePlan writes a Chinese-header plan of n projects with three
+// deadlines each.
+func writePlan(t testing.TB, dir string, n int, started string) string {
+	var b strings.Builder
+	b.WriteString("项目代码,项目名称,总投资(万元),责任单位,包保领导,项目类型,签约,开工,投产,调整原因\n")
+	for i := range n {
+		fmt.Fprintf(&b, "P-%04d,项目%d,%d,县工信局,李明,新建,2026-03-31,%s,2027-06-30,\n", i, i, 1000+i, started)
+	}
+	path := filepath.Join(dir, "plan.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
+}
+
+// ledgerEvents returns every stored event per project: type, data and
+// hash, in order.
+func ledgerEvents(t *testing.T, dir string) map[domain.ProjectID][]string {
+	t.Helper()
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: dir, DontListen: true})
+	require.NoError(t, err)
+	defer srv.Shutdown()
+	nc, err := srv.Connect()
+	require.NoError(t, err)
+	defer nc.Close()
+	s, err := eventstore.Open(context.Background(), nc)
+	require.NoError(t, err)
+	out := map[domain.ProjectID][]string{}
+	for r, err := range s.Read(context.Background(), 1) {
+		require.NoError(t, err)
+		out[r.Project] = append(out[r.Project], fmt.Sprintf("%s %s %x", r.Type, domain.Describe(r.Event), r.Hash))
+	}
+	return out
+}
+
+func TestImportingTheSameFileTwiceStoresNothingTheSecondTime(t *testing.T) {
+	c := newCLI(t)
+	path := writePlan(t, t.TempDir(), 20, "2026-07-31")
+	out := c.ok("import", "plan", path)
+	assert.Contains(t, out, "20 rows, 20 new projects, 0 changed, 0 unchanged; 80 events stored")
+	before := c.msgCount()
+	out = c.ok("import", "plan", path)
+	assert.Contains(t, out, "20 rows, 0 new projects, 0 changed, 20 unchanged; 0 events stored")
+	assert.Equal(t, before, c.msgCount())
+}
+
+func TestImportDryRunPrintsTheChangesAndStoresNothing(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	c.ok("import", "plan", writePlan(t, dir, 3, "2026-07-31"))
+	before := c.msgCount()
+	moved := writePlan(t, dir, 4, "2026-09-30")
+	out := c.ok("import", "plan", moved, "--dry-run", "--reason", "land handover late")
+	assert.Contains(t, out, "row 2  P-0000 项目0:\n    started: 2026-07-31 -> 2026-09-30 (baseline 2026-07-31): land handover late\n")
+	assert.Contains(t, out, "row 5  P-0003 项目3:\n    register 项目3, 10,030,000 yuan")
+	assert.Contains(t, out, "would store 4 commands (1 new projects, 3 changed); nothing stored")
+	assert.Equal(t, before, c.msgCount())
+
+	code, _, errs := c.run("import", "plan", moved)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "plan.csv: row 2, column 开工: deadline moved from 2026-07-31 to 2026-09-30 without a reason; expected a 调整原因/reason cell or --reason")
+	assert.Contains(t, errs, "(3 problems in all; nothing stored)")
+	assert.Equal(t, before, c.msgCount())
+
+	out = c.ok("import", "plan", moved, "--reason", "land handover late")
+	assert.Contains(t, out, "4 rows, 1 new projects, 3 changed, 0 unchanged; 7 events stored")
+	hist := c.ok("history", "P-0000")
+	assert.Contains(t, hist, "started moved 2026-07-31 -> 2026-09-30 (baseline 2026-07-31): land handover late")
+}
+
+func TestAnInterruptedImportRerunEqualsACleanRun(t *testing.T) {
+	dir := t.TempDir()
+	path := writePlan(t, dir, 40, "2026-07-31")
+
+	clean := newCLI(t)
+	clean.ok("import", "plan", path)
+
+	broken := newCLI(t)
+	var stored atomic.Int64
+	failAfter := int64(57)
+	a := newApp(&strings.Builder{}, &strings.Builder{})
+	a.clock, a.dataDir, a.actor = broken.clock, broken.dir, "clerk"
+	err := a.importPlan(context.Background(), path, plan.EncodingAuto, "", false, 8, func(ex plan.Executor) plan.Executor {
+		return plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
+			if stored.Load() >= failAfter {
+				return 0, errors.New("store unavailable")
+			}
+			n, err := ex.Execute(ctx, c)
+			stored.Add(int64(n))
+			return n, err
+		})
+	})
+	require.ErrorContains(t, err, "store unavailable")
+	partial := ledgerEvents(t, broken.dir)
+	assert.NotEmpty(t, partial)
+	assert.Less(t, len(partial), 40, "the import stopped part way")
+
+	broken.ok("import", "plan", path)
+	assert.Equal(t, ledgerEvents(t, clean.dir), ledgerEvents(t, broken.dir), "same events, same hashes, per project")
+}
