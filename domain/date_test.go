@@ -292,3 +292,19 @@ func TestLoadZone(t *testing.T) {
 		assert.Equal(t, "UTC", p.Location().String())
 	})
 }
+
+func TestParseYuanReadsOnlyPlainDecimals(t *testing.T) {
+	for _, ok := range []struct {
+		in   string
+		want int64
+	}{{"350000000", 350_000_000}, {"350,000,000", 350_000_000}, {"35000万", 350_000_000}, {"3.5亿", 350_000_000},
+		{"3500.5万元", 35_005_000}, {"0", 0}, {"12元", 12}} {
+		got, err := domain.ParseYuan(ok.in)
+		require.NoError(t, err, ok.in)
+		assert.Equal(t, ok.want, got, ok.in)
+	}
+	for _, bad := range []string{"", "0x10", "1_000", "1e6", "3/4", "12.5", "-5", "1.2.3", "abc", "+5", "万"} {
+		_, err := domain.ParseYuan(bad)
+		assert.ErrorIs(t, err, domain.ErrInvalid, "%q", bad)
+	}
+}

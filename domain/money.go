@@ -28,8 +28,11 @@ func ParseYuan(s string) (int64, error) {
 			break
 		}
 	}
+	// Only decimal digits with one point (and a sign, refused below):
+	// big.Rat would also read 0x10, 1_000, 1e6 and 3/4.
+	digits := strings.TrimPrefix(text, "-")
 	r, ok := new(big.Rat).SetString(text)
-	if !ok || text == "" || strings.ContainsAny(text, "eE/+") {
+	if !ok || digits == "" || strings.Trim(digits, "0123456789.") != "" || strings.Count(digits, ".") > 1 {
 		return 0, invalidf("%q is not an amount; expected yuan as a whole number (350000000) or with a unit (35000万, 3.5亿)", s)
 	}
 	r.Mul(r, new(big.Rat).SetInt64(unit))

@@ -191,27 +191,10 @@ func (s *Store) append(ctx context.Context, expect Version, events []domain.Even
 		return nil, false, nil
 	}
 	p := events[0].Project
-	prev := expect.Hash
-	if expect.Sequence == 0 {
-		prev = Genesis(p)
+	msgs, err := s.seal(expect, events)
+	if err != nil {
+		return nil, false, err
 	}
-	msgs := make([]*nats.Msg, len(events))
-	for i := range events {
-		if events[i].Project != p || events[i].CommandID != events[0].CommandID {
-			return nil, false, fmt.Errorf("append: events of one command for one project expected, got %s/%s and %s/%s",
-				p, events[0].CommandID, events[i].Project, events[i].CommandID)
-		}
-		body, err := s.codec.Seal(&events[i], prev)
-		if err != nil {
-			return nil, false, err
-		}
-		prev = events[i].Hash
-		msgs[i] = s.message(events[i], body)
-	}
-	filter := s.ProjectFilter(p)
-	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqSubjHeader, filter)
-	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expect.Sequence, 10))
-
 	first, duplicate, err := s.publish(ctx, msgs)
 	if err == nil && !duplicate {
 		out := make([]Record, len(events))
@@ -241,6 +224,33 @@ func (s *Store) append(ctx context.Context, expect Version, events []domain.Even
 	return nil, false, fmt.Errorf("append %s to %s: a message id is already taken by another event: %w", events[0].Type, p, err)
 }
 
+// seal links events, which one command yielded for one project, after
+// version expect, and builds their messages; the first carries the
+// project's expected last sequence.
+func (s *Store) seal(expect Version, events []domain.Event) ([]*nats.Msg, error) {
+	p := events[0].Project
+	prev := expect.Hash
+	if expect.Sequence == 0 {
+		prev = Genesis(p)
+	}
+	msgs := make([]*nats.Msg, len(events))
+	for i := range events {
+		if events[i].Project != p || events[i].CommandID != events[0].CommandID {
+			return nil, fmt.Errorf("append: events of one command for one project expected, got %s/%s and %s/%s",
+				p, events[0].CommandID, events[i].Project, events[i].CommandID)
+		}
+		body, err := s.codec.Seal(&events[i], prev)
+		if err != nil {
+			return nil, err
+		}
+		prev = events[i].Hash
+		msgs[i] = s.message(events[i], body)
+	}
+	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqSubjHeader, s.ProjectFilter(p))
+	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expect.Sequence, 10))
+	return msgs, nil
+}
+
 // publish sends one message, or several as one atomic batch, and returns the
 // stream sequence of the first and whether the server saw a duplicate.
 func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, error) {
@@ -251,11 +261,22 @@ func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, er
 		}
 		return ack.Sequence, ack.Duplicate, nil
 	}
-	ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, msgs)
-	if err != nil {
-		return 0, false, err
+	for attempt := 0; ; attempt++ {
+		ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, msgs)
+		if c := apiCode(err); (c == jetstreamext.JSErrCodeAtomicPublishTooManyInflight || c == jetstreamext.JSErrCodeBatchPublishTooManyInflight) && attempt < 100 {
+			// The server holds a bounded number of open atomic batches
+			// per stream (50 by default) and rejected this one whole:
+			// sending it again later is safe.
+			if err := backoff(ctx, min(attempt, 4)); err != nil {
+				return 0, false, err
+			}
+			continue
+		}
+		if err != nil {
+			return 0, false, err
+		}
+		return ack.Sequence - uint64(len(msgs)) + 1, false, nil
 	}
-	return ack.Sequence - uint64(len(msgs)) + 1, false, nil
 }
 
 // findCommand returns the events of command id stored for project p at or

@@ -54,7 +54,7 @@ stores nothing; an interrupted import re-run converges to one clean run.`,
 	p.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be stored, project by project, and store nothing")
 	p.Flags().StringVar(&reason, "reason", "", "reason for moved deadlines on rows without a reason cell")
 	p.Flags().StringVar(&encoding, "encoding", "auto", "CSV text encoding: auto, utf-8 or gb18030 (Chinese Excel's CSV)")
-	p.Flags().IntVar(&workers, "workers", 32, "projects stored in parallel")
+	p.Flags().IntVar(&workers, "workers", 32, "projects stored in parallel (the server holds 50 open atomic batches per stream)")
 	c.AddCommand(p)
 	return c
 }
@@ -75,10 +75,10 @@ func readPlan(path string, enc plan.Encoding) (plan.Sheet, error) {
 	return plan.Sheet{}, fmt.Errorf("%s: expected a .csv or .xlsx file", name)
 }
 
-// importPlan imports a plan file; wrap, when not nil, wraps the executor
-// the changes are stored through (tests use it to fail part way).
+// importPlan imports a plan file; wrap, when not nil, wraps what the
+// changes are stored through (tests use it to fail part way).
 func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, reason string, dryRun bool, workers int,
-	wrap func(plan.Executor) plan.Executor) error {
+	wrap func(plan.Executor, plan.Registrar) (plan.Executor, plan.Registrar)) error {
 	sheet, err := readPlan(path, enc)
 	if err != nil {
 		return err
@@ -137,10 +137,11 @@ func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, re
 			}
 			return len(res.Records), err
 		})
+		var reg plan.Registrar = s
 		if wrap != nil {
-			ex = wrap(ex)
+			ex, reg = wrap(ex, reg)
 		}
-		applied, err := plan.Apply(ctx, ex, sheet.File, changes, workers, bar)
+		applied, err := plan.Apply(ctx, ex, reg, sheet.File, changes, workers, bar)
 		if err != nil {
 			return fmt.Errorf("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)", err, applied.Events)
 		}

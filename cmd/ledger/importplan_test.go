@@ -88,31 +88,52 @@ func TestImportDryRunPrintsTheChangesAndStoresNothing(t *testing.T) {
 
 func TestAnInterruptedImportRerunEqualsACleanRun(t *testing.T) {
 	dir := t.TempDir()
-	path := writePlan(t, dir, 40, "2026-07-31")
-
+	first := writePlan(t, dir, 40, "2026-07-31")
 	clean := newCLI(t)
-	clean.ok("import", "plan", path)
+	clean.ok("import", "plan", first)
 
+	// The failing store: registrations in bulk pass for the first 13
+	// projects, then the store fails.
 	broken := newCLI(t)
-	var stored atomic.Int64
-	failAfter := int64(57)
 	a := newApp(&strings.Builder{}, &strings.Builder{})
 	a.clock, a.dataDir, a.actor = broken.clock, broken.dir, "clerk"
-	err := a.importPlan(context.Background(), path, plan.EncodingAuto, "", false, 8, func(ex plan.Executor) plan.Executor {
+	err := a.importPlan(context.Background(), first, plan.EncodingAuto, "", false, 8, func(ex plan.Executor, reg plan.Registrar) (plan.Executor, plan.Registrar) {
+		return ex, registrarFunc(func(ctx context.Context, cmds []domain.RegisterProject) (int, error) {
+			n, err := reg.RegisterMany(ctx, cmds[:13])
+			if err != nil {
+				return n, err
+			}
+			return n, errors.New("store unavailable")
+		})
+	})
+	require.ErrorContains(t, err, "store unavailable")
+	assert.Len(t, ledgerEvents(t, broken.dir), 13, "the import stopped part way")
+	broken.ok("import", "plan", first)
+	assert.Equal(t, ledgerEvents(t, clean.dir), ledgerEvents(t, broken.dir), "same events, same hashes, per project")
+
+	// Moved deadlines go through one command at a time: fail after 17.
+	moved := writePlan(t, t.TempDir(), 40, "2026-09-30")
+	clean.ok("import", "plan", moved, "--reason", "land handover late")
+	var stored atomic.Int64
+	a = newApp(&strings.Builder{}, &strings.Builder{})
+	a.clock, a.dataDir, a.actor = broken.clock, broken.dir, "clerk"
+	err = a.importPlan(context.Background(), moved, plan.EncodingAuto, "land handover late", false, 8, func(ex plan.Executor, reg plan.Registrar) (plan.Executor, plan.Registrar) {
 		return plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
-			if stored.Load() >= failAfter {
+			if stored.Load() >= 17 {
 				return 0, errors.New("store unavailable")
 			}
 			n, err := ex.Execute(ctx, c)
 			stored.Add(int64(n))
 			return n, err
-		})
+		}), reg
 	})
 	require.ErrorContains(t, err, "store unavailable")
-	partial := ledgerEvents(t, broken.dir)
-	assert.NotEmpty(t, partial)
-	assert.Less(t, len(partial), 40, "the import stopped part way")
-
-	broken.ok("import", "plan", path)
+	broken.ok("import", "plan", moved, "--reason", "land handover late")
 	assert.Equal(t, ledgerEvents(t, clean.dir), ledgerEvents(t, broken.dir), "same events, same hashes, per project")
+}
+
+type registrarFunc func(ctx context.Context, cmds []domain.RegisterProject) (int, error)
+
+func (f registrarFunc) RegisterMany(ctx context.Context, cmds []domain.RegisterProject) (int, error) {
+	return f(ctx, cmds)
 }

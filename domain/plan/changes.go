@@ -153,6 +153,19 @@ type ExecutorFunc func(ctx context.Context, c domain.Command) (int, error)
 // Execute implements Executor.
 func (f ExecutorFunc) Execute(ctx context.Context, c domain.Command) (int, error) { return f(ctx, c) }
 
+// Registrar stores registrations of projects that have no events yet, many
+// at a time, each all or none (the event store's RegisterMany).
+type Registrar interface {
+	RegisterMany(ctx context.Context, cmds []domain.RegisterProject) (events int, err error)
+}
+
+// bulkSize is how many registrations Apply hands a Registrar at once, and
+// bulkWorkers how many such calls run at a time.
+const (
+	bulkSize    = 250
+	bulkWorkers = 3
+)
+
 // Applied is what Apply stored.
 type Applied struct {
 	Commands int
@@ -160,11 +173,12 @@ type Applied struct {
 }
 
 // Apply stores the changes: the commands of one row in order, rows in
-// parallel (workers at a time). It stops at the first failure and returns
-// it with the row it came from; re-running the import then stores only what
-// is still missing, so an interrupted import converges to a clean one.
-// progress, if not nil, is called after each row.
-func Apply(parent context.Context, ex Executor, file string, changes []Change, workers int, progress func()) (Applied, error) {
+// parallel (workers at a time). Rows that only register a new project go
+// to reg in bulk when reg is not nil. Apply stops at the first failure and
+// returns it with the row it came from; re-running the import then stores
+// only what is still missing, so an interrupted import converges to a
+// clean one. progress, if not nil, is called after each row.
+func Apply(parent context.Context, ex Executor, reg Registrar, file string, changes []Change, workers int, progress func()) (Applied, error) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	var (
@@ -173,6 +187,62 @@ func Apply(parent context.Context, ex Executor, file string, changes []Change, w
 		firstErr         error
 		wg               sync.WaitGroup
 	)
+	if reg != nil {
+		var rest []Change
+		type chunk struct {
+			cmds []domain.RegisterProject
+			rows []Change
+		}
+		var chunks []chunk
+		for _, ch := range changes {
+			r, ok := ch.Commands[0].(domain.RegisterProject)
+			if !ok || len(ch.Commands) != 1 {
+				rest = append(rest, ch)
+				continue
+			}
+			if len(chunks) == 0 || len(chunks[len(chunks)-1].cmds) == bulkSize {
+				chunks = append(chunks, chunk{})
+			}
+			last := &chunks[len(chunks)-1]
+			last.cmds, last.rows = append(last.cmds, r), append(last.rows, ch)
+		}
+		// A few chunks at once: the client seals one while the server
+		// commits another.
+		work := make(chan chunk)
+		for range min(bulkWorkers, len(chunks)) {
+			wg.Go(func() {
+				for c := range work {
+					n, err := reg.RegisterMany(ctx, c.cmds)
+					events.Add(int64(n))
+					if err != nil {
+						once.Do(func() {
+							firstErr = fmt.Errorf("%s: rows %d to %d: %w", file, c.rows[0].Row.Line, c.rows[len(c.rows)-1].Row.Line, err)
+							cancel()
+						})
+						continue
+					}
+					commands.Add(int64(len(c.cmds)))
+					for range c.rows {
+						if progress != nil {
+							progress()
+						}
+					}
+				}
+			})
+		}
+		for _, c := range chunks {
+			if ctx.Err() != nil {
+				break
+			}
+			work <- c
+		}
+		close(work)
+		wg.Wait()
+		if firstErr != nil {
+			return Applied{Commands: int(commands.Load()), Events: int(events.Load())}, firstErr
+		}
+		changes = rest
+	}
 	work := make(chan Change)
 	for range max(workers, 1) {
 		wg.Go(func() {

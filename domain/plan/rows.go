@@ -281,8 +281,11 @@ func amount(v, unit, expected string, bad func(string, ...any)) int64 {
 		bad("empty; expected the total investment in %s", expected)
 		return 0
 	}
+	// Only decimal digits, thousands separators and a point: ParseYuan
+	// would also take a unit (the column has one), a base prefix (0x10)
+	// and digit separators (1_000).
 	yuan, err := domain.ParseYuan(v + unit)
-	if err != nil || strings.ContainsAny(v, "万亿元") {
+	if err != nil || strings.Trim(v, "0123456789,.") != "" {
 		bad("'%s' is not an amount; expected %s", v, expected)
 		return 0
 	}
