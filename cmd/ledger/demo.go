@@ -3,11 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/domain/plan"
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/examples"
 )
 
 // The demo's projects: one with a year of history, one only registered.
@@ -19,15 +22,16 @@ const (
 func (a *app) demoCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo",
-		Short: "Record six sample projects' year (plans, steps, revisions, misses, a refusal) and print one history",
+		Short: "Record sample projects' year and import a county plan (plans, steps, revisions, misses, a refusal); print one history",
 		Long: `demo records six sample key projects on the ledger. DEMO-1 has a year of
 history: registration with its back-scheduled plan, negotiation, signing,
 approvals, a revised deadline, funds, a construction start before its land
 approval (flagged for the auditor), a change of leader, investment reports and
-a supervision issue raised and closed. The others give the reports something
+a supervision issue raised and closed. Five more give the reports something
 to show: deadlines met, missed, explained and revised late, a suspended and a
-terminated project. The demo then shows a refused command and prints
-DEMO-1's history. Running it again stores nothing new: every command is
+terminated project. Then it imports the county's plan for 2026
+(examples/county-plan-2026.csv, 50 projects). The demo then shows a refused
+command and prints DEMO-1's history. Running it again stores nothing new: every command is
 idempotent.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -43,6 +47,20 @@ idempotent.`,
 							return err
 						}
 					}
+				}
+				// The county's plan for the year: 50 more projects.
+				sheet, err := plan.ReadCSV("examples/county-plan-2026.csv", examples.CountyPlanCSV, plan.EncodingAuto)
+				if err != nil {
+					return err
+				}
+				out := a.stdout
+				if a.asJSON {
+					a.stdout = io.Discard
+				}
+				err = a.importSheet(ctx, s, sheet, examples.CountyPlanCSV, importRun{workers: 8})
+				a.stdout = out
+				if err != nil {
+					return fmt.Errorf("demo: %w", err)
 				}
 				// DEMO-2 is registered but has not started, so recording its
 				// commissioning is refused and stores nothing.
@@ -71,7 +89,7 @@ idempotent.`,
 					return err
 				}
 				if !a.asJSON {
-					fmt.Fprintln(a.stdout, "\nnext, the reports on these six projects:\n"+
+					fmt.Fprintln(a.stdout, "\nnext, the reports on these 56 projects:\n"+
 						"  ledger status --as-of 2026-11-30\n"+
 						"  ledger overdue --as-of 2026-11-30 --lang zh\n"+
 						"  ledger bulletin --period month --as-of 2026-11-30")

@@ -59,12 +59,8 @@ stores nothing; an interrupted import re-run converges to one clean run.`,
 	return c
 }
 
-// readPlan reads a plan file by its extension.
-func readPlan(path string, enc plan.Encoding) (plan.Sheet, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return plan.Sheet{}, err
-	}
+// readPlan reads a plan file's data by the file's extension.
+func readPlan(path string, data []byte, enc plan.Encoding) (plan.Sheet, error) {
 	name := filepath.Base(path)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv", ".txt":
@@ -75,14 +71,35 @@ func readPlan(path string, enc plan.Encoding) (plan.Sheet, error) {
 	return plan.Sheet{}, fmt.Errorf("%s: expected a .csv or .xlsx file", name)
 }
 
-// importPlan imports a plan file; wrap, when not nil, wraps what the
-// changes are stored through (tests use it to fail part way).
+// importRun is one import: the options that are not the file.
+type importRun struct {
+	reason  string
+	dryRun  bool
+	workers int
+	// wrap, when not nil, wraps what the changes are stored through
+	// (tests use it to fail part way).
+	wrap func(plan.Executor, plan.Registrar) (plan.Executor, plan.Registrar)
+}
+
+// importPlan imports a plan file.
 func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, reason string, dryRun bool, workers int,
 	wrap func(plan.Executor, plan.Registrar) (plan.Executor, plan.Registrar)) error {
-	sheet, err := readPlan(path, enc)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
+	sheet, err := readPlan(path, data, enc)
+	if err != nil {
+		return err
+	}
+	return a.withStore(ctx, func(s *eventstore.Store) error {
+		return a.importSheet(ctx, s, sheet, data, importRun{reason: reason, dryRun: dryRun, workers: workers, wrap: wrap})
+	})
+}
+
+// importSheet checks a plan read from data against the ledger and stores
+// what changed, or prints it on a dry run.
+func (a *app) importSheet(ctx context.Context, s *eventstore.Store, sheet plan.Sheet, data []byte, run importRun) error {
 	rows, problems := plan.Rows(sheet)
 	if len(problems) > 0 {
 		return a.planProblems(problems)
@@ -91,64 +108,61 @@ func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, re
 	if err != nil {
 		return err
 	}
-	data, _ := os.ReadFile(path)
 	digest := sha256.Sum256(data)
 	opts := plan.Options{
 		Actor: meta.Actor, CorrelationID: "import-" + hex.EncodeToString(digest[:6]),
-		On: a.today(), Reason: reason, Now: a.clock.Now(),
+		On: a.today(), Reason: run.reason, Now: a.clock.Now(),
 	}
-	return a.withStore(ctx, func(s *eventstore.Store) error {
-		states, err := a.projectStates(ctx, s)
-		if err != nil {
-			return err
-		}
-		var changes []plan.Change
-		var commands, fresh, changed int
-		for _, r := range rows {
-			ch, ps := plan.Diff(sheet.File, r, states[r.Project], opts)
-			problems = append(problems, ps...)
-			if len(ch.Commands) > 0 {
-				changes = append(changes, ch)
-				commands += len(ch.Commands)
-				if states[r.Project].Registered {
-					changed++
-				} else {
-					fresh++
-				}
-			}
-			if dryRun && len(ps) == 0 {
-				a.printChange(ch)
+	states, err := a.projectStates(ctx, s)
+	if err != nil {
+		return err
+	}
+	var changes []plan.Change
+	var commands, fresh, changed int
+	for _, r := range rows {
+		ch, ps := plan.Diff(sheet.File, r, states[r.Project], opts)
+		problems = append(problems, ps...)
+		if len(ch.Commands) > 0 {
+			changes = append(changes, ch)
+			commands += len(ch.Commands)
+			if states[r.Project].Registered {
+				changed++
+			} else {
+				fresh++
 			}
 		}
-		if len(problems) > 0 {
-			return a.planProblems(problems)
+		if run.dryRun && len(ps) == 0 {
+			a.printChange(ch)
 		}
-		if dryRun {
-			fmt.Fprintf(a.stdout, "dry run: %d rows; would store %d commands (%d new projects, %d changed); nothing stored\n",
-				len(rows), commands, fresh, changed)
-			return nil
-		}
-		start := time.Now()
-		bar := a.progress(len(changes))
-		var ex plan.Executor = plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
-			res, err := s.Execute(ctx, c)
-			if res.AlreadyStored {
-				return 0, err
-			}
-			return len(res.Records), err
-		})
-		var reg plan.Registrar = s
-		if wrap != nil {
-			ex, reg = wrap(ex, reg)
-		}
-		applied, err := plan.Apply(ctx, ex, reg, sheet.File, changes, workers, bar)
-		if err != nil {
-			return fmt.Errorf("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)", err, applied.Events)
-		}
-		fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d new projects, %d changed, %d unchanged; %d events stored in %.2fs\n",
-			sheet.File, sheet.Encoding, len(rows), fresh, changed, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
+	}
+	if len(problems) > 0 {
+		return a.planProblems(problems)
+	}
+	if run.dryRun {
+		fmt.Fprintf(a.stdout, "dry run: %d rows; would store %d commands (%d new projects, %d changed); nothing stored\n",
+			len(rows), commands, fresh, changed)
 		return nil
+	}
+	start := time.Now()
+	bar := a.progress(len(changes))
+	var ex plan.Executor = plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
+		res, err := s.Execute(ctx, c)
+		if res.AlreadyStored {
+			return 0, err
+		}
+		return len(res.Records), err
 	})
+	var reg plan.Registrar = s
+	if run.wrap != nil {
+		ex, reg = run.wrap(ex, reg)
+	}
+	applied, err := plan.Apply(ctx, ex, reg, sheet.File, changes, run.workers, bar)
+	if err != nil {
+		return fmt.Errorf("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)", err, applied.Events)
+	}
+	fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d new projects, %d changed, %d unchanged; %d events stored in %.2fs\n",
+		sheet.File, sheet.Encoding, len(rows), fresh, changed, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
+	return nil
 }
 
 // projectStates returns the current state of every project, from the

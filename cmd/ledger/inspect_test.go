@@ -108,20 +108,27 @@ func TestServeOnTheDemoDataPrintsAMissAsItsDayEnds(t *testing.T) {
 	<-ready
 
 	// On start the watcher records the misses of days that ended before
-	// today, in deadline order: DEMO-1's late start, DEMO-3's three open
-	// deadlines, DEMO-4's completion deadline that was revised too late.
+	// today, in deadline order. Among them: DEMO-1's late start, DEMO-3's
+	// three open deadlines, DEMO-4's completion deadline that was revised
+	// too late; the rest are the county plan's.
 	var catchUp []string
-	for _, v := range followed(t, c.ok("inspect", "follow", "--count", "5", "--json")) {
-		catchUp = append(catchUp, fmt.Sprintf("%s %s %s", v.Project, v.Milestone, v.Due))
+	for _, v := range followed(t, c.ok("inspect", "follow", "--wait", "2s", "--json")) {
+		if strings.HasPrefix(string(v.Project), "DEMO-") {
+			catchUp = append(catchUp, fmt.Sprintf("%s %s %s", v.Project, v.Milestone, v.Due))
+		}
 	}
 	assert.Equal(t, []string{"DEMO-1 started 2026-07-31", "DEMO-3 land 2026-08-31",
 		"DEMO-3 started 2026-10-31", "DEMO-4 completed 2026-10-31", "DEMO-3 eia 2026-11-15"}, catchUp)
 
-	// DEMO-4's completion is now due 2026-12-20. Move the clock to the end
-	// of that day in Shanghai and wait for the miss.
+	// DEMO-4's completion is now due 2026-12-20, and nothing else is due
+	// between 12-16 and 12-20. Move the clock to the end of 12-19, take
+	// what that day's end brings, then to the end of 12-20 and wait for
+	// the miss.
+	loc, _ := domain.LoadZone("")
+	c.clock.Set(domain.NewDate(2026, 12, 19).End(loc))
+	followed(t, c.ok("inspect", "follow", "--wait", "2s", "--json"))
 	got := make(chan []missView)
 	go func() { got <- followed(t, c.ok("inspect", "follow", "--count", "1", "--json")) }()
-	loc, _ := domain.LoadZone("")
 	c.clock.Set(domain.NewDate(2026, 12, 20).End(loc))
 	moved := time.Now()
 	var views []missView
@@ -132,8 +139,13 @@ func TestServeOnTheDemoDataPrintsAMissAsItsDayEnds(t *testing.T) {
 	}
 	t.Logf("the miss was printed %s after the clock passed the day's end", time.Since(moved))
 	require.Len(t, views, 1)
-	assert.Equal(t, domain.ProjectID("DEMO-4"), views[0].Project)
-	assert.Equal(t, domain.NewDate(2026, 12, 20), views[0].Due)
+	assert.Equal(t, domain.NewDate(2026, 12, 20), views[0].Due, "a miss of the day that just ended")
+	dueThatDay := []domain.ProjectID{views[0].Project}
+	for _, v := range followed(t, c.ok("inspect", "follow", "--wait", "2s", "--json")) {
+		assert.Equal(t, domain.NewDate(2026, 12, 20), v.Due)
+		dueThatDay = append(dueThatDay, v.Project)
+	}
+	assert.Contains(t, dueThatDay, domain.ProjectID("DEMO-4"))
 
 	stop()
 	wg.Wait()

@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/domain/plan"
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/examples"
 )
 
 // cli runs ledger commands in-process on one data folder, at a fixed time.
@@ -71,7 +73,14 @@ func TestDemoRecordsAProjectAndIsIdempotent(t *testing.T) {
 			events += len(r.Plan)
 		}
 	}
-	assert.Equal(t, uint64(events), count, "one event per command, plus one per planned deadline of a registration")
+	sheet, err := plan.ReadCSV("plan.csv", examples.CountyPlanCSV, plan.EncodingAuto)
+	require.NoError(t, err)
+	rows, problems := plan.Rows(sheet)
+	require.Empty(t, problems)
+	for _, r := range rows {
+		events += 1 + len(r.Deadlines)
+	}
+	assert.Equal(t, uint64(events), count, "one event per command, plus one per planned deadline of a registration, plus the county plan")
 
 	again := c.ok("demo")
 	assert.Contains(t, again, "already stored, nothing new")

@@ -108,7 +108,8 @@ func waitCaughtUp(ctx context.Context, r *projections.Runner, limit time.Duratio
 	deadline := time.Now().Add(limit)
 	for {
 		p, err := r.Progress(ctx)
-		if err != nil || p.Behind == 0 || time.Now().After(deadline) {
+		starting := errors.Is(err, projections.ErrNoProjections) // a server's runner may not have begun yet
+		if (err != nil && !starting) || (err == nil && p.Behind == 0) || time.Now().After(deadline) {
 			return p.Behind, err
 		}
 		select {

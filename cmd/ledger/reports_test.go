@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,7 +27,9 @@ func TestStatusOnTheDemoData(t *testing.T) {
 	for _, r := range rows {
 		byID[r.Project] = r
 	}
-	assert.Len(t, rows, 5, "the terminated DEMO-6 leaves the table")
+	assert.Len(t, rows, 5+50, "the terminated DEMO-6 leaves the table; the county plan's 50 are in it")
+	_, terminated := byID["DEMO-6"]
+	assert.False(t, terminated)
 	agri := byID["DEMO-3"]
 	assert.Equal(t, projections.LightRed, agri.Light)
 	assert.Equal(t, domain.MilestoneLand, agri.NextMilestone)
@@ -35,7 +38,7 @@ func TestStatusOnTheDemoData(t *testing.T) {
 	assert.Equal(t, projections.LightSuspended, byID["DEMO-5"].Light)
 	assert.Equal(t, int64(30_000_000), byID["DEMO-1"].InvestedToDate)
 
-	red := c.ok("status", "--as-of", "2026-11-30", "--light", "red", "--csv")
+	red := c.ok("status", "--as-of", "2026-11-30", "--light", "red", "--unit", "县农业农村局 (county agriculture bureau)", "--csv")
 	lines := strings.Split(strings.TrimSpace(red), "\n")
 	require.Len(t, lines, 2, "header and DEMO-3")
 	assert.True(t, strings.HasPrefix(lines[1], "DEMO-3,"))
@@ -59,23 +62,33 @@ func TestStatusXLSXOpensWithEverySheet(t *testing.T) {
 
 	rows, err := f.GetRows("status")
 	require.NoError(t, err)
-	require.Len(t, rows, 1+5)
+	require.Len(t, rows, 1+55)
 	assert.Equal(t, "Project", rows[0][0])
-	assert.Equal(t, "DEMO-1", rows[1][0])
 	head := rows[0]
 	col := func(name string) int {
 		i := indexOf(head, name)
 		require.GreaterOrEqual(t, i, 0, "column %q in %v", name, head)
 		return i
 	}
-	assert.Equal(t, "red", rows[3][col("Light")], "DEMO-3")
-	total, err := f.GetCellValue("status", cellName(t, col("Total investment (10k yuan)"), 2), excelize.Options{RawCellValue: true})
+	line := func(project string) int {
+		for i, r := range rows {
+			if r[0] == project {
+				return i
+			}
+		}
+		t.Fatalf("no row for %s", project)
+		return 0
+	}
+	assert.Equal(t, "red", rows[line("DEMO-3")][col("Light")])
+	total, err := f.GetCellValue("status", cellName(t, col("Total investment (10k yuan)"), line("DEMO-1")+1), excelize.Options{RawCellValue: true})
 	require.NoError(t, err)
 	assert.Equal(t, "350000000", total, "money cells hold exact yuan; the format shows 万元")
 
+	var overdueJSON []projections.OverdueRow
+	require.NoError(t, json.Unmarshal([]byte(c.ok("overdue", "--as-of", "2026-11-30", "--json")), &overdueJSON))
 	overdue, err := f.GetRows("overdue")
 	require.NoError(t, err)
-	assert.Len(t, overdue, 1+3, "DEMO-3's land, started and eia")
+	assert.Len(t, overdue, 1+len(overdueJSON), "one row per overdue deadline")
 }
 
 func indexOf(xs []string, x string) int {
@@ -105,11 +118,15 @@ func TestBulletinForTheMonthNamesMissesAndRanksUnits(t *testing.T) {
 	}
 	var b projections.Bulletin
 	require.NoError(t, json.Unmarshal([]byte(c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--json")), &b))
-	require.Len(t, b.Missed, 1)
-	assert.Equal(t, domain.MilestoneEIA, b.Missed[0].Milestone)
-	assert.Equal(t, int64(12_000_000), b.InvestmentTotal)
-	assert.Equal(t, 1, b.Units[0].Rank)
-	assert.Equal(t, "县农业农村局 (county agriculture bureau)", b.Units[0].Unit)
+	var missed []string
+	for _, m := range b.Missed {
+		missed = append(missed, fmt.Sprintf("%s %s %s", m.Project, m.Milestone, m.Due))
+	}
+	assert.Contains(t, missed, "DEMO-3 eia 2026-11-15")
+	assert.Equal(t, int64(12_000_000), b.InvestmentTotal, "DEMO-1's November report")
+	for i, u := range b.Units {
+		assert.Equal(t, i+1, u.Rank)
+	}
 }
 
 func TestReportsRefuseBadFlags(t *testing.T) {
