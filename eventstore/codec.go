@@ -81,6 +81,17 @@ func (c *Codec) Seal(e *domain.Event, prev []byte) ([]byte, error) {
 	return c.enc.Marshal(envelope{Event: *e, Data: payload})
 }
 
+// Encode returns the canonical encoding of e as it is, Hash included and
+// not recomputed. Seal is how events are written; Encode is for tools that
+// must reproduce an event's bytes exactly.
+func (c *Codec) Encode(e domain.Event) ([]byte, error) {
+	payload, err := c.enc.Marshal(e.Data)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s payload: %w", e.Type, err)
+	}
+	return c.enc.Marshal(envelope{Event: e, Data: payload})
+}
+
 // Decode reads an encoded event. It does not check the hash; see Check.
 func (c *Codec) Decode(data []byte) (domain.Event, error) {
 	var env envelope

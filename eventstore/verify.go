@@ -1,0 +1,261 @@
+package eventstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"fmt"
+	"iter"
+	"strconv"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// Break is the first place a project's chain does not hold: the event, and
+// what differs.
+type Break struct {
+	Project  domain.ProjectID `json:"project"`
+	Sequence uint64           `json:"sequence"`
+	Subject  string           `json:"subject"`
+	Type     domain.EventType `json:"type,omitempty"`
+	Problem  string           `json:"problem"`
+}
+
+// Error formats the break as one line.
+func (b Break) Error() string {
+	return fmt.Sprintf("project %s: stream sequence %d (%s): %s", b.Project, b.Sequence, b.Subject, b.Problem)
+}
+
+// Verification is the result of a verify run.
+type Verification struct {
+	Projects int     `json:"projects"`
+	Events   int     `json:"events"`
+	Breaks   []Break `json:"breaks"` // the first break per project, in stream order
+}
+
+// chainChecker follows each project's chain through a stream read in order.
+type chainChecker struct {
+	codec  *Codec
+	spec   StreamSpec
+	last   map[domain.ProjectID][]byte // hash of each project's last good event
+	broken map[domain.ProjectID]bool
+	seen   map[domain.ProjectID]bool
+	linked map[string]uint64 // predecessor hash -> sequence of the event linking to it
+	v      Verification
+}
+
+func newChainChecker(codec *Codec, spec StreamSpec) *chainChecker {
+	return &chainChecker{codec: codec, spec: spec, last: map[domain.ProjectID][]byte{},
+		broken: map[domain.ProjectID]bool{}, seen: map[domain.ProjectID]bool{}, linked: map[string]uint64{}}
+}
+
+// result returns what the checker found.
+func (c *chainChecker) result() Verification {
+	c.v.Projects = len(c.seen)
+	return c.v
+}
+
+// check takes the next message of the stream. Once a project's chain has
+// broken, its later events are not judged: the first break is the finding.
+func (c *chainChecker) check(subject string, seq uint64, header map[string][]string, data []byte) {
+	c.v.Events++
+	e, err := c.codec.Decode(data)
+	if err != nil {
+		c.fail(projectOfSubject(c.spec, subject), seq, subject, "", "not a readable ledger event: "+err.Error())
+		return
+	}
+	p := e.Project
+	c.seen[p] = true
+	if c.broken[p] {
+		return
+	}
+	if want := c.spec.Subject + "." + string(e.Project) + "." + string(e.Type); subject != want {
+		c.fail(p, seq, subject, e.Type, fmt.Sprintf("stored on subject %s, but the event says %s", subject, want))
+		return
+	}
+	h, err := c.codec.Hash(e)
+	if err != nil {
+		c.fail(p, seq, subject, e.Type, "cannot re-encode: "+err.Error())
+		return
+	}
+	if !bytes.Equal(h, e.Hash) {
+		c.fail(p, seq, subject, e.Type, fmt.Sprintf("content altered: its hash is %s but it says %s", short(h), short(e.Hash)))
+		return
+	}
+	prev, seen := c.last[p]
+	if !seen {
+		prev = Genesis(p)
+	}
+	if !bytes.Equal(e.PrevHash, prev) {
+		what := "the previous event of the project"
+		if !seen {
+			what = "the project's genesis value (it is the project's first event here)"
+		}
+		why := "an event removed, reordered or inserted before it"
+		if by, ok := c.linked[string(e.PrevHash)]; ok {
+			why = fmt.Sprintf("the event at sequence %d links to the same predecessor: it was inserted", by)
+		}
+		c.fail(p, seq, subject, e.Type, fmt.Sprintf("link broken: it links to %s but %s hashes to %s (%s)",
+			short(e.PrevHash), what, short(prev), why))
+		return
+	}
+	if problem := headerMismatch(header, e); problem != "" {
+		c.fail(p, seq, subject, e.Type, problem)
+		return
+	}
+	c.last[p] = e.Hash
+	c.linked[string(e.PrevHash)] = seq
+}
+
+// headerMismatch compares the readable headers with the event they copy.
+func headerMismatch(h map[string][]string, e domain.Event) string {
+	if h == nil {
+		return ""
+	}
+	get := func(k string) string {
+		if vs := h[k]; len(vs) > 0 {
+			return vs[0]
+		}
+		return ""
+	}
+	want := map[string]string{
+		HeaderEventType: string(e.Type), HeaderProject: string(e.Project), HeaderOccurredOn: e.OccurredOn.String(),
+		HeaderSchema: strconv.Itoa(e.Schema), HeaderHash: hex.EncodeToString(e.Hash), HeaderPrevHash: hex.EncodeToString(e.PrevHash),
+	}
+	if me, ok := e.Data.(domain.MilestoneEvent); ok {
+		m, due := me.MilestoneRef()
+		want[HeaderMilestone] = string(m)
+		if !due.IsZero() {
+			want[HeaderDue] = due.String()
+		}
+	}
+	for _, k := range []string{HeaderEventType, HeaderProject, HeaderOccurredOn, HeaderSchema, HeaderHash, HeaderPrevHash, HeaderMilestone, HeaderDue} {
+		w, ok := want[k]
+		if !ok {
+			continue
+		}
+		if got := get(k); got != w {
+			return fmt.Sprintf("header %s says %q but the event says %q", k, got, w)
+		}
+	}
+	return ""
+}
+
+func (c *chainChecker) fail(p domain.ProjectID, seq uint64, subject string, t domain.EventType, problem string) {
+	if p != "" {
+		c.seen[p] = true
+	}
+	if c.broken[p] {
+		return
+	}
+	c.broken[p] = true
+	c.v.Breaks = append(c.v.Breaks, Break{Project: p, Sequence: seq, Subject: subject, Type: t, Problem: problem})
+}
+
+func projectOfSubject(spec StreamSpec, subject string) domain.ProjectID {
+	rest, ok := bytes.CutPrefix([]byte(subject), []byte(spec.Subject+"."))
+	if !ok {
+		return ""
+	}
+	if i := bytes.IndexByte(rest, '.'); i > 0 {
+		return domain.ProjectID(rest[:i])
+	}
+	return ""
+}
+
+func short(h []byte) string {
+	s := hex.EncodeToString(h)
+	if len(s) > 16 {
+		return s[:16]
+	}
+	return s
+}
+
+// Verify re-reads the stream (or, when project is not empty, that
+// project's events) and checks every event: its hash over its content, its
+// link to the previous event of its project (the first to the project's
+// genesis value), its subject and its readable headers. It names the first
+// broken event per project: an altered payload or header, a removed,
+// reordered or inserted event all break a chain.
+func (s *Store) Verify(ctx context.Context, project domain.ProjectID) (Verification, error) {
+	c := newChainChecker(s.codec, s.spec)
+	msgs, err := s.rawMessages(ctx, project)
+	if err != nil {
+		return Verification{}, err
+	}
+	for m, err := range msgs {
+		if err != nil {
+			return Verification{}, err
+		}
+		c.check(m.Subject, m.Sequence, m.Header, m.Data)
+	}
+	return c.result(), nil
+}
+
+// rawMessage is a stored message as read, undecoded.
+type rawMessage struct {
+	Subject  string
+	Sequence uint64
+	Header   map[string][]string
+	Data     []byte
+}
+
+// rawMessages yields the stream's messages up to its current end, or one
+// project's, in order.
+func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID) (iter.Seq2[rawMessage, error], error) {
+	last, err := s.LastSequence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if project != "" {
+		cfg.FilterSubjects = []string{s.ProjectFilter(project)}
+	}
+	return func(yield func(rawMessage, error) bool) {
+		if last == 0 {
+			return
+		}
+		cons, err := s.js.OrderedConsumer(ctx, s.spec.Name, cfg)
+		if err != nil {
+			yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
+			return
+		}
+		if project != "" {
+			info, err := cons.Info(ctx)
+			if err != nil {
+				yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
+				return
+			}
+			if info.NumPending == 0 {
+				return
+			}
+			last = 0 // read until the consumer has nothing pending
+		}
+		it, err := cons.Messages(jetstream.PullMaxMessages(1024))
+		if err != nil {
+			yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
+			return
+		}
+		defer it.Stop()
+		for {
+			m, err := it.Next()
+			if err != nil {
+				yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
+				return
+			}
+			meta, err := m.Metadata()
+			if err != nil {
+				yield(rawMessage{}, err)
+				return
+			}
+			if !yield(rawMessage{Subject: m.Subject(), Sequence: meta.Sequence.Stream, Header: m.Headers(), Data: m.Data()}, nil) {
+				return
+			}
+			if (last > 0 && meta.Sequence.Stream >= last) || (last == 0 && meta.NumPending == 0) {
+				return
+			}
+		}
+	}, nil
+}
