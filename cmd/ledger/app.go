@@ -85,6 +85,8 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.inspectCommand(),
 		a.importCommand(),
 		a.templateCommand(),
+		a.verifyCommand(),
+		a.auditCommand(),
 	)
 	markUsageErrors(root)
 	return root

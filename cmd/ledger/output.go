@@ -14,6 +14,7 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/projections"
 )
 
 // recordView is the JSON form of a stored event: everything it carries, with
@@ -84,27 +85,39 @@ func shortHash(h []byte) string {
 }
 
 func (a *app) historyCommand() *cobra.Command {
-	return &cobra.Command{
+	var asOf, recorded string
+	c := &cobra.Command{
 		Use:   "history PROJECT",
-		Short: "Every event of a project, in order, with sequence, dates, actor and hash",
+		Short: "Every event of a project, in order, with sequence, dates, actor, hash and compliance flags",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := domain.ParseProjectID(args[0])
-			if err != nil {
-				return err
-			}
-			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
-				recs, _, err := s.Load(cmd.Context(), id)
+			cut := projections.Cut{}
+			if recorded != "" {
+				t, err := parseInstant(recorded)
 				if err != nil {
 					return err
 				}
-				if len(recs) == 0 {
-					return fmt.Errorf("project %s has no events; register it first (ledger project register)", id)
+				cut.Recorded = t
+			}
+			if asOf != "" {
+				d, err := a.date("--as-of", asOf)
+				if err != nil {
+					return err
+				}
+				cut.Occurred = d
+			}
+			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
+				_, recs, err := a.projectAsOf(cmd, s, args[0], cut)
+				if err != nil {
+					return err
 				}
 				return a.printHistory(recs)
 			})
 		},
 	}
+	c.Flags().StringVar(&asOf, "as-of", "", "only events that had happened by this business date, YYYY-MM-DD")
+	c.Flags().StringVar(&recorded, "as-of-recorded", "", "only events the ledger had recorded by this time: YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or RFC 3339")
+	return c
 }
 
 func (a *app) printHistory(recs []eventstore.Record) error {

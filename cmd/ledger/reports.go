@@ -24,6 +24,7 @@ import (
 // reportFlags are the flags every report command shares.
 type reportFlags struct {
 	asOf     string
+	recorded string
 	lang     string
 	csv, bom bool
 	md       bool
@@ -32,7 +33,8 @@ type reportFlags struct {
 }
 
 func (f *reportFlags) add(fs *pflag.FlagSet) {
-	fs.StringVar(&f.asOf, "as-of", "", "the date days late and colours are computed for, YYYY-MM-DD (default today)")
+	fs.StringVar(&f.asOf, "as-of", "", "the business date to report on, YYYY-MM-DD (default today): days late and colours are computed for it; a past date counts only what had happened by then")
+	fs.StringVar(&f.recorded, "as-of-recorded", "", "count only what the ledger knew at this time: YYYY-MM-DD (end of that day), 'YYYY-MM-DD HH:MM' (Asia/Shanghai) or RFC 3339")
 	fs.StringVar(&f.lang, "lang", "en", "column labels: en or zh")
 	fs.BoolVar(&f.csv, "csv", false, "print CSV")
 	fs.BoolVar(&f.bom, "bom", false, "with --csv: start with a UTF-8 byte order mark, for Excel on Chinese Windows")
@@ -44,22 +46,65 @@ func (f *reportFlags) add(fs *pflag.FlagSet) {
 }
 
 // options resolves the as-of date and the bands.
-func (a *app) options(f *reportFlags) (projections.Options, report.Lang, error) {
+func (a *app) options(f *reportFlags) (projections.Options, projections.Cut, report.Lang, error) {
 	lang, err := report.ParseLang(f.lang)
 	if err != nil {
-		return projections.Options{}, 0, usageError{fmt.Errorf("--lang: %w", err)}
+		return projections.Options{}, projections.Cut{}, 0, usageError{fmt.Errorf("--lang: %w", err)}
 	}
 	if err := f.bands.Validate(); err != nil {
-		return projections.Options{}, 0, usageError{err}
-	}
-	asOf, err := a.date("--as-of", f.asOf)
-	if err != nil {
-		return projections.Options{}, 0, err
+		return projections.Options{}, projections.Cut{}, 0, usageError{err}
 	}
 	if formats := countTrue(f.csv, f.md, f.xlsx != "", a.asJSON); formats > 1 {
-		return projections.Options{}, 0, usageError{errors.New("choose one of --json, --csv, --md and --xlsx")}
+		return projections.Options{}, projections.Cut{}, 0, usageError{errors.New("choose one of --json, --csv, --md and --xlsx")}
 	}
-	return projections.Options{AsOf: asOf, Bands: f.bands}, lang, nil
+	cut, asOf, err := a.cut(f.asOf, f.recorded)
+	if err != nil {
+		return projections.Options{}, projections.Cut{}, 0, err
+	}
+	return projections.Options{AsOf: asOf, Bands: f.bands}, cut, lang, nil
+}
+
+// cut resolves --as-of and --as-of-recorded: the events that count and the
+// business date to report on. A past --as-of counts only what had happened
+// by then; --as-of-recorded only what had been recorded by then, and
+// reports on that day unless --as-of says otherwise.
+func (a *app) cut(asOfFlag, recordedFlag string) (projections.Cut, domain.Date, error) {
+	var cut projections.Cut
+	today := a.today()
+	asOf := today
+	if recordedFlag != "" {
+		t, err := parseInstant(recordedFlag)
+		if err != nil {
+			return cut, 0, err
+		}
+		cut.Recorded = t
+		asOf = domain.DateOf(t, shanghai())
+	}
+	if asOfFlag != "" {
+		d, err := a.date("--as-of", asOfFlag)
+		if err != nil {
+			return cut, 0, err
+		}
+		asOf = d
+		if d < today {
+			cut.Occurred = d
+		}
+	}
+	return cut, asOf, nil
+}
+
+// parseInstant reads --as-of-recorded.
+func parseInstant(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04", s, shanghai()); err == nil {
+		return t, nil
+	}
+	if d, err := domain.ParseDate(s); err == nil {
+		return d.End(shanghai()).Add(-time.Nanosecond), nil
+	}
+	return time.Time{}, fmt.Errorf("--as-of-recorded: %q is not a time; expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (Asia/Shanghai) or RFC 3339", s)
 }
 
 func countTrue(bs ...bool) int {
@@ -100,6 +145,22 @@ func (a *app) readRows(ctx context.Context) (projections.Snapshot, error) {
 		}
 	}
 	return runner.Storage().Read(ctx)
+}
+
+// rowsFor returns the rows to report on: the stored projection rows, or,
+// for a cut in the past, the stream folded again up to the cut.
+func (a *app) rowsFor(ctx context.Context, cut projections.Cut) ([]*projections.Row, error) {
+	if cut.IsZero() {
+		snap, err := a.readRows(ctx)
+		return snap.Rows, err
+	}
+	var rows []*projections.Row
+	err := a.withStore(ctx, func(s *eventstore.Store) error {
+		var err error
+		rows, err = projections.RowsAsOf(ctx, s, cut)
+		return err
+	})
+	return rows, err
 }
 
 // waitCaughtUp waits up to limit for the projections to reach the stream's
@@ -237,15 +298,15 @@ func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []str
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, lang, err := a.options(&rf)
+			o, cut, lang, err := a.options(&rf)
 			if err != nil {
 				return err
 			}
-			snap, err := a.readRows(cmd.Context())
+			rows, err := a.rowsFor(cmd.Context(), cut)
 			if err != nil {
 				return err
 			}
-			data, tables, err := run(snap.Rows, o, fl)
+			data, tables, err := run(rows, o, fl)
 			if err != nil {
 				return err
 			}
@@ -253,7 +314,7 @@ func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []str
 				if ownSheets {
 					return tables
 				}
-				return workbook(snap.Rows, o, fl)
+				return workbook(rows, o, fl)
 			})
 		},
 	}

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/spf13/cobra"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/projections"
+)
+
+// The auditor's commands: verify, time travel, late entries, deadline and
+// leader histories, and bundles.
+
+func (a *app) verifyCommand() *cobra.Command {
+	var all bool
+	c := &cobra.Command{
+		Use:   "verify [PROJECT | --all]",
+		Short: "Re-read the events and check every hash and link; name the first broken event per project",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) == 1) {
+				return usageError{errors.New("give one PROJECT or --all")}
+			}
+			var p domain.ProjectID
+			if len(args) == 1 {
+				id, err := domain.ParseProjectID(args[0])
+				if err != nil {
+					return err
+				}
+				p = id
+			}
+			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
+				start := time.Now()
+				v, err := s.Verify(cmd.Context(), p)
+				if err != nil {
+					return err
+				}
+				secs := time.Since(start).Seconds()
+				if a.asJSON {
+					if err := a.printJSON(map[string]any{"projects": v.Projects, "events": v.Events, "breaks": v.Breaks, "seconds": secs}); err != nil {
+						return err
+					}
+				} else {
+					for _, b := range v.Breaks {
+						fmt.Fprintln(a.stdout, "BROKEN  "+b.Error())
+					}
+					fmt.Fprintf(a.stdout, "verified %d projects, %d events in %.2fs: %d broken\n", v.Projects, v.Events, secs, len(v.Breaks))
+				}
+				if p != "" && v.Events == 0 {
+					return fmt.Errorf("project %s has no events", p)
+				}
+				if len(v.Breaks) > 0 {
+					return fmt.Errorf("%d projects fail verification; the first: %s", len(v.Breaks), v.Breaks[0].Error())
+				}
+				return nil
+			})
+		},
+	}
+	c.Flags().BoolVar(&all, "all", false, "verify every project in the stream")
+	return c
+}
+
+func (a *app) auditCommand() *cobra.Command {
+	c := &cobra.Command{Use: "audit", Short: "The auditor's views: late entries, deadline and leader histories, bundles"}
+	c.AddCommand(a.lateEntriesCommand(), a.auditDeadlinesCommand(), a.auditLeadersCommand(), a.bundleCommand(), a.checkBundleCommand())
+	return c
+}
+
+func (a *app) lateEntriesCommand() *cobra.Command {
+	var days int
+	c := &cobra.Command{
+		Use:   "late-entries",
+		Short: "Events recorded more than --days days after the day they say they happened (backdated entries)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if days < 0 {
+				return usageError{fmt.Errorf("--days %d: expected 0 or more", days)}
+			}
+			ctx := cmd.Context()
+			return a.withStore(ctx, func(s *eventstore.Store) error {
+				var recs []eventstore.Record
+				zones := map[domain.ProjectID]*time.Location{}
+				for r, err := range s.Read(ctx, 1) {
+					if errors.Is(err, eventstore.ErrUndecodable) {
+						continue
+					}
+					if err != nil {
+						return err
+					}
+					if d, ok := r.Data.(*domain.RegisteredData); ok {
+						loc, err := domain.LoadZone(d.TimeZone)
+						if err == nil {
+							zones[r.Project] = loc
+						}
+					}
+					recs = append(recs, r)
+				}
+				late := projections.LateEntries(recs, days, func(p domain.ProjectID) *time.Location {
+					if loc := zones[p]; loc != nil {
+						return loc
+					}
+					return shanghai()
+				})
+				if a.asJSON {
+					return a.printJSON(late)
+				}
+				t := a.newTable("project", "seq", "type", "occurred", "recorded", "days late", "actor", "details")
+				for _, l := range late {
+					t.AppendRow(table.Row{l.Project, l.Sequence, l.Type, l.OccurredOn.String(), l.RecordedAt.In(shanghai()).Format("2006-01-02 15:04"),
+						l.DaysLate, l.Actor, l.Summary})
+				}
+				t.Render()
+				fmt.Fprintf(a.stdout, "%d events recorded more than %d days after they happened\n", len(late), days)
+				return nil
+			})
+		},
+	}
+	c.Flags().IntVar(&days, "days", 7, "report events recorded more than this many days late")
+	return c
+}
+
+// projectAsOf loads a project's state, optionally cut in time.
+func (a *app) projectAsOf(cmd *cobra.Command, s *eventstore.Store, arg string, cut projections.Cut) (*domain.Project, []eventstore.Record, error) {
+	id, err := domain.ParseProjectID(arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, _, err := s.Load(cmd.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var kept []eventstore.Record
+	for _, r := range recs {
+		if cut.Includes(r.Event) {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, nil, fmt.Errorf("project %s has no events%s", id, map[bool]string{true: "", false: " in that time"}[cut.IsZero()])
+	}
+	p := domain.Fold(id, eventsOf(kept))
+	return &p, kept, nil
+}
+
+func (a *app) auditDeadlinesCommand() *cobra.Command {
+	var asOf, recorded string
+	c := &cobra.Command{
+		Use:   "deadlines PROJECT",
+		Short: "Every deadline with its baseline, each revision (from, to, reason, who, when), its misses and the outcome",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cut, date, err := a.cut(asOf, recorded)
+			if err != nil {
+				return err
+			}
+			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
+				p, _, err := a.projectAsOf(cmd, s, args[0], cut)
+				if err != nil {
+					return err
+				}
+				audits := projections.DeadlineAudits(p, date)
+				if a.asJSON {
+					return a.printJSON(audits)
+				}
+				t := a.newTable("milestone", "baseline", "revisions (from -> to, on, by, reason)", "due", "missed", "explained", "outcome")
+				for _, d := range audits {
+					var revs []string
+					for _, r := range d.Revisions {
+						revs = append(revs, fmt.Sprintf("%s -> %s on %s by %s (recorded %s): %s", r.From, r.To, r.On, r.Actor,
+							r.RecordedAt.In(shanghai()).Format("2006-01-02 15:04"), r.Reason))
+					}
+					t.AppendRow(table.Row{d.Milestone, d.Baseline.String(), orNone(strings.Join(revs, "\n")), d.Due.String(),
+						orNone(joinDates(d.Missed)), orNone(joinDates(d.Explained)), d.Outcome})
+				}
+				t.Render()
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVar(&asOf, "as-of", "", "as the deadlines stood on this business date, YYYY-MM-DD")
+	c.Flags().StringVar(&recorded, "as-of-recorded", "", "as the ledger knew them at this time")
+	return c
+}
+
+func joinDates(ds []domain.Date) string {
+	s := make([]string, len(ds))
+	for i, d := range ds {
+		s[i] = d.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+func (a *app) auditLeadersCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "leaders PROJECT",
+		Short: "Who was the responsible leader when",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
+				p, _, err := a.projectAsOf(cmd, s, args[0], projections.Cut{})
+				if err != nil {
+					return err
+				}
+				terms := projections.LeaderAudits(p)
+				if a.asJSON {
+					return a.printJSON(terms)
+				}
+				t := a.newTable("leader", "from", "until")
+				for _, l := range terms {
+					until := "now"
+					if !l.To.IsZero() {
+						until = l.To.String()
+					}
+					t.AppendRow(table.Row{l.Leader, l.From.String(), until})
+				}
+				t.Render()
+				return nil
+			})
+		},
+	}
+}
+
+func (a *app) bundleCommand() *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "bundle PROJECT -o FILE",
+		Short: "Write a self-contained file with the project's events, hashes and the stream checkpoint, to verify offline",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := domain.ParseProjectID(args[0])
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				return usageError{errors.New("-o FILE is required")}
+			}
+			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
+				v, err := s.Verify(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				if len(v.Breaks) > 0 {
+					return fmt.Errorf("not bundling a broken history: %s", v.Breaks[0].Error())
+				}
+				b, err := s.Bundle(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				var buf bytes.Buffer
+				if err := eventstore.WriteBundle(&buf, b); err != nil {
+					return err
+				}
+				if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "wrote %s: %d events of %s, stream %s up to sequence %d; check it with: ledger audit check-bundle %s\n",
+					out, len(b.Events), id, b.Stream, b.StreamLastSeq, out)
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVarP(&out, "output", "o", "", "the bundle file to write")
+	return c
+}
+
+func (a *app) checkBundleCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check-bundle FILE",
+		Short: "Verify an audit bundle offline, without any NATS server",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			b, v, err := eventstore.CheckBundle(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			fmt.Fprintf(a.stdout, "%s verifies: project %s, %d events, every hash and link intact, stream %s up to sequence %d, bundled %s\n",
+				args[0], b.Project, v.Events, b.Stream, b.StreamLastSeq, b.CreatedAt.In(shanghai()).Format("2006-01-02 15:04"))
+			return nil
+		},
+	}
+}
