@@ -66,11 +66,14 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		{r.column(FieldName, ""), r.Name, current.Name},
 		{r.column(FieldUnit, ""), r.Unit, current.Unit},
 		{investment, domain.FormatYuan(r.TotalInvestment) + " yuan", domain.FormatYuan(current.TotalInvestment) + " yuan"},
-		{r.column(FieldKind, ""), string(r.Kind), string(current.Kind)},
 	} {
 		if f.file != f.state {
 			bad(f.column, "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", f.file, f.state)
 		}
+	}
+	// A file that does not say the kind does not contradict the ledger's.
+	if !r.kindBlank && r.Kind != current.Kind {
+		bad(r.column(FieldKind, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", r.Kind, current.Kind)
 	}
 	if r.Township != "" && r.Township != current.Township {
 		bad(r.column(FieldTownship, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", r.Township, current.Township)
@@ -195,8 +198,12 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 		}
 		var chunks []chunk
 		for _, ch := range changes {
+			if len(ch.Commands) != 1 {
+				rest = append(rest, ch)
+				continue
+			}
 			r, ok := ch.Commands[0].(domain.RegisterProject)
-			if !ok || len(ch.Commands) != 1 {
+			if !ok {
 				rest = append(rest, ch)
 				continue
 			}
@@ -212,6 +219,9 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 		for range min(bulkWorkers, len(chunks)) {
 			wg.Go(func() {
 				for c := range work {
+					if ctx.Err() != nil {
+						continue // failed or interrupted: send nothing more
+					}
 					n, err := reg.RegisterMany(ctx, c.cmds)
 					events.Add(int64(n))
 					if err != nil {
@@ -248,6 +258,9 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 		wg.Go(func() {
 			for ch := range work {
 				for _, c := range ch.Commands {
+					if ctx.Err() != nil {
+						break // failed or interrupted: send nothing more
+					}
 					n, err := ex.Execute(ctx, c)
 					if err != nil {
 						once.Do(func() {

@@ -74,11 +74,15 @@ var Columns = []Column{
 // two investment columns is required as well.
 var required = []Field{FieldProject, FieldName, FieldUnit, FieldLeader}
 
+// headerFold drops spaces and underscores and makes brackets ASCII; built
+// once, as building a Replacer costs more than using it.
+var headerFold = strings.NewReplacer(" ", "", "_", "", "\u3000", "", "（", "(", "）", ")")
+
 // normalize folds a header for matching: lower case, no spaces or
 // underscores, ASCII brackets.
 func normalize(h string) string {
 	h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-	return strings.NewReplacer(" ", "", "_", "", "\u3000", "", "（", "(", "）", ")").Replace(h)
+	return headerFold.Replace(h)
 }
 
 // lookup finds the column a header names.

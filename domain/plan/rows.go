@@ -21,7 +21,8 @@ type Row struct {
 	Deadlines       []domain.PlannedDeadline // the cells filled, in plan order
 	Reason          string                   // why deadlines moved, if they did
 
-	layout *layout // the file's headers, to name columns in problems
+	layout    *layout // the file's headers, to name columns in problems
+	kindBlank bool    // no kind column or an empty cell: Kind is the default, not what the file says
 }
 
 // column returns the header, as written in the file, of field f (of
@@ -246,7 +247,9 @@ func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 	}
 	if i, ok := l.byField[FieldKind]; ok {
 		switch cell(i) {
-		case "", "new", "新建":
+		case "":
+			r.Kind, r.kindBlank = domain.KindNew, true
+		case "new", "新建":
 			r.Kind = domain.KindNew
 		case "continuing", "续建":
 			r.Kind = domain.KindContinuing
@@ -254,7 +257,7 @@ func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 			bad(i, "'%s' is not a project kind; expected 新建/new or 续建/continuing", cell(i))
 		}
 	} else {
-		r.Kind = domain.KindNew
+		r.Kind, r.kindBlank = domain.KindNew, true
 	}
 	for _, m := range domain.Milestones {
 		i, ok := l.deadline[m]
