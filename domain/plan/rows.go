@@ -171,6 +171,9 @@ func Rows(s Sheet) ([]Row, Problems) {
 	firstLine := map[domain.ProjectID]int{}
 	for i, cells := range s.Rows {
 		line := i + 2
+		if s.RowLines != nil {
+			line = s.RowLines[i]
+		}
 		if blank(cells) {
 			continue
 		}

@@ -20,6 +20,10 @@ type Sheet struct {
 	File   string // the file's name, for messages
 	Header []string
 	Rows   [][]string
+	// RowLines are the file line numbers of Rows when they differ from
+	// their position (a CSV with empty lines, which the reader skips);
+	// nil means row i is on line i+2.
+	RowLines []int
 	// Encoding is the text encoding a CSV file was read in ("utf-8",
 	// "gb18030"), or "xlsx".
 	Encoding string
@@ -42,8 +46,10 @@ func ParseEncoding(s string) (Encoding, error) {
 	switch e := Encoding(strings.ToLower(s)); e {
 	case EncodingAuto, EncodingUTF8, EncodingGB18030:
 		return e, nil
-	case "gbk":
+	case "gbk", "gb2312":
 		return EncodingGB18030, nil
+	case "utf8":
+		return EncodingUTF8, nil
 	}
 	return "", fmt.Errorf("encoding %q is unknown; expected auto, utf-8 or gb18030", s)
 }
@@ -56,11 +62,27 @@ func ReadCSV(name string, data []byte, enc Encoding) (Sheet, error) {
 	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1 // ragged rows are reported per row, not as one error
-	records, err := r.ReadAll()
-	if err != nil {
-		return Sheet{}, fmt.Errorf("%s: not a CSV file: %w", name, err)
+	var records [][]string
+	var lines []int
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return Sheet{}, fmt.Errorf("%s: not a CSV file: %w", name, err)
+		}
+		line, _ := r.FieldPos(0)
+		records, lines = append(records, rec), append(lines, line)
 	}
-	return sheetOf(name, used, records)
+	sheet, err := sheetOf(name, used, records)
+	if err != nil {
+		return sheet, err
+	}
+	if len(lines) > 1 {
+		sheet.RowLines = lines[1 : 1+len(sheet.Rows)]
+	}
+	return sheet, nil
 }
 
 func decodeText(data []byte, enc Encoding) (string, string, error) {

@@ -263,3 +263,12 @@ func TestReadXLSXErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "plan.xlsx: the file is empty; expected a header row and one row per project", err.Error())
 }
+
+func TestRowsNameTheFileLineWhenACSVHasEmptyLines(t *testing.T) {
+	data := "项目代码,项目名称,总投资(万元),责任单位,包保领导,开工\n\nP-1,水厂,500,县水利局,王强,2026-05-01\n\n\nP-2,路,500,县交通局,李明,2010-4-31\n"
+	s, err := plan.ReadCSV("plan.csv", []byte(data), plan.EncodingAuto)
+	require.NoError(t, err)
+	_, problems := plan.Rows(s)
+	require.Len(t, problems, 1)
+	assert.Equal(t, "plan.csv: row 6, column 开工: '2010-4-31' is not a date; expected YYYY-MM-DD", problems[0].String())
+}
