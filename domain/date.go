@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 	_ "time/tzdata" // the default zone must resolve on machines without zoneinfo
 )
@@ -114,12 +115,23 @@ func (m Month) FirstDay() Date {
 	return NewDate(y, time.Month(mo), 1)
 }
 
+// zones remembers the zones LoadZone resolved: time.LoadLocation reads
+// and parses the zone database on every call, and a location never
+// changes once loaded.
+var zones sync.Map // name -> *time.Location
+
 // LoadZone resolves a time-zone name, "" meaning DefaultTimeZone.
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" {
 		name = DefaultTimeZone
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, err := time.LoadLocation(name)
+	if err == nil {
+		zones.Store(name, loc)
+	}
 	if err != nil {
 		return nil, invalidf("time zone %q is unknown; expected an IANA name such as %s", name, DefaultTimeZone)
 	}

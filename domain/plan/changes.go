@@ -165,8 +165,8 @@ type Registrar interface {
 // bulkSize is how many registrations Apply hands a Registrar at once, and
 // bulkWorkers how many such calls run at a time.
 const (
-	bulkSize    = 250
-	bulkWorkers = 3
+	bulkSize    = 111
+	bulkWorkers = 4
 )
 
 // Applied is what Apply stored.
