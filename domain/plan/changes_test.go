@@ -797,7 +797,7 @@ func TestApplyStopsAtTheFirstFailure(t *testing.T) {
 // TestApplyBulkStopsAtTheFirstFailure: a failed batch of registrations
 // names its rows, and no batch is sent after it.
 func TestApplyBulkStopsAtTheFirstFailure(t *testing.T) {
-	states, rows := importScenario(t, 1100) // five batches of registrations
+	states, rows := importScenario(t, 1100) // ten batches of 111 registrations
 	changes := diffAll(t, rows, states)
 	for range 100 {
 		s := newMemStore(states)
@@ -805,12 +805,12 @@ func TestApplyBulkStopsAtTheFirstFailure(t *testing.T) {
 		applied, err := plan.Apply(context.Background(), s, s, file, changes, 4, nil)
 		require.Error(t, err)
 		assert.ErrorIs(t, err, errStore)
-		assert.Regexp(t, `^plan\.csv: rows (12 to 261|262 to 511|512 to 761): store unavailable$`, err.Error(),
-			"one of the batches the three bulk workers took first")
+		assert.Regexp(t, `^plan\.csv: rows (12 to 122|123 to 233|234 to 344|345 to 455): store unavailable$`, err.Error(),
+			"one of the batches the four bulk workers took first")
 		assert.Equal(t, plan.Applied{}, applied)
-		// The bulk workers take the first three batches; a worker free for
-		// the fourth has seen its own batch fail, so the import is over.
-		require.LessOrEqual(t, s.bulkCalls, 3, "no batch is sent after the failure")
+		// The bulk workers take the first four batches; a worker free for
+		// the fifth has seen its own batch fail, so the import is over.
+		require.LessOrEqual(t, s.bulkCalls, 4, "no batch is sent after the failure")
 		require.Zero(t, s.calls, "rows that change projects wait for the registrations")
 	}
 }
