@@ -76,7 +76,16 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year(), int(d.Month()), d.Day())
+	if y := d.Year(); y < 0 || y > 9999 {
+		return fmt.Sprintf("%04d-%02d-%02d", y, int(d.Month()), d.Day())
+	}
+	// By hand: this runs for every event a report or a verify reads.
+	var b [10]byte
+	y, m, day := d.Year(), int(d.Month()), d.Day()
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[5], b[6] = '-', byte('0'+m/10%10), byte('0'+m%10)
+	b[7], b[8], b[9] = '-', byte('0'+day/10%10), byte('0'+day%10)
+	return string(b[:])
 }
 
 // MarshalText formats d as YYYY-MM-DD for JSON and other text encodings.
