@@ -87,6 +87,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.templateCommand(),
 		a.verifyCommand(),
 		a.auditCommand(),
+		a.benchCommand(),
 	)
 	markUsageErrors(root)
 	return root

@@ -1,0 +1,434 @@
+// Package bench measures the ledger's own paths against the raw JetStream
+// operations they stand on, in one run, on one embedded server in a temp
+// folder: ratios, unlike absolute times, survive a shared machine. `ledger
+// bench` runs it; docs/benchmarks.md records its results.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/projections"
+)
+
+// Config sets the scale of a run.
+type Config struct {
+	Projects int // projects in the big stream
+	Events   int // events in the big stream (about Projects x 10 at full size)
+	Samples  int // samples of each latency measurement
+	Writers  int // concurrent writers on the append path
+	// Dir is where the embedded server keeps its data; it should be empty.
+	Dir string
+	// Progress, when not nil, is told what is being measured.
+	Progress func(string)
+}
+
+// Row is one line of the results: our path, its raw baseline, and how
+// they compare.
+type Row struct {
+	Path   string  `json:"path"`
+	Unit   string  `json:"unit"` // "events/s" (more is better) or "ms" (less is better)
+	Ours   float64 `json:"ours"`
+	Raw    float64 `json:"raw"`   // 0 when there is no raw counterpart
+	Ratio  float64 `json:"ratio"` // ours/raw for rates, ours/raw for latencies
+	Target string  `json:"target"`
+	Met    bool    `json:"met"`
+	PeakMB float64 `json:"peak_rss_mb"`
+	Note   string  `json:"note,omitempty"`
+}
+
+// env is the run's embedded server and store.
+type env struct {
+	srv   *eventstore.Embedded
+	nc    *nats.Conn
+	store *eventstore.Store
+	cfg   Config
+}
+
+func (e *env) progress(s string) {
+	if e.cfg.Progress != nil {
+		e.cfg.Progress(s)
+	}
+}
+
+// Run measures every path and returns one row each.
+func Run(ctx context.Context, cfg Config) ([]Row, error) {
+	cfg.Samples = max(cfg.Samples, 5)
+	cfg.Writers = max(cfg.Writers, 1)
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: cfg.Dir, Port: -1})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Shutdown()
+	nc, err := srv.Connect()
+	if err != nil {
+		return nil, err
+	}
+	defer nc.Close()
+	store, err := eventstore.Open(ctx, nc)
+	if err != nil {
+		return nil, err
+	}
+	e := &env{srv: srv, nc: nc, store: store, cfg: cfg}
+	var rows []Row
+	for _, measure := range []func(context.Context) (Row, error){
+		e.appendConcurrent, e.appendSync, e.bigStream, e.rebuild, e.history, e.verify,
+	} {
+		r, err := measure(ctx)
+		if err != nil {
+			return rows, err
+		}
+		r.PeakMB = peakRSS()
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// peakRSS returns the process's peak resident memory so far, in MB.
+func peakRSS() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Maxrss) / 1024
+}
+
+// rawStream creates a plain file stream for raw publishes.
+func (e *env) rawStream(ctx context.Context, name string) error {
+	_, err := e.store.JetStream().CreateStream(ctx, jetstream.StreamConfig{
+		Name: name, Subjects: []string{name + ".>"}, Storage: jetstream.FileStorage, Duplicates: time.Hour,
+	})
+	return err
+}
+
+// sampleEvent returns a sealed-size-alike body: a real event's bytes.
+func sampleMessages(ctx context.Context, s *eventstore.Store, n int) ([]*nats.Msg, error) {
+	st, err := s.JetStream().Stream(ctx, s.StreamName())
+	if err != nil {
+		return nil, err
+	}
+	var out []*nats.Msg
+	for seq := uint64(1); len(out) < n; seq++ {
+		m, err := st.GetMsg(ctx, seq)
+		if err != nil {
+			return nil, err
+		}
+		c := nats.NewMsg(m.Subject)
+		c.Data, c.Header = m.Data, nats.Header{}
+		for k, v := range m.Header {
+			if len(k) < 5 || k[:5] != "Nats-" {
+				c.Header[k] = v
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// appendConcurrent: many writers, each appending commands to its own
+// projects, against raw asynchronous publishing of the same messages.
+func (e *env) appendConcurrent(ctx context.Context) (Row, error) {
+	e.progress("append, many projects, concurrent")
+	n := max(e.cfg.Events/10, 2000)
+	projects := max(n/20, e.cfg.Writers)
+	clock := domain.NewManualClock(time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC))
+	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(clock))
+	if err != nil {
+		return Row{}, err
+	}
+	for p := range projects {
+		if _, err := store.Execute(ctx, registration(fmt.Sprintf("C-%06d", p), nil)); err != nil {
+			return Row{}, err
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	start := time.Now()
+	for range e.cfg.Writers {
+		wg.Go(func() {
+			for {
+				i := next.Add(1)
+				if i > int64(n) {
+					return
+				}
+				p := domain.ProjectID(fmt.Sprintf("C-%06d", i%int64(projects)))
+				if _, err := store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
+					IssueID: fmt.Sprintf("I-%d", i), Title: "bench", On: domain.NewDate(2026, 11, 1)}); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	ours := float64(n) / time.Since(start).Seconds()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return Row{}, err
+	}
+	msgs, err := sampleMessages(ctx, store, 200)
+	if err != nil {
+		return Row{}, err
+	}
+	raw, err := e.rawAsync(ctx, "RAWA", msgs, n)
+	if err != nil {
+		return Row{}, err
+	}
+	return rateRow("append, many projects, concurrent (validated, CBOR, hash link, concurrency check, Msg-Id)", ours, raw, 0.5,
+		fmt.Sprintf("%d writers, %d projects", e.cfg.Writers, projects)), nil
+}
+
+// rawAsync publishes n messages cycling through msgs, asynchronously.
+func (e *env) rawAsync(ctx context.Context, stream string, msgs []*nats.Msg, n int) (float64, error) {
+	if err := e.rawStream(ctx, stream); err != nil {
+		return 0, err
+	}
+	js := e.store.JetStream()
+	start := time.Now()
+	for i := range n {
+		m := msgs[i%len(msgs)]
+		out := nats.NewMsg(fmt.Sprintf("%s.%d", stream, i%1000))
+		out.Data, out.Header = m.Data, m.Header
+		if _, err := js.PublishMsgAsync(out); err != nil {
+			return 0, err
+		}
+	}
+	select {
+	case <-js.PublishAsyncComplete():
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// appendSync: one command at a time, against a raw synchronous publish
+// with the expected-sequence check.
+func (e *env) appendSync(ctx context.Context) (Row, error) {
+	e.progress("append, one command at a time")
+	samples := max(e.cfg.Samples, 200)
+	ours := make([]time.Duration, 0, samples)
+	for i := range samples {
+		p := fmt.Sprintf("S-%06d", i%50)
+		var cmd domain.Command = domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: domain.ProjectID(p),
+			IssueID: fmt.Sprintf("I-%d", i), Title: "bench", On: domain.NewDate(2026, 11, 1)}
+		if i < 50 {
+			cmd = registration(p, nil)
+		}
+		start := time.Now()
+		if _, err := e.store.Execute(ctx, cmd); err != nil {
+			return Row{}, err
+		}
+		if i >= 50 {
+			ours = append(ours, time.Since(start))
+		}
+	}
+	msgs, err := sampleMessages(ctx, e.store, 1)
+	if err != nil {
+		return Row{}, err
+	}
+	if err := e.rawStream(ctx, "RAWS"); err != nil {
+		return Row{}, err
+	}
+	js := e.store.JetStream()
+	last := map[int]uint64{}
+	raw := make([]time.Duration, 0, samples)
+	for i := range samples {
+		p := i % 50
+		m := nats.NewMsg(fmt.Sprintf("RAWS.%d.x", p))
+		m.Data, m.Header = msgs[0].Data, msgs[0].Header
+		m.Header.Set(nats.MsgIdHdr, fmt.Sprintf("raw-%d", i))
+		start := time.Now()
+		ack, err := js.PublishMsg(ctx, m, jetstream.WithExpectLastSequenceForSubject(last[p], fmt.Sprintf("RAWS.%d.*", p)))
+		if err != nil {
+			return Row{}, err
+		}
+		raw = append(raw, time.Since(start))
+		last[p] = ack.Sequence
+	}
+	o, r := median(ours), median(raw)
+	return Row{Path: "append, one command at a time (median latency)", Unit: "ms", Ours: ms(o), Raw: ms(r),
+		Ratio: o.Seconds() / r.Seconds(), Target: "<= 1.5x raw", Met: o.Seconds() <= 1.5*r.Seconds()}, nil
+}
+
+// bigStream fills the stream with about Events events over Projects
+// projects (registrations with plans, then issues), for the read paths.
+func (e *env) bigStream(ctx context.Context) (Row, error) {
+	e.progress(fmt.Sprintf("filling a stream of %d events over %d projects", e.cfg.Events, e.cfg.Projects))
+	perProject := max(e.cfg.Events/max(e.cfg.Projects, 1), 9)
+	var cmds []domain.RegisterProject
+	for p := range e.cfg.Projects {
+		cmds = append(cmds, registration(fmt.Sprintf("B-%07d", p), domain.Milestones[:8]))
+	}
+	start := time.Now()
+	stored := 0
+	for len(cmds) > 0 {
+		k := min(len(cmds), 111)
+		n, err := e.store.RegisterMany(ctx, cmds[:k])
+		if err != nil {
+			return Row{}, err
+		}
+		stored += n
+		cmds = cmds[k:]
+	}
+	// The rest as supervision items on every project, in turn.
+	extra := max(e.cfg.Events-stored, 0)
+	extraPer := perProject - 9
+	if extraPer > 0 && extra > 0 {
+		if err := e.fillIssues(ctx, extra); err != nil {
+			return Row{}, err
+		}
+		stored += extra
+	}
+	rate := float64(stored) / time.Since(start).Seconds()
+	return Row{Path: fmt.Sprintf("fill: %d events over %d projects (bulk registrations, then one issue per command)", stored, e.cfg.Projects),
+		Unit: "events/s", Ours: rate, Target: "-", Met: true}, nil
+}
+
+func (e *env) fillIssues(ctx context.Context, n int) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	for range max(e.cfg.Writers, 8) {
+		wg.Go(func() {
+			for {
+				i := next.Add(1)
+				if i > int64(n) {
+					return
+				}
+				p := domain.ProjectID(fmt.Sprintf("B-%07d", i%int64(e.cfg.Projects)))
+				if _, err := e.store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
+					IssueID: fmt.Sprintf("F-%d", i), Title: "fill", On: domain.NewDate(2026, 11, 1)}); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return err
+	}
+	return nil
+}
+
+// rawOrderedRead reads the whole ledger stream with an ordered consumer.
+func (e *env) rawOrderedRead(ctx context.Context) (float64, error) {
+	last, err := e.store.LastSequence(ctx)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	cons, err := e.store.JetStream().OrderedConsumer(ctx, e.store.StreamName(), jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		return 0, err
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(1024))
+	if err != nil {
+		return 0, err
+	}
+	defer it.Stop()
+	for {
+		m, err := it.Next()
+		if err != nil {
+			return 0, err
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			return 0, err
+		}
+		if md.Sequence.Stream >= last {
+			return float64(last) / time.Since(start).Seconds(), nil
+		}
+	}
+}
+
+// rebuild: every projection from the first event, against the raw read.
+func (e *env) rebuild(ctx context.Context) (Row, error) {
+	e.progress("rebuilding the projections")
+	last, err := e.store.LastSequence(ctx)
+	if err != nil {
+		return Row{}, err
+	}
+	start := time.Now()
+	if _, _, err := projections.NewRunner(e.store).Rebuild(ctx); err != nil {
+		return Row{}, err
+	}
+	ours := float64(last) / time.Since(start).Seconds()
+	raw, err := e.rawOrderedRead(ctx)
+	if err != nil {
+		return Row{}, err
+	}
+	return rateRow(fmt.Sprintf("rebuild all projections from %d events", last), ours, raw, 0.6, ""), nil
+}
+
+// history: one project's history among the whole stream, median latency.
+func (e *env) history(ctx context.Context) (Row, error) {
+	e.progress("reading one project's history")
+	var lat []time.Duration
+	events := 0
+	for i := range e.cfg.Samples {
+		p := domain.ProjectID(fmt.Sprintf("B-%07d", (i*7919)%e.cfg.Projects))
+		start := time.Now()
+		recs, _, err := e.store.Load(ctx, p)
+		if err != nil {
+			return Row{}, err
+		}
+		lat = append(lat, time.Since(start))
+		events = len(recs)
+	}
+	m := median(lat)
+	return Row{Path: fmt.Sprintf("one project's history (%d events) among the whole stream (median)", events), Unit: "ms",
+		Ours: ms(m), Target: "<= 5 ms", Met: m <= 5*time.Millisecond}, nil
+}
+
+// verify: every event of the stream, against the raw read.
+func (e *env) verify(ctx context.Context) (Row, error) {
+	e.progress("verifying every event")
+	start := time.Now()
+	v, err := e.store.Verify(ctx, "")
+	if err != nil {
+		return Row{}, err
+	}
+	if len(v.Breaks) > 0 {
+		return Row{}, fmt.Errorf("verify found a break: %s", v.Breaks[0].Error())
+	}
+	ours := float64(v.Events) / time.Since(start).Seconds()
+	raw, err := e.rawOrderedRead(ctx)
+	if err != nil {
+		return Row{}, err
+	}
+	return rateRow(fmt.Sprintf("verify --all, %d events", v.Events), ours, raw, 0.5, ""), nil
+}
+
+func rateRow(path string, ours, raw, target float64, note string) Row {
+	return Row{Path: path, Unit: "events/s", Ours: ours, Raw: raw, Ratio: ours / raw,
+		Target: fmt.Sprintf(">= %.0f%% of raw", target*100), Met: ours/raw >= target, Note: note}
+}
+
+func registration(id string, plan []domain.Milestone) domain.RegisterProject {
+	r := domain.RegisterProject{Meta: domain.Meta{Actor: "bench"}, Project: domain.ProjectID(id), Name: "benchmark project " + id,
+		TotalInvestment: 100_000_000, Unit: fmt.Sprintf("unit-%d", len(id)%7), Leader: "leader", Kind: domain.KindNew,
+		On: domain.NewDate(2026, 1, 10)}
+	for i, m := range plan {
+		r.Plan = append(r.Plan, domain.PlannedDeadline{Milestone: m, Due: domain.NewDate(2027, 1, 1+i)})
+	}
+	return r
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
