@@ -28,6 +28,9 @@ defaults, the issue's targets at --projects 100000 --events 1000000.`,
 			}
 			defer os.RemoveAll(dir)
 			cfg.Dir = dir
+			if exe, err := os.Executable(); err == nil {
+				cfg.Ledger = exe
+			}
 			cfg.Progress = func(s string) { fmt.Fprintln(a.stderr, "ledger bench: "+s) }
 			rows, err := bench.Run(cmd.Context(), cfg)
 			if err != nil {

@@ -7,7 +7,9 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -17,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/domain/plan"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
 )
@@ -29,6 +32,9 @@ type Config struct {
 	Writers  int // concurrent writers on the append path
 	// Dir is where the embedded server keeps its data; it should be empty.
 	Dir string
+	// Ledger is the ledger binary to run as a process for the end-to-end
+	// status measurement; empty skips that row.
+	Ledger string
 	// Progress, when not nil, is told what is being measured.
 	Progress func(string)
 }
@@ -82,7 +88,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	e := &env{srv: srv, nc: nc, store: store, cfg: cfg}
 	var rows []Row
 	for _, measure := range []func(context.Context) (Row, error){
-		e.appendConcurrent, e.appendSync, e.bigStream, e.rebuild, e.history, e.verify,
+		e.appendConcurrent, e.appendSync, e.importPlan, e.bigStream, e.rebuild, e.history, e.status, e.verify, e.deadline,
 	} {
 		r, err := measure(ctx)
 		if err != nil {
@@ -432,3 +438,123 @@ func median(ds []time.Duration) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// importPlan: a plan of Projects/10 projects x 8 deadlines through the
+// importer's path (check, diff, bulk registrations), against raw
+// asynchronous publishing of the same number of same-size messages.
+func (e *env) importPlan(ctx context.Context) (Row, error) {
+	n := max(e.cfg.Projects/10, 20)
+	e.progress(fmt.Sprintf("importing a plan of %d projects x 8 deadlines", n))
+	var csv strings.Builder
+	csv.WriteString("项目代码,项目名称,总投资(万元),责任单位,包保领导,项目类型,签约,到资,可研,环评,土地,施工许可,开工,投产\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "IMP-%06d,项目%d,%d,单位%d,领导%d,新建,2026-12-01,2026-12-15,2027-01-31,2027-02-28,2027-03-31,2027-04-15,2027-04-30,2027-12-31\n",
+			i, i, 1000+i, i%8, i%12)
+	}
+	start := time.Now()
+	sheet, err := plan.ReadCSV("bench.csv", []byte(csv.String()), plan.EncodingAuto)
+	if err != nil {
+		return Row{}, err
+	}
+	rows, problems := plan.Rows(sheet)
+	if len(problems) > 0 {
+		return Row{}, problems
+	}
+	opts := plan.Options{Actor: "bench", On: domain.NewDate(2026, 11, 27), Now: time.Now()}
+	var changes []plan.Change
+	for _, r := range rows {
+		ch, ps := plan.Diff(sheet.File, r, domain.Project{}, opts)
+		if len(ps) > 0 {
+			return Row{}, ps
+		}
+		changes = append(changes, ch)
+	}
+	execute := plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
+		res, err := e.store.Execute(ctx, c)
+		return len(res.Records), err
+	})
+	applied, err := plan.Apply(ctx, execute, e.store, sheet.File, changes, 32, nil)
+	if err != nil {
+		return Row{}, err
+	}
+	ours := float64(applied.Events) / time.Since(start).Seconds()
+	msgs, err := sampleMessages(ctx, e.store, 200)
+	if err != nil {
+		return Row{}, err
+	}
+	raw, err := e.rawAsync(ctx, "RAWI", msgs, applied.Events)
+	if err != nil {
+		return Row{}, err
+	}
+	return rateRow(fmt.Sprintf("plan import, %d projects x 8 deadlines (%d events)", n, applied.Events), ours, raw, 0.5, ""), nil
+}
+
+// status: `ledger status --unit U` as its own process, against the stored
+// projections, median of wall times.
+func (e *env) status(ctx context.Context) (Row, error) {
+	if e.cfg.Ledger == "" {
+		return Row{Path: "ledger status for one unit, as a process (skipped: no binary)", Unit: "ms", Target: "<= 50 ms"}, nil
+	}
+	e.progress("ledger status for one unit, as a process")
+	unit := registration(fmt.Sprintf("B-%07d", 0), nil).Unit
+	var lat []time.Duration
+	for range max(e.cfg.Samples/5, 5) {
+		cmd := exec.CommandContext(ctx, e.cfg.Ledger, "--server", e.srv.ClientURL(), "status", "--unit", unit, "--json")
+		start := time.Now()
+		out, err := cmd.Output()
+		if err != nil {
+			return Row{}, fmt.Errorf("ledger status: %w: %s", err, out)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	m := median(lat)
+	return Row{Path: fmt.Sprintf("ledger status --unit (one unit of %d projects), as a process (median)", e.cfg.Projects), Unit: "ms",
+		Ours: ms(m), Target: "<= 50 ms", Met: m <= 50*time.Millisecond}, nil
+}
+
+// shiftedClock is the real clock moved by an offset: time flows as it
+// does, but a deadline's day can be made to end a moment from now.
+type shiftedClock struct{ offset time.Duration }
+
+func (c shiftedClock) Now() time.Time { return time.Now().Add(c.offset) }
+
+// deadline: how long after a deadline's day ends, on the real clock, the
+// watcher has stored its deadline_missed.
+func (e *env) deadline(ctx context.Context) (Row, error) {
+	e.progress("deadline_missed after its day ends (real clock)")
+	loc, _ := domain.LoadZone("")
+	// Shift the clock so that today ends two seconds from now.
+	now := time.Now()
+	today := domain.DateOf(now, loc)
+	clock := shiftedClock{offset: today.End(loc).Add(-2 * time.Second).Sub(now)}
+	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(clock))
+	if err != nil {
+		return Row{}, err
+	}
+	day := domain.DateOf(clock.Now(), loc)
+	reg := registration("DL-000001", nil)
+	reg.On = day
+	reg.Plan = []domain.PlannedDeadline{{Milestone: domain.MilestoneStarted, Due: day}}
+	if _, err := store.Execute(ctx, reg); err != nil {
+		return Row{}, err
+	}
+	recorded := make(chan time.Time, 1)
+	w := projections.NewWatcher(store, projections.OnMiss(func(eventstore.Record) {
+		select {
+		case recorded <- time.Now():
+		default:
+		}
+	}))
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { _ = w.Run(wctx) }()
+	end := day.End(loc).Add(-clock.offset) // the real instant the shifted day ends
+	select {
+	case at := <-recorded:
+		lag := at.Sub(end)
+		return Row{Path: "deadline_missed stored after its day ends (real clock)", Unit: "ms", Ours: ms(lag),
+			Target: "<= 1000 ms", Met: lag <= time.Second}, nil
+	case <-time.After(30 * time.Second):
+		return Row{}, fmt.Errorf("no deadline_missed within 30s of the day's end")
+	}
+}
