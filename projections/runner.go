@@ -82,14 +82,16 @@ type builder struct {
 	fresh    bool // a rebuild from zero: no row exists in kv yet
 	rows     map[domain.ProjectID]*Row
 	dirty    map[domain.ProjectID]bool
-	lastSeq  uint64 // last stream sequence applied
-	unsaved  bool   // lastSeq moved since the last checkpoint write
+	units    map[string]*unitIndex // read from the bucket the first time a unit is touched
+	lastSeq  uint64                // last stream sequence applied
+	unsaved  bool                  // lastSeq moved since the last checkpoint write
 	puts     int
 	appliedN int
 }
 
 func (r *Runner) newBuilder(gen int, kv jetstream.KeyValue, fresh bool, from uint64) *builder {
-	return &builder{r: r, gen: gen, kv: kv, fresh: fresh, rows: map[domain.ProjectID]*Row{}, dirty: map[domain.ProjectID]bool{}, lastSeq: from}
+	return &builder{r: r, gen: gen, kv: kv, fresh: fresh, rows: map[domain.ProjectID]*Row{}, dirty: map[domain.ProjectID]bool{},
+		units: map[string]*unitIndex{}, lastSeq: from}
 }
 
 // row returns project p's row, read from the bucket the first time.
@@ -136,6 +138,12 @@ func (b *builder) apply(ctx context.Context, batch eventstore.Batch) error {
 
 // flush writes the changed rows, then the checkpoint.
 func (b *builder) flush(ctx context.Context) error {
+	// Unit indexes first: an index naming a row not yet written is
+	// harmless (readers skip it), a row missing from its unit's index
+	// would be invisible to a unit report.
+	if err := b.indexUnits(ctx); err != nil {
+		return err
+	}
 	for p := range b.dirty {
 		data, err := EncodeRow(b.rows[p])
 		if err != nil {
@@ -161,6 +169,45 @@ func (b *builder) flush(ctx context.Context) error {
 	b.unsaved = false
 	if b.r.afterFlush != nil {
 		b.r.afterFlush(b.gen, cp)
+	}
+	return nil
+}
+
+// indexUnits adds each changed row's project to its unit's index, and
+// writes the indexes that changed.
+func (b *builder) indexUnits(ctx context.Context) error {
+	changed := map[string]*unitIndex{}
+	for p := range b.dirty {
+		row := b.rows[p]
+		if row.Unit == "" {
+			continue
+		}
+		idx := b.units[row.Unit]
+		if idx == nil {
+			idx = &unitIndex{Unit: row.Unit}
+			if !b.fresh {
+				stored, err := readUnitIndex(ctx, b.kv, row.Unit)
+				if err != nil {
+					return err
+				}
+				if stored != nil {
+					idx = stored
+				}
+			}
+			b.units[row.Unit] = idx
+		}
+		if idx.add(p) {
+			changed[row.Unit] = idx
+		}
+	}
+	for _, idx := range changed {
+		data, err := json.Marshal(idx)
+		if err != nil {
+			return err
+		}
+		if _, err := b.kv.Put(ctx, unitKey(idx.Unit), data); err != nil {
+			return fmt.Errorf("write the index of unit %s: %w", idx.Unit, err)
+		}
 	}
 	return nil
 }

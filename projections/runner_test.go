@@ -358,3 +358,34 @@ func mustJS(t *testing.T, env *storetest.Env) jetstream.JetStream {
 	require.NoError(t, err)
 	return js
 }
+
+func TestReadUnitReturnsExactlyTheUnitsRows(t *testing.T) {
+	env := storetest.Start(t, domain.NewManualClock(runnerNow))
+	ctx := context.Background()
+	h := newHistory(t, env.Store, 5, 80)
+	h.run(1_500)
+	crashing := projections.NewRunner(env.Store, projections.WithBatch(40))
+	projections.SetCrashAfterRowPuts(crashing, 9) // an index may name rows not written yet
+	_, err := crashing.CatchUp(ctx)
+	require.ErrorIs(t, err, projections.ErrCrash)
+	_, err = projections.NewRunner(env.Store).CatchUp(ctx)
+	require.NoError(t, err)
+
+	storage := projections.NewStorage(mustJS(t, env), env.Store.StreamName())
+	all, err := storage.Read(ctx)
+	require.NoError(t, err)
+	for _, unit := range units {
+		var want []*projections.Row
+		for _, r := range all.Rows {
+			if r.Unit == unit {
+				want = append(want, r)
+			}
+		}
+		got, err := storage.ReadUnit(ctx, unit)
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Rows, "unit %s", unit)
+	}
+	none, err := storage.ReadUnit(ctx, "no such unit")
+	require.NoError(t, err)
+	assert.Empty(t, none.Rows)
+}

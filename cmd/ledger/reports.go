@@ -121,7 +121,7 @@ func countTrue(bs ...bool) int {
 // data folder itself brings them up to date first; one connected to a
 // server waits briefly for the server's runner, and says so on stderr if
 // the rows are still behind the stream.
-func (a *app) readRows(ctx context.Context) (projections.Snapshot, error) {
+func (a *app) readRows(ctx context.Context, unit string) (projections.Snapshot, error) {
 	s, err := a.open(ctx)
 	if err != nil {
 		return projections.Snapshot{}, err
@@ -144,14 +144,18 @@ func (a *app) readRows(ctx context.Context) (projections.Snapshot, error) {
 			fmt.Fprintf(a.stderr, "ledger: note: the projections are %d events behind the stream; is `ledger serve` running?\n", behind)
 		}
 	}
+	if unit != "" {
+		return runner.Storage().ReadUnit(ctx, unit)
+	}
 	return runner.Storage().Read(ctx)
 }
 
-// rowsFor returns the rows to report on: the stored projection rows, or,
-// for a cut in the past, the stream folded again up to the cut.
-func (a *app) rowsFor(ctx context.Context, cut projections.Cut) ([]*projections.Row, error) {
+// rowsFor returns the rows to report on: the stored projection rows (only
+// one unit's, when unit is set), or, for a cut in the past, the stream
+// folded again up to the cut.
+func (a *app) rowsFor(ctx context.Context, cut projections.Cut, unit string) ([]*projections.Row, error) {
 	if cut.IsZero() {
-		snap, err := a.readRows(ctx)
+		snap, err := a.readRows(ctx, unit)
 		return snap.Rows, err
 	}
 	var rows []*projections.Row
@@ -288,8 +292,10 @@ func workbook(rows []*projections.Row, o projections.Options, fl filters) []repo
 
 // reportCommand builds one report command: its flags, then run computes
 // the tables from the rows. Its --xlsx workbook holds every read model, or,
-// when ownSheets is set, the command's own tables.
-func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []string, extra func(*pflag.FlagSet),
+// when ownSheets is set, the command's own tables. perProject says the
+// report's rows depend only on each project's own row, so --unit may read
+// just that unit's rows.
+func (a *app) reportCommand(use, short string, ownSheets, perProject bool, filterFlags []string, extra func(*pflag.FlagSet),
 	run func(rows []*projections.Row, o projections.Options, fl filters) (data any, tables []report.Table, err error)) *cobra.Command {
 	var rf reportFlags
 	var fl filters
@@ -302,7 +308,13 @@ func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []str
 			if err != nil {
 				return err
 			}
-			rows, err := a.rowsFor(cmd.Context(), cut)
+			// A report on one unit's projects reads only them, through the
+			// unit index, unless the workbook needs every read model.
+			unit := ""
+			if perProject && rf.xlsx == "" {
+				unit = fl.unit
+			}
+			rows, err := a.rowsFor(cmd.Context(), cut, unit)
 			if err != nil {
 				return err
 			}
@@ -330,6 +342,7 @@ func (a *app) statusCommand() *cobra.Command {
 	var sortBy string
 	return a.reportCommand("status", "The status table: one row per project, its stage, next deadline and light",
 		false,
+		true,
 		[]string{"unit", "leader", "light", "stage", "kind"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&sortBy, "sort", "project", "order: project, light (worst first), late (most days late first) or unit")
@@ -371,6 +384,7 @@ func sortStatus(rows []projections.StatusRow, by string) error {
 func (a *app) overdueCommand() *cobra.Command {
 	return a.reportCommand("overdue", "The overdue list: every deadline past and not reached, most days late first",
 		false,
+		true,
 		[]string{"unit", "leader", "light"}, nil,
 		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
 			ov := fl.overdue(projections.Overdue(rows, o))
@@ -381,6 +395,7 @@ func (a *app) overdueCommand() *cobra.Command {
 func (a *app) scoreboardCommand() *cobra.Command {
 	var by, sortBy string
 	return a.reportCommand("scoreboard", "Units and leaders: deadlines met on time, late and still overdue, worst first",
+		false,
 		false,
 		[]string{"unit", "leader"},
 		func(fs *pflag.FlagSet) {
@@ -420,6 +435,7 @@ func (a *app) investmentCommand() *cobra.Command {
 	var by string
 	return a.reportCommand("investment", "Investment completed per project and month, year to date, against the annual plan",
 		false,
+		true,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&by, "by", "project", "project (per project and month) or unit (totals per unit)")
@@ -441,6 +457,7 @@ func (a *app) supervisionCommand() *cobra.Command {
 	var openOnly bool
 	return a.reportCommand("supervision", "The supervision ledger (挂账督办): issues raised, open and closed",
 		false,
+		true,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) { fs.BoolVar(&openOnly, "open", false, "only issues still open") },
 		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
@@ -455,6 +472,7 @@ func (a *app) supervisionCommand() *cobra.Command {
 func (a *app) bulletinCommand() *cobra.Command {
 	var period string
 	return a.reportCommand("bulletin", "The dispatch or bulletin for a period: reached, missed, overdue, investment, units ranked",
+		true,
 		true,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) {
