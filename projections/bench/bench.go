@@ -498,18 +498,25 @@ func (e *env) status(ctx context.Context) (Row, error) {
 	e.progress("ledger status for one unit, as a process")
 	unit := registration(fmt.Sprintf("B-%07d", 0), nil).Unit
 	var lat []time.Duration
+	var note string
 	for range max(e.cfg.Samples/5, 5) {
 		cmd := exec.CommandContext(ctx, e.cfg.Ledger, "--server", e.srv.ClientURL(), "status", "--unit", unit, "--json")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
 		start := time.Now()
 		out, err := cmd.Output()
 		if err != nil {
-			return Row{}, fmt.Errorf("ledger status: %w: %s", err, out)
+			return Row{}, fmt.Errorf("ledger status: %w: %s", err, stderr.String())
 		}
 		lat = append(lat, time.Since(start))
+		if len(out) == 0 {
+			return Row{}, fmt.Errorf("ledger status printed nothing")
+		}
+		note = strings.TrimSpace(stderr.String())
 	}
 	m := median(lat)
 	return Row{Path: fmt.Sprintf("ledger status --unit (one unit of %d projects), as a process (median)", e.cfg.Projects), Unit: "ms",
-		Ours: ms(m), Target: "<= 50 ms", Met: m <= 50*time.Millisecond}, nil
+		Ours: ms(m), Target: "<= 50 ms", Met: m <= 50*time.Millisecond, Note: note}, nil
 }
 
 // shiftedClock is the real clock moved by an offset: time flows as it
