@@ -36,8 +36,18 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return 0, invalidf("%q is not a date; expected YYYY-MM-DD", s)
 	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return 0, invalidf("%q is not a plausible date for a project; expected a year from %d to %d", s, MinYear, MaxYear)
+	}
 	return NewDate(t.Date()), nil
 }
+
+// The years a project's dates may fall in: a guard against typing 0026 or
+// 2206, which would be stored for good.
+const (
+	MinYear = 1990
+	MaxYear = 2100
+)
 
 // IsZero reports whether d is the zero Date ("no date").
 func (d Date) IsZero() bool { return d == 0 }
@@ -117,10 +127,17 @@ func ParseMonth(s string) (Month, error) {
 	return Month(s), nil
 }
 
-// FirstDay returns the first day of m.
+// FirstDay returns the first day of m, or the zero Date when m is not a
+// month written YYYY-MM.
 func (m Month) FirstDay() Date {
-	y, _ := strconv.Atoi(string(m[:4]))
-	mo, _ := strconv.Atoi(string(m[5:]))
+	if len(m) != 7 || m[4] != '-' {
+		return 0
+	}
+	y, err1 := strconv.Atoi(string(m[:4]))
+	mo, err2 := strconv.Atoi(string(m[5:]))
+	if err1 != nil || err2 != nil || mo < 1 || mo > 12 {
+		return 0
+	}
 	return NewDate(y, time.Month(mo), 1)
 }
 
@@ -133,6 +150,11 @@ var zones sync.Map // name -> *time.Location
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" {
 		name = DefaultTimeZone
+	}
+	if name == "Local" {
+		// The machine's own zone: two machines would disagree on when a
+		// project's day ends.
+		return nil, invalidf("time zone %q is the machine's own zone; expected an IANA name such as %s", name, DefaultTimeZone)
 	}
 	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location), nil

@@ -180,6 +180,10 @@ func (d *decision) assignLeader(c AssignLeader) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n := len(d.p.Leaders); n > 0 && on < d.p.Leaders[n-1].From {
+		return nil, d.refuse(ErrOutOfOrder, "%s has answered for the project since %s, after %s", "a new leader takes over on or after that day",
+			d.p.Leader, d.p.Leaders[n-1].From, on)
+	}
 	return d.events(on, &LeaderAssignedData{Leader: leader, Previous: d.p.Leader, Reason: strings.TrimSpace(c.Reason)}), nil
 }
 

@@ -784,7 +784,7 @@ func TestDecideFundsReceived(t *testing.T) {
 			cmd:   funds("2026-02-15", 1_000_000_000_000),
 			check: func(t *testing.T, _ []domain.Event, p domain.Project) {
 				assert.Equal(t, int64(1_000_000_000_350), p.FundsTotal)
-				assert.Equal(t, day("2026-02-15"), p.Steps[domain.FundsReceived], "the latest recorded")
+				assert.Equal(t, day("2026-03-01"), p.Steps[domain.FundsReceived], "the latest tranche, whatever the recording order")
 			}},
 	}
 	runRuleCases(t, cases)
@@ -1448,4 +1448,30 @@ func TestCloneIsDeep(t *testing.T) {
 	}
 	assert.Equal(t, before, l.p, "the original is untouched")
 	assert.NotEqual(t, before, c)
+}
+
+func TestAMilestoneIsReachedByItsEarliestFact(t *testing.T) {
+	// Funds arrive in tranches, recorded in any order: the deadline was met
+	// by the earliest one, and no miss can be recorded.
+	l := registered(t, plan(domain.MilestoneFundsReceived, "2026-04-01"), funds("2026-05-01", 100), funds("2026-03-01", 100))
+	assert.Equal(t, day("2026-03-01"), l.p.Deadlines[domain.MilestoneFundsReceived].Reached)
+	assert.Empty(t, l.p.MissedDeadlines(domain.MilestoneFundsReceived, utc("2026-11-27T10:00")))
+}
+
+func TestABackdatedLeaderAssignmentIsRefused(t *testing.T) {
+	l := registered(t, assign("Li", "2026-03-01"))
+	_, err := l.decide(now, assign("Zhao", "2026-02-01"))
+	require.ErrorIs(t, err, domain.ErrOutOfOrder)
+	assert.Contains(t, err.Error(), "Li has answered for the project since 2026-03-01, after 2026-02-01")
+}
+
+func TestImplausibleDatesAndTheMachineZoneAreRefused(t *testing.T) {
+	for _, s := range []string{"0001-01-01", "1900-01-03", "2206-01-01"} {
+		_, err := domain.ParseDate(s)
+		require.ErrorIs(t, err, domain.ErrInvalid, s)
+	}
+	_, err := domain.LoadZone("Local")
+	require.ErrorIs(t, err, domain.ErrInvalid)
+	assert.Equal(t, domain.Date(0), domain.Month("26-1").FirstDay())
+	assert.Equal(t, domain.NewDate(2026, 1, 1), domain.Month("2026-01").FirstDay())
 }

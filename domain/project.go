@@ -191,7 +191,7 @@ func Evolve(p *Project, e Event) {
 		p.Steps[Started] = e.OccurredOn
 		p.Flags = append(p.Flags, d.Flags...)
 	case *FundsReceivedData:
-		p.Steps[FundsReceived] = e.OccurredOn
+		p.Steps[FundsReceived] = max(p.Steps[FundsReceived], e.OccurredOn) // the latest tranche
 		p.FundsTotal += d.Amount
 	case *SuspendedData:
 		p.Steps[Suspended] = e.OccurredOn
@@ -228,7 +228,9 @@ func Evolve(p *Project, e Event) {
 		}
 	}
 	if m, ok := MilestoneReached(e); ok {
-		if dl := p.Deadlines[m]; dl != nil && dl.Reached.IsZero() {
+		// The earliest date reaches a milestone, whatever the order the
+		// facts were recorded in (funds arrive in tranches).
+		if dl := p.Deadlines[m]; dl != nil && (dl.Reached.IsZero() || e.OccurredOn < dl.Reached) {
 			dl.Reached = e.OccurredOn
 		}
 	}
