@@ -101,8 +101,9 @@ type Record struct {
 }
 
 // Version is the position of a project's last stored event: what an append
-// expects to still be last, and the hash the next event links to. The zero
-// Version means "the project has no events".
+// expects to still be last, and the hash the next event links to (empty:
+// the project's genesis value). The zero Version means "the project has
+// no events".
 type Version struct {
 	Sequence uint64
 	Hash     []byte
@@ -114,27 +115,34 @@ const historyBatch = 512
 // Load reads project p's history in order and returns it with the project's
 // Version. A project with no events has an empty history and the zero
 // Version.
+//
+// A message on the project's subjects that is not a readable ledger event
+// (published there by something else; the stream keeps it for good) is
+// left out of the history, but counts for the Version's sequence, which
+// the next append must name.
 func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
-	recs, err := s.loadFrom(ctx, p, 1)
+	recs, lastSeq, err := s.loadFrom(ctx, p, 1)
 	if err != nil {
 		return nil, Version{}, err
 	}
 	if len(recs) == 0 {
-		return nil, Version{}, nil
+		return nil, Version{Sequence: lastSeq}, nil
 	}
-	last := recs[len(recs)-1]
-	return recs, Version{Sequence: last.Sequence, Hash: last.Hash}, nil
+	return recs, Version{Sequence: lastSeq, Hash: recs[len(recs)-1].Hash}, nil
 }
 
-// loadFrom reads project p's events from stream sequence from on.
-func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) ([]Record, error) {
+// loadFrom reads project p's events from stream sequence from on, and
+// returns the sequence of the last message on its subjects, readable or
+// not (0 when there is none).
+func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) ([]Record, uint64, error) {
 	var out []Record
+	var last uint64
 	filter := s.ProjectFilter(p)
 	for {
 		msgs, err := jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
 			jetstreamext.GetBatchSeq(from), jetstreamext.GetBatchSubject(filter))
 		if err != nil {
-			return nil, fmt.Errorf("read history of %s: %w", p, err)
+			return nil, 0, fmt.Errorf("read history of %s: %w", p, err)
 		}
 		n := 0
 		for m, err := range msgs {
@@ -142,18 +150,21 @@ func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) (
 				break
 			}
 			if err != nil {
-				return nil, fmt.Errorf("read history of %s: %w", p, err)
+				return nil, 0, fmt.Errorf("read history of %s: %w", p, err)
 			}
+			from, last = m.Sequence+1, m.Sequence
+			n++
 			rec, err := s.decode(m.Subject, m.Sequence, m.Time, m.Data)
+			if errors.Is(err, ErrUndecodable) {
+				continue // not an event of this project; verify names it
+			}
 			if err != nil {
-				return nil, fmt.Errorf("read history of %s: %w", p, err)
+				return nil, 0, fmt.Errorf("read history of %s: %w", p, err)
 			}
 			out = append(out, rec)
-			from = m.Sequence + 1
-			n++
 		}
 		if n < historyBatch {
-			return out, nil
+			return out, last, nil
 		}
 	}
 }
@@ -230,7 +241,7 @@ func (s *Store) append(ctx context.Context, expect Version, events []domain.Even
 func (s *Store) seal(expect Version, events []domain.Event) ([]*nats.Msg, error) {
 	p := events[0].Project
 	prev := expect.Hash
-	if expect.Sequence == 0 {
+	if len(prev) == 0 { // no readable event yet: link to the genesis value
 		prev = Genesis(p)
 	}
 	msgs := make([]*nats.Msg, len(events))
@@ -282,7 +293,7 @@ func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, er
 // findCommand returns the events of command id stored for project p at or
 // after stream sequence from.
 func (s *Store) findCommand(ctx context.Context, p domain.ProjectID, from uint64, commandID string) ([]Record, error) {
-	recs, err := s.loadFrom(ctx, p, from)
+	recs, _, err := s.loadFrom(ctx, p, from)
 	if err != nil {
 		return nil, err
 	}

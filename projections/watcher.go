@@ -149,7 +149,7 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 	slices.SortFunc(due, func(a, b miss) int {
 		return cmp.Or(cmp.Compare(a.due, b.due), cmp.Compare(a.project, b.project), cmp.Compare(milestoneOrder(a.milestone), milestoneOrder(b.milestone)))
 	})
-	recorded := 0
+	recorded, failed := 0, 0
 	for _, ms := range due {
 		res, err := w.store.Execute(ctx, domain.RecordDeadlineMissed{
 			Meta: domain.Meta{Actor: WatcherActor, CommandID: missKey(ms.milestone, ms.due)}, Project: ms.project, Milestone: ms.milestone, Due: ms.due,
@@ -160,7 +160,12 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 			// The stored history moved on (reached, revised, suspended,
 			// or another watcher was first): nothing to do.
 		case err != nil:
-			return recorded, next, fmt.Errorf("record miss of %s %s due %s: %w", ms.project, ms.milestone, ms.due, err)
+			// Report it and go on: one project that cannot be written to
+			// must not hold back every other project's misses. The next
+			// pass tries it again.
+			w.report(fmt.Errorf("record miss of %s %s due %s: %w", ms.project, ms.milestone, ms.due, err))
+			failed++
+			continue
 		case !res.AlreadyStored:
 			recorded++
 			for _, r := range res.Records {
@@ -168,6 +173,9 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 			}
 		}
 		w.attempted[string(ms.project)+"/"+missKey(ms.milestone, ms.due)] = true
+	}
+	if failed > 0 {
+		return recorded, next, fmt.Errorf("%d misses could not be recorded yet", failed)
 	}
 	return recorded, next, nil
 }

@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -56,6 +57,9 @@ func (w *watchEnv) misses() []eventstore.Record {
 	w.t.Helper()
 	var out []eventstore.Record
 	for r, err := range w.env.Store.Read(context.Background(), 1) {
+		if errors.Is(err, eventstore.ErrUndecodable) {
+			continue
+		}
 		require.NoError(w.t, err)
 		if r.Type == domain.DeadlineMissed {
 			out = append(out, r)
@@ -270,4 +274,24 @@ func TestRunningWatcherRecordsAMissAsTheClockPassesTheDayEnd(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 	assert.Len(t, w.misses(), 2)
+}
+
+func TestAForeignMessageOnOneProjectDoesNotStopTheOthers(t *testing.T) {
+	w := newWatchEnv(t, runnerNow)
+	w.exec(p1.register("Bridge", "Transport", "Zhao", "2026-10-01", due(domain.MilestoneStarted, "2026-11-20")),
+		p2.register("Road", "Transport", "Zhao", "2026-10-01", due(domain.MilestoneSigned, "2026-11-21")))
+	_, err := w.env.Store.JetStream().Publish(context.Background(), "ledger.P-1.signed", []byte("garbage"))
+	require.NoError(t, err)
+	w.clock.Set(shanghaiEnd("2026-11-26"))
+
+	var got []string
+	for _, r := range func() []eventstore.Record { w.check(); return w.misses() }() {
+		got = append(got, missOf(t, r))
+	}
+	assert.ElementsMatch(t, []string{"P-1 started 2026-11-20", "P-2 signed 2026-11-21"}, got,
+		"the project with the foreign message still takes events, and the other is not held back")
+	v, err := w.env.Store.Verify(context.Background(), "P-1")
+	require.NoError(t, err)
+	require.Len(t, v.Breaks, 1, "verify names the foreign message")
+	assert.Contains(t, v.Breaks[0].Problem, "not a readable ledger event")
 }
