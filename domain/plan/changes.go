@@ -39,6 +39,10 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 	bad := func(column, format string, args ...any) {
 		ps = append(ps, Problem{file, r.Line, column, fmt.Sprintf(format, args...)})
 	}
+	if r.Project == ExampleProject {
+		bad(r.column(FieldProject, ""), "'%s' is the template's example row; delete the row before importing", r.Project)
+		return ch, ps
+	}
 	meta := domain.Meta{Actor: o.Actor, CorrelationID: o.CorrelationID}
 	if !current.Registered {
 		ch.Commands = append(ch.Commands, domain.RegisterProject{

@@ -131,7 +131,9 @@ func ReadXLSX(name string, r io.Reader) (Sheet, error) {
 // date by the row checks.
 func excelDate(v string) string {
 	serial, err := strconv.ParseFloat(v, 64)
-	if err != nil || serial < 1 || serial > 2958465 {
+	// Only serials of plausible project dates (1990 to 2100): a number such
+	// as 2026 or 3.31 in a date column is a typing slip, not a date in 1905.
+	if err != nil || serial < 32874 || serial >= 73416 {
 		return v
 	}
 	t, err := excelize.ExcelDateToTime(serial, false)

@@ -272,3 +272,18 @@ func TestRowsNameTheFileLineWhenACSVHasEmptyLines(t *testing.T) {
 	require.Len(t, problems, 1)
 	assert.Equal(t, "plan.csv: row 6, column 开工: '2010-4-31' is not a date; expected YYYY-MM-DD", problems[0].String())
 }
+
+func TestXLSXNumbersOutsidePlausibleDatesAreNotDates(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	require.NoError(t, f.SetSheetRow("Sheet1", "A1", &[]any{"项目代码", "项目名称", "总投资(万元)", "责任单位", "包保领导", "签约", "开工"}))
+	require.NoError(t, f.SetSheetRow("Sheet1", "A2", &[]any{"P-1", "水厂", 500, "县水利局", "王强", 2026, 3.31}))
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+	s, err := plan.ReadXLSX("plan.xlsx", &buf)
+	require.NoError(t, err)
+	_, ps := plan.Rows(s)
+	require.Len(t, ps, 2)
+	assert.Equal(t, "plan.xlsx: row 2, column 签约: '2026' is not a date; expected YYYY-MM-DD", ps[0].String())
+	assert.Equal(t, "plan.xlsx: row 2, column 开工: '3.31' is not a date; expected YYYY-MM-DD", ps[1].String())
+}

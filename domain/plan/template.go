@@ -6,7 +6,14 @@ import (
 	"io"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/keyprojects/ledger/domain"
 )
+
+// ExampleProject is the project id of the template's example row. An
+// import refuses it, so a clerk who fills in rows under the example does
+// not register it for good by mistake.
+const ExampleProject domain.ProjectID = "EXAMPLE-DELETE-ME"
 
 // exampleRow fills the template's example: one project, by column.
 func exampleRow(lang Lang) map[Field]string {
@@ -15,7 +22,7 @@ func exampleRow(lang Lang) map[Field]string {
 		name, unit, leader, township, kind = "光伏组件生产线项目", "县工信局", "李明", "城关镇", "新建"
 	}
 	return map[Field]string{
-		FieldProject: "2026-361102-38-01-000017", FieldName: name, FieldInvestmentWan: "35000",
+		FieldProject: string(ExampleProject), FieldName: name, FieldInvestmentWan: "35000",
 		FieldUnit: unit, FieldLeader: leader, FieldTownship: township, FieldKind: kind, FieldReason: reason,
 	}
 }

@@ -3,6 +3,7 @@ package plan_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,7 +29,7 @@ var templateHeaders = map[plan.Lang][]string{
 // templateRow is the template's example row in lang.
 func templateRow(lang plan.Lang) plan.Row {
 	r := plan.Row{
-		Line: 2, Project: "2026-361102-38-01-000017", Name: "Photovoltaic module plant", TotalInvestment: 350_000_000,
+		Line: 2, Project: plan.ExampleProject, Name: "Photovoltaic module plant", TotalInvestment: 350_000_000,
 		Unit: "County Industry Bureau", Leader: "Li Ming", Township: "Chengguan", Kind: domain.KindNew,
 		Deadlines: []domain.PlannedDeadline{
 			{Milestone: domain.MilestoneSigned, Due: date("2026-03-31")},
@@ -121,4 +122,14 @@ func TestTemplateCSVIsOneHeaderAndOneRow(t *testing.T) {
 		require.Len(t, s.Rows, 1)
 		assert.Len(t, s.Rows[0], len(templateHeaders[lang]))
 	}
+}
+
+func TestTheTemplatesExampleRowIsNotImported(t *testing.T) {
+	s, err := plan.ReadCSV("template.csv", templateCSV(t, plan.ZH), plan.EncodingAuto)
+	require.NoError(t, err)
+	rows, ps := plan.Rows(s)
+	require.Empty(t, ps)
+	_, ps = plan.Diff(s.File, rows[0], domain.Project{}, plan.Options{Actor: "clerk", On: domain.NewDate(2026, 11, 27), Now: time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)})
+	require.Len(t, ps, 1)
+	assert.Equal(t, "template.csv: row 2, column 项目代码: 'EXAMPLE-DELETE-ME' is the template's example row; delete the row before importing", ps[0].String())
 }
