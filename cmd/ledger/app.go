@@ -190,12 +190,18 @@ func (a *app) openRemote(ctx context.Context, url string, opts []eventstore.Opti
 
 // withStore runs fn on an open ledger and closes it afterwards.
 func (a *app) withStore(ctx context.Context, fn func(*eventstore.Store) error) error {
+	return a.withSession(ctx, func(s *session) error { return fn(s.store) })
+}
+
+// withSession is withStore for commands that need to know whether they
+// own the data folder.
+func (a *app) withSession(ctx context.Context, fn func(*session) error) error {
 	s, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	return fn(s.store)
+	return fn(s)
 }
 
 // meta returns the command metadata every command carries.

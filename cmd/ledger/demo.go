@@ -9,7 +9,6 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/domain/plan"
-	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/examples"
 )
 
@@ -36,7 +35,8 @@ idempotent.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return a.withStore(ctx, func(s *eventstore.Store) error {
+			return a.withSession(ctx, func(sess *session) error {
+				s := sess.store
 				for _, c := range demoCommands() {
 					res, err := s.Execute(ctx, c)
 					if err != nil {
@@ -57,7 +57,7 @@ idempotent.`,
 				if a.asJSON {
 					a.stdout = io.Discard
 				}
-				err = a.importSheet(ctx, s, sheet, examples.CountyPlanCSV, importRun{workers: 8})
+				err = a.importSheet(ctx, sess, sheet, examples.CountyPlanCSV, importRun{workers: 8})
 				a.stdout = out
 				if err != nil {
 					return fmt.Errorf("demo: %w", err)

@@ -18,7 +18,6 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/domain/plan"
-	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
 )
 
@@ -92,14 +91,15 @@ func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, re
 	if err != nil {
 		return err
 	}
-	return a.withStore(ctx, func(s *eventstore.Store) error {
+	return a.withSession(ctx, func(s *session) error {
 		return a.importSheet(ctx, s, sheet, data, importRun{reason: reason, dryRun: dryRun, workers: workers, wrap: wrap})
 	})
 }
 
 // importSheet checks a plan read from data against the ledger and stores
 // what changed, or prints it on a dry run.
-func (a *app) importSheet(ctx context.Context, s *eventstore.Store, sheet plan.Sheet, data []byte, run importRun) error {
+func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, data []byte, run importRun) error {
+	s := sess.store
 	rows, problems := plan.Rows(sheet)
 	if len(problems) > 0 {
 		return a.planProblems(problems)
@@ -113,7 +113,7 @@ func (a *app) importSheet(ctx context.Context, s *eventstore.Store, sheet plan.S
 		Actor: meta.Actor, CorrelationID: "import-" + hex.EncodeToString(digest[:6]),
 		On: a.today(), Reason: run.reason, Now: a.clock.Now(),
 	}
-	states, err := a.projectStates(ctx, s)
+	states, err := a.projectStates(ctx, sess)
 	if err != nil {
 		return err
 	}
@@ -166,11 +166,19 @@ func (a *app) importSheet(ctx context.Context, s *eventstore.Store, sheet plan.S
 }
 
 // projectStates returns the current state of every project, from the
-// projection rows brought up to date.
-func (a *app) projectStates(ctx context.Context, s *eventstore.Store) (map[domain.ProjectID]domain.Project, error) {
-	runner := projections.NewRunner(s)
-	if _, err := runner.CatchUp(ctx); err != nil {
-		return nil, fmt.Errorf("read the ledger's projects: %w", err)
+// projection rows brought up to date: by this process when it owns the
+// data folder, else by the server's runner, which it waits for (writing
+// them here too would race that runner).
+func (a *app) projectStates(ctx context.Context, sess *session) (map[domain.ProjectID]domain.Project, error) {
+	runner := projections.NewRunner(sess.store)
+	if sess.owned {
+		if _, err := runner.CatchUp(ctx); err != nil {
+			return nil, fmt.Errorf("read the ledger's projects: %w", err)
+		}
+	} else if behind, err := waitCaughtUp(ctx, runner, 10*time.Second); err != nil && !errors.Is(err, projections.ErrNoProjections) {
+		return nil, err
+	} else if behind > 0 || errors.Is(err, projections.ErrNoProjections) {
+		return nil, fmt.Errorf("the server's projections are not current (is `ledger serve` running its runner?); the import needs them to compare the plan with the ledger")
 	}
 	snap, err := runner.Storage().Read(ctx)
 	if err != nil && !errors.Is(err, projections.ErrNoProjections) {
