@@ -63,7 +63,9 @@ type Bulletin struct {
 	// Reached: milestones reached in the period.
 	Reached []ReachedRow `json:"reached"`
 	// Missed: deadlines whose day ended in the period unreached (reached
-	// late since, or still open).
+	// late since, or still open). The day of a deadline ends at midnight
+	// after it, so the period's misses are the deadlines from the day before
+	// its first day to the day before the as-of date.
 	Missed []MissedRow `json:"missed"`
 	// Overdue: every deadline still overdue on the as-of date.
 	Overdue []OverdueRow `json:"overdue"`
@@ -165,7 +167,7 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 			}
 			s := deadlineOn(dl, o.AsOf)
 			for _, d := range earlierMisses(r, dl, o.AsOf) {
-				if d < from {
+				if d < from.AddDays(-1) {
 					continue
 				}
 				u.Due++
@@ -182,7 +184,10 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 				}
 				b.Missed = append(b.Missed, mr)
 			}
-			if !(dl.Due >= from && dl.Due < o.AsOf) || (!s.reached && suspendedOn(r, o.AsOf)) {
+			// A deadline's day ends at midnight after it: a deadline on the
+			// day before the period belongs to this period, one on the
+			// as-of date to the next bulletin.
+			if !(dl.Due >= from.AddDays(-1) && dl.Due < o.AsOf) || (!s.reached && suspendedOn(r, o.AsOf)) {
 				continue
 			}
 			u.Due++

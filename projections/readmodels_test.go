@@ -980,3 +980,15 @@ func TestARecordedMissIsNotCountedTwice(t *testing.T) {
 	require.Len(t, b.Missed, 1)
 	assert.Equal(t, 1, b.Units[0].Due)
 }
+
+// A deadline's day ends at midnight after it: a deadline on the last day of
+// October is missed in November's bulletin, not October's.
+func TestADeadlineOnAPeriodsLastDayIsMissedInTheNextPeriod(t *testing.T) {
+	rows := []*projections.Row{fold(t, p1.register("Wind farm", "Energy Bureau", "Wang", "2026-01-05", due(domain.MilestoneStarted, "2026-10-31")))}
+	oct := projections.MakeBulletin(rows, projections.Month, on("2026-10-31"))
+	assert.Empty(t, oct.Missed)
+	nov := projections.MakeBulletin(rows, projections.Month, on("2026-11-30"))
+	require.Len(t, nov.Missed, 1)
+	assert.Equal(t, dt("2026-10-31"), nov.Missed[0].Due)
+	assert.Equal(t, 1, nov.Units[0].Due)
+}
