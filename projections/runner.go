@@ -277,16 +277,36 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushEvery int) (Checkpo
 // up from the checkpoint, then applies new events as they arrive, writing
 // after each batch and whenever the stream goes quiet for the idle wait.
 // When a rebuild elsewhere switches generations, Run moves to the new one.
+//
+// A failure (a lost connection, a refused write) is reported and the
+// runner starts again from its checkpoint after a pause: rows are
+// rebuilt, never lost, so retrying is always safe.
 func (r *Runner) Run(ctx context.Context) error {
-	for {
+	for failures := 0; ; {
 		err := r.follow(ctx)
-		if errors.Is(err, errSwitched) {
-			continue
-		}
 		if ctx.Err() != nil {
 			return nil
 		}
-		return err
+		if errors.Is(err, errSwitched) {
+			continue
+		}
+		failures++
+		r.report(fmt.Errorf("projection runner restarts after: %w", err))
+		if err := pause(ctx, failures); err != nil {
+			return nil
+		}
+	}
+}
+
+// pause waits longer after each consecutive failure, up to half a minute.
+func pause(ctx context.Context, failures int) error {
+	t := time.NewTimer(min(time.Duration(failures)*time.Second, 30*time.Second))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

@@ -184,7 +184,24 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 // when there are any (else from the first event), catches up, records the
 // misses of any day that ended while it was down, then keeps checking as
 // events arrive and days end.
+//
+// A failure to read the stream is reported and the watcher starts again
+// after a pause; misses are idempotent, so nothing is recorded twice.
 func (w *Watcher) Run(ctx context.Context) error {
+	for failures := 0; ; {
+		err := w.run(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		failures++
+		w.report(fmt.Errorf("deadline watcher restarts after: %w", err))
+		if err := pause(ctx, failures); err != nil {
+			return nil
+		}
+	}
+}
+
+func (w *Watcher) run(ctx context.Context) error {
 	if snap, err := NewStorage(w.store.JetStream(), w.store.StreamName()).Read(ctx); err == nil && len(w.rows) == 0 {
 		for _, r := range snap.Rows {
 			w.rows[r.ID] = r
