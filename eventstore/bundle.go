@@ -30,8 +30,13 @@ type Bundle struct {
 	CreatedAt time.Time        `json:"created_at"`
 	// StreamLastSeq is the stream's last sequence when the bundle was
 	// made: the checkpoint the bundle is complete up to.
-	StreamLastSeq uint64        `json:"stream_last_seq"`
-	Events        []BundleEvent `json:"events"`
+	StreamLastSeq uint64 `json:"stream_last_seq"`
+	// EventCount and LastHash restate the bundle's end: an auditor compares
+	// them with `ledger verify PROJECT` on the live ledger, since a bundle
+	// cut short and re-sealed cannot be told from a shorter history offline.
+	EventCount int           `json:"event_count"`
+	LastHash   string        `json:"last_hash"`
+	Events     []BundleEvent `json:"events"`
 }
 
 // BundleEvent is one event of a bundle. CBOR is the authority; Summary is
@@ -73,6 +78,7 @@ func (s *Store) Bundle(ctx context.Context, p domain.ProjectID) (Bundle, error) 
 	if len(b.Events) == 0 {
 		return Bundle{}, fmt.Errorf("project %s has no events", p)
 	}
+	b.EventCount, b.LastHash = len(b.Events), b.Events[len(b.Events)-1].Hash
 	return b, nil
 }
 
@@ -119,6 +125,9 @@ func CheckBundle(data []byte) (Bundle, Verification, error) {
 	}
 	if b.Format != BundleFormat {
 		return b, Verification{}, fmt.Errorf("%w: format %q, expected %q", ErrBundle, b.Format, BundleFormat)
+	}
+	if len(b.Events) == 0 || b.EventCount != len(b.Events) || b.Events[len(b.Events)-1].Hash != b.LastHash {
+		return b, Verification{}, fmt.Errorf("%w: it lists %d events but says it holds %d ending with hash %s", ErrBundle, len(b.Events), b.EventCount, b.LastHash)
 	}
 	c := newChainChecker(NewCodec(), StreamSpec{Name: b.Stream, Subject: b.Subject})
 	var prevSeq uint64

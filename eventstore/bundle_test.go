@@ -72,3 +72,17 @@ func TestABundleReSealedAfterTamperingStillFails(t *testing.T) {
 	assert.Equal(t, uint64(5), v.Breaks[0].Sequence)
 	assert.Contains(t, v.Breaks[0].Problem, "content altered")
 }
+
+func TestABundleCutShortWithoutRestatingItsEndFails(t *testing.T) {
+	data := bundleOf(t)
+	body, _, _ := bytes.Cut(data, []byte("\nsha256:"))
+	var b eventstore.Bundle
+	require.NoError(t, json.Unmarshal(body, &b))
+	b.Events = b.Events[:3]
+	newBody, err := json.MarshalIndent(b, "", "  ")
+	require.NoError(t, err)
+	sum := sha256.Sum256(newBody)
+	_, _, err = eventstore.CheckBundle(append(append(newBody, "\nsha256:"...), hex.EncodeToString(sum[:])+"\n"...))
+	require.ErrorIs(t, err, eventstore.ErrBundle)
+	assert.Contains(t, err.Error(), "it lists 3 events but says it holds 5")
+}

@@ -25,10 +25,14 @@ type LateEntry struct {
 }
 
 // LateEntries returns the events recorded more than minDays days after the
-// day they occurred, most days late first. loc is each project's zone.
+// day they occurred, most days late first; deadline_missed events, dated by
+// their deadline by design, are left out. loc is each project's zone.
 func LateEntries(records []eventstore.Record, minDays int, loc func(domain.ProjectID) *time.Location) []LateEntry {
 	var out []LateEntry
 	for _, r := range records {
+		if r.Type == domain.DeadlineMissed {
+			continue // dated by its deadline on purpose; the watcher records it when the day ends
+		}
 		on := domain.DateOf(r.RecordedAt, loc(r.Project))
 		if days := on.DaysSince(r.OccurredOn); days > minDays {
 			out = append(out, LateEntry{Project: r.Project, Sequence: r.Sequence, Type: r.Type, Summary: domain.Describe(r.Event),

@@ -285,8 +285,8 @@ func (a *app) checkBundleCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			fmt.Fprintf(a.stdout, "%s verifies: project %s, %d events, every hash and link intact, stream %s up to sequence %d, bundled %s\n",
-				args[0], b.Project, v.Events, b.Stream, b.StreamLastSeq, b.CreatedAt.In(shanghai()).Format("2006-01-02 15:04"))
+			fmt.Fprintf(a.stdout, "%s verifies: project %s, %d events, every hash and link intact, stream %s up to sequence %d, bundled %s; last hash %s (compare with the live ledger: ledger history %s --json)\n",
+				args[0], b.Project, v.Events, b.Stream, b.StreamLastSeq, b.CreatedAt.In(shanghai()).Format("2006-01-02 15:04"), b.LastHash, b.Project)
 			return nil
 		},
 	}
