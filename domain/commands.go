@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // Meta is what every command carries besides its fields: who asks, an
@@ -246,4 +247,72 @@ func CommandKey(c Command) string {
 	h.Write([]byte{0})
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// ResolveDates returns cmd with an empty date (On) set to the day of now in
+// the project's time zone (for a registration, the zone it names), so that
+// the command, and its idempotency key, carry the date it will be stored
+// with: the same command given on two different days is two commands.
+func ResolveDates(cmd Command, p Project, now time.Time) Command {
+	today := func(zone string) Date {
+		loc, err := LoadZone(zone)
+		if err != nil {
+			loc = p.Location()
+		}
+		return DateOf(now, loc)
+	}
+	zone := p.TimeZone
+	switch c := cmd.(type) {
+	case RegisterProject:
+		if c.On.IsZero() {
+			c.On = today(c.TimeZone)
+		}
+		return c
+	case AssignLeader:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	case PlanMilestone:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	case ReviseDeadline:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	case RecordStep:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	case ReportInvestment:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	case PlanInvestment:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	case RaiseIssue:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	case ResolveIssue:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	case ExplainDelay:
+		if c.On.IsZero() {
+			c.On = today(zone)
+		}
+		return c
+	}
+	return cmd
 }

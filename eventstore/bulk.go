@@ -32,8 +32,9 @@ func (s *Store) RegisterMany(ctx context.Context, cmds []domain.RegisterProject)
 		var group []domain.RegisterProject
 		var msgs []*nats.Msg
 		for len(cmds) > 0 {
-			c := cmds[0]
-			events, err := domain.Decide(domain.NewProject(c.Project), c, s.clock.Now())
+			now := s.clock.Now()
+			c := domain.ResolveDates(cmds[0], domain.NewProject(cmds[0].Project), now).(domain.RegisterProject)
+			events, err := domain.Decide(domain.NewProject(c.Project), c, now)
 			if err != nil {
 				return stored, err
 			}

@@ -33,26 +33,20 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 	if _, err := domain.ParseProjectID(string(p)); err != nil {
 		return Result{}, err
 	}
-	key := domain.CommandKey(cmd)
 	unlock := s.cache.lock(p)
 	defer unlock()
 	var lastErr error
 	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
+		now := s.clock.Now()
 		entry := s.cache.get(p)
 		fromCache := entry != nil
-		if fromCache {
-			if _, seen := entry.commands[key]; seen {
-				fromCache, entry = false, nil // read the stored events back
-			}
-		}
+		var history []Record
 		if entry == nil {
-			history, version, err := s.Load(ctx, p)
+			recs, version, err := s.Load(ctx, p)
 			if err != nil {
 				return Result{}, err
 			}
-			if done := commandRecords(history, key); len(done) > 0 {
-				return Result{Records: done, AlreadyStored: true}, nil
-			}
+			history = recs
 			entry = &cachedProject{state: domain.NewProject(p), version: version, commands: make(map[string]struct{}, len(history))}
 			for _, r := range history {
 				domain.Evolve(&entry.state, r.Event)
@@ -60,7 +54,18 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 			}
 			s.cache.set(p, entry)
 		}
-		events, err := domain.Decide(entry.state, cmd, s.clock.Now())
+		// The key is taken once the command's date is the project's today,
+		// so a command given without a date is a new command each day.
+		resolved := domain.ResolveDates(cmd, entry.state, now)
+		key := domain.CommandKey(resolved)
+		if _, seen := entry.commands[key]; seen {
+			if fromCache {
+				s.cache.drop(p) // read the stored events back
+				continue
+			}
+			return Result{Records: commandRecords(history, key), AlreadyStored: true}, nil
+		}
+		events, err := domain.Decide(entry.state, resolved, now)
 		if err != nil {
 			if fromCache {
 				// The cached state may be behind another writer's events:

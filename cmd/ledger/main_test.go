@@ -190,3 +190,20 @@ func TestServerFlagTalksToAnExternalServer(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "connect to nats://127.0.0.1:1")
 }
+
+func TestADateLeftOutIsTodayInTheProjectsZone(t *testing.T) {
+	c := newCLI(t) // 2026-11-27 10:00 in Shanghai is 2026-11-26 14:00 in Etc/GMT+12
+	c.ok("project", "register", "P-TZ", "--name", "n", "--investment", "100", "--unit", "u", "--leader", "l", "--tz", "Etc/GMT+12")
+	c.ok("record", "signed", "P-TZ")
+	var views []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(c.ok("history", "P-TZ", "--json")), &views))
+	require.Len(t, views, 2)
+	assert.Equal(t, "2026-11-26", views[0]["occurred_on"])
+	assert.Equal(t, "2026-11-26", views[1]["occurred_on"])
+
+	// The same command on two days is two commands; twice on one day, one.
+	c.ok("record", "funds_received", "P-TZ", "--amount", "100")
+	assert.Contains(t, c.ok("record", "funds_received", "P-TZ", "--amount", "100"), "already stored")
+	c.clock.Advance(24 * time.Hour)
+	assert.Contains(t, c.ok("record", "funds_received", "P-TZ", "--amount", "100"), "stored: P-TZ funds_received")
+}

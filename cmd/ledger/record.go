@@ -293,7 +293,7 @@ func (a *app) reportInvestmentCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.execute(cmd.Context(), domain.ReportInvestment{Meta: meta, Project: id, Month: month, Amount: yuan, Reason: reason, On: a.today()})
+			return a.execute(cmd.Context(), domain.ReportInvestment{Meta: meta, Project: id, Month: month, Amount: yuan, Reason: reason})
 		},
 	}
 	c.Flags().StringVar(&reason, "reason", "", "required when correcting a month already reported")
@@ -326,7 +326,7 @@ func (a *app) planInvestmentCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.execute(cmd.Context(), domain.PlanInvestment{Meta: meta, Project: id, Year: year, Amount: yuan, Reason: reason, On: a.today()})
+			return a.execute(cmd.Context(), domain.PlanInvestment{Meta: meta, Project: id, Year: year, Amount: yuan, Reason: reason})
 		},
 	}
 	c.Flags().StringVar(&reason, "reason", "", "required when changing a year's plan")
@@ -432,11 +432,12 @@ func (a *app) explainDelayCommand() *cobra.Command {
 	return c
 }
 
-// date parses a date flag; empty means today in the default time zone, so
-// that the command, and its idempotency key, carry an explicit date.
+// date parses a date flag; empty is the zero Date, which the event store
+// resolves to today in the project's own time zone before it stores the
+// command.
 func (a *app) date(flag, value string) (domain.Date, error) {
 	if value == "" {
-		return a.today(), nil
+		return 0, nil
 	}
 	d, err := domain.ParseDate(value)
 	if err != nil {
