@@ -495,10 +495,7 @@ func (d *decision) deadlineMissed(c RecordDeadlineMissed) ([]Event, error) {
 func (d *decision) missed(c RecordDeadlineMissed) ([]Event, error) {
 	// The leader named is the one who answered for the project when the
 	// deadline passed, not whoever holds it when the miss is noticed.
-	leader := d.p.LeaderOn(c.Due)
-	if leader == "" {
-		leader = d.p.Leader
-	}
+	leader := d.p.ResponsibleOn(c.Due)
 	return d.events(c.Due, &DeadlineMissedData{
 		Milestone: c.Milestone, Due: c.Due, Unit: d.p.Unit, Leader: leader, DetectedAt: d.now.UTC(),
 	}), nil

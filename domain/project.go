@@ -162,6 +162,19 @@ func (p *Project) LeaderOn(d Date) string {
 	return leader
 }
 
+// ResponsibleOn returns the leader who answers for the project's deadline
+// on date d: the leader then, or, for a date before the project entered
+// the ledger, the first leader the ledger knows (it knows no earlier one).
+func (p *Project) ResponsibleOn(d Date) string {
+	if l := p.LeaderOn(d); l != "" {
+		return l
+	}
+	if len(p.Leaders) > 0 {
+		return p.Leaders[0].Leader
+	}
+	return p.Leader
+}
+
 // Evolve applies one event to the state. Events are facts: Evolve never
 // refuses one, it only records what it says.
 func Evolve(p *Project, e Event) {

@@ -171,7 +171,7 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 					continue
 				}
 				u.Due++
-				mr := MissedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, LeaderThen: leaderOr(r.LeaderOn(d), r.Leader),
+				mr := MissedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, LeaderThen: r.ResponsibleOn(d),
 					Milestone: m, Due: d, DaysLate: o.AsOf.DaysSince(d), Explained: slices.Contains(dl.Explained, d)}
 				if i := slices.IndexFunc(dl.Revisions, func(rev domain.Revision) bool { return rev.From == d }); i >= 0 {
 					mr.RevisedTo, mr.DaysLate = dl.Revisions[i].To, dl.Revisions[i].On.DaysSince(d)
@@ -200,7 +200,7 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 			default:
 				u.Open++
 			}
-			mr := MissedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, LeaderThen: leaderOr(r.LeaderOn(dl.Due), r.Leader),
+			mr := MissedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, LeaderThen: r.ResponsibleOn(dl.Due),
 				Milestone: m, Due: dl.Due, DaysLate: s.daysLate, Explained: slices.Contains(dl.Explained, dl.Due)}
 			if s.reached {
 				mr.ReachedOn, mr.DaysLate = dl.Reached, dl.Reached.DaysSince(dl.Due)

@@ -45,7 +45,7 @@ func Overdue(rows []*Row, o Options) []OverdueRow {
 			out = append(out, OverdueRow{
 				Project: r.ID, Name: r.Name, Milestone: dl.Milestone, Due: dl.Due, Baseline: dl.Baseline,
 				DaysLate: d.daysLate, Revisions: len(dl.Revisions), EarlierMisses: len(earlierMisses(r, dl, o.AsOf)), Explained: slices.Contains(dl.Explained, dl.Due),
-				Light: b.lightFor(d.daysLate, 0), LeaderThen: leaderOr(r.LeaderOn(dl.Due), r.Leader), LeaderNow: r.Leader, Unit: r.Unit,
+				Light: b.lightFor(d.daysLate, 0), LeaderThen: r.ResponsibleOn(dl.Due), LeaderNow: r.Leader, Unit: r.Unit,
 			})
 		}
 	}

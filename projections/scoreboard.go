@@ -78,7 +78,7 @@ func Scoreboard(rows []*Row, o Options) []ScoreRow {
 				continue
 			}
 			count(get(units, "unit", r.Unit))
-			count(get(leaders, "leader", leaderOr(r.LeaderOn(blame), r.Leader)))
+			count(get(leaders, "leader", r.ResponsibleOn(blame)))
 		}
 	}
 	out := make([]ScoreRow, 0, len(units)+len(leaders))
@@ -96,13 +96,6 @@ func Scoreboard(rows []*Row, o Options) []ScoreRow {
 		out = append(out, g...)
 	}
 	return out
-}
-
-func leaderOr(leader, fallback string) string {
-	if leader == "" {
-		return fallback
-	}
-	return leader
 }
 
 // ScoreSort names an order of the scoreboard.
