@@ -78,7 +78,10 @@ func (d Date) AddDays(n int) Date {
 // DaysSince returns the number of days from e to d (negative when d is
 // before e).
 func (d Date) DaysSince(e Date) int {
-	return int(d.Time(time.UTC).Sub(e.Time(time.UTC)).Hours() / 24)
+	// Whole days since the epoch, not a time.Duration, which overflows
+	// past 292 years.
+	day := func(x Date) int64 { return x.Time(time.UTC).Unix() / 86400 }
+	return int(day(d) - day(e))
 }
 
 // String formats d as YYYY-MM-DD, or "" for the zero Date.

@@ -308,3 +308,14 @@ func TestParseYuanReadsOnlyPlainDecimals(t *testing.T) {
 		assert.ErrorIs(t, err, domain.ErrInvalid, "%q", bad)
 	}
 }
+
+func TestCommasOnlyAsThousandsSeparatorsAndFarDates(t *testing.T) {
+	for _, bad := range []string{"1,2,3", "35,00万", ",100", "1,0000"} {
+		_, err := domain.ParseYuan(bad)
+		assert.ErrorIs(t, err, domain.ErrInvalid, bad)
+	}
+	got, err := domain.ParseYuan("1,234.5万")
+	require.NoError(t, err)
+	assert.Equal(t, int64(12_345_000), got)
+	assert.Equal(t, 2_925_591, domain.NewDate(9999, 12, 31).DaysSince(domain.NewDate(1990, 1, 1)))
+}

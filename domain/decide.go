@@ -274,6 +274,9 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 			return nil, d.refuse(ErrOutOfOrder, "%s on %s is before %s on %s", "check the date", c.Step, on, pre.needs, prev)
 		}
 	}
+	if c.Step == Suspended && on < p.Steps[Resumed] {
+		return nil, d.refuse(ErrOutOfOrder, "suspended on %s is before the last resumption on %s", "check the date", on, p.Steps[Resumed])
+	}
 	if p.Suspended && (c.Step == Completed || c.Step == Commissioned || c.Step == FullCapacity || c.Step == Suspended) {
 		return nil, d.refuse(ErrOutOfOrder, "construction is suspended since %s", "record resumed first", p.Steps[Suspended])
 	}

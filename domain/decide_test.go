@@ -1475,3 +1475,10 @@ func TestImplausibleDatesAndTheMachineZoneAreRefused(t *testing.T) {
 	assert.Equal(t, domain.Date(0), domain.Month("26-1").FirstDay())
 	assert.Equal(t, domain.NewDate(2026, 1, 1), domain.Month("2026-01").FirstDay())
 }
+
+func TestASuspensionBeforeTheLastResumptionIsRefused(t *testing.T) {
+	l := registered(t, rec(domain.Started, "2026-03-01"), suspend("2026-05-01", "flood"), rec(domain.Resumed, "2026-06-01"))
+	_, err := l.decide(now, suspend("2026-05-10", "again"))
+	require.ErrorIs(t, err, domain.ErrOutOfOrder)
+	assert.Contains(t, err.Error(), "suspended on 2026-05-10 is before the last resumption on 2026-06-01")
+}

@@ -2,8 +2,13 @@ package domain
 
 import (
 	"math/big"
+	"regexp"
 	"strings"
 )
+
+// thousands matches a number whose commas separate thousands, with an
+// optional fraction and unit after it.
+var thousands = regexp.MustCompile(`^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?[^0-9,.]*$`)
 
 // yuanUnits are the suffixes ParseYuan accepts and how many yuan each is.
 var yuanUnits = []struct {
@@ -20,7 +25,13 @@ var yuanUnits = []struct {
 // ("35000万", "3.5亿元"). The result must be a whole, non-negative number of
 // yuan that fits in int64; floats never enter.
 func ParseYuan(s string) (int64, error) {
-	text := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	text := strings.TrimSpace(s)
+	if strings.Contains(text, ",") {
+		if !thousands.MatchString(text) {
+			return 0, invalidf("%q has commas that are not thousands separators; expected e.g. 350,000,000 or 350000000", s)
+		}
+		text = strings.ReplaceAll(text, ",", "")
+	}
 	unit := int64(1)
 	for _, u := range yuanUnits {
 		if strings.HasSuffix(text, u.suffix) {
