@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -246,6 +247,26 @@ func (fl *filters) add(fs *pflag.FlagSet, which ...string) {
 
 func match(filter, value string) bool { return filter == "" || filter == value }
 
+// validate refuses filter values that can match nothing, rather than print
+// an empty table.
+func (fl filters) validate() error {
+	check := func(flag, value string, allowed ...string) error {
+		if value == "" || slices.Contains(allowed, value) {
+			return nil
+		}
+		return usageError{fmt.Errorf("--%s %q: expected one of %s", flag, value, strings.Join(allowed, ", "))}
+	}
+	stages := []string{string(domain.Registered)}
+	for _, st := range []domain.EventType{domain.Negotiating, domain.Signed, domain.Started, domain.Completed, domain.Commissioned, domain.FullCapacity} {
+		stages = append(stages, string(st))
+	}
+	return errors.Join(
+		check("light", fl.light, string(projections.LightGreen), string(projections.LightYellow), string(projections.LightRed), string(projections.LightSuspended)),
+		check("stage", fl.stage, stages...),
+		check("kind", fl.kind, string(domain.KindNew), string(domain.KindContinuing)),
+	)
+}
+
 func (fl filters) status(rows []projections.StatusRow) []projections.StatusRow {
 	return slices.DeleteFunc(rows, func(r projections.StatusRow) bool {
 		return !match(fl.unit, r.Unit) || !match(fl.leader, r.Leader) || !match(fl.light, string(r.Light)) ||
@@ -306,6 +327,9 @@ func (a *app) reportCommand(use, short string, ownSheets, perProject bool, filte
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, cut, lang, err := a.options(&rf)
 			if err != nil {
+				return err
+			}
+			if err := fl.validate(); err != nil {
 				return err
 			}
 			// A report on one unit's projects reads only them, through the
