@@ -272,8 +272,11 @@ func (e *env) bigStream(ctx context.Context) (Row, error) {
 	e.progress(fmt.Sprintf("filling a stream of %d events over %d projects", e.cfg.Events, e.cfg.Projects))
 	perProject := max(e.cfg.Events/max(e.cfg.Projects, 1), 9)
 	var cmds []domain.RegisterProject
+	units := max(e.cfg.Projects/200, 1) // about 200 projects per unit, as in a county
 	for p := range e.cfg.Projects {
-		cmds = append(cmds, registration(fmt.Sprintf("B-%07d", p), domain.Milestones[:8]))
+		r := registration(fmt.Sprintf("B-%07d", p), domain.Milestones[:8])
+		r.Unit = fmt.Sprintf("unit-%d", p%units)
+		cmds = append(cmds, r)
 	}
 	start := time.Now()
 	stored := 0
@@ -423,7 +426,7 @@ func rateRow(path string, ours, raw, target float64, note string) Row {
 
 func registration(id string, plan []domain.Milestone) domain.RegisterProject {
 	r := domain.RegisterProject{Meta: domain.Meta{Actor: "bench"}, Project: domain.ProjectID(id), Name: "benchmark project " + id,
-		TotalInvestment: 100_000_000, Unit: fmt.Sprintf("unit-%d", len(id)%7), Leader: "leader", Kind: domain.KindNew,
+		TotalInvestment: 100_000_000, Unit: "unit-x", Leader: "leader", Kind: domain.KindNew,
 		On: domain.NewDate(2026, 1, 10)}
 	for i, m := range plan {
 		r.Plan = append(r.Plan, domain.PlannedDeadline{Milestone: m, Due: domain.NewDate(2027, 1, 1+i)})
@@ -496,7 +499,7 @@ func (e *env) status(ctx context.Context) (Row, error) {
 		return Row{Path: "ledger status for one unit, as a process (skipped: no binary)", Unit: "ms", Target: "<= 50 ms"}, nil
 	}
 	e.progress("ledger status for one unit, as a process")
-	unit := registration(fmt.Sprintf("B-%07d", 0), nil).Unit
+	unit := "unit-0" // one of the big stream's units, about 200 projects
 	var lat []time.Duration
 	var note string
 	for range max(e.cfg.Samples/5, 5) {
@@ -515,7 +518,7 @@ func (e *env) status(ctx context.Context) (Row, error) {
 		note = strings.TrimSpace(stderr.String())
 	}
 	m := median(lat)
-	return Row{Path: fmt.Sprintf("ledger status --unit (one unit of %d projects), as a process (median)", e.cfg.Projects), Unit: "ms",
+	return Row{Path: fmt.Sprintf("ledger status --unit (one unit of about 200 among %d projects), as a process (median)", e.cfg.Projects), Unit: "ms",
 		Ours: ms(m), Target: "<= 50 ms", Met: m <= 50*time.Millisecond, Note: note}, nil
 }
 
