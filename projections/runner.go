@@ -144,19 +144,43 @@ func (b *builder) flush(ctx context.Context) error {
 	if err := b.indexUnits(ctx); err != nil {
 		return err
 	}
+	// Rows go out as asynchronous publishes to their keys' subjects (a KV
+	// put is a publish), all acknowledged before the checkpoint is written:
+	// a synchronous put per row made a rebuild wait on every row in turn.
+	type pending struct {
+		p   domain.ProjectID
+		ack jetstream.PubAckFuture
+	}
+	var sent []pending
+	var crashed bool
 	for p := range b.dirty {
 		data, err := EncodeRow(b.rows[p])
 		if err != nil {
 			return err
 		}
 		if b.r.crashAfterRowPuts > 0 && b.puts >= b.r.crashAfterRowPuts {
-			return errCrash
+			crashed = true
+			break
 		}
-		if _, err := b.kv.Put(ctx, rowKey(p), data); err != nil {
+		ack, err := b.r.store.JetStream().PublishAsync(b.subject(rowKey(p)), data)
+		if err != nil {
 			return fmt.Errorf("write row %s: %w", p, err)
 		}
+		sent = append(sent, pending{p, ack})
 		b.puts++
-		delete(b.dirty, p)
+	}
+	for _, s := range sent {
+		select {
+		case <-s.ack.Ok():
+			delete(b.dirty, s.p)
+		case err := <-s.ack.Err():
+			return fmt.Errorf("write row %s: %w", s.p, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if crashed {
+		return errCrash
 	}
 	if !b.unsaved {
 		return nil
@@ -172,6 +196,9 @@ func (b *builder) flush(ctx context.Context) error {
 	}
 	return nil
 }
+
+// subject returns the subject a key of the builder's bucket is stored on.
+func (b *builder) subject(key string) string { return "$KV." + b.kv.Bucket() + "." + key }
 
 // indexUnits adds each changed row's project to its unit's index, and
 // writes the indexes that changed.
