@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -82,7 +84,6 @@ type step struct {
 func TestWatcherRecordsAMissExactlyWhenTheDayEnds(t *testing.T) {
 	cases := []struct {
 		name  string
-		local *time.Location // the machine's zone while the watcher runs
 		given func(w *watchEnv)
 		steps []step // checks at instants, with the misses stored after each (cumulative)
 	}{
@@ -94,7 +95,7 @@ func TestWatcherRecordsAMissExactlyWhenTheDayEnds(t *testing.T) {
 				{shanghaiEnd("2026-11-27").Add(-time.Second), nil},
 				{shanghaiEnd("2026-11-27"), []string{"P-1 started 2026-11-27"}},
 			}},
-		{name: "the same when the machine's zone is UTC", local: time.UTC,
+		{name: "the same instants written in UTC",
 			given: func(w *watchEnv) {
 				w.exec(p1.register("Bridge", "Transport", "Zhao", "2026-10-01", due(domain.MilestoneStarted, "2026-11-27")))
 			},
@@ -148,11 +149,6 @@ func TestWatcherRecordsAMissExactlyWhenTheDayEnds(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.local != nil {
-				saved := time.Local
-				time.Local = tc.local
-				t.Cleanup(func() { time.Local = saved })
-			}
 			w := newWatchEnv(t, runnerNow)
 			tc.given(w)
 			for _, st := range tc.steps {
@@ -294,4 +290,23 @@ func TestAForeignMessageOnOneProjectDoesNotStopTheOthers(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, v.Breaks, 1, "verify names the foreign message")
 	assert.Contains(t, v.Breaks[0].Problem, "not a readable ledger event")
+}
+
+// The machine's own zone plays no part: the same watcher tests pass in a
+// process whose zone is UTC, or Pacific time (a child process, because
+// time.Local cannot safely change while servers run).
+func TestWatcherIgnoresTheMachinesZone(t *testing.T) {
+	if zone := os.Getenv("LEDGER_TEST_TZ"); zone != "" {
+		require.Equal(t, zone, time.Local.String(), "the child runs in the zone asked for")
+		return
+	}
+	for _, zone := range []string{"UTC", "America/Los_Angeles"} {
+		t.Run(zone, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run", "^(TestWatcherIgnoresTheMachinesZone|TestWatcherRecordsAMissExactlyWhenTheDayEnds)$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "TZ="+zone, "LEDGER_TEST_TZ="+zone)
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "%s", out)
+			assert.Contains(t, string(out), "PASS")
+		})
+	}
 }
