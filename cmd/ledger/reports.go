@@ -203,8 +203,20 @@ func (a *app) render(f *reportFlags, lang report.Lang, data any, tables []report
 		fmt.Fprintf(a.stdout, "wrote %s (sheets: %v)\n", f.xlsx, names)
 		return nil
 	case f.csv:
-		for _, t := range tables {
-			if err := report.CSV(a.stdout, t, lang, report.CSVOptions{BOM: f.bom}); err != nil {
+		// Several tables (the bulletin's) follow one another, each with its
+		// title on a line of its own and a blank line before the next; the
+		// byte order mark, when asked for, starts the file only.
+		for i, t := range tables {
+			if i > 0 {
+				fmt.Fprintln(a.stdout)
+			}
+			if len(tables) > 1 {
+				if i == 0 && f.bom {
+					fmt.Fprint(a.stdout, "\ufeff")
+				}
+				fmt.Fprintln(a.stdout, t.Title.In(lang))
+			}
+			if err := report.CSV(a.stdout, t, lang, report.CSVOptions{BOM: f.bom && len(tables) == 1}); err != nil {
 				return err
 			}
 		}
