@@ -35,34 +35,47 @@ const (
 // and the same on every retry of the command that yielded it.
 func MsgID(e domain.Event) string { return string(e.Project) + ":" + e.ID }
 
+// header is one readable header and its value.
+type header struct{ key, value string }
+
+// readableHeaders returns the Ledger-* headers of a sealed event, in a
+// fixed order: what message writes and what Verify checks, from one place.
+func readableHeaders(e domain.Event) []header {
+	hs := make([]header, 0, 13)
+	hs = append(hs,
+		header{HeaderEventType, string(e.Type)},
+		header{HeaderProject, string(e.Project)},
+		header{HeaderOccurredOn, e.OccurredOn.String()},
+		header{HeaderActor, headerValue(e.Actor)},
+		header{HeaderSchema, strconv.Itoa(e.Schema)},
+		header{HeaderCommandID, headerValue(e.CommandID)},
+		header{HeaderHash, hex.EncodeToString(e.Hash)},
+		header{HeaderPrevHash, hex.EncodeToString(e.PrevHash)},
+	)
+	if me, ok := e.Data.(domain.MilestoneEvent); ok {
+		m, due := me.MilestoneRef()
+		hs = append(hs, header{HeaderMilestone, string(m)})
+		if !due.IsZero() {
+			hs = append(hs, header{HeaderDue, due.String()})
+		}
+	} else if ms, ok := domain.MilestoneReached(e); ok {
+		hs = append(hs, header{HeaderMilestone, string(ms)})
+	}
+	if re, ok := e.Data.(domain.ResponsibleEvent); ok {
+		unit, leader := re.Responsible()
+		hs = append(hs, header{HeaderUnit, headerValue(unit)}, header{HeaderLeader, headerValue(leader)})
+	}
+	return hs
+}
+
 // message builds the NATS message of a sealed event.
 func (s *Store) message(e domain.Event, body []byte) *nats.Msg {
 	m := nats.NewMsg(s.Subject(e.Project, e.Type))
 	m.Data = body
-	h := m.Header
-	h.Set(nats.MsgIdHdr, MsgID(e))
-	h.Set(HeaderContent, ContentTypeCBOR)
-	h.Set(HeaderEventType, string(e.Type))
-	h.Set(HeaderProject, string(e.Project))
-	h.Set(HeaderOccurredOn, e.OccurredOn.String())
-	h.Set(HeaderActor, headerValue(e.Actor))
-	h.Set(HeaderSchema, strconv.Itoa(e.Schema))
-	h.Set(HeaderCommandID, headerValue(e.CommandID))
-	h.Set(HeaderHash, hex.EncodeToString(e.Hash))
-	h.Set(HeaderPrevHash, hex.EncodeToString(e.PrevHash))
-	if me, ok := e.Data.(domain.MilestoneEvent); ok {
-		m, due := me.MilestoneRef()
-		h.Set(HeaderMilestone, string(m))
-		if !due.IsZero() {
-			h.Set(HeaderDue, due.String())
-		}
-	} else if ms, ok := domain.MilestoneReached(e); ok {
-		h.Set(HeaderMilestone, string(ms))
-	}
-	if re, ok := e.Data.(domain.ResponsibleEvent); ok {
-		unit, leader := re.Responsible()
-		h.Set(HeaderUnit, headerValue(unit))
-		h.Set(HeaderLeader, headerValue(leader))
+	m.Header.Set(nats.MsgIdHdr, MsgID(e))
+	m.Header.Set(HeaderContent, ContentTypeCBOR)
+	for _, h := range readableHeaders(e) {
+		m.Header.Set(h.key, h.value)
 	}
 	return m
 }

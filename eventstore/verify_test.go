@@ -159,3 +159,35 @@ func TestVerifyFindsTheFirstTamperedEvent(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifyChecksEveryReadableHeader(t *testing.T) {
+	te := newTamperEnv(t)
+	for i, k := range []string{eventstore.HeaderLeader, eventstore.HeaderActor, eventstore.HeaderMilestone} {
+		t.Run(k, func(t *testing.T) {
+			v := te.copyWith(t, fmt.Sprintf("H%d", i), func(m []*jetstream.RawStreamMsg) []*jetstream.RawStreamMsg {
+				c := *m[0] // P-1 registered: it carries all three
+				c.Header = nats.Header{}
+				for key, vs := range m[0].Header {
+					if key != k {
+						c.Header[key] = vs
+					}
+				}
+				if k == eventstore.HeaderMilestone {
+					c = *m[3] // P-1 signed reaches a milestone
+					c.Header = nats.Header{}
+					for key, vs := range m[3].Header {
+						if key != k {
+							c.Header[key] = vs
+						}
+					}
+					m[3] = &c
+					return m
+				}
+				m[0] = &c
+				return m
+			})
+			require.Len(t, v.Breaks, 1)
+			assert.Contains(t, v.Breaks[0].Problem, "header "+k)
+		})
+	}
+}
