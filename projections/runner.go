@@ -409,15 +409,7 @@ type Progress struct {
 
 // Progress reports the current generation's progress against the stream.
 func (r *Runner) Progress(ctx context.Context) (Progress, error) {
-	g, _, err := r.storage.Current(ctx)
-	if err != nil {
-		return Progress{}, err
-	}
-	kv, err := r.storage.openBucket(ctx, g.Number, false)
-	if err != nil {
-		return Progress{}, err
-	}
-	cp, err := readCheckpoint(ctx, kv)
+	g, _, cp, err := r.storage.openCurrent(ctx)
 	if err != nil {
 		return Progress{}, err
 	}

@@ -213,18 +213,24 @@ type Snapshot struct {
 	Rows       []*Row
 }
 
-// Read returns every row of the current generation, in key order. It reads
-// through the "current" pointer, so it never sees a rebuild in progress.
-func (s *Storage) Read(ctx context.Context) (Snapshot, error) {
+// openCurrent opens the generation readers use, with its checkpoint.
+func (s *Storage) openCurrent(ctx context.Context) (Generation, jetstream.KeyValue, Checkpoint, error) {
 	g, _, err := s.Current(ctx)
 	if err != nil {
-		return Snapshot{}, err
+		return Generation{}, nil, Checkpoint{}, err
 	}
 	kv, err := s.openBucket(ctx, g.Number, false)
 	if err != nil {
-		return Snapshot{}, err
+		return Generation{}, nil, Checkpoint{}, err
 	}
 	cp, err := readCheckpoint(ctx, kv)
+	return g, kv, cp, err
+}
+
+// Read returns every row of the current generation, in key order. It reads
+// through the "current" pointer, so it never sees a rebuild in progress.
+func (s *Storage) Read(ctx context.Context) (Snapshot, error) {
+	g, kv, cp, err := s.openCurrent(ctx)
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -318,15 +324,7 @@ func readUnitIndex(ctx context.Context, kv jetstream.KeyValue, unit string) (*un
 // current generation, through the unit's index: a few reads instead of
 // every row.
 func (s *Storage) ReadUnit(ctx context.Context, unit string) (Snapshot, error) {
-	g, _, err := s.Current(ctx)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	kv, err := s.openBucket(ctx, g.Number, false)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	cp, err := readCheckpoint(ctx, kv)
+	g, kv, cp, err := s.openCurrent(ctx)
 	if err != nil {
 		return Snapshot{}, err
 	}
