@@ -247,15 +247,7 @@ func (a *app) assignLeaderCommand() *cobra.Command {
 		Short: "Name a new responsible leader (包保领导); the previous one stays in the history",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := domain.ParseProjectID(args[0])
-			if err != nil {
-				return err
-			}
-			date, err := a.date("--on", on)
-			if err != nil {
-				return err
-			}
-			meta, err := a.meta(m.commandID, m.correlationID)
+			id, date, meta, err := a.target(args[0], on, m)
 			if err != nil {
 				return err
 			}
@@ -348,15 +340,7 @@ func (a *app) issueRaiseCommand() *cobra.Command {
 		Short: "Put an item on the supervision ledger",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := domain.ParseProjectID(args[0])
-			if err != nil {
-				return err
-			}
-			date, err := a.date("--on", on)
-			if err != nil {
-				return err
-			}
-			meta, err := a.meta(m.commandID, m.correlationID)
+			id, date, meta, err := a.target(args[0], on, m)
 			if err != nil {
 				return err
 			}
@@ -378,15 +362,7 @@ func (a *app) issueResolveCommand() *cobra.Command {
 		Short: "Close a supervision item",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := domain.ParseProjectID(args[0])
-			if err != nil {
-				return err
-			}
-			date, err := a.date("--on", on)
-			if err != nil {
-				return err
-			}
-			meta, err := a.meta(m.commandID, m.correlationID)
+			id, date, meta, err := a.target(args[0], on, m)
 			if err != nil {
 				return err
 			}
@@ -430,6 +406,21 @@ func (a *app) explainDelayCommand() *cobra.Command {
 	c.Flags().StringVar(&on, "on", "", "date of the explanation, YYYY-MM-DD (default today)")
 	m.add(c.Flags())
 	return c
+}
+
+// target parses what most commands share: the project argument, --on, and
+// who is recording.
+func (a *app) target(project, on string, m metaFlags) (domain.ProjectID, domain.Date, domain.Meta, error) {
+	id, err := domain.ParseProjectID(project)
+	if err != nil {
+		return "", 0, domain.Meta{}, err
+	}
+	date, err := a.date("--on", on)
+	if err != nil {
+		return "", 0, domain.Meta{}, err
+	}
+	meta, err := a.meta(m.commandID, m.correlationID)
+	return id, date, meta, err
 }
 
 // date parses a date flag; empty is the zero Date, which the event store
