@@ -482,7 +482,7 @@ func (d *decision) deadlineMissed(c RecordDeadlineMissed) ([]Event, error) {
 	// Say why not, most telling reason first.
 	wasDeadline := dl.Due == c.Due || slices.ContainsFunc(dl.Revisions, func(r Revision) bool { return r.From == c.Due && r.On > r.From })
 	switch {
-	case dl.wasMissed(c.Due):
+	case slices.Contains(dl.Missed, c.Due):
 		return nil, d.refuse(ErrNoChange, "the miss of %s due %s is already recorded", "", c.Milestone, c.Due)
 	case !wasDeadline:
 		return nil, d.refuse(ErrNoChange, "%s was not due on %s when that day ended (it is due on %s)", "", c.Milestone, c.Due, dl.Due)

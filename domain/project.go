@@ -280,7 +280,7 @@ func (p *Project) MissedDeadlines(m Milestone, now time.Time) []Date {
 	var out []Date
 	consider := func(d Date) {
 		if (dl.Reached.IsZero() || dl.Reached > d) && !now.Before(d.End(p.Location())) &&
-			!p.SuspendedOn(d) && !dl.wasMissed(d) && !slices.Contains(out, d) {
+			!p.SuspendedOn(d) && !slices.Contains(dl.Missed, d) && !slices.Contains(out, d) {
 			out = append(out, d)
 		}
 	}
@@ -304,17 +304,6 @@ func (p *Project) Reached(m Milestone) (Date, bool) {
 	}
 	d, ok := p.Steps[EventType(m)]
 	return d, ok
-}
-
-// wasMissed reports whether the deadline due of dl is already recorded as
-// missed.
-func (dl *Deadline) wasMissed(due Date) bool {
-	for _, d := range dl.Missed {
-		if d == due {
-			return true
-		}
-	}
-	return false
 }
 
 // Clone returns a deep copy of p, to evolve without changing p.

@@ -357,13 +357,7 @@ func (s *Store) findCommand(ctx context.Context, p domain.ProjectID, from uint64
 	if err != nil {
 		return nil, err
 	}
-	var out []Record
-	for _, r := range recs {
-		if r.CommandID == commandID {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return commandRecords(recs, commandID), nil
 }
 
 func apiCode(err error) jetstream.ErrorCode {

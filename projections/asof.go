@@ -37,8 +37,9 @@ const (
 	LightSuspended Light = "suspended"
 )
 
-// rank orders lights from calm to alarming, for sorting.
-func (l Light) rank() int {
+// Rank orders lights from calm to alarming (suspended 0 ... red 3), for
+// sorting worst first.
+func (l Light) Rank() int {
 	switch l {
 	case LightRed:
 		return 3

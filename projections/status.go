@@ -61,7 +61,7 @@ func Status(rows []*Row, o Options) []StatusRow {
 			if d.daysLate > 0 {
 				s.OverdueCount++
 			}
-			if l := b.lightFor(d.daysLate, d.daysLeft); l.rank() > s.Light.rank() {
+			if l := b.lightFor(d.daysLate, d.daysLeft); l.Rank() > s.Light.Rank() {
 				s.Light = l
 			}
 		}

@@ -144,7 +144,10 @@ func (a *app) projectAsOf(cmd *cobra.Command, s *eventstore.Store, arg string, c
 		}
 	}
 	if len(kept) == 0 {
-		return nil, nil, fmt.Errorf("project %s has no events%s", id, map[bool]string{true: "", false: " in that time"}[cut.IsZero()])
+		if !cut.IsZero() {
+			return nil, nil, fmt.Errorf("project %s has no events in that time", id)
+		}
+		return nil, nil, fmt.Errorf("project %s has no events", id)
 	}
 	p := domain.Fold(id, eventsOf(kept))
 	return &p, kept, nil

@@ -52,7 +52,10 @@ defaults, the issue's targets at --projects 100000 --events 1000000.`,
 						raw = fmt.Sprintf("%.3f ms", r.Raw)
 					}
 				}
-				met := map[bool]string{true: "yes", false: "NO"}[r.Met]
+				met := "NO"
+				if r.Met {
+					met = "yes"
+				}
 				t.AppendRow(table.Row{r.Path, ours, raw, ratio, r.Target, met, fmt.Sprintf("%.0f", r.PeakMB)})
 			}
 			t.Render()

@@ -19,10 +19,9 @@ import (
 
 // Exit codes.
 const (
-	exitOK      = 0
-	exitFailed  = 1 // refused command, bad input, unreachable server
-	exitUsage   = 2 // unknown command or flag
-	exitPartial = 3 // reserved for commands that report a partial result
+	exitOK     = 0
+	exitFailed = 1 // refused command, bad input, unreachable server
+	exitUsage  = 2 // unknown command or flag
 )
 
 func main() {

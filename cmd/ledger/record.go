@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -77,7 +78,7 @@ func (a *app) registerCommand() *cobra.Command {
 func parsePlan(items []string) ([]domain.PlannedDeadline, error) {
 	var out []domain.PlannedDeadline
 	for _, it := range items {
-		ms, due, ok := cutEq(it)
+		ms, due, ok := strings.Cut(it, "=")
 		if !ok {
 			return nil, usageError{fmt.Errorf("--plan %q: expected MILESTONE=YYYY-MM-DD, e.g. started=2027-03-31", it)}
 		}
@@ -92,15 +93,6 @@ func parsePlan(items []string) ([]domain.PlannedDeadline, error) {
 		out = append(out, domain.PlannedDeadline{Milestone: m, Due: d})
 	}
 	return out, nil
-}
-
-func cutEq(s string) (string, string, bool) {
-	for i := range len(s) {
-		if s[i] == '=' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return "", "", false
 }
 
 func (a *app) planCommand() *cobra.Command {

@@ -393,14 +393,13 @@ func (a *app) statusCommand() *cobra.Command {
 }
 
 func sortStatus(rows []projections.StatusRow, by string) error {
-	lightRank := map[projections.Light]int{projections.LightRed: 0, projections.LightYellow: 1, projections.LightGreen: 2, projections.LightSuspended: 3}
 	var f func(a, b projections.StatusRow) int
 	switch by {
 	case "project":
 		return nil
 	case "light":
 		f = func(a, b projections.StatusRow) int {
-			return cmp.Or(cmp.Compare(lightRank[a.Light], lightRank[b.Light]), cmp.Compare(b.DaysLate, a.DaysLate), cmp.Compare(a.Project, b.Project))
+			return cmp.Or(cmp.Compare(b.Light.Rank(), a.Light.Rank()), cmp.Compare(b.DaysLate, a.DaysLate), cmp.Compare(a.Project, b.Project))
 		}
 	case "late":
 		f = func(a, b projections.StatusRow) int {
