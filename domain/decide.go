@@ -18,7 +18,13 @@ import (
 // refused: a step on an unknown or terminated project, a one-time step
 // recorded twice, a step before the step it needs, a date in the future.
 func Decide(p Project, cmd Command, now time.Time) ([]Event, error) {
-	d := decision{p: &p, cmd: cmd, now: now, action: cmd.Action(), id: cmd.Target()}
+	return DecideKeyed(p, cmd, CommandKey(cmd), now)
+}
+
+// DecideKeyed is Decide for a caller that has already taken the command's
+// key (CommandKey(cmd)), which the events carry; it saves taking it twice.
+func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, error) {
+	d := decision{p: &p, cmd: cmd, key: key, now: now, action: cmd.Action(), id: cmd.Target()}
 	if _, err := ParseProjectID(string(d.id)); err != nil {
 		return nil, d.refuse(ErrInvalid, "%q is not a valid project id", "give a national project code (e.g. 2010-220621-47-01-000034) or a local id (e.g. P-7)", d.id)
 	}
@@ -63,6 +69,7 @@ func Decide(p Project, cmd Command, now time.Time) ([]Event, error) {
 type decision struct {
 	p      *Project
 	cmd    Command
+	key    string // the command's key, which its events carry
 	now    time.Time
 	action string
 	id     ProjectID
@@ -96,7 +103,7 @@ func (d *decision) date(on Date) (Date, error) {
 // events wraps payloads in envelopes; all share the command's date and id.
 func (d *decision) events(on Date, payloads ...Payload) []Event {
 	m := d.cmd.CommandMeta()
-	key := CommandKey(d.cmd)
+	key := d.key
 	out := make([]Event, len(payloads))
 	for i, pl := range payloads {
 		out[i] = Event{

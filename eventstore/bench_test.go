@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/nats-io/nats.go"
@@ -115,4 +116,49 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	store, err := eventstore.Open(context.Background(), nc, eventstore.WithClock(domain.NewManualClock(testNow)))
 	require.NoError(b, err)
 	return &benchEnv{store: store}
+}
+
+// BenchmarkRawAsyncPublish is the concurrent baseline: asynchronous
+// publishes of a 300-byte message with a Msg-Id, acknowledged at the end.
+func BenchmarkRawAsyncPublish(b *testing.B) {
+	e := newBenchEnv(b)
+	js := e.store.JetStream()
+	body := make([]byte, 300)
+	i := 0
+	for b.Loop() {
+		m := nats.NewMsg(fmt.Sprintf("ledger.R-%d.signed", i%1000))
+		m.Data = body
+		m.Header.Set(nats.MsgIdHdr, strconv.Itoa(i))
+		if _, err := js.PublishMsgAsync(m); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	<-js.PublishAsyncComplete()
+}
+
+// BenchmarkExecuteParallel is many writers executing commands on many
+// projects at once: what the concurrent-append target measures.
+func BenchmarkExecuteParallel(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	const projects = 1000
+	for p := range projects {
+		_, err := e.store.Execute(ctx, register(domain.ProjectID(fmt.Sprintf("X-%d", p))))
+		require.NoError(b, err)
+	}
+	var next atomic.Int64
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			p := domain.ProjectID(fmt.Sprintf("X-%d", i%projects))
+			if _, err := e.store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
+				IssueID: fmt.Sprintf("I-%d", i), Title: "t", On: domain.NewDate(2026, 11, 1)}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

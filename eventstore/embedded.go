@@ -119,7 +119,7 @@ func (e *Embedded) DataDir() string { return e.dir }
 
 // Connect returns a client connection to the server inside this process.
 func (e *Embedded) Connect(opts ...nats.Option) (*nats.Conn, error) {
-	opts = append([]nats.Option{nats.InProcessServer(e.srv), nats.Name("ledger")}, opts...)
+	opts = append(append([]nats.Option{nats.InProcessServer(e.srv), nats.Name("ledger")}, ConnectOptions()...), opts...)
 	nc, err := nats.Connect("", opts...)
 	if err != nil {
 		return nil, fmt.Errorf("connect to embedded server: %w", err)

@@ -65,7 +65,7 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 			}
 			return Result{Records: commandRecords(history, key), AlreadyStored: true}, nil
 		}
-		events, err := domain.Decide(entry.state, resolved, now)
+		events, err := domain.DecideKeyed(entry.state, resolved, key, now)
 		if err != nil {
 			if fromCache {
 				// The cached state may be behind another writer's events:

@@ -68,14 +68,21 @@ func readableHeaders(e domain.Event) []header {
 	return hs
 }
 
-// message builds the NATS message of a sealed event.
+// message builds the NATS message of a sealed event. The header keys are
+// already in canonical form, so they go straight into the map, with their
+// values in one backing array: this runs once per appended event.
 func (s *Store) message(e domain.Event, body []byte) *nats.Msg {
-	m := nats.NewMsg(s.Subject(e.Project, e.Type))
-	m.Data = body
-	m.Header.Set(nats.MsgIdHdr, MsgID(e))
-	m.Header.Set(HeaderContent, ContentTypeCBOR)
-	for _, h := range readableHeaders(e) {
-		m.Header.Set(h.key, h.value)
+	hs := readableHeaders(e)
+	values := make([]string, 0, len(hs)+2)
+	m := &nats.Msg{Subject: s.Subject(e.Project, e.Type), Data: body, Header: make(nats.Header, len(hs)+2)}
+	put := func(key, value string) {
+		values = append(values, value)
+		m.Header[key] = values[len(values)-1 : len(values) : len(values)]
+	}
+	put(nats.MsgIdHdr, MsgID(e))
+	put(HeaderContent, ContentTypeCBOR)
+	for _, h := range hs {
+		put(h.key, h.value)
 	}
 	return m
 }

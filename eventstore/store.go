@@ -27,6 +27,8 @@ type Store struct {
 	clock  domain.Clock
 	stream jetstream.Stream
 	cache  *projectCache
+
+	publishTimeout time.Duration
 }
 
 // Option configures a Store.
@@ -40,18 +42,39 @@ func WithStream(spec StreamSpec) Option { return func(s *Store) { s.spec = spec.
 // clock).
 func WithClock(c domain.Clock) Option { return func(s *Store) { s.clock = c } }
 
+// ConnectOptions returns the NATS connection options a Store's connection
+// should have. Every history read and batched direct get answers into a
+// fresh synchronous subscription, whose queue nats.go allocates whole at its
+// default length of 65,536 messages (512 KB) each time; the ledger's
+// largest answer is about 1,000 messages, so a queue of 8,192 holds any of
+// them, at an eighth of the cost per read.
+func ConnectOptions() []nats.Option {
+	return []nats.Option{nats.SyncQueueLen(8192)}
+}
+
+// DefaultPublishTimeout is how long an append waits for the server's
+// acknowledgement by default.
+const DefaultPublishTimeout = 5 * time.Second
+
+// WithPublishTimeout sets how long an append waits for the server's
+// acknowledgement (default DefaultPublishTimeout). An append that times out
+// may or may not have been stored; running the command again is safe, as
+// its message ids make the server drop a second copy.
+func WithPublishTimeout(d time.Duration) Option { return func(s *Store) { s.publishTimeout = d } }
+
 // Open connects a Store to JetStream over nc, creating the ledger stream if
 // it does not exist and refusing one whose settings are too weak.
 func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return nil, fmt.Errorf("jetstream: %w", err)
-	}
-	s := &Store{js: js, spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{},
-		cache: newProjectCache(DefaultCacheSize)}
+	s := &Store{spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{},
+		cache: newProjectCache(DefaultCacheSize), publishTimeout: DefaultPublishTimeout}
 	for _, o := range opts {
 		o(s)
 	}
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(s.publishTimeout))
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	s.js = js
 	s.stream, err = EnsureStream(ctx, js, s.spec)
 	if err != nil {
 		return nil, err
@@ -326,11 +349,22 @@ func (s *Store) seal(expect Version, events []domain.Event) ([]*nats.Msg, error)
 // stream sequence of the first and whether the server saw a duplicate.
 func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, error) {
 	if len(msgs) == 1 {
-		ack, err := s.js.PublishMsg(ctx, msgs[0])
+		// An asynchronous publish awaited here: concurrent appends share
+		// the connection's one reply subscription and the server sees them
+		// back to back, at about 20% less CPU per append than a request
+		// each (BenchmarkExecuteParallel); the publish timeout bounds it.
+		f, err := s.js.PublishMsgAsync(msgs[0])
 		if err != nil {
 			return 0, false, err
 		}
-		return ack.Sequence, ack.Duplicate, nil
+		select {
+		case ack := <-f.Ok():
+			return ack.Sequence, ack.Duplicate, nil
+		case err := <-f.Err():
+			return 0, false, err
+		case <-ctx.Done():
+			return 0, false, ctx.Err()
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, msgs)

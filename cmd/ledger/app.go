@@ -172,7 +172,7 @@ func (a *app) open(ctx context.Context) (*session, error) {
 }
 
 func (a *app) openRemote(ctx context.Context, url string, opts []eventstore.Option) (*session, error) {
-	nopts := []nats.Option{nats.Name("ledger"), nats.MaxReconnects(-1)}
+	nopts := append([]nats.Option{nats.Name("ledger"), nats.MaxReconnects(-1)}, eventstore.ConnectOptions()...)
 	if a.creds != "" {
 		nopts = append(nopts, nats.UserCredentials(a.creds))
 	}

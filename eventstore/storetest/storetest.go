@@ -43,7 +43,7 @@ func Start(t testing.TB, clock domain.Clock, opts ...eventstore.Option) *Env {
 // process would have.
 func (e *Env) Connect(t testing.TB) *nats.Conn {
 	t.Helper()
-	nc, err := nats.Connect(e.Server.ClientURL())
+	nc, err := nats.Connect(e.Server.ClientURL(), eventstore.ConnectOptions()...)
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	return nc
