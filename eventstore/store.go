@@ -9,6 +9,7 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -161,15 +162,17 @@ func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version
 // returns the sequence of the last message on its subjects, readable or
 // not (0 when there is none).
 //
-// It reads subject by subject: first which of the project's subjects
-// (ledger.<p>.<type>) hold messages, then each one's messages. The server
-// finds the messages of one literal subject from its subject index,
-// whereas a wildcard filter makes it scan every message interleaved with
-// the project's: at 240,000 events that was 8.5 ms per history against
-// 0.9 ms. The subjects are read at slightly different moments, so the
-// merged history is checked against the hash chain, which links every
-// event to the one before: a gap means an event landed between two reads,
-// and the history is read again.
+// It reads by literal subject, never by the wildcard ledger.<p>.*: the
+// server finds one subject's messages from its subject index, whereas a
+// wildcard filter makes it scan every message interleaved with the
+// project's (at 240,000 events, 8.5 ms per history against 0.9 ms). First
+// it asks for the last message of each of the project's subjects, in one
+// request; when those link up into one unbroken hash chain from the
+// project's genesis, they are the whole history (each subject held one
+// message). Otherwise it reads every subject's messages, all subjects at
+// once, and merges them. The reads happen at slightly different moments,
+// so the merged history is checked against the chain too: a gap means an
+// event landed between two reads, and the history is read again.
 func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) ([]Record, uint64, error) {
 	for attempt := 0; ; attempt++ {
 		out, last, gap, err := s.loadOnce(ctx, p, from)
@@ -177,6 +180,14 @@ func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) (
 			return out, last, err
 		}
 	}
+}
+
+// rawMsg is a stored message as a direct get returns it.
+type rawMsg struct {
+	subject string
+	seq     uint64
+	at      time.Time
+	data    []byte
 }
 
 func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64) ([]Record, uint64, bool, error) {
@@ -187,7 +198,7 @@ func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64) (
 	if err != nil {
 		return fail(err)
 	}
-	var subjects []string
+	var tails []rawMsg
 	for m, err := range lasts {
 		if errors.Is(err, jetstreamext.ErrNoMessages) {
 			break
@@ -196,42 +207,106 @@ func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64) (
 			return fail(err)
 		}
 		if m.Sequence >= from {
-			subjects = append(subjects, m.Subject)
+			tails = append(tails, rawMsg{m.Subject, m.Sequence, m.Time, m.Data})
 		}
 	}
-	type raw struct {
-		subject string
-		seq     uint64
-		at      time.Time
-		data    []byte
+	slices.SortFunc(tails, func(a, b rawMsg) int { return cmp.Compare(a.seq, b.seq) })
+	if from <= 1 {
+		recs, last, complete, err := s.chain(p, tails)
+		if err != nil {
+			return fail(err)
+		}
+		if complete {
+			return recs, last, false, nil
+		}
 	}
-	var msgs []raw
-	for _, subject := range subjects {
-		next := from
-		for {
-			batch, err := jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
-				jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
-			if err != nil {
-				return fail(err)
-			}
-			n := 0
-			for m, err := range batch {
-				if errors.Is(err, jetstreamext.ErrNoMessages) {
-					break
-				}
-				if err != nil {
-					return fail(err)
-				}
-				msgs = append(msgs, raw{m.Subject, m.Sequence, m.Time, m.Data})
-				next = m.Sequence + 1
-				n++
-			}
-			if n < historyBatch {
+	msgs, err := s.readSubjects(ctx, tails, from)
+	if err != nil {
+		return fail(err)
+	}
+	out, last, gap, err := s.merge(msgs)
+	if err != nil {
+		return fail(err)
+	}
+	return out, last, gap, nil
+}
+
+// chain decodes msgs, in stream order, and reports whether they are a
+// whole history: every one a readable event, the first linked to the
+// project's genesis and each next to the one before.
+func (s *Store) chain(p domain.ProjectID, msgs []rawMsg) ([]Record, uint64, bool, error) {
+	out := make([]Record, 0, len(msgs))
+	prev := Genesis(p)
+	var last uint64
+	for _, m := range msgs {
+		last = m.seq
+		rec, err := s.decode(m.subject, m.seq, m.at, m.data)
+		if errors.Is(err, ErrUndecodable) {
+			// Something else's message may hide ledger events before it
+			// on its subject.
+			return nil, 0, false, nil
+		}
+		if err != nil {
+			return nil, 0, false, err
+		}
+		if !bytes.Equal(rec.PrevHash, prev) {
+			return nil, 0, false, nil
+		}
+		prev = rec.Hash
+		out = append(out, rec)
+	}
+	return out, last, true, nil
+}
+
+// readSubjects reads the messages from sequence from on of each subject
+// that tails names, all subjects at once, and returns them in stream order.
+func (s *Store) readSubjects(ctx context.Context, tails []rawMsg, from uint64) ([]rawMsg, error) {
+	per := make([][]rawMsg, len(tails))
+	errs := make([]error, len(tails))
+	var wg sync.WaitGroup
+	for i, t := range tails {
+		wg.Go(func() { per[i], errs[i] = s.readSubject(ctx, t.subject, from) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	msgs := slices.Concat(per...)
+	slices.SortFunc(msgs, func(a, b rawMsg) int { return cmp.Compare(a.seq, b.seq) })
+	return msgs, nil
+}
+
+// readSubject reads one literal subject's messages from sequence from on.
+func (s *Store) readSubject(ctx context.Context, subject string, from uint64) ([]rawMsg, error) {
+	var out []rawMsg
+	next := from
+	for {
+		batch, err := jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
+			jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for m, err := range batch {
+			if errors.Is(err, jetstreamext.ErrNoMessages) {
 				break
 			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rawMsg{m.Subject, m.Sequence, m.Time, m.Data})
+			next = m.Sequence + 1
+			n++
+		}
+		if n < historyBatch {
+			return out, nil
 		}
 	}
-	slices.SortFunc(msgs, func(a, b raw) int { return cmp.Compare(a.seq, b.seq) })
+}
+
+// merge decodes msgs, in stream order, leaving out what is not a ledger
+// event, and reports a gap in the hash chain between them.
+func (s *Store) merge(msgs []rawMsg) ([]Record, uint64, bool, error) {
 	var out []Record
 	var last uint64
 	gap := false
@@ -242,7 +317,7 @@ func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64) (
 			continue // not an event of this project; verify names it
 		}
 		if err != nil {
-			return fail(err)
+			return nil, 0, false, err
 		}
 		if n := len(out); n > 0 && !bytes.Equal(rec.PrevHash, out[n-1].Hash) {
 			gap = true

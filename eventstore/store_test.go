@@ -485,3 +485,76 @@ func TestTwoStoresWithTheirOwnCachesStayConsistent(t *testing.T) {
 	_, err = e.store.Execute(ctx, step(p, domain.Commissioned, domain.NewDate(2026, 11, 22)))
 	require.ErrorIs(t, err, domain.ErrTerminated)
 }
+
+// Load reads a history from the last message of each subject when every
+// subject holds one message, and subject by subject otherwise; a message
+// that is not the ledger's, last on a subject, must not hide the events
+// before it there.
+func TestLoadReadsWholeHistoriesWhateverTheSubjectsHold(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	cases := []struct {
+		name  string
+		build func(p domain.ProjectID) (foreign string)
+	}{
+		{"one message per subject", func(p domain.ProjectID) string {
+			mustExecute(t, e.store, register(p))
+			mustExecute(t, e.store, step(p, domain.Signed, domain.NewDate(2026, 11, 2)))
+			return ""
+		}},
+		{"several messages on one subject", func(p domain.ProjectID) string {
+			mustExecute(t, e.store, register(p))
+			for i := range 3 {
+				mustExecute(t, e.store, domain.RaiseIssue{Meta: domain.Meta{Actor: "a"}, Project: p, IssueID: fmt.Sprintf("I-%d", i),
+					Title: "t", On: domain.NewDate(2026, 11, 2)})
+			}
+			mustExecute(t, e.store, step(p, domain.Signed, domain.NewDate(2026, 11, 3)))
+			return ""
+		}},
+		{"a foreign message last on the subject of the last event", func(p domain.ProjectID) string {
+			mustExecute(t, e.store, register(p))
+			mustExecute(t, e.store, step(p, domain.Signed, domain.NewDate(2026, 11, 2)))
+			return "ledger." + string(p) + ".signed"
+		}},
+		{"a foreign message last on the subject of the first event", func(p domain.ProjectID) string {
+			mustExecute(t, e.store, register(p))
+			mustExecute(t, e.store, step(p, domain.Signed, domain.NewDate(2026, 11, 2)))
+			return "ledger." + string(p) + ".registered"
+		}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := domain.ProjectID(fmt.Sprintf("L-%d", i))
+			foreign := c.build(p)
+			var written []eventstore.Record
+			for r, err := range e.store.Read(ctx, 1) {
+				if err == nil && r.Project == p {
+					written = append(written, r)
+				}
+			}
+			lastSeq := written[len(written)-1].Sequence
+			if foreign != "" {
+				ack, err := e.store.JetStream().Publish(ctx, foreign, []byte("not the ledger's"))
+				require.NoError(t, err)
+				lastSeq = ack.Sequence
+			}
+			recs, v, err := e.store.Load(ctx, p)
+			require.NoError(t, err)
+			require.Len(t, recs, len(written))
+			for j := range written {
+				assert.Equal(t, written[j].Sequence, recs[j].Sequence)
+				assert.Equal(t, written[j].Hash, recs[j].Hash)
+			}
+			assert.Equal(t, lastSeq, v.Sequence, "the next append must name the last message, readable or not")
+			assert.Equal(t, written[len(written)-1].Hash, v.Hash)
+
+			// And a store that has not seen the project before appends
+			// its next command after that history.
+			fresh, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(e.clock))
+			require.NoError(t, err)
+			res, err := fresh.Execute(ctx, step(p, domain.Started, domain.NewDate(2026, 11, 20)))
+			require.NoError(t, err)
+			assert.Equal(t, written[len(written)-1].Hash, res.Records[0].PrevHash)
+		})
+	}
+}

@@ -31,6 +31,7 @@ type Watcher struct {
 	poll   time.Duration
 	report func(error)
 	onMiss func(eventstore.Record)
+	onPass func(Pass)
 
 	rows      map[domain.ProjectID]*Row
 	lastSeq   uint64
@@ -56,11 +57,26 @@ func WithWatchReport(f func(error)) WatcherOption { return func(w *Watcher) { w.
 // OnMiss is called with each deadline_missed event the watcher stores.
 func OnMiss(f func(eventstore.Record)) WatcherOption { return func(w *Watcher) { w.onMiss = f } }
 
+// Pass is what one pass of a running watcher over the open deadlines saw:
+// when it ran, up to which stream sequence its rows were, and how many
+// misses it recorded.
+type Pass struct {
+	At       time.Time // the watcher's clock
+	LastSeq  uint64
+	Recorded int
+}
+
+// OnPass is called after each pass of a running watcher over the open
+// deadlines: once it has started, whenever events arrive, and when a
+// deadline's day ends. A monitor can tell from it that the watcher is
+// alive and how far it has read.
+func OnPass(f func(Pass)) WatcherOption { return func(w *Watcher) { w.onPass = f } }
+
 // NewWatcher returns a deadline watcher over store's stream.
 func NewWatcher(store *eventstore.Store, opts ...WatcherOption) *Watcher {
 	w := &Watcher{
 		store: store, clock: store.Clock(), poll: 200 * time.Millisecond,
-		report: func(error) {}, onMiss: func(eventstore.Record) {},
+		report: func(error) {}, onMiss: func(eventstore.Record) {}, onPass: func(Pass) {},
 		rows: map[domain.ProjectID]*Row{}, attempted: map[string]bool{},
 	}
 	for _, o := range opts {
@@ -216,7 +232,7 @@ func (w *Watcher) run(ctx context.Context) error {
 	check, retry := true, false
 	for {
 		if check || retry || (!next.IsZero() && !w.clock.Now().Before(next)) {
-			_, n, err := w.Check(ctx)
+			recorded, n, err := w.Check(ctx)
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -224,6 +240,7 @@ func (w *Watcher) run(ctx context.Context) error {
 				w.report(err) // the next pass tries again
 			}
 			next = n
+			w.onPass(Pass{At: w.clock.Now(), LastSeq: w.lastSeq, Recorded: recorded})
 		}
 		batch, err := cur.Next(ctx, 1000, w.poll)
 		if err != nil {

@@ -310,3 +310,36 @@ func TestWatcherIgnoresTheMachinesZone(t *testing.T) {
 		})
 	}
 }
+
+// A monitor learns from each pass that the watcher is alive, how far it
+// has read, and what it recorded.
+func TestRunningWatcherReportsEachPass(t *testing.T) {
+	w := newWatchEnv(t, runnerNow)
+	w.exec(p1.register("Bridge", "Transport", "Zhao", "2026-10-01", due(domain.MilestoneStarted, "2026-11-28")))
+	last, err := w.env.Store.LastSequence(context.Background())
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	passes := make(chan projections.Pass, 100)
+	watcher := projections.NewWatcher(w.env.Store, projections.WithPoll(5*time.Millisecond),
+		projections.OnPass(func(p projections.Pass) { passes <- p }))
+	done := make(chan error)
+	go func() { done <- watcher.Run(ctx) }()
+
+	// The first pass after catching up has read the registration.
+	var p projections.Pass
+	for p = <-passes; p.LastSeq < last; p = <-passes {
+	}
+	assert.Equal(t, last, p.LastSeq)
+	assert.Zero(t, p.Recorded)
+	assert.Equal(t, runnerNow, p.At)
+
+	w.clock.Set(shanghaiEnd("2026-11-28"))
+	for p = <-passes; p.Recorded == 0; p = <-passes {
+	}
+	assert.Equal(t, 1, p.Recorded)
+	assert.Equal(t, shanghaiEnd("2026-11-28"), p.At)
+	cancel()
+	require.NoError(t, <-done)
+}

@@ -7,8 +7,10 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -410,6 +412,10 @@ func (e *env) rebuild(ctx context.Context) (Row, error) {
 
 // runnerMemory: `ledger projections rebuild` as its own process, which
 // folds every project's row in the runner, and its peak resident memory.
+//
+// The peak is read from the child's /proc/<pid>/status (VmHWM) while it
+// runs: the rusage of a finished child is no good here, because Linux
+// counts into it the parent's resident memory at the moment of the fork.
 func (e *env) runnerMemory(ctx context.Context) (Row, error) {
 	path := fmt.Sprintf("projection runner holding %d projects (ledger projections rebuild, as a process): peak RSS", e.cfg.Projects)
 	if e.cfg.Ledger == "" {
@@ -419,15 +425,48 @@ func (e *env) runnerMemory(ctx context.Context) (Row, error) {
 	cmd := exec.CommandContext(ctx, e.cfg.Ledger, "--server", e.srv.ClientURL(), "projections", "rebuild")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return Row{}, fmt.Errorf("ledger projections rebuild: %w: %s", err, stderr.String())
+	if err := cmd.Start(); err != nil {
+		return Row{}, err
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return Row{Path: path + " (not measured on this system)", Unit: "MB", Target: "<= 300 MB"}, nil
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+	var peakKB int64
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if kb, ok := highWaterKB(status); ok {
+			peakKB = max(peakKB, kb)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				return Row{}, fmt.Errorf("ledger projections rebuild: %w: %s", err, stderr.String())
+			}
+			if peakKB == 0 {
+				return Row{Path: path + " (not measured: no /proc on this system)", Unit: "MB", Target: "<= 300 MB"}, nil
+			}
+			mb := float64(peakKB) / 1024
+			return Row{Path: path, Unit: "MB", Ours: mb, Target: "<= 300 MB", Met: mb <= 300}, nil
+		case <-tick.C:
+		}
 	}
-	mb := float64(ru.Maxrss) / 1024
-	return Row{Path: path, Unit: "MB", Ours: mb, Target: "<= 300 MB", Met: mb <= 300}, nil
+}
+
+// highWaterKB reads the VmHWM line (peak resident set, kB) of a
+// /proc/<pid>/status file.
+func highWaterKB(status string) (int64, bool) {
+	b, err := os.ReadFile(status)
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb, err == nil
+		}
+	}
+	return 0, false
 }
 
 // history: one project's history among the whole stream, median latency.
@@ -576,47 +615,75 @@ func (e *env) status(ctx context.Context) (Row, error) {
 		Ours: ms(m), Target: "<= 50 ms", Met: m <= 50*time.Millisecond, Note: note}, nil
 }
 
-// shiftedClock is the real clock moved by an offset: time flows as it
-// does, but a deadline's day can be made to end a moment from now.
-type shiftedClock struct{ offset time.Duration }
+// shiftedClock is the real clock moved by an offset that can change: time
+// flows as it does, but a deadline's day can be made to end a moment from
+// now.
+type shiftedClock struct{ offset atomic.Int64 }
 
-func (c shiftedClock) Now() time.Time { return time.Now().Add(c.offset) }
+func (c *shiftedClock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
 
-// deadline: how long after a deadline's day ends, on the real clock, the
-// watcher has stored its deadline_missed.
+// endDayIn moves the clock so that day ends d from now (real time), and
+// returns that real instant.
+func (c *shiftedClock) endDayIn(day domain.Date, loc *time.Location, d time.Duration) time.Time {
+	at := time.Now().Add(d)
+	c.offset.Store(int64(day.End(loc).Sub(at)))
+	return at
+}
+
+// deadline: how long after a deadline's day ends, on the real clock, a
+// running watcher that has caught up with the stream has stored its
+// deadline_missed.
 func (e *env) deadline(ctx context.Context) (Row, error) {
 	e.progress("deadline_missed after its day ends (real clock)")
 	loc, _ := domain.LoadZone("")
-	// Shift the clock so that today ends two seconds from now.
-	now := time.Now()
-	today := domain.DateOf(now, loc)
-	clock := shiftedClock{offset: today.End(loc).Add(-2 * time.Second).Sub(now)}
+	day := domain.DateOf(time.Now(), loc)
+	clock := &shiftedClock{}
+	clock.endDayIn(day, loc, time.Hour)
 	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(clock))
 	if err != nil {
 		return Row{}, err
 	}
-	day := domain.DateOf(clock.Now(), loc)
-	reg := registration("DL-000001", nil)
-	reg.On = day
-	reg.Plan = []domain.PlannedDeadline{{Milestone: domain.MilestoneStarted, Due: day}}
-	if _, err := store.Execute(ctx, reg); err != nil {
-		return Row{}, err
-	}
 	recorded := make(chan time.Time, 1)
-	w := projections.NewWatcher(store, projections.OnMiss(func(eventstore.Record) {
-		select {
-		case recorded <- time.Now():
-		default:
-		}
-	}))
+	passes := make(chan uint64, 1)
+	w := projections.NewWatcher(store,
+		projections.OnMiss(func(eventstore.Record) {
+			select {
+			case recorded <- time.Now():
+			default:
+			}
+		}),
+		projections.OnPass(func(p projections.Pass) {
+			select {
+			case passes <- p.LastSeq:
+			default:
+			}
+		}))
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() { _ = w.Run(wctx) }()
-	end := day.End(loc).Add(-clock.offset) // the real instant the shifted day ends
+
+	reg := registration("DL-000001", nil)
+	reg.On = day
+	reg.Plan = []domain.PlannedDeadline{{Milestone: domain.MilestoneStarted, Due: day}}
+	res, err := store.Execute(ctx, reg)
+	if err != nil {
+		return Row{}, err
+	}
+	// Wait until the watcher has read the registration, as a watcher in
+	// `ledger serve` has long before a deadline's day ends.
+	want := res.Records[len(res.Records)-1].Sequence
+	for seen := uint64(0); seen < want; {
+		select {
+		case seen = <-passes:
+		case <-time.After(5 * time.Minute):
+			return Row{}, fmt.Errorf("the watcher did not catch up with the stream within 5 minutes")
+		}
+	}
+	end := clock.endDayIn(day, loc, time.Second)
 	select {
 	case at := <-recorded:
 		lag := at.Sub(end)
-		return Row{Path: "deadline_missed stored after its day ends (real clock)", Unit: "ms", Ours: ms(lag),
+		return Row{Path: "deadline_missed stored after its day ends (real clock, watcher running)", Unit: "ms", Ours: ms(lag),
 			Target: "<= 1000 ms", Met: lag <= time.Second}, nil
 	case <-time.After(30 * time.Second):
 		return Row{}, fmt.Errorf("no deadline_missed within 30s of the day's end")
