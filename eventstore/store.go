@@ -194,18 +194,14 @@ func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64) (
 	fail := func(err error) ([]Record, uint64, bool, error) {
 		return nil, 0, false, fmt.Errorf("read history of %s: %w", p, err)
 	}
-	lasts, err := jetstreamext.GetLastMsgsFor(ctx, s.js, s.spec.Name, []string{s.ProjectFilter(p)})
+	lasts, err := DirectGet(ctx, DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+		return jetstreamext.GetLastMsgsFor(ctx, s.js, s.spec.Name, []string{s.ProjectFilter(p)})
+	})
 	if err != nil {
 		return fail(err)
 	}
 	var tails []rawMsg
-	for m, err := range lasts {
-		if errors.Is(err, jetstreamext.ErrNoMessages) {
-			break
-		}
-		if err != nil {
-			return fail(err)
-		}
+	for _, m := range lasts {
 		if m.Sequence >= from {
 			tails = append(tails, rawMsg{m.Subject, m.Sequence, m.Time, m.Data})
 		}
@@ -281,24 +277,18 @@ func (s *Store) readSubject(ctx context.Context, subject string, from uint64) ([
 	var out []rawMsg
 	next := from
 	for {
-		batch, err := jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
-			jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
+		batch, err := DirectGet(ctx, DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+			return jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
+				jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
+		})
 		if err != nil {
 			return nil, err
 		}
-		n := 0
-		for m, err := range batch {
-			if errors.Is(err, jetstreamext.ErrNoMessages) {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
+		for _, m := range batch {
 			out = append(out, rawMsg{m.Subject, m.Sequence, m.Time, m.Data})
 			next = m.Sequence + 1
-			n++
 		}
-		if n < historyBatch {
+		if len(batch) < historyBatch {
 			return out, nil
 		}
 	}

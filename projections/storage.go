@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/synadia-io/orbit.go/jetstreamext"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
 )
 
 // Where the rows live, so another process or machine can read them:
@@ -342,17 +344,13 @@ func (s *Storage) ReadUnit(ctx context.Context, unit string) (Snapshot, error) {
 		for _, p := range idx.Projects[start:min(start+directBatch, len(idx.Projects))] {
 			subjects = append(subjects, "$KV."+bucket+"."+rowKey(p))
 		}
-		msgs, err := jetstreamext.GetLastMsgsFor(ctx, s.js, "KV_"+bucket, subjects)
+		msgs, err := eventstore.DirectGet(ctx, eventstore.DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+			return jetstreamext.GetLastMsgsFor(ctx, s.js, "KV_"+bucket, subjects)
+		})
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("read the rows of unit %s: %w", unit, err)
 		}
-		for m, err := range msgs {
-			if errors.Is(err, jetstreamext.ErrNoMessages) {
-				break
-			}
-			if err != nil {
-				return Snapshot{}, fmt.Errorf("read the rows of unit %s: %w", unit, err)
-			}
+		for _, m := range msgs {
 			r, err := DecodeRow(m.Data)
 			if err != nil {
 				return Snapshot{}, fmt.Errorf("%s: %w", m.Subject, err)

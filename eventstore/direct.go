@@ -1,0 +1,54 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synadia-io/orbit.go/jetstreamext"
+)
+
+// ErrReadCutShort marks a batched read that did not get its whole answer in
+// time: the server was too slow or unreachable. Nothing read is used; the
+// caller may try again.
+var ErrReadCutShort = errors.New("read cut short: the server did not answer in time")
+
+// DefaultReadTimeout bounds one batched direct get.
+const DefaultReadTimeout = 10 * time.Second
+
+// DirectGet runs one batched direct get (jetstreamext.GetBatch or
+// GetLastMsgsFor, given as get) and returns every message of its answer.
+//
+// Those iterators are built for scatter-gather: when their context ends
+// they simply stop, without an error, so a slow server would make a
+// history or a report look shorter than it is. DirectGet gives get a
+// context with a deadline of its own (timeout, or the caller's, if
+// sooner) and reports an answer cut short by it as ErrReadCutShort.
+func DirectGet(ctx context.Context, timeout time.Duration, get func(context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error)) ([]*jetstream.RawStreamMsg, error) {
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	msgs, err := get(rctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*jetstream.RawStreamMsg
+	for m, err := range msgs {
+		if errors.Is(err, jetstreamext.ErrNoMessages) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if err := rctx.Err(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w (after %s)", ErrReadCutShort, timeout)
+	}
+	return out, nil
+}
