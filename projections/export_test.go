@@ -14,5 +14,8 @@ func SetAfterFlush(r *Runner, f func(generation int, cp Checkpoint)) { r.afterFl
 // writes.
 func SetRebuildFlushEvery(r *Runner, n int) { r.rebuildFlushEvery = n }
 
+// SetRowWindow sets how many row writes may await their acknowledgement.
+func SetRowWindow(r *Runner, n int) { r.rowWindow = n }
+
 // ErrCrash is the simulated crash.
 var ErrCrash = errCrash

@@ -178,6 +178,11 @@ func TestIncrementalBuildEqualsRebuildFromZeroByteForByte(t *testing.T) {
 	require.NoError(t, err)
 	before := bucketValues(t, env.Store.JetStream(), incremental.Bucket)
 
+	// The rebuild writes often and few rows at a time, so that projects
+	// come back after their rows were written (and are read back from
+	// their stored form), and writes wait for acknowledgements in turn.
+	projections.SetRebuildFlushEvery(runner, 500)
+	projections.SetRowWindow(runner, 3)
 	g, cp, err := runner.Rebuild(ctx)
 	require.NoError(t, err)
 	last, err := env.Store.LastSequence(ctx)
