@@ -92,18 +92,20 @@ type builder struct {
 	// form compressed with S2, until an event touches them again: about a
 	// fifth of the memory of a decoded row, so that a runner holding
 	// 100,000 projects stays well under 300 MB.
-	written  map[domain.ProjectID][]byte
-	packBuf  []byte                // reused by S2's encoder
-	units    map[string]*unitIndex // read from the bucket the first time a unit is touched
-	lastSeq  uint64                // last stream sequence applied
-	unsaved  bool                  // lastSeq moved since the last checkpoint write
-	puts     int
-	appliedN int
+	written map[domain.ProjectID][]byte
+	packBuf []byte                // reused by S2's encoder
+	units   map[string]*unitIndex // read from the bucket the first time a unit is touched
+	// unitsChanged are the unit indexes changed and not yet written.
+	unitsChanged map[string]*unitIndex
+	lastSeq      uint64 // last stream sequence applied
+	unsaved      bool   // lastSeq moved since the last checkpoint write
+	puts         int
+	appliedN     int
 }
 
 func (r *Runner) newBuilder(gen int, kv jetstream.KeyValue, fresh bool, from uint64) *builder {
 	return &builder{r: r, gen: gen, kv: kv, fresh: fresh, rows: map[domain.ProjectID]*Row{}, dirty: map[domain.ProjectID]bool{},
-		written: map[domain.ProjectID][]byte{}, units: map[string]*unitIndex{}, lastSeq: from}
+		written: map[domain.ProjectID][]byte{}, unitsChanged: map[string]*unitIndex{}, units: map[string]*unitIndex{}, lastSeq: from}
 }
 
 // row returns project p's row, read from the bucket the first time.
@@ -161,12 +163,15 @@ func (b *builder) apply(ctx context.Context, batch eventstore.Batch) error {
 	return nil
 }
 
-// flush writes the changed rows, then the checkpoint.
-func (b *builder) flush(ctx context.Context) error {
+// flush writes the changed rows, then the checkpoint. The last flush of a
+// drain is final.
+func (b *builder) flush(ctx context.Context, final bool) error {
 	// Unit indexes first: an index naming a row not yet written is
 	// harmless (readers skip it), a row missing from its unit's index
-	// would be invisible to a unit report.
-	if err := b.indexUnits(ctx); err != nil {
+	// would be invisible to a unit report. A rebuild's generation has no
+	// readers until it is complete, so it writes its indexes once, at the
+	// end, rather than a growing copy of each at every flush.
+	if err := b.indexUnits(ctx, !b.fresh || final); err != nil {
 		return err
 	}
 	// Rows go out as asynchronous publishes to their keys' subjects (a KV
@@ -248,10 +253,10 @@ func (b *builder) flush(ctx context.Context) error {
 // subject returns the subject a key of the builder's bucket is stored on.
 func (b *builder) subject(key string) string { return "$KV." + b.kv.Bucket() + "." + key }
 
-// indexUnits adds each changed row's project to its unit's index, and
-// writes the indexes that changed.
-func (b *builder) indexUnits(ctx context.Context) error {
-	changed := map[string]*unitIndex{}
+// indexUnits adds each changed row's project to its unit's index, and,
+// if write is set, writes the indexes that changed.
+func (b *builder) indexUnits(ctx context.Context, write bool) error {
+	changed := b.unitsChanged
 	for p := range b.dirty {
 		row := b.rows[p]
 		if row.Unit == "" {
@@ -275,7 +280,10 @@ func (b *builder) indexUnits(ctx context.Context) error {
 			changed[row.Unit] = idx
 		}
 	}
-	for _, idx := range changed {
+	if !write {
+		return nil
+	}
+	for unit, idx := range changed {
 		data, err := json.Marshal(idx)
 		if err != nil {
 			return err
@@ -283,6 +291,7 @@ func (b *builder) indexUnits(ctx context.Context) error {
 		if _, err := b.kv.Put(ctx, unitKey(idx.Unit), data); err != nil {
 			return fmt.Errorf("write the index of unit %s: %w", idx.Unit, err)
 		}
+		delete(changed, unit)
 	}
 	return nil
 }
@@ -335,14 +344,14 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushEvery int) (Checkpo
 				return Checkpoint{}, err
 			}
 			if sinceFlush += len(batch.Records); sinceFlush >= flushEvery {
-				if err := b.flush(ctx); err != nil {
+				if err := b.flush(ctx, false); err != nil {
 					return Checkpoint{}, err
 				}
 				sinceFlush = 0
 			}
 		}
 	}
-	if err := b.flush(ctx); err != nil {
+	if err := b.flush(ctx, true); err != nil {
 		return Checkpoint{}, err
 	}
 	return Checkpoint{LastSeq: b.lastSeq, UpdatedAt: time.Now().UTC()}, nil
@@ -402,7 +411,7 @@ func (r *Runner) follow(ctx context.Context) error {
 		if err := b.apply(ctx, batch); err != nil {
 			return err
 		}
-		if err := b.flush(ctx); err != nil {
+		if err := b.flush(ctx, true); err != nil {
 			return err
 		}
 		if len(batch.Records) == 0 {
