@@ -3,10 +3,14 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
+	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/bench"
 )
 
@@ -62,10 +66,64 @@ defaults, the issue's targets at --projects 100000 --events 1000000.`,
 			return nil
 		},
 	}
+	c.AddCommand(a.benchLoadCommand())
 	f := c.Flags()
 	f.IntVar(&cfg.Projects, "projects", 2000, "projects in the big stream (100000 for the targets)")
 	f.IntVar(&cfg.Events, "events", 20000, "events in the big stream (1000000 for the targets)")
 	f.IntVar(&cfg.Samples, "samples", 50, "samples of each latency")
 	f.IntVar(&cfg.Writers, "writers", 32, "concurrent writers on the append path")
+	return c
+}
+
+func (a *app) benchLoadCommand() *cobra.Command {
+	cfg := bench.LoadConfig{}
+	c := &cobra.Command{
+		Use:   "load",
+		Short: "Run many clients recording and reading against a running ledger server for a while",
+		Long: `load runs --clients clients, each on its own connection, against a running
+server (--server, or the ` + "`ledger serve`" + ` of the data folder) for --duration:
+issues raised on a project of their own and on projects they all share,
+histories read, a unit's projection rows read. It prints throughput and
+latency per kind of operation, and checks that every acknowledged command
+was stored exactly once. Any error other than a designed conflict fails it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.URL = a.server
+			if cfg.URL == "" {
+				url, ok := eventstore.RunningURL(a.dataDir)
+				if !ok {
+					return fmt.Errorf("no running server: start ledger serve on %s, or give --server URL", a.dataDir)
+				}
+				cfg.URL = url
+			}
+			if a.creds != "" {
+				cfg.Options = append(cfg.Options, nats.UserCredentials(a.creds))
+			}
+			cfg.Progress = func(s string) { fmt.Fprintln(a.stderr, "ledger bench load: "+s) }
+			res, err := bench.Load(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				if err := a.printJSON(res); err != nil {
+					return err
+				}
+			} else {
+				t := a.newTable("operation", "count", "per second", "p50 ms", "p99 ms")
+				for _, op := range res.Ops {
+					t.AppendRow(table.Row{op.Op, op.Count, fmt.Sprintf("%.0f", op.PerS), fmt.Sprintf("%.2f", op.P50ms), fmt.Sprintf("%.2f", op.P99ms)})
+				}
+				t.Render()
+				fmt.Fprintf(a.stdout, "%d clients for %s: %d errors, %d designed conflicts; %d commands acknowledged, %d stored\n",
+					res.Clients, res.Duration.Round(time.Millisecond), res.Errors, res.Conflicts, res.Acknowledged, res.Stored)
+			}
+			if res.Errors > 0 {
+				return fmt.Errorf("%d operations failed, the first: %s", res.Errors, res.FirstError[0])
+			}
+			return nil
+		},
+	}
+	c.Flags().IntVar(&cfg.Clients, "clients", 50, "concurrent clients")
+	c.Flags().DurationVar(&cfg.Duration, "duration", time.Minute, "how long the clients work")
 	return c
 }

@@ -207,3 +207,18 @@ func TestADateLeftOutIsTodayInTheProjectsZone(t *testing.T) {
 	c.clock.Advance(24 * time.Hour)
 	assert.Contains(t, c.ok("record", "funds_received", "P-TZ", "--amount", "100"), "stored: P-TZ funds_received")
 }
+
+func TestBenchLoadRunsAgainstTheRunningServer(t *testing.T) {
+	c := newCLI(t)
+	code, _, errs := c.run("bench", "load", "--clients", "2", "--duration", "100ms")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "no running server: start ledger serve on "+c.dir)
+
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: c.dir, Port: -1})
+	require.NoError(t, err)
+	defer srv.Shutdown()
+	out := c.ok("bench", "load", "--clients", "3", "--duration", "300ms")
+	assert.Contains(t, out, "record (own project)")
+	assert.Contains(t, out, "3 clients for ")
+	assert.Contains(t, out, ": 0 errors, ")
+}

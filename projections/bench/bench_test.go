@@ -5,10 +5,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/projections"
 	"github.com/keyprojects/ledger/projections/bench"
 )
 
@@ -34,5 +37,33 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 		if r.Raw > 0 {
 			assert.Positive(t, r.Ratio, r.Path)
 		}
+	}
+}
+
+// A brief load run against a server with its projection runner going:
+// the clients work, no error but designed conflicts, every acknowledged
+// command stored once.
+func TestLoadRunsAndChecksWhatItStored(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: t.TempDir(), Port: -1})
+	require.NoError(t, err)
+	defer srv.Shutdown()
+	nc, err := srv.Connect()
+	require.NoError(t, err)
+	defer nc.Close()
+	store, err := eventstore.Open(ctx, nc)
+	require.NoError(t, err)
+	go func() { _ = projections.NewRunner(store).Run(ctx) }()
+
+	res, err := bench.Load(ctx, bench.LoadConfig{URL: srv.ClientURL(), Clients: 6, Duration: time.Second})
+	require.NoError(t, err)
+	assert.Zero(t, res.Errors, "%v", res.FirstError)
+	assert.Positive(t, res.Acknowledged)
+	assert.Equal(t, res.Acknowledged, res.Stored, "every acknowledged command stored, once")
+	require.Len(t, res.Ops, 4)
+	for _, op := range res.Ops {
+		assert.Positive(t, op.Count, op.Op)
+		assert.GreaterOrEqual(t, op.P99ms, op.P50ms, op.Op)
 	}
 }
