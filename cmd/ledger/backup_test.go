@@ -23,7 +23,7 @@ import (
 
 // openDir starts an embedded server on a data folder, as another process
 // would, and returns a connection to it and how to stop it.
-func openDir(t *testing.T, dir string) (*nats.Conn, func()) {
+func openDir(t testing.TB, dir string) (*nats.Conn, func()) {
 	t.Helper()
 	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: dir, DontListen: true})
 	require.NoError(t, err)
@@ -176,6 +176,24 @@ func TestBackupAndRestoreThroughRunningServers(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "ledger: stream LEDGER already exists ("+strconv.FormatUint(before.state.Msgs, 10)+" messages); restore never overwrites a stream: "+
 		"restore into a fresh data folder or onto a server without it; nothing restored\n", errs)
+}
+
+func TestAnEmptyProjectionBucketRestores(t *testing.T) {
+	// An import on a fresh ledger builds the projections (none yet) before
+	// it stores the plan: generation 1 holds no message.
+	c := newCLI(t)
+	c.ok("import", "plan", writePlan(t, t.TempDir(), 5, "2027-01-31"))
+	dir := filepath.Join(t.TempDir(), "backup")
+	c.ok("backup", dir)
+	m, err := backup.Check(dir)
+	require.NoError(t, err)
+	require.Equal(t, "KV_LEDGER_PROJ_1", m.Streams[1].Name)
+	require.Zero(t, m.Streams[1].Messages)
+
+	fresh := c.fromDir(filepath.Join(t.TempDir(), "restored"))
+	fresh.ok("restore", dir)
+	assert.Equal(t, uint64(5*4), fresh.msgCount())
+	assert.Contains(t, fresh.ok("verify", "--all"), "verified 5 projects, 20 events")
 }
 
 func TestRestoreRefusesALedgerThatHasAStream(t *testing.T) {

@@ -561,7 +561,9 @@ func restoreStream(ctx context.Context, mgr *jsm.Manager, dir string, s StreamCo
 	if err != nil {
 		return fmt.Errorf("restore stream %s: %w", s.Name, err)
 	}
-	if state.Msgs != s.Messages || state.FirstSeq != s.FirstSeq || state.LastSeq != s.LastSeq {
+	// An empty stream's first sequence is 0 in one report and last+1 in
+	// another: only a stream with messages is compared on it.
+	if state.Msgs != s.Messages || state.LastSeq != s.LastSeq || (s.Messages > 0 && state.FirstSeq != s.FirstSeq) {
 		return fmt.Errorf("restore stream %s: the server holds %d messages at sequences %d-%d, the backup %d at %d-%d",
 			s.Name, state.Msgs, state.FirstSeq, state.LastSeq, s.Messages, s.FirstSeq, s.LastSeq)
 	}
