@@ -219,6 +219,18 @@ func TestRestoreRefusesALedgerThatHasAStream(t *testing.T) {
 	}
 }
 
+func TestRestoreRefusesAnotherStreamName(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+	dir := filepath.Join(t.TempDir(), "backup")
+	c.ok("backup", dir)
+	fresh := c.fromDir(filepath.Join(t.TempDir(), "data"))
+	code, _, errs := fresh.run("--stream", "COUNTY", "restore", dir)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "ledger: backup "+dir+" holds stream LEDGER, not COUNTY; restore it with --stream LEDGER (a stream keeps its name); nothing restored\n", errs)
+	assert.NoDirExists(t, fresh.dir)
+}
+
 func TestAFailedRestoreRemovesWhatItRestored(t *testing.T) {
 	c := newCLI(t)
 	c.ok("demo")
