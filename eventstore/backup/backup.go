@@ -405,14 +405,22 @@ func Check(dir string) (*Manifest, error) {
 		return nil, damaged(ManifestFile, "has changed since the backup (its sha256 is %s, %s says %s)",
 			short(hex.EncodeToString(got[:])), ManifestSumFile, short(want))
 	}
+	// The format first, so that a later format is named as such rather
+	// than as fields this ledger does not know.
+	var head struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, damaged(ManifestFile, "is not a ledger backup manifest: %v", err)
+	}
+	if head.Format != Format {
+		return nil, damaged(ManifestFile, "has format %q; this ledger reads %q", head.Format, Format)
+	}
 	var m Manifest
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
 		return nil, damaged(ManifestFile, "is not a ledger backup manifest: %v", err)
-	}
-	if m.Format != Format {
-		return nil, damaged(ManifestFile, "has format %q; this ledger reads %q", m.Format, Format)
 	}
 	for _, f := range m.Files {
 		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
