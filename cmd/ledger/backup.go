@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/eventstore/backup"
 	"github.com/keyprojects/ledger/projections"
 )
@@ -52,7 +51,7 @@ It works on a running server: ledger serve, or --server.`,
 			}
 			progress, finish := a.byteProgress("backing up")
 			m, err := backup.Create(ctx, c.nc, args[0], backup.Options{
-				Stream: eventstore.StreamSpec{Name: a.stream}, Others: others, Progress: progress,
+				Stream: a.stream, Others: others, Progress: progress,
 			})
 			finish()
 			if err != nil {

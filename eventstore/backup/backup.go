@@ -148,8 +148,8 @@ type Progress func(stream string, done, total int64)
 
 // Options configure Create.
 type Options struct {
-	// Stream names the ledger stream.
-	Stream eventstore.StreamSpec
+	// Stream names the ledger stream; default eventstore.DefaultStream.
+	Stream string
 	// Others are streams copied before the ledger stream (the projections'
 	// KV streams): copied first, a projection's checkpoint is never ahead
 	// of the ledger copy it goes with, so the runner only catches up after
@@ -169,29 +169,29 @@ const jsmTimeout = 10 * time.Second
 // copy is a consistent snapshot taken by the server, checked by the server
 // for damaged messages first. On failure what was written is removed.
 func Create(ctx context.Context, nc *nats.Conn, dir string, opts Options) (*Manifest, error) {
-	spec := opts.Stream
-	if spec.Name == "" {
-		spec.Name = eventstore.DefaultStream
+	name := opts.Stream
+	if name == "" {
+		name = eventstore.DefaultStream
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	ledger, err := js.Stream(ctx, spec.Name)
+	ledger, err := js.Stream(ctx, name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return nil, fmt.Errorf("no stream %s: %w", spec.Name, ErrNothingToBackUp)
+		return nil, fmt.Errorf("no stream %s: %w", name, ErrNothingToBackUp)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("stream %s: %w", spec.Name, err)
+		return nil, fmt.Errorf("stream %s: %w", name, err)
 	}
 	if ledger.CachedInfo().State.Msgs == 0 {
-		return nil, fmt.Errorf("stream %s is empty: %w", spec.Name, ErrNothingToBackUp)
+		return nil, fmt.Errorf("stream %s is empty: %w", name, ErrNothingToBackUp)
 	}
 	cleanup, err := claimDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	m, err := create(ctx, nc, ledger, dir, spec.Name, opts)
+	m, err := create(ctx, nc, ledger, dir, name, opts)
 	if err != nil {
 		cleanup()
 		return nil, err
