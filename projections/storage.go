@@ -69,6 +69,36 @@ func NewStorage(js jetstream.JetStream, stream string) *Storage {
 	return &Storage{js: js, prefix: stream + "_PROJ"}
 }
 
+// Streams returns the names of the JetStream streams that hold the
+// projections (KV_<bucket> for the meta bucket and every generation
+// bucket that exists), the meta bucket's first and the generations in
+// ascending order: what a backup copies along with the ledger stream.
+func (s *Storage) Streams(ctx context.Context) ([]string, error) {
+	meta := "KV_" + s.metaBucket()
+	genPrefix := "KV_" + s.prefix + "_"
+	var names []string
+	var gens []int
+	lister := s.js.StreamNames(ctx)
+	for name := range lister.Name() {
+		if name == meta {
+			names = append(names, name)
+			continue
+		}
+		suffix, ok := strings.CutPrefix(name, genPrefix)
+		if n, err := strconv.Atoi(suffix); ok && err == nil && n > 0 && strconv.Itoa(n) == suffix {
+			gens = append(gens, n)
+		}
+	}
+	if err := lister.Err(); err != nil {
+		return nil, fmt.Errorf("list the projections' streams: %w", err)
+	}
+	slices.Sort(gens)
+	for _, n := range gens {
+		names = append(names, "KV_"+s.bucket(n))
+	}
+	return names, nil
+}
+
 func (s *Storage) metaBucket() string { return s.prefix + "_META" }
 
 func (s *Storage) bucket(n int) string { return s.prefix + "_" + strconv.Itoa(n) }

@@ -87,6 +87,8 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.templateCommand(),
 		a.verifyCommand(),
 		a.auditCommand(),
+		a.backupCommand(),
+		a.restoreCommand(),
 		a.benchCommand(),
 	)
 	markUsageErrors(root)
@@ -137,21 +139,27 @@ type session struct {
 	owned bool
 }
 
-// open connects to the ledger: to --server when given; else to the ledger
-// server already running on the data folder; else to an embedded server
-// this process starts on the data folder for the length of the command.
-func (a *app) open(ctx context.Context) (*session, error) {
-	opts := []eventstore.Option{
-		eventstore.WithClock(a.clock),
-		eventstore.WithStream(eventstore.StreamSpec{Name: a.stream, Replicas: a.replicas}),
-	}
+// conn is a connection to the ledger's server, and how to let go of it.
+type conn struct {
+	nc    *nats.Conn
+	close func()
+	// owned is true when this process started the embedded server on the
+	// data folder.
+	owned bool
+}
+
+// connect connects to the ledger's server: to --server when given; else to
+// the ledger server already running on the data folder; else to an
+// embedded server this process starts on the data folder for the length of
+// the command. It neither creates nor checks the ledger stream.
+func (a *app) connect() (*conn, error) {
 	if a.server != "" {
-		return a.openRemote(ctx, a.server, opts)
+		return a.connectRemote(a.server)
 	}
 	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: a.dataDir, DontListen: true})
 	if errors.Is(err, eventstore.ErrDataDirLocked) {
 		if url, ok := eventstore.RunningURL(a.dataDir); ok {
-			return a.openRemote(ctx, url, opts)
+			return a.connectRemote(url)
 		}
 	}
 	if err != nil {
@@ -162,16 +170,10 @@ func (a *app) open(ctx context.Context) (*session, error) {
 		srv.Shutdown()
 		return nil, err
 	}
-	store, err := eventstore.Open(ctx, nc, opts...)
-	if err != nil {
-		nc.Close()
-		srv.Shutdown()
-		return nil, err
-	}
-	return &session{store: store, close: func() { nc.Close(); srv.Shutdown() }, owned: true}, nil
+	return &conn{nc: nc, close: func() { nc.Close(); srv.Shutdown() }, owned: true}, nil
 }
 
-func (a *app) openRemote(ctx context.Context, url string, opts []eventstore.Option) (*session, error) {
+func (a *app) connectRemote(url string) (*conn, error) {
 	nopts := append([]nats.Option{nats.Name("ledger"), nats.MaxReconnects(-1)}, eventstore.ConnectOptions()...)
 	if a.creds != "" {
 		nopts = append(nopts, nats.UserCredentials(a.creds))
@@ -180,12 +182,24 @@ func (a *app) openRemote(ctx context.Context, url string, opts []eventstore.Opti
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", url, err)
 	}
-	store, err := eventstore.Open(ctx, nc, opts...)
+	return &conn{nc: nc, close: func() { _ = nc.Drain() }}, nil
+}
+
+// open connects to the ledger (see connect) and opens its store, creating
+// the ledger stream if it is missing.
+func (a *app) open(ctx context.Context) (*session, error) {
+	c, err := a.connect()
 	if err != nil {
-		nc.Close()
 		return nil, err
 	}
-	return &session{store: store, close: func() { _ = nc.Drain() }}, nil
+	store, err := eventstore.Open(ctx, c.nc,
+		eventstore.WithClock(a.clock),
+		eventstore.WithStream(eventstore.StreamSpec{Name: a.stream, Replicas: a.replicas}))
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	return &session{store: store, close: c.close, owned: c.owned}, nil
 }
 
 // withStore runs fn on an open ledger and closes it afterwards.
