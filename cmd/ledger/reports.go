@@ -558,7 +558,7 @@ func (a *app) projectionsCommand() *cobra.Command {
 	}
 	status := &cobra.Command{
 		Use:   "status",
-		Short: "Which generation readers use and how many events it is behind the stream",
+		Short: "Which generation readers use, how many events it is behind the stream, how many foreign messages it skipped",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -570,13 +570,13 @@ func (a *app) projectionsCommand() *cobra.Command {
 				if a.asJSON {
 					return a.printJSON(p)
 				}
-				t := a.newTable("projection", "generation", "bucket", "applied up to", "stream last", "behind", "updated")
+				t := a.newTable("projection", "generation", "bucket", "applied up to", "stream last", "behind", "skipped", "updated")
 				updated := "-"
 				if !p.Checkpoint.UpdatedAt.IsZero() {
 					updated = p.Checkpoint.UpdatedAt.In(shanghai()).Format("2006-01-02 15:04:05")
 				}
 				t.AppendRow(table.Row{"status, overdue, scoreboard, investment, supervision", p.Generation.Number, p.Generation.Bucket,
-					p.Checkpoint.LastSeq, p.StreamLast, p.Behind, updated})
+					p.Checkpoint.LastSeq, p.StreamLast, p.Behind, p.Checkpoint.Skipped, updated})
 				t.Render()
 				return nil
 			})
