@@ -77,10 +77,10 @@ var ErrNoDelivery = errors.New("no event within the wait")
 const fetchSlice = time.Second
 
 // Next returns the next event, waiting up to wait (0: until ctx ends). A
-// message that is not a readable ledger event, or not in its project's
-// history as Load reads it (ErrOffChain), comes back as an error wrapping
-// ErrUndecodable together with a Delivery to acknowledge, so a subscriber
-// can skip it.
+// message that is not a readable ledger event, or not on its project's
+// hash chain as Load reads it (ErrOffChain), comes back as an error
+// wrapping ErrUndecodable together with a Delivery to acknowledge, so a
+// subscriber can skip it.
 func (sub *Subscription) Next(ctx context.Context, wait time.Duration) (Delivery, error) {
 	var deadline time.Time
 	if wait > 0 {

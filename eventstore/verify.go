@@ -72,11 +72,13 @@ func (c *chainChecker) check(subject string, seq uint64, header map[string][]str
 	if c.broken[p] {
 		return
 	}
-	if _, err := domain.ParseProjectID(string(p)); first && err != nil {
+	if first {
 		// Checked once per project: the subject check below holds every
 		// later event to the same id.
-		c.fail(p, seq, subject, e.Type, "not a ledger project: "+err.Error())
-		return
+		if _, err := domain.ParseProjectID(string(p)); err != nil {
+			c.fail(p, seq, subject, e.Type, "not a ledger project: "+err.Error())
+			return
+		}
 	}
 	if want := c.spec.Subject + "." + string(e.Project) + "." + string(e.Type); subject != want {
 		c.fail(p, seq, subject, e.Type, fmt.Sprintf("stored on subject %s, but the event says %s", subject, want))
