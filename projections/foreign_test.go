@@ -293,3 +293,39 @@ func TestForeignMessagesLeaveEveryReaderAsIfTheyWereNotThere(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, clean.Breaks)
 }
+
+func TestRowTakesOnlyItsProjectsNextEvent(t *testing.T) {
+	codec := eventstore.NewCodec()
+	rec := func(seq uint64, prev []byte) eventstore.Record {
+		e := domain.Event{ID: fmt.Sprintf("k%d-0", seq), Project: "P-1", Type: domain.Signed, Schema: 1, OccurredOn: dt("2026-11-02"),
+			RecordedAt: runnerNow, Actor: "clerk", CommandID: fmt.Sprintf("k%d", seq), Data: &domain.StepData{Step: domain.Signed}}
+		_, err := codec.Seal(&e, prev)
+		require.NoError(t, err)
+		return eventstore.Record{Event: e, Sequence: seq, Subject: "ledger.P-1.signed"}
+	}
+	first := rec(3, eventstore.Genesis("P-1"))
+	row := projections.NewRow("P-1")
+	applied, err := row.Take(first)
+	require.NoError(t, err)
+	assert.True(t, applied)
+	assert.Equal(t, first.Hash, row.LastHash)
+
+	applied, err = row.Take(rec(2, bytes.Repeat([]byte{9}, 32)))
+	require.NoError(t, err, "at or before the last sequence: a replay after a crash, skipped without a word")
+	assert.False(t, applied)
+
+	before := *row
+	applied, err = row.Take(rec(5, bytes.Repeat([]byte{9}, 32)))
+	require.ErrorIs(t, err, eventstore.ErrOffChain)
+	assert.False(t, applied)
+	assert.Equal(t, before, *row, "the row is unchanged")
+
+	applied, err = row.Take(rec(6, first.Hash))
+	require.NoError(t, err)
+	assert.True(t, applied)
+
+	legacy := &projections.Row{Project: row.Project, LastSeq: 6} // stored before rows kept the hash
+	applied, err = legacy.Take(rec(8, bytes.Repeat([]byte{7}, 32)))
+	require.NoError(t, err, "its next event cannot be checked, only taken")
+	assert.True(t, applied)
+}
