@@ -122,10 +122,15 @@ func (d *Date) UnmarshalText(b []byte) error {
 // investment reports.
 type Month string
 
-// ParseMonth reads a month written YYYY-MM.
+// ParseMonth reads a month written YYYY-MM, in the years ParseDate
+// accepts.
 func ParseMonth(s string) (Month, error) {
-	if _, err := time.Parse("2006-01", s); err != nil || len(s) != 7 {
+	t, err := time.Parse("2006-01", s)
+	if err != nil || len(s) != 7 {
 		return "", invalidf("%q is not a month; expected YYYY-MM", s)
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return "", invalidf("%q is not a plausible month for a project; expected a year from %d to %d", s, MinYear, MaxYear)
 	}
 	return Month(s), nil
 }

@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"encoding/json"
+	"regexp"
 	"testing"
 	"time"
 
@@ -242,13 +243,18 @@ func TestParseMonth(t *testing.T) {
 		{"202611", false, ""},
 		{" 2026-11", false, ""},
 		{"", false, ""},
+		{"1990-01", true, "1990-01-01"},
+		{"2100-12", true, "2100-12-01"},
+		{"1989-12", false, ""},
+		{"0026-11", false, ""},
+		{"2101-01", false, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
 			m, err := domain.ParseMonth(tc.in)
 			if !tc.ok {
 				require.ErrorIs(t, err, domain.ErrInvalid)
-				assert.Contains(t, err.Error(), `"`+tc.in+`" is not a month; expected YYYY-MM`)
+				assert.Regexp(t, `^"`+regexp.QuoteMeta(tc.in)+`" is not a (plausible )?month`, err.Error())
 				assert.Empty(t, m)
 				return
 			}

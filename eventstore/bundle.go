@@ -58,7 +58,7 @@ func (s *Store) Bundle(ctx context.Context, p domain.ProjectID) (Bundle, error) 
 	}
 	b := Bundle{Format: BundleFormat, Project: p, Stream: s.spec.Name, Subject: s.spec.Subject,
 		CreatedAt: s.clock.Now().UTC(), StreamLastSeq: last}
-	msgs, err := s.rawMessages(ctx, p)
+	msgs, err := s.rawMessages(ctx, p, 1)
 	if err != nil {
 		return Bundle{}, err
 	}

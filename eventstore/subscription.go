@@ -77,7 +77,8 @@ var ErrNoDelivery = errors.New("no event within the wait")
 const fetchSlice = time.Second
 
 // Next returns the next event, waiting up to wait (0: until ctx ends). A
-// message that is not a readable ledger event comes back as an error
+// message that is not a readable ledger event, or not on its project's
+// hash chain as Load reads it (ErrOffChain), comes back as an error
 // wrapping ErrUndecodable together with a Delivery to acknowledge, so a
 // subscriber can skip it.
 func (sub *Subscription) Next(ctx context.Context, wait time.Duration) (Delivery, error) {
@@ -114,7 +115,36 @@ func (sub *Subscription) Next(ctx context.Context, wait time.Duration) (Delivery
 		if err != nil {
 			return Delivery{}, fmt.Errorf("subscription: %w", err)
 		}
-		rec, err := sub.store.decode(m.Subject(), meta.Sequence.Stream, meta.Timestamp, m.Data())
+		rec, err := sub.store.read(rawMessage{Subject: m.Subject(), Sequence: meta.Sequence.Stream, Time: meta.Timestamp, Header: m.Headers(), Data: m.Data()})
+		if err == nil {
+			err = sub.store.onChain(ctx, rec)
+		}
 		return Delivery{Record: rec, msg: m}, err
 	}
+}
+
+// onChain returns nil when rec is on its project's hash chain as Load
+// reads it, else an error matching ErrOffChain. A subscription sees one
+// type of event only, so it reads the project's history to know the chain.
+func (s *Store) onChain(ctx context.Context, rec Record) error {
+	if err := CheckProject(rec); err != nil {
+		return err
+	}
+	history, _, err := s.Load(ctx, rec.Project)
+	if err != nil {
+		return fmt.Errorf("subscription: %w", err)
+	}
+	var prev []byte
+	for _, h := range history {
+		if h.Sequence == rec.Sequence {
+			return nil
+		}
+		if h.Sequence > rec.Sequence {
+			break
+		}
+		prev = h.Hash
+	}
+	// Not in the history as read (a replica may answer from behind): it
+	// is on the chain if it links to the event before it.
+	return CheckLink(rec, prev)
 }

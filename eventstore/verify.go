@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"iter"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -66,9 +67,18 @@ func (c *chainChecker) check(subject string, seq uint64, header map[string][]str
 		return
 	}
 	p := e.Project
+	first := !c.seen[p]
 	c.seen[p] = true
 	if c.broken[p] {
 		return
+	}
+	if first {
+		// Checked once per project: the subject check below holds every
+		// later event to the same id.
+		if _, err := domain.ParseProjectID(string(p)); err != nil {
+			c.fail(p, seq, subject, e.Type, "not a ledger project: "+err.Error())
+			return
+		}
 	}
 	if want := c.spec.Subject + "." + string(e.Project) + "." + string(e.Type); subject != want {
 		c.fail(p, seq, subject, e.Type, fmt.Sprintf("stored on subject %s, but the event says %s", subject, want))
@@ -110,7 +120,9 @@ func (c *chainChecker) check(subject string, seq uint64, header map[string][]str
 
 // headerMismatch compares the readable headers with the event they copy:
 // every Ledger-* header the ledger writes must be there, with the value the
-// event gives it. nil headers (a bundle carries none) are not checked.
+// event gives it. nil headers (a bundle carries none) are not checked; a
+// stored message without headers, or with a header block the client
+// cannot parse, is checked as one with empty headers.
 func headerMismatch(h map[string][]string, e domain.Event) string {
 	if h == nil {
 		return ""
@@ -165,7 +177,7 @@ func short(h []byte) string {
 // reordered or inserted event all break a chain.
 func (s *Store) Verify(ctx context.Context, project domain.ProjectID) (Verification, error) {
 	c := newChainChecker(s.codec, s.spec)
-	msgs, err := s.rawMessages(ctx, project)
+	msgs, err := s.rawMessages(ctx, project, 1)
 	if err != nil {
 		return Verification{}, err
 	}
@@ -173,32 +185,40 @@ func (s *Store) Verify(ctx context.Context, project domain.ProjectID) (Verificat
 		if err != nil {
 			return Verification{}, err
 		}
-		c.check(m.Subject, m.Sequence, m.Header, m.Data)
+		h := m.Header
+		if h == nil {
+			h = map[string][]string{} // stored without headers, or unparseable ones: every header is missing
+		}
+		c.check(m.Subject, m.Sequence, h, m.Data)
 	}
 	return c.result(), nil
 }
 
-// rawMessage is a stored message as read, undecoded.
+// rawMessage is a stored message as a reader receives it, undecoded.
 type rawMessage struct {
 	Subject  string
 	Sequence uint64
+	Time     time.Time
 	Header   map[string][]string
 	Data     []byte
 }
 
-// rawMessages yields the stream's messages up to its current end, or one
-// project's, in order.
-func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID) (iter.Seq2[rawMessage, error], error) {
+// rawMessages yields the stream's messages from stream sequence from (0 or
+// 1: from the first) up to its current end, or one project's, in order.
+func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID, from uint64) (iter.Seq2[rawMessage, error], error) {
 	last, err := s.LastSequence(ctx)
 	if err != nil {
 		return nil, err
 	}
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if from > 1 {
+		cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: from}
+	}
 	if project != "" {
 		cfg.FilterSubjects = []string{s.ProjectFilter(project)}
 	}
 	return func(yield func(rawMessage, error) bool) {
-		if last == 0 {
+		if last == 0 || last < from {
 			return
 		}
 		cons, err := s.js.OrderedConsumer(ctx, s.spec.Name, cfg)
@@ -234,7 +254,7 @@ func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID) (iter
 				yield(rawMessage{}, err)
 				return
 			}
-			if !yield(rawMessage{Subject: m.Subject(), Sequence: meta.Sequence.Stream, Header: m.Headers(), Data: m.Data()}, nil) {
+			if !yield(rawMessage{Subject: m.Subject(), Sequence: meta.Sequence.Stream, Time: meta.Timestamp, Header: m.Headers(), Data: m.Data()}, nil) {
 				return
 			}
 			if (last > 0 && meta.Sequence.Stream >= last) || (last == 0 && meta.NumPending == 0) {

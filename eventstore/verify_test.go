@@ -101,8 +101,8 @@ func TestVerifyFindsTheFirstTamperedEvent(t *testing.T) {
 			RecordedAt: testNow, Actor: "someone", CommandID: "forged", Data: &domain.FundsReceivedData{Amount: 99_000_000}}
 		data, err := codec.Seal(&e, prev.Hash)
 		require.NoError(t, err)
-		m := nats.NewMsg("ledger.P-1.funds_received")
-		return &jetstream.RawStreamMsg{Subject: m.Subject, Header: nats.Header{}, Data: data}
+		// Headers and all, as the ledger would have written it.
+		return &jetstream.RawStreamMsg{Subject: "ledger.P-1.funds_received", Header: eventstore.LedgerHeaders(e), Data: data}
 	}
 	cases := []struct {
 		name    string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
 )
 
 // Row is one project's stored projection: the project's state folded from
@@ -16,6 +17,9 @@ type Row struct {
 	// skips events at or before it, so replaying a stretch of the stream
 	// after a crash changes nothing.
 	LastSeq uint64 `json:"last_seq"`
+	// LastHash is the hash of the last event applied: the project's next
+	// event must link to it (Take).
+	LastHash []byte `json:"last_hash,omitempty"`
 }
 
 // NewRow returns the row of a project with no events applied.
@@ -24,14 +28,38 @@ func NewRow(id domain.ProjectID) *Row {
 }
 
 // Apply folds the event stored at stream sequence seq into the row and
-// reports whether it did; an event at or before LastSeq is skipped.
+// reports whether it did; an event at or before LastSeq is skipped. It
+// does not check the hash chain; Take does.
 func (r *Row) Apply(seq uint64, e domain.Event) bool {
 	if seq <= r.LastSeq {
 		return false
 	}
 	domain.Evolve(&r.Project, e)
 	r.LastSeq = seq
+	r.LastHash = e.Hash
 	return true
+}
+
+// Take applies rec if it is the project's next event: after LastSeq, and
+// linked to the last event applied (the first to the project's genesis
+// value). It reports whether it applied rec. An event at or before LastSeq
+// is skipped without error (a stretch replayed after a crash); one off the
+// chain is refused with an error matching eventstore.ErrOffChain, and the
+// row is unchanged.
+func (r *Row) Take(rec eventstore.Record) (bool, error) {
+	if rec.Sequence <= r.LastSeq {
+		return false, nil
+	}
+	prev := r.LastHash
+	if r.LastSeq > 0 && len(prev) == 0 {
+		// A row stored before rows kept the last hash: its next event
+		// cannot be checked, only taken.
+		prev = rec.PrevHash
+	}
+	if err := eventstore.CheckLink(rec, prev); err != nil {
+		return false, err
+	}
+	return r.Apply(rec.Sequence, rec.Event), nil
 }
 
 // EncodeRow returns the row's stored form. Equal rows encode to equal

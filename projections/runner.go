@@ -59,7 +59,10 @@ func WithBatch(n int) RunnerOption { return func(r *Runner) { r.batch = max(n, 1
 func WithIdleWait(d time.Duration) RunnerOption { return func(r *Runner) { r.wait = d } }
 
 // WithReport sets where the runner reports messages it skips (foreign or
-// unreadable messages on the ledger's subjects). Default: dropped.
+// unreadable messages on the ledger's subjects, and events off their
+// project's hash chain), each error naming the stream sequence, and
+// failures it restarts after. Default: dropped. The checkpoint counts the
+// skipped messages (Checkpoint.Skipped) either way.
 func WithReport(f func(error)) RunnerOption { return func(r *Runner) { r.report = f } }
 
 // NewRunner returns a runner for store's stream.
@@ -98,14 +101,16 @@ type builder struct {
 	// unitsChanged are the unit indexes changed and not yet written.
 	unitsChanged map[string]*unitIndex
 	lastSeq      uint64 // last stream sequence applied
+	skipped      uint64 // messages skipped up to lastSeq
 	unsaved      bool   // lastSeq moved since the last checkpoint write
 	puts         int
 	appliedN     int
 }
 
-func (r *Runner) newBuilder(gen int, kv jetstream.KeyValue, fresh bool, from uint64) *builder {
+func (r *Runner) newBuilder(gen int, kv jetstream.KeyValue, fresh bool, from Checkpoint) *builder {
 	return &builder{r: r, gen: gen, kv: kv, fresh: fresh, rows: map[domain.ProjectID]*Row{}, dirty: map[domain.ProjectID]bool{},
-		written: map[domain.ProjectID][]byte{}, unitsChanged: map[string]*unitIndex{}, units: map[string]*unitIndex{}, lastSeq: from}
+		written: map[domain.ProjectID][]byte{}, unitsChanged: map[string]*unitIndex{}, units: map[string]*unitIndex{},
+		lastSeq: from.LastSeq, skipped: from.Skipped}
 }
 
 // row returns project p's row, read from the bucket the first time.
@@ -146,13 +151,33 @@ func (b *builder) row(ctx context.Context, p domain.ProjectID) (*Row, error) {
 func (b *builder) apply(ctx context.Context, batch eventstore.Batch) error {
 	for _, err := range batch.Skipped {
 		b.r.report(err)
+		b.skipped++
 	}
 	for _, rec := range batch.Records {
+		if _, met := b.rows[rec.Project]; !met {
+			if err := eventstore.CheckProject(rec); err != nil {
+				// Not an id the ledger writes, nor always a valid key.
+				b.r.report(err)
+				b.skipped++
+				continue
+			}
+		}
 		row, err := b.row(ctx, rec.Project)
 		if err != nil {
 			return err
 		}
-		if row.Apply(rec.Sequence, rec.Event) {
+		applied, err := row.Take(rec)
+		if err != nil {
+			// Off its project's chain: the stream keeps it, the rows
+			// leave it out, as Load does.
+			b.r.report(err)
+			b.skipped++
+			if row.LastSeq == 0 {
+				delete(b.rows, rec.Project) // no row for a project the ledger never wrote
+			}
+			continue
+		}
+		if applied {
 			b.dirty[rec.Project] = true
 			b.appliedN++
 		}
@@ -238,7 +263,7 @@ func (b *builder) flush(ctx context.Context, final bool) error {
 	if !b.unsaved {
 		return nil
 	}
-	cp := Checkpoint{LastSeq: b.lastSeq, UpdatedAt: time.Now().UTC()}
+	cp := b.checkpoint()
 	data, _ := json.Marshal(cp)
 	if _, err := b.kv.Put(ctx, keyCheckpoint, data); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
@@ -248,6 +273,12 @@ func (b *builder) flush(ctx context.Context, final bool) error {
 		b.r.afterFlush(b.gen, cp)
 	}
 	return nil
+}
+
+// checkpoint returns how far the builder has applied the stream, as of
+// now.
+func (b *builder) checkpoint() Checkpoint {
+	return Checkpoint{LastSeq: b.lastSeq, Skipped: b.skipped, UpdatedAt: time.Now().UTC()}
 }
 
 // subject returns the subject a key of the builder's bucket is stored on.
@@ -311,7 +342,7 @@ func (r *Runner) open(ctx context.Context) (*builder, Generation, error) {
 	if err != nil {
 		return nil, Generation{}, err
 	}
-	return r.newBuilder(g.Number, kv, false, cp.LastSeq), g, nil
+	return r.newBuilder(g.Number, kv, false, cp), g, nil
 }
 
 // CatchUp applies every event stored up to now to the current generation
@@ -354,7 +385,7 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushEvery int) (Checkpo
 	if err := b.flush(ctx, true); err != nil {
 		return Checkpoint{}, err
 	}
-	return Checkpoint{LastSeq: b.lastSeq, UpdatedAt: time.Now().UTC()}, nil
+	return b.checkpoint(), nil
 }
 
 // Run keeps the current generation up to date until ctx ends: it catches
@@ -444,7 +475,7 @@ func (r *Runner) Rebuild(ctx context.Context) (Generation, Checkpoint, error) {
 	if err != nil {
 		return Generation{}, Checkpoint{}, err
 	}
-	b := r.newBuilder(next, kv, true, 0)
+	b := r.newBuilder(next, kv, true, Checkpoint{})
 	cp, err := r.drain(ctx, b, r.rebuildFlushEvery)
 	if err != nil {
 		return Generation{}, Checkpoint{}, err

@@ -53,7 +53,11 @@ type Generation struct {
 
 // Checkpoint is how far a generation has applied the stream.
 type Checkpoint struct {
-	LastSeq   uint64    `json:"last_seq"`
+	LastSeq uint64 `json:"last_seq"`
+	// Skipped counts the messages up to LastSeq that the generation left
+	// out: not readable ledger events, or off their project's hash chain
+	// (each was reported as it was met; `ledger verify` names them).
+	Skipped   uint64    `json:"skipped"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 

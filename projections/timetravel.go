@@ -33,8 +33,8 @@ func (c Cut) IsZero() bool { return c.Recorded.IsZero() && c.Occurred.IsZero() }
 
 // RowsAsOf folds the whole stream into rows again, counting only the
 // events inside cut: the projection as it stood (or would have stood) then.
-// Messages that are not readable ledger events are skipped, as by the
-// runner.
+// Messages that are not readable ledger events, or off their project's
+// hash chain, are skipped, as by the runner.
 func RowsAsOf(ctx context.Context, store *eventstore.Store, cut Cut) ([]*Row, error) {
 	rows := map[domain.ProjectID]*Row{}
 	var order []domain.ProjectID

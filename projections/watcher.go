@@ -50,8 +50,10 @@ func WithWatchClock(c domain.Clock) WatcherOption { return func(w *Watcher) { w.
 // is recorded.
 func WithPoll(d time.Duration) WatcherOption { return func(w *Watcher) { w.poll = d } }
 
-// WithWatchReport sets where the watcher reports messages it skips and
-// misses it could not record. Default: dropped.
+// WithWatchReport sets where the watcher reports messages it skips (not
+// readable ledger events, or off their project's hash chain), each error
+// naming the stream sequence, and misses it could not record. Default:
+// dropped.
 func WithWatchReport(f func(error)) WatcherOption { return func(w *Watcher) { w.report = f } }
 
 // OnMiss is called with each deadline_missed event the watcher stores.
@@ -98,9 +100,12 @@ func (w *Watcher) apply(batch eventstore.Batch) {
 		row := w.rows[rec.Project]
 		if row == nil {
 			row = NewRow(rec.Project)
-			w.rows[rec.Project] = row
 		}
-		row.Apply(rec.Sequence, rec.Event)
+		if _, err := row.Take(rec); err != nil {
+			w.report(err) // off its project's chain: left out, as Load does
+			continue
+		}
+		w.rows[rec.Project] = row
 	}
 	w.lastSeq = max(w.lastSeq, batch.Last)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/storetest"
 )
 
 // tenMisses registers ten projects whose start deadlines passed on ten
@@ -167,4 +170,47 @@ func (s *syncBuilder) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Misses on ledger.*.deadline_missed that the ledger did not write (a
+// forged miss off its project's chain, a body that is not CBOR, a header
+// block no client can parse) are skipped by inspect follow, each with one
+// line on stderr naming its stream sequence; the real misses are handed
+// over as ever. The projections count them.
+func TestInspectFollowSkipsForeignMissesAndSaysSo(t *testing.T) {
+	c := newCLI(t)
+	tenMisses(t, c)
+
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: c.dir, Port: -1})
+	require.NoError(t, err)
+	env := &storetest.Env{Server: srv}
+	e := domain.Event{ID: "forged-0", Project: "P-3", Type: domain.DeadlineMissed, Schema: domain.SchemaVersion, OccurredOn: domain.NewDate(2026, 11, 13),
+		RecordedAt: c.clock.Now(), Actor: "stranger", CommandID: "forged",
+		Data: &domain.DeadlineMissedData{Milestone: domain.MilestoneStarted, Due: domain.NewDate(2026, 11, 13), Unit: "Industry", Leader: "Wang"}}
+	forged, err := eventstore.NewCodec().Seal(&e, bytes.Repeat([]byte{1}, 32))
+	require.NoError(t, err)
+	var foreign []uint64
+	foreign = append(foreign, env.PublishRaw(t, "ledger.P-3.deadline_missed", nil, forged))
+	foreign = append(foreign, env.PublishRaw(t, "ledger.P-5.deadline_missed", nil, []byte(`{"milestone":"started"}`)))
+	foreign = append(foreign, env.PublishRaw(t, "ledger.P-7.deadline_missed", []byte("GARBAGE\r\n\r\n"), []byte("x")))
+	srv.Shutdown()
+
+	code, out, errs := c.run("inspect", "follow", "--durable", "office", "--wait", "500ms", "--json")
+	require.Equal(t, 0, code, errs)
+	assert.Len(t, followed(t, out), 10, "every real miss, and nothing else")
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	require.Len(t, lines, 3, errs)
+	for i, seq := range foreign {
+		assert.True(t, strings.HasPrefix(lines[i], fmt.Sprintf("ledger: skipping: stream sequence %d ", seq)), lines[i])
+	}
+	assert.Empty(t, c.ok("inspect", "follow", "--durable", "office", "--wait", "300ms"), "the skipped ones are acknowledged")
+
+	c.ok("status")
+	var progress struct {
+		Checkpoint struct {
+			Skipped int `json:"skipped"`
+		} `json:"checkpoint"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(c.ok("projections", "status", "--json")), &progress))
+	assert.Equal(t, 3, progress.Checkpoint.Skipped)
 }

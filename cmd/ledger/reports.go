@@ -94,18 +94,25 @@ func (a *app) cut(asOfFlag, recordedFlag string) (projections.Cut, domain.Date, 
 	return cut, asOf, nil
 }
 
-// parseInstant reads --as-of-recorded.
+// parseInstant reads --as-of-recorded: an instant in the years a
+// project's dates may have. (Year 1 would also be the zero time, which
+// means no cut at all.)
 func parseInstant(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.ParseInLocation("2006-01-02 15:04", s, shanghai())
 	}
-	if t, err := time.ParseInLocation("2006-01-02 15:04", s, shanghai()); err == nil {
-		return t, nil
+	if err != nil {
+		d, derr := domain.ParseDate(s)
+		if derr != nil {
+			return time.Time{}, fmt.Errorf("--as-of-recorded: %q is not a time; expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (Asia/Shanghai) or RFC 3339", s)
+		}
+		t = d.End(shanghai()).Add(-time.Nanosecond)
 	}
-	if d, err := domain.ParseDate(s); err == nil {
-		return d.End(shanghai()).Add(-time.Nanosecond), nil
+	if y := t.In(shanghai()).Year(); y < domain.MinYear || y > domain.MaxYear {
+		return time.Time{}, fmt.Errorf("--as-of-recorded: %q is not a plausible time; expected a year from %d to %d", s, domain.MinYear, domain.MaxYear)
 	}
-	return time.Time{}, fmt.Errorf("--as-of-recorded: %q is not a time; expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (Asia/Shanghai) or RFC 3339", s)
+	return t, nil
 }
 
 func countTrue(bs ...bool) int {
@@ -551,7 +558,7 @@ func (a *app) projectionsCommand() *cobra.Command {
 	}
 	status := &cobra.Command{
 		Use:   "status",
-		Short: "Which generation readers use and how many events it is behind the stream",
+		Short: "Which generation readers use, how many events it is behind the stream, how many foreign messages it skipped",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -563,13 +570,13 @@ func (a *app) projectionsCommand() *cobra.Command {
 				if a.asJSON {
 					return a.printJSON(p)
 				}
-				t := a.newTable("projection", "generation", "bucket", "applied up to", "stream last", "behind", "updated")
+				t := a.newTable("projection", "generation", "bucket", "applied up to", "stream last", "behind", "skipped", "updated")
 				updated := "-"
 				if !p.Checkpoint.UpdatedAt.IsZero() {
 					updated = p.Checkpoint.UpdatedAt.In(shanghai()).Format("2006-01-02 15:04:05")
 				}
 				t.AppendRow(table.Row{"status, overdue, scoreboard, investment, supervision", p.Generation.Number, p.Generation.Bucket,
-					p.Checkpoint.LastSeq, p.StreamLast, p.Behind, updated})
+					p.Checkpoint.LastSeq, p.StreamLast, p.Behind, p.Checkpoint.Skipped, updated})
 				t.Render()
 				return nil
 			})
