@@ -29,6 +29,8 @@ type Store struct {
 	cache  *projectCache
 
 	publishTimeout time.Duration
+	retryBudget    time.Duration
+	retryReport    func(Retry)
 }
 
 // Option configures a Store.
@@ -52,21 +54,39 @@ func ConnectOptions() []nats.Option {
 	return []nats.Option{nats.SyncQueueLen(8192)}
 }
 
+// RemoteConnectOptions returns ConnectOptions with the reconnect settings a
+// connection to an external server or cluster should have: it never stops
+// reconnecting (a cluster outlives any one node), it tries a server again
+// after half a second, and it pings every 5 seconds so that a server that
+// went silent without closing the connection is left for another within
+// about 15 seconds, inside an append's retry budget (DefaultRetryBudget),
+// rather than after the default 4 minutes. A server killed outright closes
+// its connections, and the client moves to another server at once.
+func RemoteConnectOptions() []nats.Option {
+	return append(ConnectOptions(),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(500*time.Millisecond),
+		nats.PingInterval(5*time.Second),
+		nats.MaxPingsOutstanding(2),
+	)
+}
+
 // DefaultPublishTimeout is how long an append waits for the server's
 // acknowledgement by default.
 const DefaultPublishTimeout = 5 * time.Second
 
-// WithPublishTimeout sets how long an append waits for the server's
-// acknowledgement (default DefaultPublishTimeout). An append that times out
-// may or may not have been stored; running the command again is safe, as
-// its message ids make the server drop a second copy.
+// WithPublishTimeout sets how long one try of an append waits for the
+// server's acknowledgement (default DefaultPublishTimeout). A try that
+// times out may or may not have been stored; the append sends it again
+// within its retry budget (WithRetryBudget), which is safe, as its message
+// ids make the server drop a second copy.
 func WithPublishTimeout(d time.Duration) Option { return func(s *Store) { s.publishTimeout = d } }
 
 // Open connects a Store to JetStream over nc, creating the ledger stream if
 // it does not exist and refusing one whose settings are too weak.
 func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	s := &Store{spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{},
-		cache: newProjectCache(DefaultCacheSize), publishTimeout: DefaultPublishTimeout}
+		cache: newProjectCache(DefaultCacheSize), publishTimeout: DefaultPublishTimeout, retryBudget: DefaultRetryBudget}
 	for _, o := range opts {
 		o(s)
 	}
@@ -289,11 +309,11 @@ func (s *Store) append(ctx context.Context, expect Version, events []domain.Even
 	if err != nil {
 		return nil, false, err
 	}
-	first, duplicate, err := s.publish(ctx, msgs)
-	if err == nil && !duplicate {
+	pub, err := s.publish(ctx, msgs)
+	if err == nil && !pub.duplicate {
 		out := make([]Record, len(events))
 		for i, e := range events {
-			out[i] = Record{Event: e, Sequence: first + uint64(i), Subject: msgs[i].Subject}
+			out[i] = Record{Event: e, Sequence: pub.first + uint64(i), Subject: msgs[i].Subject}
 		}
 		return out, false, nil
 	}
@@ -308,7 +328,9 @@ func (s *Store) append(ctx context.Context, expect Version, events []domain.Even
 		return nil, false, lerr
 	}
 	if len(stored) == len(events) {
-		return stored, true, nil
+		// After a resend, the try whose answer was lost stored them: this
+		// append wrote them, they were not there before.
+		return stored, pub.tries == 1, nil
 	}
 	if err == nil || isConflict(err) {
 		// A conflict, or a duplicate ack whose original is not (yet)
@@ -345,9 +367,10 @@ func (s *Store) seal(expect Version, events []domain.Event) ([]*nats.Msg, error)
 	return msgs, nil
 }
 
-// publish sends one message, or several as one atomic batch, and returns the
-// stream sequence of the first and whether the server saw a duplicate.
-func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, error) {
+// publishOnce sends one message, or several as one atomic batch, once, and
+// returns the stream sequence of the first and whether the server saw a
+// duplicate.
+func (s *Store) publishOnce(ctx context.Context, msgs []*nats.Msg) (uint64, bool, error) {
 	if len(msgs) == 1 {
 		// An asynchronous publish awaited here: concurrent appends share
 		// the connection's one reply subscription and the server sees them
@@ -366,6 +389,11 @@ func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, er
 			return 0, false, ctx.Err()
 		}
 	}
+	// The batch's commit is a request bounded by ctx: one try waits the
+	// publish timeout, as a single message does, and the retry loop
+	// around it decides whether to try again.
+	ctx, cancel := context.WithTimeout(ctx, s.publishTimeout)
+	defer cancel()
 	for attempt := 0; ; attempt++ {
 		ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, msgs)
 		if c := apiCode(err); (c == jetstreamext.JSErrCodeAtomicPublishTooManyInflight || c == jetstreamext.JSErrCodeBatchPublishTooManyInflight) && attempt < 100 {

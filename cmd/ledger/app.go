@@ -172,7 +172,7 @@ func (a *app) open(ctx context.Context) (*session, error) {
 }
 
 func (a *app) openRemote(ctx context.Context, url string, opts []eventstore.Option) (*session, error) {
-	nopts := append([]nats.Option{nats.Name("ledger"), nats.MaxReconnects(-1)}, eventstore.ConnectOptions()...)
+	nopts := append([]nats.Option{nats.Name("ledger")}, eventstore.RemoteConnectOptions()...)
 	if a.creds != "" {
 		nopts = append(nopts, nats.UserCredentials(a.creds))
 	}
