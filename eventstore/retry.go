@@ -34,18 +34,19 @@ const DefaultRetryBudget = 20 * time.Second
 // the command stored and returns it.
 func WithRetryBudget(d time.Duration) Option { return func(s *Store) { s.retryBudget = max(d, 0) } }
 
-// Retry describes a publish the store is about to send again.
+// Retry describes a request the store is about to send again: an append's
+// publish, or a read of a project's history.
 type Retry struct {
-	Subject string        // subject of the first message
-	MsgID   string        // Nats-Msg-Id of the first message: one per command
+	Subject string        // subject of the append's first message, or the project filter read
+	MsgID   string        // Nats-Msg-Id of the append's first message (one per command); empty for a read
 	Attempt int           // tries so far: 1 before the first resend
 	Waited  time.Duration // since the first try was sent
 	Err     error         // why the last try got no answer
 }
 
 // WithRetryReport sets a function called before each resend of a publish
-// (default: none), for logs and measurements. It is called from the
-// appending goroutine and must not block.
+// or a history read (default: none), for logs and measurements. It is
+// called from the goroutine that appends or reads, which it holds up.
 func WithRetryReport(f func(Retry)) Option { return func(s *Store) { s.retryReport = f } }
 
 // ErrUnavailable is matched (errors.Is) by an *UnavailableError.
@@ -97,7 +98,8 @@ func unanswered(err error) bool {
 		errors.Is(err, nats.ErrTimeout),
 		errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, nats.ErrDisconnected),
-		errors.Is(err, nats.ErrReconnectBufExceeded):
+		errors.Is(err, nats.ErrReconnectBufExceeded),
+		errors.Is(err, errIncomplete):
 		return true
 	}
 	switch apiCode(err) {

@@ -210,3 +210,45 @@ func noAnswer(events int) error {
 	}
 	return nats.ErrNoResponders
 }
+
+func TestHistoryReadIsSentAgainUntilAReplicaAnswers(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	mustExecute(t, e.store, register("R-3"))
+	mustExecute(t, e.store, step("R-3", domain.Signed, domain.NewDate(2026, 11, 2)))
+
+	// Direct gets off: nobody answers a history read, as when every
+	// replica of a stream is catching up.
+	setDirect := func(on bool) {
+		st, err := e.store.JetStream().Stream(ctx, e.store.StreamName())
+		require.NoError(t, err)
+		cfg := st.CachedInfo().Config
+		cfg.AllowDirect = on
+		_, err = e.store.JetStream().UpdateStream(ctx, cfg)
+		require.NoError(t, err)
+	}
+	var retries []eventstore.Retry
+	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(e.clock),
+		eventstore.WithRetryReport(func(r eventstore.Retry) {
+			if retries = append(retries, r); len(retries) == 2 {
+				setDirect(true)
+			}
+		}))
+	require.NoError(t, err)
+	setDirect(false)
+	recs, ver, err := store.Load(ctx, "R-3")
+	require.NoError(t, err)
+	require.Len(t, recs, 2, "the whole history, once a replica answers")
+	assert.Equal(t, recs[1].Sequence, ver.Sequence)
+	require.Len(t, retries, 2)
+	assert.Equal(t, "ledger.R-3.*", retries[0].Subject)
+	assert.Empty(t, retries[0].MsgID)
+	assert.ErrorIs(t, retries[0].Err, nats.ErrNoResponders)
+
+	budgeted, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(e.clock), eventstore.WithRetryBudget(300*time.Millisecond))
+	require.NoError(t, err)
+	setDirect(false)
+	_, _, err = budgeted.Load(ctx, "R-3")
+	require.Error(t, err, "no history rather than a short one")
+	assert.Contains(t, err.Error(), "read history of R-3: no complete answer")
+}

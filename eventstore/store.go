@@ -190,31 +190,95 @@ func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version
 // merged history is checked against the hash chain, which links every
 // event to the one before: a gap means an event landed between two reads,
 // and the history is read again.
+//
+// On a cluster a read can go unanswered (the replica it went to died, or
+// dropped it while catching up); such a read is sent again within the
+// retry budget, as an append is.
 func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) ([]Record, uint64, error) {
-	for attempt := 0; ; attempt++ {
+	start := time.Now()
+	for gaps, tries := 0, 1; ; tries++ {
 		out, last, gap, err := s.loadOnce(ctx, p, from)
-		if err != nil || !gap || attempt == 5 {
-			return out, last, err
+		if err != nil && unanswered(err) && ctx.Err() == nil {
+			waited := time.Since(start)
+			if waited >= s.retryBudget {
+				return nil, 0, fmt.Errorf("read history of %s: no complete answer from stream %s in %s over %d tries: %w",
+					p, s.spec.Name, waited.Round(100*time.Millisecond), tries, err)
+			}
+			if s.retryReport != nil {
+				s.retryReport(Retry{Subject: s.ProjectFilter(p), Attempt: tries, Waited: waited, Err: err})
+			}
+			if err := retryPause(ctx, tries, s.retryBudget-waited); err != nil {
+				return nil, 0, err
+			}
+			continue
 		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("read history of %s: %w", p, err)
+		}
+		if !gap || gaps == 5 {
+			return out, last, nil
+		}
+		gaps++
 	}
 }
 
-func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64) ([]Record, uint64, bool, error) {
-	fail := func(err error) ([]Record, uint64, bool, error) {
-		return nil, 0, false, fmt.Errorf("read history of %s: %w", p, err)
+// errIncomplete is a direct get whose answer did not arrive whole.
+var errIncomplete = errors.New("the stream's answer to a read did not arrive whole")
+
+// headerNumPending is the header of a direct get's message that says how
+// many more messages match the request after it.
+const headerNumPending = "Nats-Num-Pending"
+
+// directGet runs one direct-get request, bounded by the publish timeout,
+// and returns its messages; "no messages" is an empty answer. jetstreamext
+// ends a direct get's messages without an error when its context ends, so
+// an answer that stopped short (the replica died, or dropped the request)
+// looks like a short one: an answer with no message at all is an error
+// here, and callers check the last message's Nats-Num-Pending.
+func (s *Store) directGet(ctx context.Context,
+	get func(context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error),
+) ([]*jetstream.RawStreamMsg, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.publishTimeout)
+	defer cancel()
+	msgs, err := get(ctx)
+	if err != nil {
+		return nil, err
 	}
-	lasts, err := jetstreamext.GetLastMsgsFor(ctx, s.js, s.spec.Name, []string{s.ProjectFilter(p)})
+	var out []*jetstream.RawStreamMsg
+	for m, err := range msgs {
+		if errors.Is(err, jetstreamext.ErrNoMessages) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if len(out) == 0 {
+		return nil, errIncomplete
+	}
+	return out, nil
+}
+
+// morePending reports whether more messages match a direct get than its
+// answer held.
+func morePending(msgs []*jetstream.RawStreamMsg) bool {
+	return len(msgs) > 0 && msgs[len(msgs)-1].Header.Get(headerNumPending) != "0"
+}
+
+func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64) ([]Record, uint64, bool, error) {
+	fail := func(err error) ([]Record, uint64, bool, error) { return nil, 0, false, err }
+	lasts, err := s.directGet(ctx, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+		return jetstreamext.GetLastMsgsFor(ctx, s.js, s.spec.Name, []string{s.ProjectFilter(p)})
+	})
 	if err != nil {
 		return fail(err)
 	}
+	if morePending(lasts) {
+		return fail(errIncomplete)
+	}
 	var subjects []string
-	for m, err := range lasts {
-		if errors.Is(err, jetstreamext.ErrNoMessages) {
-			break
-		}
-		if err != nil {
-			return fail(err)
-		}
+	for _, m := range lasts {
 		if m.Sequence >= from {
 			subjects = append(subjects, m.Subject)
 		}
@@ -229,24 +293,21 @@ func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64) (
 	for _, subject := range subjects {
 		next := from
 		for {
-			batch, err := jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
-				jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
+			// A page that stops short of the batch with messages still
+			// pending (cut by the server's byte limit, or by the timeout)
+			// is continued from its last message.
+			batch, err := s.directGet(ctx, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+				return jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
+					jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
+			})
 			if err != nil {
 				return fail(err)
 			}
-			n := 0
-			for m, err := range batch {
-				if errors.Is(err, jetstreamext.ErrNoMessages) {
-					break
-				}
-				if err != nil {
-					return fail(err)
-				}
+			for _, m := range batch {
 				msgs = append(msgs, raw{m.Subject, m.Sequence, m.Time, m.Data})
 				next = m.Sequence + 1
-				n++
 			}
-			if n < historyBatch {
+			if !morePending(batch) {
 				break
 			}
 		}
