@@ -125,13 +125,29 @@ func TestClusterKeepsEveryAcknowledgedCommandWhenTheStreamLeaderIsKilled(t *test
 	t.Logf("killed stream leader %s after %d acknowledged commands, %.2fs into the run", leader, acked.Load(), killedAt.Sub(start).Seconds())
 	newLeader, electedAt := waitNewLeader(ctx, t, admin, leader)
 	t.Logf("new stream leader %s after %.2fs", newLeader, electedAt.Sub(killedAt).Seconds())
+	// The reports still read while the node is down: the projection
+	// buckets have the stream's three replicas.
+	snap, err := projections.NewStorage(connectJS(t, cl.URLs()), admin.StreamName()).Read(ctx)
+	require.NoError(t, err, "projections readable with %s down", leader)
+	require.NotEmpty(t, snap.Rows)
+	st, err := admin.JetStream().Stream(ctx, "KV_"+snap.Generation.Bucket)
+	require.NoError(t, err)
+	require.Equal(t, 3, st.CachedInfo().Config.Replicas, "projection bucket replicas")
 	if wait := time.Until(killedAt.Add(clusterDownFor)); wait > 0 {
 		time.Sleep(wait) // the scenario: the node stays down for a while
 	}
 	restartedAt := time.Now()
 	cl.Restart(victim)
+	// A reader on the restarted node, reading histories while it catches
+	// up: a replica serves direct gets before it is fully current, and a
+	// client's requests go to the replica on its own server first.
+	probeCtx, stopProbe := context.WithCancel(ctx)
+	probed := make(chan []probe, 1)
+	go func() { probed <- probeReads(probeCtx, t, cl.Servers[victim].ClientURL(), spec, ws) }()
 	require.NoError(t, cl.WaitHealthy(ctx, victim))
 	healthyAt := time.Now()
+	stopProbe()
+	probes := <-probed
 	t.Logf("%s restarted %.2fs after the kill, healthy (caught up) %.2fs after its restart; %d commands acknowledged by then",
 		leader, restartedAt.Sub(killedAt).Seconds(), healthyAt.Sub(restartedAt).Seconds(), acked.Load())
 	select {
@@ -152,6 +168,7 @@ func TestClusterKeepsEveryAcknowledgedCommandWhenTheStreamLeaderIsKilled(t *test
 		tally[o.kind()]++
 	}
 	t.Logf("outcomes: %v", tally)
+	assert.Zero(t, tally["failed"], "the store's retries outlast the election: no command failed for good")
 
 	// Every stored event, in stream order.
 	var stream []eventstore.Record
@@ -235,6 +252,33 @@ func TestClusterKeepsEveryAcknowledgedCommandWhenTheStreamLeaderIsKilled(t *test
 		assert.Empty(t, v.Breaks)
 		assert.Equal(t, len(stream), v.Events)
 		assert.Equal(t, len(got), v.Projects)
+	})
+
+	t.Run("reads from the restarting node", func(t *testing.T) {
+		// Each probe read a history after the stream's last sequence was
+		// L: an up-to-date replica shows every event of the project up to
+		// L. Fewer is a stale read. Reported, not failed: the append's
+		// expected-sequence check turns a stale read into a conflict, and
+		// Execute reads again.
+		lastUpTo := func(p domain.ProjectID, l uint64) uint64 {
+			var seq uint64
+			for _, r := range stream {
+				if r.Project == p && r.Sequence <= l {
+					seq = r.Sequence
+				}
+			}
+			return seq
+		}
+		stale, failed := 0, 0
+		for _, pr := range probes {
+			switch {
+			case pr.err != nil:
+				failed++
+			case pr.seq < lastUpTo(pr.project, pr.streamLast):
+				stale++
+			}
+		}
+		t.Logf("%d history reads from the restarted node while it caught up: %d stale, %d failed", len(probes), stale, failed)
 	})
 
 	t.Run("ledger verify --all is clean on the cluster", func(t *testing.T) {
@@ -342,6 +386,18 @@ func TestClusterKeepsEveryAcknowledgedCommandWhenTheStreamLeaderIsKilled(t *test
 		retries.total(), retries.commands(), tally["rerun"], tally["already stored"], runnerTrouble.Load())
 }
 
+// connectJS returns a JetStream context on a connection of its own, as a
+// reporting job on another machine has.
+func connectJS(t *testing.T, urls string) jetstream.JetStream {
+	t.Helper()
+	nc, err := nats.Connect(urls, eventstore.RemoteConnectOptions()...)
+	require.NoError(t, err)
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	return js
+}
+
 // streamInfo asks the stream leader for the stream's info.
 func streamInfo(ctx context.Context, t *testing.T, s *eventstore.Store) *jetstream.StreamInfo {
 	t.Helper()
@@ -373,6 +429,46 @@ func waitNewLeader(ctx context.Context, t *testing.T, s *eventstore.Store, old s
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// probe is one history read from the restarting node.
+type probe struct {
+	project    domain.ProjectID
+	streamLast uint64 // the stream's last sequence just before the read
+	seq        uint64 // the project's last sequence as read
+	err        error
+}
+
+// probeReads reads the writers' projects' histories through a connection
+// to url alone, one after another, until ctx ends.
+func probeReads(ctx context.Context, t *testing.T, url string, spec eventstore.StreamSpec, ws []*clusterWriter) []probe {
+	nc, err := nats.Connect(url, eventstore.RemoteConnectOptions()...)
+	if err != nil {
+		return []probe{{err: err}}
+	}
+	defer nc.Close()
+	s, err := eventstore.Open(ctx, nc, eventstore.WithStream(spec))
+	if err != nil {
+		return []probe{{err: err}}
+	}
+	var out []probe
+	for i := 0; ctx.Err() == nil; i++ {
+		w := ws[i%len(ws)]
+		p := w.projects[(i/len(ws))%len(w.projects)]
+		last, err := s.LastSequence(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				out = append(out, probe{project: p, err: err})
+			}
+			continue
+		}
+		_, v, err := s.Load(ctx, p)
+		if ctx.Err() != nil {
+			break
+		}
+		out = append(out, probe{project: p, streamLast: last, seq: v.Sequence, err: err})
+	}
+	return out
 }
 
 // bucketRows returns every key and value of a projections bucket but the
