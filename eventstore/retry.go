@@ -65,8 +65,12 @@ type UnavailableError struct {
 
 // Error implements error.
 func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("stream %s gave no answer in %s over %d tries (last: %v); the command may or may not be stored, running it again is safe",
-		e.Stream, e.Waited.Round(100*time.Millisecond), e.Tries, e.Err)
+	tries := "tries"
+	if e.Tries == 1 {
+		tries = "try"
+	}
+	return fmt.Sprintf("stream %s gave no answer in %s (%d %s; last: %v); the command may or may not be stored, running it again is safe",
+		e.Stream, e.Waited.Round(100*time.Millisecond), e.Tries, tries, e.Err)
 }
 
 // Unwrap returns the last try's error.
