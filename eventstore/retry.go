@@ -65,12 +65,15 @@ type UnavailableError struct {
 
 // Error implements error.
 func (e *UnavailableError) Error() string {
-	tries := "tries"
-	if e.Tries == 1 {
-		tries = "try"
+	return fmt.Sprintf("stream %s gave no answer in %s (%s; last: %v); the command may or may not be stored, running it again is safe",
+		e.Stream, e.Waited.Round(100*time.Millisecond), triesText(e.Tries), e.Err)
+}
+
+func triesText(n int) string {
+	if n == 1 {
+		return "1 try"
 	}
-	return fmt.Sprintf("stream %s gave no answer in %s (%d %s; last: %v); the command may or may not be stored, running it again is safe",
-		e.Stream, e.Waited.Round(100*time.Millisecond), e.Tries, tries, e.Err)
+	return fmt.Sprintf("%d tries", n)
 }
 
 // Unwrap returns the last try's error.

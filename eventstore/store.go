@@ -201,8 +201,8 @@ func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64) (
 		if err != nil && unanswered(err) && ctx.Err() == nil {
 			waited := time.Since(start)
 			if waited >= s.retryBudget {
-				return nil, 0, fmt.Errorf("read history of %s: no complete answer from stream %s in %s over %d tries: %w",
-					p, s.spec.Name, waited.Round(100*time.Millisecond), tries, err)
+				return nil, 0, fmt.Errorf("read history of %s: no complete answer from stream %s in %s (%s): %w",
+					p, s.spec.Name, waited.Round(100*time.Millisecond), triesText(tries), err)
 			}
 			if s.retryReport != nil {
 				s.retryReport(Retry{Subject: s.ProjectFilter(p), Attempt: tries, Waited: waited, Err: err})
