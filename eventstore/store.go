@@ -76,10 +76,11 @@ func RemoteConnectOptions() []nats.Option {
 const DefaultPublishTimeout = 5 * time.Second
 
 // WithPublishTimeout sets how long one try of an append waits for the
-// server's acknowledgement (default DefaultPublishTimeout). A try that
-// times out may or may not have been stored; the append sends it again
-// within its retry budget (WithRetryBudget), which is safe, as its message
-// ids make the server drop a second copy.
+// server's acknowledgement, and one request of a history read for its
+// answer (default DefaultPublishTimeout). A try that times out may or may
+// not have been stored; the append sends it again within its retry budget
+// (WithRetryBudget), which is safe, as its message ids make the server
+// drop a second copy.
 func WithPublishTimeout(d time.Duration) Option { return func(s *Store) { s.publishTimeout = d } }
 
 // Open connects a Store to JetStream over nc, creating the ledger stream if
