@@ -47,7 +47,7 @@ func (s *Store) RegisterMany(ctx context.Context, cmds []domain.RegisterProject)
 			}
 			msgs, group, cmds = append(msgs, m...), append(group, c), cmds[1:]
 		}
-		if _, _, err := s.publish(ctx, msgs); err == nil {
+		if _, err := s.publish(ctx, msgs); err == nil {
 			stored += len(msgs)
 			continue
 		} else if ctx.Err() != nil || (!isConflict(err) && !isDuplicate(err)) {

@@ -37,7 +37,7 @@ func DirectGet(ctx context.Context, timeout time.Duration, get func(context.Cont
 	var out []*jetstream.RawStreamMsg
 	for m, err := range msgs {
 		if errors.Is(err, jetstreamext.ErrNoMessages) {
-			break
+			return out, nil // the server's answer when nothing matches
 		}
 		if err != nil {
 			return nil, err
@@ -50,5 +50,21 @@ func DirectGet(ctx context.Context, timeout time.Duration, get func(context.Cont
 		}
 		return nil, fmt.Errorf("%w (after %s)", ErrReadCutShort, timeout)
 	}
+	if len(out) == 0 {
+		// Neither a message nor "no messages": the answer stopped short
+		// (the replica it came from died).
+		return nil, fmt.Errorf("%w: an empty answer", ErrReadCutShort)
+	}
 	return out, nil
+}
+
+// headerNumPending is the header of a direct get's message that says how
+// many more messages match the request after it.
+const headerNumPending = "Nats-Num-Pending"
+
+// MorePending reports whether more messages match a batched direct get
+// than the answer msgs held: the server ends an answer early at its size
+// limits, and says so in the last message.
+func MorePending(msgs []*jetstream.RawStreamMsg) bool {
+	return len(msgs) > 0 && msgs[len(msgs)-1].Header.Get(headerNumPending) != "0"
 }

@@ -30,6 +30,8 @@ type Store struct {
 	cache  *projectCache
 
 	publishTimeout time.Duration
+	retryBudget    time.Duration
+	retryReport    func(Retry)
 }
 
 // Option configures a Store.
@@ -64,21 +66,40 @@ func ConnectOptions() []nats.Option {
 	})}
 }
 
+// RemoteConnectOptions returns ConnectOptions with the reconnect settings a
+// connection to an external server or cluster should have: it never stops
+// reconnecting (a cluster outlives any one node), it tries a server again
+// after half a second, and it pings every 5 seconds so that a server that
+// went silent without closing the connection is left for another within
+// about 15 seconds, inside an append's retry budget (DefaultRetryBudget),
+// rather than after the default 4 minutes. A server killed outright closes
+// its connections, and the client moves to another server at once.
+func RemoteConnectOptions() []nats.Option {
+	return append(ConnectOptions(),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(500*time.Millisecond),
+		nats.PingInterval(5*time.Second),
+		nats.MaxPingsOutstanding(2),
+	)
+}
+
 // DefaultPublishTimeout is how long an append waits for the server's
 // acknowledgement by default.
 const DefaultPublishTimeout = 5 * time.Second
 
-// WithPublishTimeout sets how long an append waits for the server's
-// acknowledgement (default DefaultPublishTimeout). An append that times out
-// may or may not have been stored; running the command again is safe, as
-// its message ids make the server drop a second copy.
+// WithPublishTimeout sets how long one try of an append waits for the
+// server's acknowledgement, and one request of a history read for its
+// answer (default DefaultPublishTimeout). A try that times out may or may
+// not have been stored; the append sends it again within its retry budget
+// (WithRetryBudget), which is safe, as its message ids make the server
+// drop a second copy.
 func WithPublishTimeout(d time.Duration) Option { return func(s *Store) { s.publishTimeout = d } }
 
 // Open connects a Store to JetStream over nc, creating the ledger stream if
 // it does not exist and refusing one whose settings are too weak.
 func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	s := &Store{spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{},
-		cache: newProjectCache(DefaultCacheSize), publishTimeout: DefaultPublishTimeout}
+		cache: newProjectCache(DefaultCacheSize), publishTimeout: DefaultPublishTimeout, retryBudget: DefaultRetryBudget}
 	for _, o := range opts {
 		o(s)
 	}
@@ -189,13 +210,43 @@ func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version
 // history. A history that does not link all the same (an event off the
 // chain, or a replica that answered from behind) is read again, a few
 // times, before the messages off the chain are left out for good.
+//
+// On a cluster a read can go unanswered (the replica it went to died, or
+// dropped it while catching up); such a read is sent again within the
+// retry budget, as an append is.
 func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, prev []byte) ([]Record, uint64, error) {
-	for attempt := 0; ; attempt++ {
+	start := time.Now()
+	for gaps, tries := 0, 1; ; tries++ {
 		out, last, gap, err := s.loadOnce(ctx, p, from, prev)
-		if err != nil || !gap || attempt == 5 {
-			return out, last, err
+		if err != nil && unanswered(err) && ctx.Err() == nil {
+			waited := time.Since(start)
+			if waited >= s.retryBudget {
+				return nil, 0, fmt.Errorf("read history of %s: no complete answer from stream %s in %s (%s): %w",
+					p, s.spec.Name, waited.Round(100*time.Millisecond), triesText(tries), err)
+			}
+			if s.retryReport != nil {
+				s.retryReport(Retry{Subject: s.ProjectFilter(p), Attempt: tries, Waited: waited, Err: err})
+			}
+			if err := retryPause(ctx, tries, s.retryBudget-waited); err != nil {
+				return nil, 0, err
+			}
+			continue
 		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("read history of %s: %w", p, err)
+		}
+		if !gap || gaps == 5 {
+			return out, last, nil
+		}
+		gaps++
 	}
+}
+
+// directGet is DirectGet bounded by the store's publish timeout.
+func (s *Store) directGet(ctx context.Context,
+	get func(context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error),
+) ([]*jetstream.RawStreamMsg, error) {
+	return DirectGet(ctx, s.publishTimeout, get)
 }
 
 func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64, prev []byte) ([]Record, uint64, bool, error) {
@@ -208,7 +259,7 @@ func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64, p
 		msgs, err = s.historyConsumer(ctx, p, from)
 	}
 	if err != nil {
-		return nil, 0, false, fmt.Errorf("read history of %s: %w", p, err)
+		return nil, 0, false, err
 	}
 	var out []Record
 	var last uint64
@@ -243,11 +294,14 @@ func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64, p
 // subject held one message. Otherwise every subject that holds messages
 // from the sequence on is read, all subjects at once.
 func (s *Store) historyDirect(ctx context.Context, p domain.ProjectID, from uint64, prev []byte) ([]rawMessage, error) {
-	lasts, err := DirectGet(ctx, DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+	lasts, err := s.directGet(ctx, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
 		return jetstreamext.GetLastMsgsFor(ctx, s.js, s.spec.Name, []string{s.ProjectFilter(p)})
 	})
 	if err != nil {
 		return nil, err
+	}
+	if MorePending(lasts) {
+		return nil, fmt.Errorf("%w: the last messages of %s's subjects", ErrReadCutShort, p)
 	}
 	var tails []rawMessage
 	var upTo uint64
@@ -298,7 +352,10 @@ func (s *Store) readSubject(ctx context.Context, subject string, from, upTo uint
 	var out []rawMessage
 	next := from
 	for {
-		batch, err := DirectGet(ctx, DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+		// A page that stops short of the batch with messages still
+		// pending (cut by the server's byte limit) is continued from its
+		// last message.
+		batch, err := s.directGet(ctx, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
 			return jetstreamext.GetBatch(ctx, s.js, s.spec.Name, historyBatch,
 				jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
 		})
@@ -311,7 +368,7 @@ func (s *Store) readSubject(ctx context.Context, subject string, from, upTo uint
 			}
 			next = m.Sequence + 1
 		}
-		if len(batch) < historyBatch || next > upTo {
+		if !MorePending(batch) || next > upTo {
 			return out, nil
 		}
 	}
@@ -381,11 +438,11 @@ func (s *Store) append(ctx context.Context, expect Version, events []domain.Even
 	if err != nil {
 		return nil, false, err
 	}
-	first, duplicate, err := s.publish(ctx, msgs)
-	if err == nil && !duplicate {
+	pub, err := s.publish(ctx, msgs)
+	if err == nil && !pub.duplicate {
 		out := make([]Record, len(events))
 		for i, e := range events {
-			out[i] = Record{Event: e, Sequence: first + uint64(i), Subject: msgs[i].Subject}
+			out[i] = Record{Event: e, Sequence: pub.first + uint64(i), Subject: msgs[i].Subject}
 		}
 		return out, false, nil
 	}
@@ -400,7 +457,9 @@ func (s *Store) append(ctx context.Context, expect Version, events []domain.Even
 		return nil, false, lerr
 	}
 	if len(stored) == len(events) {
-		return stored, true, nil
+		// After a resend, the try whose answer was lost stored them: this
+		// append wrote them, they were not there before.
+		return stored, pub.tries == 1, nil
 	}
 	if err == nil || isConflict(err) {
 		// A conflict, or a duplicate ack whose original is not (yet)
@@ -437,9 +496,10 @@ func (s *Store) seal(expect Version, events []domain.Event) ([]*nats.Msg, error)
 	return msgs, nil
 }
 
-// publish sends one message, or several as one atomic batch, and returns the
-// stream sequence of the first and whether the server saw a duplicate.
-func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, error) {
+// publishOnce sends one message, or several as one atomic batch, once, and
+// returns the stream sequence of the first and whether the server saw a
+// duplicate.
+func (s *Store) publishOnce(ctx context.Context, msgs []*nats.Msg) (uint64, bool, error) {
 	if len(msgs) == 1 {
 		// An asynchronous publish awaited here: concurrent appends share
 		// the connection's one reply subscription and the server sees them
@@ -458,6 +518,11 @@ func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, bool, er
 			return 0, false, ctx.Err()
 		}
 	}
+	// The batch's commit is a request bounded by ctx: one try waits the
+	// publish timeout, as a single message does, and the retry loop
+	// around it decides whether to try again.
+	ctx, cancel := context.WithTimeout(ctx, s.publishTimeout)
+	defer cancel()
 	for attempt := 0; ; attempt++ {
 		ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, msgs)
 		if c := apiCode(err); (c == jetstreamext.JSErrCodeAtomicPublishTooManyInflight || c == jetstreamext.JSErrCodeBatchPublishTooManyInflight) && attempt < 100 {

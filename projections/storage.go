@@ -65,12 +65,24 @@ type Checkpoint struct {
 // ledger stream.
 type Storage struct {
 	js     jetstream.JetStream
+	stream string
 	prefix string
 }
 
 // NewStorage returns the storage of the projections of stream.
 func NewStorage(js jetstream.JetStream, stream string) *Storage {
-	return &Storage{js: js, prefix: stream + "_PROJ"}
+	return &Storage{js: js, stream: stream, prefix: stream + "_PROJ"}
+}
+
+// replicas returns the ledger stream's replica count, which the buckets
+// it creates take: on a cluster the rows then stay readable and writable
+// while the node holding a one-replica bucket is down.
+func (s *Storage) replicas(ctx context.Context) (int, error) {
+	st, err := s.js.Stream(ctx, s.stream)
+	if err != nil {
+		return 0, fmt.Errorf("projections: ledger stream %s: %w", s.stream, err)
+	}
+	return max(st.CachedInfo().Config.Replicas, 1), nil
 }
 
 // Streams returns the names of the JetStream streams that hold the
@@ -113,9 +125,13 @@ func rowKey(p domain.ProjectID) string { return rowPrefix + string(p) }
 func (s *Storage) meta(ctx context.Context, create bool) (jetstream.KeyValue, error) {
 	kv, err := s.js.KeyValue(ctx, s.metaBucket())
 	if errors.Is(err, jetstream.ErrBucketNotFound) && create {
+		replicas, rerr := s.replicas(ctx)
+		if rerr != nil {
+			return nil, rerr
+		}
 		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 			Bucket: s.metaBucket(), Description: "which generation of the ledger's projections readers use",
-			History: 10, Storage: jetstream.FileStorage,
+			History: 10, Storage: jetstream.FileStorage, Replicas: replicas,
 		})
 	}
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
@@ -210,8 +226,13 @@ func (s *Storage) openBucket(ctx context.Context, n int, create bool) (jetstream
 		}
 		return kv, nil
 	}
+	replicas, err := s.replicas(ctx)
+	if err != nil {
+		return nil, err
+	}
 	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: name, Description: "ledger projection rows (JSON), one key per project", History: 1, Storage: jetstream.FileStorage,
+		Replicas: replicas,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("projections bucket %s: %w", name, err)
@@ -383,6 +404,9 @@ func (s *Storage) ReadUnit(ctx context.Context, unit string) (Snapshot, error) {
 		})
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("read the rows of unit %s: %w", unit, err)
+		}
+		if eventstore.MorePending(msgs) {
+			return Snapshot{}, fmt.Errorf("read the rows of unit %s: %w: the server sent %d of them", unit, eventstore.ErrReadCutShort, len(msgs))
 		}
 		for _, m := range msgs {
 			r, err := DecodeRow(m.Data)

@@ -174,7 +174,7 @@ func (a *app) connect() (*conn, error) {
 }
 
 func (a *app) connectRemote(url string) (*conn, error) {
-	nopts := append([]nats.Option{nats.Name("ledger"), nats.MaxReconnects(-1)}, eventstore.ConnectOptions()...)
+	nopts := append([]nats.Option{nats.Name("ledger")}, eventstore.RemoteConnectOptions()...)
 	if a.creds != "" {
 		nopts = append(nopts, nats.UserCredentials(a.creds))
 	}
