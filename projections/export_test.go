@@ -10,9 +10,9 @@ func SetCrashAfterRowPuts(r *Runner, n int) { r.crashAfterRowPuts = n }
 // generation flushed.
 func SetAfterFlush(r *Runner, f func(generation int, cp Checkpoint)) { r.afterFlush = f }
 
-// SetRebuildFlushEvery sets how many events a rebuild applies between
-// writes.
-func SetRebuildFlushEvery(r *Runner, n int) { r.rebuildFlushEvery = n }
+// SetRebuildFlushRows sets how many changed rows a rebuild holds before it
+// writes them.
+func SetRebuildFlushRows(r *Runner, n int) { r.rebuildFlushRows = n }
 
 // SetRowWindow sets how many row writes may await their acknowledgement.
 func SetRowWindow(r *Runner, n int) { r.rowWindow = n }

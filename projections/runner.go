@@ -32,11 +32,12 @@ type Runner struct {
 	wait    time.Duration
 	report  func(error)
 
-	// rebuildFlushEvery is how many events a rebuild applies between
-	// writes (default 10,000: a rebuild's rows are invisible until the
-	// switch, so writing often buys nothing, but the rows changed since
-	// the last write are held decoded, the runner's main use of memory).
-	rebuildFlushEvery int
+	// rebuildFlushRows is how many changed rows a rebuild holds before
+	// it writes them (default 20,000). A rebuild's rows are invisible
+	// until the switch, so writing them early only costs a second write
+	// of every row that changes again; but changed rows are held decoded,
+	// the runner's main use of memory (about 2 KB each).
+	rebuildFlushRows int
 	// rowWindow is how many row writes may await their acknowledgement.
 	rowWindow int
 
@@ -69,7 +70,7 @@ func WithReport(f func(error)) RunnerOption { return func(r *Runner) { r.report 
 func NewRunner(store *eventstore.Store, opts ...RunnerOption) *Runner {
 	r := &Runner{
 		store: store, storage: NewStorage(store.JetStream(), store.StreamName()),
-		batch: 1000, wait: 100 * time.Millisecond, report: func(error) {}, rebuildFlushEvery: 10_000, rowWindow: 1024,
+		batch: 1000, wait: 100 * time.Millisecond, report: func(error) {}, rebuildFlushRows: 20_000, rowWindow: 1024,
 	}
 	for _, o := range opts {
 		o(r)
@@ -356,8 +357,9 @@ func (r *Runner) CatchUp(ctx context.Context) (Checkpoint, error) {
 }
 
 // drain applies the stream from b's checkpoint to the stream's end as of
-// now, writing every flushEvery events (0: every batch).
-func (r *Runner) drain(ctx context.Context, b *builder, flushEvery int) (Checkpoint, error) {
+// now, writing whenever flushRows rows or more have changed (0: after
+// every batch).
+func (r *Runner) drain(ctx context.Context, b *builder, flushRows int) (Checkpoint, error) {
 	target, err := r.store.LastSequence(ctx)
 	if err != nil {
 		return Checkpoint{}, err
@@ -365,7 +367,6 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushEvery int) (Checkpo
 	if b.lastSeq < target {
 		cur := r.store.Cursor(ctx, b.lastSeq+1)
 		defer cur.Close()
-		sinceFlush := 0
 		for b.lastSeq < target {
 			batch, err := cur.Next(ctx, r.batch, time.Second)
 			if err != nil {
@@ -374,11 +375,10 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushEvery int) (Checkpo
 			if err := b.apply(ctx, batch); err != nil {
 				return Checkpoint{}, err
 			}
-			if sinceFlush += len(batch.Records); sinceFlush >= flushEvery {
+			if len(b.dirty) >= flushRows {
 				if err := b.flush(ctx, false); err != nil {
 					return Checkpoint{}, err
 				}
-				sinceFlush = 0
 			}
 		}
 	}
@@ -476,7 +476,7 @@ func (r *Runner) Rebuild(ctx context.Context) (Generation, Checkpoint, error) {
 		return Generation{}, Checkpoint{}, err
 	}
 	b := r.newBuilder(next, kv, true, Checkpoint{})
-	cp, err := r.drain(ctx, b, r.rebuildFlushEvery)
+	cp, err := r.drain(ctx, b, r.rebuildFlushRows)
 	if err != nil {
 		return Generation{}, Checkpoint{}, err
 	}

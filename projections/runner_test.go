@@ -181,7 +181,7 @@ func TestIncrementalBuildEqualsRebuildFromZeroByteForByte(t *testing.T) {
 	// The rebuild writes often and few rows at a time, so that projects
 	// come back after their rows were written (and are read back from
 	// their stored form), and writes wait for acknowledgements in turn.
-	projections.SetRebuildFlushEvery(runner, 500)
+	projections.SetRebuildFlushRows(runner, 40)
 	projections.SetRowWindow(runner, 3)
 	g, cp, err := runner.Rebuild(ctx)
 	require.NoError(t, err)
@@ -251,7 +251,7 @@ func TestReaderNeverSeesAHalfBuiltGeneration(t *testing.T) {
 	require.Len(t, first.Rows, len(h.states))
 
 	rebuilding := projections.NewRunner(env.Store, projections.WithBatch(100))
-	projections.SetRebuildFlushEvery(rebuilding, 100)
+	projections.SetRebuildFlushRows(rebuilding, 10)
 	paused, resume := make(chan struct{}), make(chan struct{})
 	flushes := 0
 	projections.SetAfterFlush(rebuilding, func(int, projections.Checkpoint) {
