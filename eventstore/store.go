@@ -22,12 +22,14 @@ import (
 // Store is the ledger's event store on one JetStream stream. It is safe for
 // concurrent use.
 type Store struct {
-	js     jetstream.JetStream
-	spec   StreamSpec
-	codec  *Codec
-	clock  domain.Clock
-	stream jetstream.Stream
-	cache  *projectCache
+	js    jetstream.JetStream
+	spec  StreamSpec
+	codec *Codec
+	clock domain.Clock
+	cache *projectCache
+
+	// checkStream is false when the store was opened WithoutStreamCheck.
+	checkStream bool
 
 	publishTimeout time.Duration
 	retryBudget    time.Duration
@@ -95,11 +97,20 @@ const DefaultPublishTimeout = 5 * time.Second
 // drop a second copy.
 func WithPublishTimeout(d time.Duration) Option { return func(s *Store) { s.publishTimeout = d } }
 
+// WithoutStreamCheck opens the store without asking the server anything:
+// the stream is neither looked at nor created. It is for a user whose
+// rights do not include the stream's info (on a shared server, the
+// inspection office consuming only deadline_missed, or the reporting job
+// reading only the projections); whatever such a user does next fails
+// clearly if the stream does not exist.
+func WithoutStreamCheck() Option { return func(s *Store) { s.checkStream = false } }
+
 // Open connects a Store to JetStream over nc, creating the ledger stream if
 // it does not exist and refusing one whose settings are too weak.
 func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	s := &Store{spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{},
-		cache: newProjectCache(DefaultCacheSize), publishTimeout: DefaultPublishTimeout, retryBudget: DefaultRetryBudget}
+		cache: newProjectCache(DefaultCacheSize), publishTimeout: DefaultPublishTimeout, retryBudget: DefaultRetryBudget,
+		checkStream: true}
 	for _, o := range opts {
 		o(s)
 	}
@@ -108,9 +119,10 @@ func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
 	s.js = js
-	s.stream, err = EnsureStream(ctx, js, s.spec)
-	if err != nil {
-		return nil, err
+	if s.checkStream {
+		if _, err := EnsureStream(ctx, js, s.spec); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -129,11 +141,11 @@ func (s *Store) Clock() domain.Clock { return s.clock }
 
 // LastSequence returns the stream sequence of the last message stored.
 func (s *Store) LastSequence(ctx context.Context) (uint64, error) {
-	info, err := s.stream.Info(ctx)
+	st, err := s.js.Stream(ctx, s.spec.Name)
 	if err != nil {
 		return 0, fmt.Errorf("stream info: %w", err)
 	}
-	return info.State.LastSeq, nil
+	return st.CachedInfo().State.LastSeq, nil
 }
 
 // Subject returns the subject of an event of type t for project p:

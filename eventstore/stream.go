@@ -72,21 +72,29 @@ func (s StreamSpec) Config() jetstream.StreamConfig {
 	}
 }
 
-// EnsureStream creates the ledger stream, or checks an existing one. Calling
-// it again is harmless. An existing stream whose settings are weaker than
-// Config (deletes or purges allowed, rollups on, limits that drop events,
-// fewer replicas, no duplicate window) is reported as a *StreamSettingsError
-// and left untouched.
+// EnsureStream checks the ledger stream, creating it when it does not
+// exist. Calling it again is harmless. An existing stream whose settings are
+// weaker than Config (deletes or purges allowed, rollups on, limits that drop
+// events, fewer replicas, no duplicate window) is reported as a
+// *StreamSettingsError and left untouched.
+//
+// It looks before it creates, so that a user allowed to read the stream's
+// info but not to create streams (an auditor, a recorder on a shared
+// server) can open an existing ledger.
 func EnsureStream(ctx context.Context, js jetstream.JetStream, spec StreamSpec) (jetstream.Stream, error) {
 	want := spec.Config()
-	st, err := js.CreateStream(ctx, want)
-	if err == nil {
-		return st, nil
+	st, err := js.Stream(ctx, want.Name)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		st, err = js.CreateStream(ctx, want)
+		if err == nil {
+			return st, nil
+		}
+		if !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			return nil, fmt.Errorf("create stream %s: %w", want.Name, err)
+		}
+		// Another process created it in between: check theirs.
+		st, err = js.Stream(ctx, want.Name)
 	}
-	if !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-		return nil, fmt.Errorf("create stream %s: %w", want.Name, err)
-	}
-	st, err = js.Stream(ctx, want.Name)
 	if err != nil {
 		return nil, fmt.Errorf("open stream %s: %w", want.Name, err)
 	}
