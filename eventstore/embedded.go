@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,8 +25,9 @@ type EmbeddedConfig struct {
 	// DataDir holds the JetStream store; default DefaultDataDir.
 	DataDir string
 	// Host and Port to listen on for other processes (the stock nats CLI,
-	// other ledger commands). Default 127.0.0.1:4222; Port -1 picks a free
-	// port.
+	// other ledger commands). Default 127.0.0.1:4222, loopback only: the
+	// embedded server has no users or TLS, so it is reachable from this
+	// machine only unless Host says otherwise. Port -1 picks a free port.
 	Host string
 	Port int
 	// DontListen serves only this process, through an in-process
@@ -152,4 +154,24 @@ func RunningURL(dataDir string) (url string, ok bool) {
 	}
 	url = strings.TrimSpace(string(b))
 	return url, url != ""
+}
+
+// ListenAddr returns the host and port the server listens on ("" when not
+// listening).
+func (e *Embedded) ListenAddr() string {
+	if addr := e.srv.Addr(); addr != nil {
+		return addr.String()
+	}
+	return ""
+}
+
+// IsLoopback reports whether host (a name or an address, as --listen
+// takes it) is this machine's loopback interface only, which no other
+// machine can reach.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
