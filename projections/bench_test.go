@@ -62,3 +62,22 @@ func BenchmarkRebuild(b *testing.B) {
 	}
 	b.ReportMetric(float64(last)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkReadAllRows is what a report without --unit does: read every
+// row of the current generation (2,000 projects).
+func BenchmarkReadAllRows(b *testing.B) {
+	env := benchStream(b)
+	ctx := context.Background()
+	runner := projections.NewRunner(env.Store)
+	_, err := runner.CatchUp(ctx)
+	require.NoError(b, err)
+	rows := 0
+	b.ResetTimer()
+	for b.Loop() {
+		snap, err := runner.Storage().Read(ctx)
+		require.NoError(b, err)
+		rows = len(snap.Rows)
+	}
+	require.Equal(b, 2_000, rows)
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -291,7 +291,7 @@ func (s *Storage) Read(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	rows, err := readRows(ctx, kv)
+	rows, err := s.readRows(ctx, kv.Bucket())
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -299,40 +299,81 @@ func (s *Storage) Read(ctx context.Context) (Snapshot, error) {
 	return Snapshot{Generation: g, Checkpoint: cp, Rows: rows}, nil
 }
 
-// readRows reads every row of a bucket: one watch that delivers the latest
-// value of each key, rather than one request per key.
-func readRows(ctx context.Context, kv jetstream.KeyValue) ([]*Row, error) {
-	w, err := kv.Watch(ctx, rowPrefix+">", jetstream.IgnoreDeletes())
+// ReadProject returns project p's row from the current generation, or nil
+// when the projections hold no row for it.
+func (s *Storage) ReadProject(ctx context.Context, p domain.ProjectID) (*Row, error) {
+	_, kv, _, err := s.openCurrent(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read projection rows: %w", err)
+		return nil, err
 	}
-	return collectRows(ctx, w)
+	e, err := kv.Get(ctx, rowKey(p))
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read row %s: %w", p, err)
+	}
+	r, err := DecodeRow(e.Value())
+	if err != nil {
+		return nil, fmt.Errorf("row %s: %w", p, err)
+	}
+	return r, nil
 }
 
-// collectRows decodes the rows a watcher delivers until it has delivered
-// every current value.
-func collectRows(ctx context.Context, w jetstream.KeyWatcher) ([]*Row, error) {
-	defer func() { _ = w.Stop() }()
-	var rows []*Row
-	for {
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case e, ok := <-w.Updates():
-			if !ok {
-				return nil, errors.New("read projection rows: watch closed")
+// readRows reads every row of a bucket with batched direct gets over the
+// row keys' subjects, in stream order. A bucket keeps one value per key,
+// so that is each row's latest value; a row rewritten during the read
+// shows up twice, and its later value wins. The rows come in no order.
+//
+// Why direct gets rather than a KV watch: a watch is a consumer, and a
+// reader that may create consumers on the bucket's stream may also delete
+// other readers' ones; a direct get needs only the right to read. The
+// reporting job's role is exactly that (docs/security.md). It was also
+// faster: 2,000 rows in 13-21 ms against 50-68 ms for the watch
+// (BenchmarkReadAllRows).
+func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
+	prefix := "$KV." + bucket + "."
+	byKey := map[string]*Row{}
+	for next := uint64(1); ; {
+		batch, err := jetstreamext.GetBatch(ctx, s.js, "KV_"+bucket, directBatch,
+			jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(prefix+rowPrefix+">"))
+		if err != nil {
+			return nil, fmt.Errorf("read projection rows: %w", err)
+		}
+		n := 0
+		for m, err := range batch {
+			if errors.Is(err, jetstreamext.ErrNoMessages) {
+				break
 			}
-			if e == nil { // all current values delivered
-				return rows, nil
-			}
-			r, err := DecodeRow(e.Value())
 			if err != nil {
-				return nil, fmt.Errorf("row %s: %w", strings.TrimPrefix(e.Key(), rowPrefix), err)
+				return nil, fmt.Errorf("read projection rows: %w", err)
 			}
-			rows = append(rows, r)
+			n++
+			next = m.Sequence + 1
+			key := strings.TrimPrefix(m.Subject, prefix)
+			if op := m.Header.Get(kvOperation); op == "DEL" || op == "PURGE" {
+				delete(byKey, key)
+				continue
+			}
+			r, err := DecodeRow(m.Data)
+			if err != nil {
+				return nil, fmt.Errorf("row %s: %w", strings.TrimPrefix(key, rowPrefix), err)
+			}
+			byKey[key] = r
+		}
+		if n < directBatch {
+			break
 		}
 	}
+	rows := make([]*Row, 0, len(byKey))
+	for _, r := range byKey {
+		rows = append(rows, r)
+	}
+	return rows, nil
 }
+
+// kvOperation is the header a KV delete or purge marker carries.
+const kvOperation = "KV-Operation"
 
 // directBatch is how many keys one batched direct get asks for (the server
 // answers at most 1024).
