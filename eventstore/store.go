@@ -61,11 +61,16 @@ func WithClock(c domain.Clock) Option { return func(s *Store) { s.clock = c } }
 // instead, so that note is dropped. Other asynchronous errors are printed
 // as nats.go prints them.
 func ConnectOptions() []nats.Option {
-	return []nats.Option{nats.SyncQueueLen(8192), nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
-		if !errors.Is(err, nats.ErrBadHeaderMsg) {
-			fmt.Fprintln(os.Stderr, err)
-		}
-	})}
+	return []nats.Option{nats.SyncQueueLen(8192), nats.ErrorHandler(AsyncError)}
+}
+
+// AsyncError is the error handler ConnectOptions installs: it prints what
+// the server or client reports outside any request, except a message with
+// a header block the client cannot parse (see ConnectOptions).
+func AsyncError(_ *nats.Conn, _ *nats.Subscription, err error) {
+	if !errors.Is(err, nats.ErrBadHeaderMsg) {
+		fmt.Fprintln(os.Stderr, err)
+	}
 }
 
 // RemoteConnectOptions returns ConnectOptions with the reconnect settings a

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/spf13/cobra"
@@ -30,7 +31,18 @@ type app struct {
 	actor    string
 	asJSON   bool
 
+	// How to log in to and trust a --server: a user and password, and the
+	// TLS files; inboxPrefix names the reply subjects this user may
+	// subscribe to on a server configured by `ledger auth init`.
+	user, password         string
+	tlsCA, tlsCert, tlsKey string
+	inboxPrefix            string
+
 	clock domain.Clock
+
+	// abort ends the running command when the server refuses one of its
+	// requests (set by run; nil outside it).
+	abort context.CancelCauseFunc
 }
 
 func newApp(stdout, stderr io.Writer) *app {
@@ -56,6 +68,12 @@ folder; with --server it talks to a NATS server or cluster.`,
 	f.StringVar(&a.dataDir, "data", envOr("LEDGER_DATA", eventstore.DefaultDataDir), "data folder of the embedded server (env LEDGER_DATA)")
 	f.StringVar(&a.server, "server", os.Getenv("NATS_URL"), "NATS server URL(s), comma separated; empty runs the embedded server (env NATS_URL)")
 	f.StringVar(&a.creds, "creds", os.Getenv("NATS_CREDS"), "NATS credentials file for --server (env NATS_CREDS)")
+	f.StringVar(&a.user, "user", os.Getenv("NATS_USER"), "NATS user for --server (env NATS_USER)")
+	f.StringVar(&a.password, "password", os.Getenv("NATS_PASSWORD"), "password of --user; better given as env NATS_PASSWORD, which other users cannot see in the process list")
+	f.StringVar(&a.tlsCA, "tls-ca", os.Getenv("NATS_CA"), "PEM file of the certificate authority that signed the server's certificate (env NATS_CA)")
+	f.StringVar(&a.tlsCert, "tls-cert", os.Getenv("NATS_CERT"), "PEM client certificate, for a server that asks for one (env NATS_CERT)")
+	f.StringVar(&a.tlsKey, "tls-key", os.Getenv("NATS_KEY"), "PEM private key of --tls-cert (env NATS_KEY)")
+	f.StringVar(&a.inboxPrefix, "inbox-prefix", os.Getenv("NATS_INBOX_PREFIX"), "subject prefix of this user's replies, e.g. _INBOX_recorder as `ledger auth init` sets it (env NATS_INBOX_PREFIX)")
 	f.StringVar(&a.stream, "stream", envOr("LEDGER_STREAM", eventstore.DefaultStream), "JetStream stream name (env LEDGER_STREAM)")
 	f.IntVar(&a.replicas, "replicas", 1, "stream replicas when the ledger creates its stream on a cluster")
 	f.StringVar(&a.actor, "actor", envOr("LEDGER_ACTOR", loginName()), "who records (env LEDGER_ACTOR, default the login name)")
@@ -90,6 +108,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.backupCommand(),
 		a.restoreCommand(),
 		a.benchCommand(),
+		a.authCommand(),
 	)
 	markUsageErrors(root)
 	return root
@@ -137,6 +156,9 @@ type session struct {
 	// data folder: nothing else can be writing, so it keeps the
 	// projections current itself.
 	owned bool
+	// rights are what the server lets this user do; nil allows everything
+	// (the embedded server has no users).
+	rights *eventstore.Rights
 }
 
 // conn is a connection to the ledger's server, and how to let go of it.
@@ -174,13 +196,9 @@ func (a *app) connect() (*conn, error) {
 }
 
 func (a *app) connectRemote(url string) (*conn, error) {
-	nopts := append([]nats.Option{nats.Name("ledger")}, eventstore.RemoteConnectOptions()...)
-	if a.creds != "" {
-		nopts = append(nopts, nats.UserCredentials(a.creds))
-	}
-	nc, err := nats.Connect(url, nopts...)
+	nc, err := a.dial(url)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", url, err)
+		return nil, err
 	}
 	return &conn{nc: nc, close: func() { _ = nc.Drain() }}, nil
 }
@@ -192,15 +210,132 @@ func (a *app) open(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := eventstore.Open(ctx, c.nc,
+	opts := []eventstore.Option{
 		eventstore.WithClock(a.clock),
-		eventstore.WithStream(eventstore.StreamSpec{Name: a.stream, Replicas: a.replicas}))
+		eventstore.WithStream(eventstore.StreamSpec{Name: a.stream, Replicas: a.replicas}),
+	}
+	var rights *eventstore.Rights
+	if !c.owned {
+		// One question to the server spares every request this user may
+		// not make: a reporter's report then never touches the event
+		// stream, an inspector never reads a project's history. A server
+		// that does not answer leaves everything allowed, as before.
+		r, err := eventstore.FetchRights(ctx, c.nc, time.Second)
+		if err != nil {
+			r = eventstore.Rights{}
+		}
+		rights = &r
+		if !rights.CanReadStreamInfo(a.stream) {
+			opts = append(opts, eventstore.WithoutStreamCheck())
+		}
+	}
+	store, err := eventstore.Open(ctx, c.nc, opts...)
 	if err != nil {
 		c.close()
 		return nil, err
 	}
-	return &session{store: store, close: c.close, owned: c.owned}, nil
+	return &session{store: store, close: c.close, owned: c.owned, rights: rights}, nil
 }
+
+// userName names the user rights belong to, for messages.
+func userName(r *eventstore.Rights) string {
+	if r != nil && r.User != "" {
+		return "user " + r.User
+	}
+	return "this user"
+}
+
+// dial opens a client connection to a NATS server with the login and TLS
+// flags.
+func (a *app) dial(url string) (*nats.Conn, error) {
+	if err := a.checkLogin(); err != nil {
+		return nil, err
+	}
+	// The error handler comes after RemoteConnectOptions, whose own it
+	// replaces (asyncError hands on what it does not handle itself).
+	nopts := append(append([]nats.Option{nats.Name("ledger")}, eventstore.RemoteConnectOptions()...), nats.ErrorHandler(a.asyncError))
+	if a.creds != "" {
+		nopts = append(nopts, nats.UserCredentials(a.creds))
+	}
+	if a.user != "" {
+		nopts = append(nopts, nats.UserInfo(a.user, a.password))
+	}
+	if a.tlsCA != "" {
+		nopts = append(nopts, nats.RootCAs(a.tlsCA))
+	}
+	if a.tlsCert != "" {
+		nopts = append(nopts, nats.ClientCert(a.tlsCert, a.tlsKey))
+	}
+	if a.inboxPrefix != "" {
+		nopts = append(nopts, nats.CustomInboxPrefix(a.inboxPrefix))
+	}
+	nc, err := nats.Connect(url, nopts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", url, err)
+	}
+	return nc, nil
+}
+
+// checkLogin refuses login flags that cannot work together.
+func (a *app) checkLogin() error {
+	switch {
+	case a.creds != "" && a.user != "":
+		return usageError{errors.New("--creds and --user both given (or NATS_CREDS and NATS_USER): log in with one of them")}
+	case a.password != "" && a.user == "":
+		return usageError{errors.New("--password given without --user (or NATS_PASSWORD without NATS_USER)")}
+	case (a.tlsCert == "") != (a.tlsKey == ""):
+		return usageError{errors.New("--tls-cert and --tls-key go together (or NATS_CERT and NATS_KEY)")}
+	}
+	return nil
+}
+
+// asyncError handles what the server reports outside any request. A
+// permissions violation ends the command at once with the server's words:
+// the ledger asks only for what the user's rights allow, so a refusal
+// means the command needs a role this user does not have, and waiting for
+// the request to time out would only hide that.
+func (a *app) asyncError(nc *nats.Conn, sub *nats.Subscription, err error) {
+	if !errors.Is(err, nats.ErrPermissionViolation) {
+		eventstore.AsyncError(nc, sub, err)
+		return
+	}
+	switch {
+	case strings.Contains(err.Error(), `Publish to "$JS.API.CONSUMER.DELETE.`):
+		// nats.go's ordered consumers delete their old consumer when they
+		// start over, in the background and on a best-effort basis; a
+		// role that may not delete consumers leaves it to the server,
+		// which removes an idle ephemeral consumer by itself.
+		return
+	case strings.Contains(err.Error(), `Publish to "`+eventstore.UserInfoSubject+`"`):
+		// A user set up by hand without the right to ask for its
+		// permissions: the ledger goes on as if everything were allowed.
+		return
+	}
+	who := "this user"
+	if a.user != "" {
+		who = "user " + a.user
+	}
+	refused := &refusedError{who: who, err: err}
+	if strings.Contains(err.Error(), "Subscription to \"_INBOX") {
+		refused.hint = "; a user set up by `ledger auth init` receives replies under its own prefix: set NATS_INBOX_PREFIX (or --inbox-prefix) as its env file does"
+	}
+	if a.abort != nil {
+		a.abort(refused)
+	}
+}
+
+// refusedError is a request the server refused for lack of permission.
+type refusedError struct {
+	who  string
+	err  error
+	hint string
+}
+
+func (e *refusedError) Error() string {
+	return fmt.Sprintf("the server refused %s: %v%s", e.who, e.err, e.hint)
+}
+
+func (e *refusedError) Unwrap() error { return e.err }
 
 // withStore runs fn on an open ledger and closes it afterwards.
 func (a *app) withStore(ctx context.Context, fn func(*eventstore.Store) error) error {

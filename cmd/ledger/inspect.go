@@ -105,7 +105,8 @@ handed over again after a crash, with the same LEDGER_EVENT_ID to recognise it.`
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return a.withStore(ctx, func(s *eventstore.Store) error {
+			return a.withSession(ctx, func(sess *session) error {
+				s := sess.store
 				if fromStart {
 					if err := s.DeleteSubscription(ctx, durable); err != nil {
 						return err
@@ -130,7 +131,7 @@ handed over again after a crash, with the same LEDGER_EVENT_ID to recognise it.`
 					case err != nil:
 						return err
 					}
-					v, err := a.missView(ctx, s, names, d.Record)
+					v, err := a.missView(ctx, sess, names, d.Record)
 					if err != nil {
 						return err
 					}
@@ -160,19 +161,33 @@ handed over again after a crash, with the same LEDGER_EVENT_ID to recognise it.`
 }
 
 // missView completes a miss with the project's name and how late it is
-// today in the project's time zone.
-func (a *app) missView(ctx context.Context, s *eventstore.Store, cache map[domain.ProjectID]*domain.Project, r eventstore.Record) (missView, error) {
+// today in the project's time zone: from the project's history when the
+// user may read it, else from its projection row (the inspection office
+// on a shared server reads no other event than the misses).
+func (a *app) missView(ctx context.Context, sess *session, cache map[domain.ProjectID]*domain.Project, r eventstore.Record) (missView, error) {
 	d, ok := r.Data.(*domain.DeadlineMissedData)
 	if !ok {
 		return missView{}, fmt.Errorf("stream sequence %d is a %s, not a deadline_missed", r.Sequence, r.Type)
 	}
 	p := cache[r.Project]
 	if p == nil {
-		recs, _, err := s.Load(ctx, r.Project)
-		if err != nil {
-			return missView{}, err
+		s := sess.store
+		state := domain.NewProject(r.Project)
+		if sess.rights.CanLoadHistory(s.StreamName()) {
+			recs, _, err := s.Load(ctx, r.Project)
+			if err != nil {
+				return missView{}, err
+			}
+			state = domain.Fold(r.Project, eventsOf(recs))
+		} else {
+			row, err := projections.NewStorage(s.JetStream(), s.StreamName()).ReadProject(ctx, r.Project)
+			if err != nil && !errors.Is(err, projections.ErrNoProjections) {
+				return missView{}, err
+			}
+			if row != nil {
+				state = row.Project
+			}
 		}
-		state := domain.Fold(r.Project, eventsOf(recs))
 		p = &state
 		cache[r.Project] = p
 	}

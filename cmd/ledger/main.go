@@ -39,9 +39,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func (a *app) run(ctx context.Context, args []string) int {
 	stderr := a.stderr
+	ctx, a.abort = context.WithCancelCause(ctx)
+	defer a.abort(nil)
 	root := a.rootCommand()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	var refused *refusedError
+	if errors.As(context.Cause(ctx), &refused) {
+		// The command failed because its context ended; the refusal
+		// that ended it is what to say.
+		err = refused
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -17,14 +17,23 @@ func (a *app) serveCommand() *cobra.Command {
 	var listen, sync string
 	c := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the embedded NATS server on the data folder until Ctrl-C",
+		Short: "Run the embedded NATS server on the data folder until Ctrl-C (or, with --server, the ledger's service on that server)",
 		Long: `serve runs the ledger's embedded NATS server with JetStream on the data
-folder and listens on loopback, so other ledger commands and the stock nats
-CLI can connect. Ctrl-C (or SIGTERM) stops it cleanly.`,
+folder and listens on loopback (127.0.0.1) unless --listen says otherwise, so
+other ledger commands and the stock nats CLI on this machine can connect. It
+keeps the projections current and watches deadlines. Ctrl-C (or SIGTERM)
+stops it cleanly.
+
+With --server (or NATS_URL) it runs no server of its own: it keeps the
+projections current and watches deadlines on that server, logged in as the
+ledger service's user (docs/security.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if a.server != "" {
-				return usageError{errors.New("serve runs the embedded server; it does not take --server or NATS_URL")}
+				if cmd.Flags().Changed("listen") || cmd.Flags().Changed("sync") {
+					return usageError{errors.New("--listen and --sync are for the embedded server; with --server (or NATS_URL) serve runs no server of its own")}
+				}
+				return a.serveRemote(cmd.Context())
 			}
 			host, portText, err := net.SplitHostPort(listen)
 			if err != nil {
@@ -36,6 +45,9 @@ CLI can connect. Ctrl-C (or SIGTERM) stops it cleanly.`,
 			}
 			if port == 0 {
 				port = -1 // any free port
+			}
+			if host == "" {
+				host = "127.0.0.1" // every interface only when asked for by name (0.0.0.0)
 			}
 			if sync != "always" && sync != "interval" {
 				return usageError{fmt.Errorf("--sync %q: expected always or interval", sync)}
@@ -54,49 +66,96 @@ CLI can connect. Ctrl-C (or SIGTERM) stops it cleanly.`,
 			if err != nil {
 				return err
 			}
-			runner := projections.NewRunner(store, projections.WithReport(func(err error) {
-				fmt.Fprintln(a.stderr, "ledger: projections skip a message: "+oneLine(err.Error()))
-			}))
-			workCtx, stopWork := context.WithCancel(cmd.Context())
-			defer stopWork()
-			runnerDone := make(chan error, 2)
-			go func() { runnerDone <- runner.Run(workCtx) }()
-			go func() { runnerDone <- a.newWatcher(store).Run(workCtx) }()
-
+			line, warning := listenNotice(host, srv.ListenAddr())
+			fmt.Fprintln(a.stdout, line)
+			if warning != "" {
+				fmt.Fprintln(a.stderr, warning)
+			}
 			url := srv.ClientURL()
 			fmt.Fprintf(a.stdout, "ledger: serving %s at %s\n", srv.DataDir(), url)
 			fmt.Fprintf(a.stdout, "  stream %s, subjects ledger.<project>.<event_type>, fsync %s\n", store.StreamName(), sync)
 			fmt.Fprintf(a.stdout, "  follow it:  nats --server %s sub 'ledger.>'\n", url)
-			fmt.Fprintf(a.stdout, "  projections: kept current in KV buckets %s_PROJ_*\n", store.StreamName())
-			fmt.Fprintf(a.stdout, "  deadlines: watched; misses on ledger.*.deadline_missed (ledger inspect follow)\n")
-			fmt.Fprintf(a.stdout, "  Ctrl-C stops the server.\n")
-			// The projection runner and the deadline watcher end with the
-			// context; one that stops on its own stops the server too.
-			pending := 2
-			var runErr error
-			select {
-			case <-cmd.Context().Done():
-			case runErr = <-runnerDone:
-				pending--
-				if runErr == nil {
-					runErr = errors.New("stopped without an error")
-				}
-			}
-			stopWork()
-			for ; pending > 0; pending-- {
-				<-runnerDone
-			}
-			fmt.Fprintln(a.stdout, "ledger: stopping")
+			err = a.runService(cmd.Context(), store, "server")
 			nc.Close()
 			srv.Shutdown()
-			if runErr != nil {
-				return fmt.Errorf("the projection runner or the deadline watcher stopped, so the server stopped too: %w", runErr)
+			if err != nil {
+				return err
 			}
 			fmt.Fprintln(a.stdout, "ledger: stopped cleanly")
 			return nil
 		},
 	}
-	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "address to listen on (loopback by default; port 0 picks a free one)")
+	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "HOST:PORT to listen on: loopback by default; 0.0.0.0:4222 opens it to other machines (port 0 picks a free one)")
 	c.Flags().StringVar(&sync, "sync", "interval", "fsync policy: interval (every 2 minutes; survives a process crash) or always (every write; survives power loss)")
 	return c
+}
+
+// listenNotice is the line serve prints about where it listens, and a
+// warning when that is reachable from other machines.
+func listenNotice(host, addr string) (line, warning string) {
+	if eventstore.IsLoopback(host) {
+		return fmt.Sprintf("ledger: listening on %s, loopback only: no other machine can connect", addr), ""
+	}
+	return fmt.Sprintf("ledger: listening on %s, open to other machines", addr),
+		fmt.Sprintf("ledger: warning: %s is reachable from other machines, and the embedded server has no users, permissions or TLS: "+
+			"anyone who reaches it can read and write the ledger; on a network, run nats-server with `ledger auth init` and `ledger serve --server` instead", addr)
+}
+
+// serveRemote runs the ledger's service (the projection runner and the
+// deadline watcher) on the NATS server at --server.
+func (a *app) serveRemote(ctx context.Context) error {
+	nc, err := a.dial(a.server)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	store, err := eventstore.Open(ctx, nc, eventstore.WithClock(a.clock),
+		eventstore.WithStream(eventstore.StreamSpec{Name: a.stream, Replicas: a.replicas}))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "ledger: serving stream %s on %s (no server of its own)\n", store.StreamName(), nc.ConnectedUrlRedacted())
+	if err := a.runService(ctx, store, "service"); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, "ledger: stopped cleanly")
+	return nil
+}
+
+// runService keeps the projections current and watches deadlines until
+// ctx ends; what names what stops with them in messages.
+func (a *app) runService(ctx context.Context, store *eventstore.Store, what string) error {
+	runner := projections.NewRunner(store, projections.WithReport(func(err error) {
+		fmt.Fprintln(a.stderr, "ledger: projections skip a message: "+oneLine(err.Error()))
+	}))
+	workCtx, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	runnerDone := make(chan error, 2)
+	go func() { runnerDone <- runner.Run(workCtx) }()
+	go func() { runnerDone <- a.newWatcher(store).Run(workCtx) }()
+
+	fmt.Fprintf(a.stdout, "  projections: kept current in KV buckets %s_PROJ_*\n", store.StreamName())
+	fmt.Fprintf(a.stdout, "  deadlines: watched; misses on ledger.*.deadline_missed (ledger inspect follow)\n")
+	fmt.Fprintf(a.stdout, "  Ctrl-C stops the %s.\n", what)
+	// The projection runner and the deadline watcher end with the
+	// context; one that stops on its own stops the server too.
+	pending := 2
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-runnerDone:
+		pending--
+		if runErr == nil {
+			runErr = errors.New("stopped without an error")
+		}
+	}
+	stopWork()
+	for ; pending > 0; pending-- {
+		<-runnerDone
+	}
+	fmt.Fprintln(a.stdout, "ledger: stopping")
+	if runErr != nil {
+		return fmt.Errorf("the projection runner or the deadline watcher stopped, so the %s stopped too: %w", what, runErr)
+	}
+	return nil
 }
