@@ -270,6 +270,9 @@ func TestEachRoleDoesItsJobAndNothingElse(t *testing.T) {
 	assert.Equal(t, domain.Milestone("started"), views[0].Milestone)
 	assert.Equal(t, "Cement plant", views[0].Name)
 	assert.Equal(t, 7, views[0].DaysLate)
+	again := followed(t, e.ok("inspector", "inspect", "follow", "--from-start", "--count", "1", "--wait", "30s", "--json"))
+	require.Len(t, again, 1, "--from-start deletes the inspector's own consumer and replays")
+	assert.Equal(t, views[0].EventID, again[0].EventID)
 
 	// reporter: the status table and the overdue list, from the
 	// projections alone. The service's runner may still be writing the
@@ -285,6 +288,8 @@ func TestEachRoleDoesItsJobAndNothingElse(t *testing.T) {
 	require.Len(t, status, 4, "P-1 and the three imported projects")
 	overdue := e.ok("reporter", "overdue")
 	assert.Contains(t, overdue, "P-1")
+	assert.Contains(t, e.ok("reporter", "status", "--unit", "Industry"), "P-1", "one unit's rows, through its index")
+	assert.Contains(t, e.ok("reporter", "bulletin", "--period", "month"), "P-1")
 
 	// auditor: verifies the whole stream, reads a history, writes a
 	// bundle that checks offline, reports as recorded at a time.
@@ -298,6 +303,8 @@ func TestEachRoleDoesItsJobAndNothingElse(t *testing.T) {
 	e.ok("auditor", "audit", "bundle", "P-1", "-o", bundle)
 	assert.Contains(t, e.ok("auditor", "audit", "check-bundle", bundle), "P-1")
 	assert.Contains(t, e.ok("auditor", "status", "--as-of-recorded", "2026-11-27"), "P-1")
+	assert.Contains(t, e.ok("auditor", "audit", "deadlines", "P-1"), "2026-11-20")
+	e.ok("auditor", "audit", "late-entries", "--days", "7")
 
 	assert.Empty(t, e.log.take(), "the server refused nothing the roles did for their jobs")
 
@@ -471,7 +478,7 @@ func TestAuthInitWritesTLSAndRefusesToOverwrite(t *testing.T) {
 	// login file's NATS_CA) the service starts over TLS.
 	code, _, errs := e.as("recorder", "history", "P-1")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errs, "certificate")
+	assert.Contains(t, errs, "x509: certificate signed by unknown authority")
 	tlsLogin := func(role string) []string { return append(e.login(role), "--tls-ca", certs.ca) }
 	var out, errb bytes.Buffer
 	a := newApp(&out, &errb)
@@ -483,6 +490,33 @@ func TestAuthInitWritesTLSAndRefusesToOverwrite(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, again.String(), "nats.conf exists; its users' passwords would stop working: give --force")
 	assert.Equal(t, e.logins["recorder"], readEnvFile(t, filepath.Join(e.dir, "recorder.env")), "nothing overwritten")
+}
+
+// TestAuthInitTLSVerifyAsksForClientCertificates checks --tls-verify: a
+// client without a certificate signed by the CA is refused, one with it
+// (--tls-cert/--tls-key, or NATS_CERT/NATS_KEY) works.
+func TestAuthInitTLSVerifyAsksForClientCertificates(t *testing.T) {
+	certs := writeTestCerts(t)
+	e := startAuthEnv(t, "--tls-cert", certs.serverCert, "--tls-key", certs.serverKey, "--tls-ca", certs.ca, "--tls-verify")
+	conf, err := os.ReadFile(filepath.Join(e.dir, "nats.conf"))
+	require.NoError(t, err)
+	assert.Contains(t, string(conf), "verify: true")
+	login, err := os.ReadFile(filepath.Join(e.dir, "ledger.env"))
+	require.NoError(t, err)
+	assert.Contains(t, string(login), "# NATS_CERT=", "the login file says a client certificate is needed")
+
+	withCA := append(e.login("ledger"), "--tls-ca", certs.ca)
+	run := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		a := newApp(&out, &errb)
+		a.clock = e.clock
+		return a.run(context.Background(), args), errb.String()
+	}
+	code, errs := run(append(withCA, "projections", "rebuild")...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "tls: certificate required")
+	code, errs = run(append(withCA, "--tls-cert", certs.clientCert, "--tls-key", certs.clientKey, "projections", "rebuild")...)
+	assert.Equal(t, 0, code, errs)
 }
 
 func TestAuthInitRefusesBadFlags(t *testing.T) {
@@ -527,7 +561,7 @@ func TestLoginFlagsThatCannotWorkTogether(t *testing.T) {
 
 // testCerts are PEM files of a certificate authority and a server
 // certificate it signed for 127.0.0.1.
-type testCerts struct{ ca, serverCert, serverKey string }
+type testCerts struct{ ca, serverCert, serverKey, clientCert, clientKey string }
 
 func writeTestCerts(t *testing.T) testCerts {
 	t.Helper()
@@ -555,10 +589,23 @@ func writeTestCerts(t *testing.T) testCerts {
 	require.NoError(t, err)
 	keyDER, err := x509.MarshalECPrivateKey(srvKey)
 	require.NoError(t, err)
-	c := testCerts{ca: filepath.Join(dir, "ca.pem"), serverCert: filepath.Join(dir, "server.pem"), serverKey: filepath.Join(dir, "server-key.pem")}
+	cliKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	cliTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "ledger service"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
+	}
+	cliDER, err := x509.CreateCertificate(rand.Reader, cliTmpl, ca, &cliKey.PublicKey, caKey)
+	require.NoError(t, err)
+	cliKeyDER, err := x509.MarshalECPrivateKey(cliKey)
+	require.NoError(t, err)
+	c := testCerts{ca: filepath.Join(dir, "ca.pem"), serverCert: filepath.Join(dir, "server.pem"), serverKey: filepath.Join(dir, "server-key.pem"),
+		clientCert: filepath.Join(dir, "client.pem"), clientKey: filepath.Join(dir, "client-key.pem")}
 	for path, block := range map[string]*pem.Block{
 		c.ca: {Type: "CERTIFICATE", Bytes: caDER}, c.serverCert: {Type: "CERTIFICATE", Bytes: srvDER},
-		c.serverKey: {Type: "EC PRIVATE KEY", Bytes: keyDER},
+		c.serverKey:  {Type: "EC PRIVATE KEY", Bytes: keyDER},
+		c.clientCert: {Type: "CERTIFICATE", Bytes: cliDER}, c.clientKey: {Type: "EC PRIVATE KEY", Bytes: cliKeyDER},
 	} {
 		require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(block), 0o600))
 	}
