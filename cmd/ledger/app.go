@@ -332,7 +332,13 @@ type refusedError struct {
 }
 
 func (e *refusedError) Error() string {
-	return fmt.Sprintf("the server refused %s: %v%s", e.who, e.err, e.hint)
+	// The server's own words, without nats.go's prefix that says the same.
+	said := strings.TrimPrefix(e.err.Error(), nats.ErrPermissionViolation.Error()+": ")
+	hint := e.hint
+	if hint == "" {
+		hint = "; this command needs a right that this user's role does not have (docs/security.md lists each role's)"
+	}
+	return fmt.Sprintf("the server refused %s: %s%s", e.who, said, hint)
 }
 
 func (e *refusedError) Unwrap() error { return e.err }

@@ -250,8 +250,8 @@ func (a *app) authInit(in authInit) error {
 	t.Render()
 	fmt.Fprintf(a.stdout, "passwords are only in the login files (mode 0600); the configuration holds their bcrypt hashes\n")
 	fmt.Fprintf(a.stdout, "start the server:  nats-server -c %s\n", in.out)
-	fmt.Fprintf(a.stdout, "then the service: (set -a; . %s; set +a; ledger serve)\n", files[1])
-	fmt.Fprintf(a.stdout, "and each person or job with its own login file, e.g.: (set -a; . %s; set +a; ledger record signed P-7)\n", files[2])
+	fmt.Fprintf(a.stdout, "then the service: (set -a; . %s; set +a; ledger serve)\n", shellPath(files[1]))
+	fmt.Fprintf(a.stdout, "and each person or job with its own login file, e.g.: (set -a; . %s; set +a; ledger record signed P-7)\n", shellPath(files[2]))
 	if !eventstore.IsLoopback(hostOf(in.listen)) && in.tlsCert == "" {
 		fmt.Fprintf(a.stderr, "ledger: warning: %s is reachable from other machines and there is no TLS: passwords and events cross the network in clear; give --tls-cert and --tls-key\n", in.listen)
 	}
@@ -300,6 +300,15 @@ func newPassword() (password, hash string, err error) {
 		return "", "", err
 	}
 	return password, string(h), nil
+}
+
+// shellPath is path as the shell's "." reads it: a bare file name would be
+// looked up in PATH.
+func shellPath(path string) string {
+	if filepath.IsAbs(path) || strings.Contains(path, string(filepath.Separator)) {
+		return path
+	}
+	return "." + string(filepath.Separator) + path
 }
 
 func hostOf(hostport string) string {
