@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
@@ -40,13 +41,18 @@ type app struct {
 
 	clock domain.Clock
 
+	// passwordCost is the bcrypt cost of the passwords `auth init`
+	// writes. Tests lower it: under the race detector one check at the
+	// default cost takes over a second, on every connection.
+	passwordCost int
+
 	// abort ends the running command when the server refuses one of its
 	// requests (set by run; nil outside it).
 	abort context.CancelCauseFunc
 }
 
 func newApp(stdout, stderr io.Writer) *app {
-	return &app{stdout: stdout, stderr: stderr, clock: domain.SystemClock{}}
+	return &app{stdout: stdout, stderr: stderr, clock: domain.SystemClock{}, passwordCost: bcrypt.DefaultCost}
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -253,7 +259,8 @@ func (a *app) dial(url string) (*nats.Conn, error) {
 	}
 	// The error handler comes after RemoteConnectOptions, whose own it
 	// replaces (asyncError hands on what it does not handle itself).
-	nopts := append(append([]nats.Option{nats.Name("ledger")}, eventstore.RemoteConnectOptions()...), nats.ErrorHandler(a.asyncError))
+	nopts := append(append([]nats.Option{nats.Name("ledger")}, eventstore.RemoteConnectOptions()...),
+		nats.ErrorHandler(a.asyncError), nats.Timeout(connectTimeout))
 	if a.creds != "" {
 		nopts = append(nopts, nats.UserCredentials(a.creds))
 	}
@@ -275,6 +282,12 @@ func (a *app) dial(url string) (*nats.Conn, error) {
 	}
 	return nc, nil
 }
+
+// connectTimeout bounds the first connection to a server. nats.go's default
+// of 2 s was too short for a busy server that checks a bcrypt password and
+// completes a TLS handshake per connection (seen under the race detector
+// on a loaded 2-core machine); an unreachable port still fails at once.
+const connectTimeout = 10 * time.Second
 
 // checkLogin refuses login flags that cannot work together.
 func (a *app) checkLogin() error {

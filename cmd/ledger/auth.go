@@ -214,7 +214,7 @@ func (a *app) authInit(in authInit) error {
 	users := make([]confUser, len(rs))
 	logins := make([][]byte, len(rs))
 	for i, r := range rs {
-		password, hash, err := newPassword()
+		password, hash, err := newPassword(a.passwordCost)
 		if err != nil {
 			return err
 		}
@@ -286,16 +286,16 @@ func (in authInit) check(stream string) error {
 	return nil
 }
 
-// newPassword returns a random password and its bcrypt hash. 24 random
-// bytes in URL-safe base64: 192 bits, and nothing a shell or the
+// newPassword returns a random password and its bcrypt hash at cost. 24
+// random bytes in URL-safe base64: 192 bits, and nothing a shell or the
 // configuration format would read specially.
-func newPassword() (password, hash string, err error) {
+func newPassword(cost int) (password, hash string, err error) {
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
 		return "", "", err
 	}
 	password = base64.RawURLEncoding.EncodeToString(b)
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), cost)
 	if err != nil {
 		return "", "", err
 	}

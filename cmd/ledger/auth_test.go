@@ -26,6 +26,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/keyprojects/ledger/domain"
 )
@@ -33,34 +34,55 @@ import (
 // These tests run a real nats-server, in this process, on the very
 // configuration `ledger auth init` writes, and log in as each role.
 
-// violationLog is a nats-server logger that keeps every permission
-// violation the server logs: the server's own account of what it refused.
-type violationLog struct {
+// serverLog is a nats-server logger that keeps the errors the server
+// logs, among them every permission violation and failed TLS handshake:
+// the server's own account of what it refused.
+type serverLog struct {
 	mu    sync.Mutex
 	lines []string
 }
 
-func (l *violationLog) Noticef(string, ...any) {}
-func (l *violationLog) Warnf(string, ...any)   {}
-func (l *violationLog) Fatalf(string, ...any)  {}
-func (l *violationLog) Debugf(string, ...any)  {}
-func (l *violationLog) Tracef(string, ...any)  {}
-func (l *violationLog) Errorf(format string, v ...any) {
-	line := fmt.Sprintf(format, v...)
-	if strings.Contains(line, "Violation") {
-		l.mu.Lock()
-		l.lines = append(l.lines, line)
-		l.mu.Unlock()
-	}
+func (l *serverLog) Noticef(string, ...any) {}
+func (l *serverLog) Warnf(string, ...any)   {}
+func (l *serverLog) Fatalf(string, ...any)  {}
+func (l *serverLog) Debugf(string, ...any)  {}
+func (l *serverLog) Tracef(string, ...any)  {}
+func (l *serverLog) Errorf(format string, v ...any) {
+	l.mu.Lock()
+	l.lines = append(l.lines, fmt.Sprintf(format, v...))
+	l.mu.Unlock()
 }
 
-// take returns the violations logged so far and forgets them.
-func (l *violationLog) take() []string {
+// take returns the logged errors that contain what, and forgets every
+// error logged so far.
+func (l *serverLog) take(what string) []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := l.lines
+	var out []string
+	for _, line := range l.lines {
+		if strings.Contains(line, what) {
+			out = append(out, line)
+		}
+	}
 	l.lines = nil
 	return out
+}
+
+// await waits, up to 10 s, for the server to log an error that contains
+// what, and returns it ("" if none came): the server logs a failed
+// handshake in its own time, after the client has given up.
+func (l *serverLog) await(what string) string {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		l.mu.Lock()
+		for _, line := range l.lines {
+			if strings.Contains(line, what) {
+				l.mu.Unlock()
+				return line
+			}
+		}
+		l.mu.Unlock()
+	}
+	return ""
 }
 
 // authEnv is a nats-server running a generated configuration, and the
@@ -72,7 +94,7 @@ type authEnv struct {
 	srv    *server.Server
 	clock  *domain.ManualClock
 	logins map[string]map[string]string // role -> NATS_* variables
-	log    *violationLog
+	log    *serverLog
 }
 
 // startAuthEnv runs `ledger auth init` with extra flags and starts a
@@ -82,8 +104,13 @@ func startAuthEnv(t *testing.T, initFlags ...string) *authEnv {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "nats.conf")
 	var out, errb bytes.Buffer
-	code := newApp(&out, &errb).run(context.Background(), append([]string{"auth", "init", "--out", conf}, initFlags...))
+	a := newApp(&out, &errb)
+	// The server checks a password on every connection; at the default
+	// cost that takes over a second under the race detector.
+	a.passwordCost = bcrypt.MinCost
+	code := a.run(context.Background(), append([]string{"auth", "init", "--out", conf}, initFlags...))
 	require.Equal(t, 0, code, errb.String())
+	assert.Contains(t, out.String(), "start the server:  nats-server -c "+conf)
 
 	opts, err := server.ProcessConfigFile(conf)
 	require.NoError(t, err)
@@ -92,7 +119,7 @@ func startAuthEnv(t *testing.T, initFlags ...string) *authEnv {
 	opts.NoSigs = true
 	srv, err := server.NewServer(opts)
 	require.NoError(t, err)
-	log := &violationLog{}
+	log := &serverLog{}
 	srv.SetLogger(log, false, false)
 	go srv.Start()
 	require.True(t, srv.ReadyForConnections(30*time.Second))
@@ -181,7 +208,7 @@ func (e *authEnv) conn(role string) (*nats.Conn, <-chan error) {
 	l := e.logins[role]
 	errs := make(chan error, 256)
 	nc, err := nats.Connect(e.url, nats.UserInfo(l["NATS_USER"], l["NATS_PASSWORD"]), nats.CustomInboxPrefix(l["NATS_INBOX_PREFIX"]),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { errs <- err }))
+		nats.Timeout(connectTimeout), nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { errs <- err }))
 	require.NoError(e.t, err)
 	e.t.Cleanup(nc.Close)
 	return nc, errs
@@ -306,7 +333,7 @@ func TestEachRoleDoesItsJobAndNothingElse(t *testing.T) {
 	assert.Contains(t, e.ok("auditor", "audit", "deadlines", "P-1"), "2026-11-20")
 	e.ok("auditor", "audit", "late-entries", "--days", "7")
 
-	assert.Empty(t, e.log.take(), "the server refused nothing the roles did for their jobs")
+	assert.Empty(t, e.log.take("Violation"), "the server refused nothing the roles did for their jobs")
 
 	// Each role asking the ledger for what another role does is refused
 	// by the server, at once, in one line naming what was refused.
@@ -335,7 +362,7 @@ func TestEachRoleDoesItsJobAndNothingElse(t *testing.T) {
 			assert.Equal(t, 1, strings.Count(errs, "\n"), "one line: %s", errs)
 		})
 	}
-	e.log.take()
+	e.log.take("")
 
 	// Raw attempts, as each role, at everything else.
 	const S = "$JS.API.STREAM."
@@ -384,7 +411,7 @@ func TestEachRoleDoesItsJobAndNothingElse(t *testing.T) {
 	for _, role := range []string{"ledger", "recorder", "auditor", "inspector", "reporter"} {
 		t.Run(role, func(t *testing.T) { e.refusedBy(t, role, table[role]) })
 	}
-	assert.NotEmpty(t, e.log.take(), "the server logs what it refused")
+	assert.NotEmpty(t, e.log.take("Violation"), "the server logs what it refused")
 }
 
 func concat(lists ...[]attempt) []attempt {
@@ -514,7 +541,10 @@ func TestAuthInitTLSVerifyAsksForClientCertificates(t *testing.T) {
 	}
 	code, errs := run(append(withCA, "projections", "rebuild")...)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errs, "tls: certificate required")
+	assert.Contains(t, errs, "connect to tls://127.0.0.1:", errs)
+	// The client's side of a refused handshake depends on timing (an alert,
+	// or a closed connection); the server says why.
+	assert.NotEmpty(t, e.log.await("TLS handshake error: tls: client didn't provide a certificate"))
 	code, errs = run(append(withCA, "--tls-cert", certs.clientCert, "--tls-key", certs.clientKey, "projections", "rebuild")...)
 	assert.Equal(t, 0, code, errs)
 }
@@ -610,4 +640,27 @@ func writeTestCerts(t *testing.T) testCerts {
 		require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(block), 0o600))
 	}
 	return c
+}
+
+// TestAuthInitHashesAtTheDefaultCost checks that the configuration holds
+// bcrypt hashes at bcrypt's default cost, which the other tests lower.
+func TestAuthInitHashesAtTheDefaultCost(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	require.Equal(t, 0, newApp(&out, &out).run(context.Background(), []string{"auth", "init", "--out", filepath.Join(dir, "n.conf")}), out.String())
+	opts, err := server.ProcessConfigFile(filepath.Join(dir, "n.conf"))
+	require.NoError(t, err)
+	require.Len(t, opts.Users, 5)
+	for _, u := range opts.Users {
+		cost, err := bcrypt.Cost([]byte(u.Password))
+		require.NoError(t, err, u.Username)
+		assert.Equal(t, bcrypt.DefaultCost, cost, u.Username)
+		assert.Equal(t, "LEDGER", u.Account.Name)
+		if u.Username == "recorder" {
+			// One check is enough here (each takes over a second under the
+			// race detector); the other tests log in as every role.
+			pw := readEnvFile(t, filepath.Join(dir, u.Username+".env"))["NATS_PASSWORD"]
+			assert.NoError(t, bcrypt.CompareHashAndPassword([]byte(u.Password), []byte(pw)), "%s.env holds the password of the hash", u.Username)
+		}
+	}
 }
