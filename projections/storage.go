@@ -339,20 +339,13 @@ func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
 	prefix := "$KV." + bucket + "."
 	byKey := map[string]*Row{}
 	for next := uint64(1); ; {
-		batch, err := jetstreamext.GetBatch(ctx, s.js, "KV_"+bucket, directBatch,
-			jetstreamext.GetBatchSeq(next))
+		batch, err := eventstore.DirectGet(ctx, eventstore.DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+			return jetstreamext.GetBatch(ctx, s.js, "KV_"+bucket, directBatch, jetstreamext.GetBatchSeq(next))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("read projection rows: %w", err)
 		}
-		n := 0
-		for m, err := range batch {
-			if errors.Is(err, jetstreamext.ErrNoMessages) {
-				break
-			}
-			if err != nil {
-				return nil, fmt.Errorf("read projection rows: %w", err)
-			}
-			n++
+		for _, m := range batch {
 			next = m.Sequence + 1
 			key := strings.TrimPrefix(m.Subject, prefix)
 			if !strings.HasPrefix(key, rowPrefix) {
@@ -368,7 +361,7 @@ func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
 			}
 			byKey[key] = r
 		}
-		if n < directBatch {
+		if len(batch) < directBatch {
 			break
 		}
 	}

@@ -79,6 +79,8 @@ func roles(stream, subject, durable string) []role {
 				api + "DIRECT.GET.*", api + "DIRECT.GET.*.>",
 				api + "CONSUMER.CREATE.*.*", api + "CONSUMER.CREATE.*.*.>", api + "CONSUMER.INFO.*.*",
 				api + "CONSUMER.MSG.NEXT.*.*", api + "CONSUMER.DELETE.*.*",
+				// ledger backup and ledger restore (docs/backup.md)
+				api + "STREAM.NAMES", api + "STREAM.SNAPSHOT.*", api + "STREAM.RESTORE.*", "$JS.SNAPSHOT.RESTORE.*.*",
 			},
 			// Old projection generations are deleted (a bucket is a
 			// stream), the ledger stream never: nor is it changed.

@@ -664,3 +664,24 @@ func TestAuthInitHashesAtTheDefaultCost(t *testing.T) {
 		}
 	}
 }
+
+// TestTheServiceBacksUpAndRestores runs backup as the ledger service's
+// user and restores onto a fresh server as the same user, where the
+// auditor finds the copy verifies and the reporter reads its projections.
+func TestTheServiceBacksUpAndRestores(t *testing.T) {
+	e := startAuthEnv(t)
+	e.serve()
+	e.ok("recorder", "import", "plan", writePlan(t, t.TempDir(), 5, "2027-03-31"))
+	dir := filepath.Join(t.TempDir(), "backup")
+	e.ok("ledger", "backup", dir)
+
+	fresh := startAuthEnv(t)
+	// The fresh server's users are its own: log in there with its files.
+	fresh.ok("ledger", "restore", dir)
+	assert.Contains(t, fresh.ok("auditor", "verify", "--all"), "verified 5 projects")
+	var status []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(fresh.ok("reporter", "status", "--json")), &status))
+	assert.Len(t, status, 5)
+	assert.Empty(t, e.log.take("Violation"))
+	assert.Empty(t, fresh.log.take("Violation"))
+}
