@@ -331,9 +331,10 @@ func (s *Storage) ReadProject(ctx context.Context, p domain.ProjectID) (*Row, er
 // could also delete other readers' ones; a direct get needs only the right
 // to read, which is all the reporting job's role has (docs/security.md).
 // It costs about the same: 2,000 rows, 60 reads of each alternating on a
-// loaded 2-core machine, median 117 ms against 115 ms for the watch
-// (BenchmarkReadAllRows measures this one). Asking the server to filter
-// the row keys (next_by_subj $KV.<bucket>.p.>) was no faster (124 ms):
+// shared 2-core machine, median 71 ms against 74 ms for the watch (load
+// average 4), 117 ms against 115 ms (load average 11);
+// BenchmarkReadAllRows measures this one. Asking the server to filter the
+// row keys (next_by_subj $KV.<bucket>.p.>) was slower (83 ms, 124 ms):
 // the few other keys are dropped here instead.
 func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
 	prefix := "$KV." + bucket + "."
