@@ -79,7 +79,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 	f.StringVar(&a.tlsCA, "tls-ca", os.Getenv("NATS_CA"), "PEM file of the certificate authority that signed the server's certificate (env NATS_CA)")
 	f.StringVar(&a.tlsCert, "tls-cert", os.Getenv("NATS_CERT"), "PEM client certificate, for a server that asks for one (env NATS_CERT)")
 	f.StringVar(&a.tlsKey, "tls-key", os.Getenv("NATS_KEY"), "PEM private key of --tls-cert (env NATS_KEY)")
-	f.StringVar(&a.inboxPrefix, "inbox-prefix", os.Getenv("NATS_INBOX_PREFIX"), "subject prefix of this user's replies, e.g. _INBOX_recorder as `ledger auth init` sets it (env NATS_INBOX_PREFIX)")
+	f.StringVar(&a.inboxPrefix, "inbox-prefix", os.Getenv("NATS_INBOX_PREFIX"), "subject prefix of this user's replies, e.g. _INBOX_recorder as the login files of ledger auth init set it (env NATS_INBOX_PREFIX)")
 	f.StringVar(&a.stream, "stream", envOr("LEDGER_STREAM", eventstore.DefaultStream), "JetStream stream name (env LEDGER_STREAM)")
 	f.IntVar(&a.replicas, "replicas", 1, "stream replicas when the ledger creates its stream on a cluster")
 	f.StringVar(&a.actor, "actor", envOr("LEDGER_ACTOR", loginName()), "who records (env LEDGER_ACTOR, default the login name)")
