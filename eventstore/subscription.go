@@ -23,7 +23,23 @@ import (
 type Subscription struct {
 	store *Store
 	cons  jetstream.Consumer
+	// chain is true when each event is checked against its project's
+	// hash chain (the default; see WithoutChainCheck).
+	chain bool
 }
+
+// SubscribeOption configures a Subscription.
+type SubscribeOption func(*Subscription)
+
+// WithoutChainCheck delivers events without checking each against its
+// project's hash chain, which takes reading the project's history. It is
+// for a user who may read the subscribed events and nothing else: the
+// inspection office on a server configured by `ledger auth init`, where
+// only the ledger service may publish deadline_missed, so the server's
+// permissions, not the chain, keep forged misses out (and Verify still
+// names any). A message that is not a readable ledger event is still
+// delivered as an error wrapping ErrUndecodable.
+func WithoutChainCheck() SubscribeOption { return func(sub *Subscription) { sub.chain = false } }
 
 // Delivery is one event handed to a subscriber, to be acknowledged once
 // handled.
@@ -43,7 +59,7 @@ func (d Delivery) InProgress() error { return d.msg.InProgress() }
 // Subscribe opens (creating it if needed) the durable consumer named
 // durable on every event of type t. One event is outstanding at a time, so
 // events are handled in order even across restarts.
-func (s *Store) Subscribe(ctx context.Context, durable string, t domain.EventType) (*Subscription, error) {
+func (s *Store) Subscribe(ctx context.Context, durable string, t domain.EventType, opts ...SubscribeOption) (*Subscription, error) {
 	cons, err := s.js.CreateOrUpdateConsumer(ctx, s.spec.Name, jetstream.ConsumerConfig{
 		Durable:       durable,
 		Description:   "ledger subscription to " + string(t),
@@ -56,7 +72,11 @@ func (s *Store) Subscribe(ctx context.Context, durable string, t domain.EventTyp
 	if err != nil {
 		return nil, fmt.Errorf("durable consumer %s: %w", durable, err)
 	}
-	return &Subscription{store: s, cons: cons}, nil
+	sub := &Subscription{store: s, cons: cons, chain: true}
+	for _, o := range opts {
+		o(sub)
+	}
+	return sub, nil
 }
 
 // DeleteSubscription removes a durable consumer, so the next Subscribe
@@ -116,7 +136,7 @@ func (sub *Subscription) Next(ctx context.Context, wait time.Duration) (Delivery
 			return Delivery{}, fmt.Errorf("subscription: %w", err)
 		}
 		rec, err := sub.store.read(rawMessage{Subject: m.Subject(), Sequence: meta.Sequence.Stream, Time: meta.Timestamp, Header: m.Headers(), Data: m.Data()})
-		if err == nil {
+		if err == nil && sub.chain {
 			err = sub.store.onChain(ctx, rec)
 		}
 		return Delivery{Record: rec, msg: m}, err

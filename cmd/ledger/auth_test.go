@@ -461,9 +461,8 @@ func TestJetStreamRefusesWhatPermissionsCannotPin(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, server.NewJSConsumerDeliverCycleError().ErrCode, uint16(apiErr.ErrorCode))
 
-	kvBefore := e.bucketMessages(t, "KV_LEDGER_PROJ_1")
 	_, err = js.CreateOrUpdateConsumer(ctx, "LEDGER", jetstream.ConsumerConfig{
-		Name: "push", DeliverSubject: "$KV.LEDGER_PROJ_1.p.P-1", AckPolicy: jetstream.AckNonePolicy})
+		Name: "push", DeliverSubject: "$KV.LEDGER_PROJ_1.p.NOBODY", AckPolicy: jetstream.AckNonePolicy})
 	require.NoError(t, err)
 	m, err = anc.RequestWithContext(ctx, "$JS.API.CONSUMER.INFO.LEDGER.push", nil)
 	require.NoError(t, err)
@@ -471,17 +470,19 @@ func TestJetStreamRefusesWhatPermissionsCannotPin(t *testing.T) {
 	require.NoError(t, json.Unmarshal(m.Data, &info))
 	assert.False(t, info.PushBound, "nobody listens on the bucket's subject for the consumer")
 	assert.Zero(t, info.Delivered.Stream)
-	assert.Equal(t, kvBefore, e.bucketMessages(t, "KV_LEDGER_PROJ_1"), "nothing was stored in the bucket")
+	assert.NotZero(t, info.NumPending, "there are events it would deliver")
+	_, err = e.bucket(t, "LEDGER_PROJ_1").Get(ctx, "p.NOBODY")
+	assert.ErrorIs(t, err, jetstream.ErrKeyNotFound, "nothing was stored in the bucket under that key")
 }
 
-// bucketMessages counts the messages of a stream, as the service sees it.
-func (e *authEnv) bucketMessages(t *testing.T, stream string) uint64 {
+// bucket opens a projection bucket as the service sees it.
+func (e *authEnv) bucket(t *testing.T, name string) jetstream.KeyValue {
 	nc, _ := e.conn("ledger")
 	js, err := jetstream.New(nc)
 	require.NoError(t, err)
-	st, err := js.Stream(context.Background(), stream)
+	kv, err := js.KeyValue(context.Background(), name)
 	require.NoError(t, err)
-	return st.CachedInfo().State.Msgs
+	return kv
 }
 
 // TestAuthInitWritesTLSAndRefusesToOverwrite checks the tls block and the
@@ -671,7 +672,18 @@ func TestAuthInitHashesAtTheDefaultCost(t *testing.T) {
 func TestTheServiceBacksUpAndRestores(t *testing.T) {
 	e := startAuthEnv(t)
 	e.serve()
-	e.ok("recorder", "import", "plan", writePlan(t, t.TempDir(), 5, "2027-03-31"))
+	// Deadlines far ahead: no miss is recorded while the backup runs.
+	e.ok("recorder", "import", "plan", writeFuturePlan(t, 5))
+	// Back up once the service has written the rows: a backup of a bucket
+	// that is being written is the backup's own matter (docs/backup.md).
+	for range 200 {
+		var p struct{ Behind uint64 }
+		require.NoError(t, json.Unmarshal([]byte(e.ok("auditor", "projections", "status", "--json")), &p))
+		if p.Behind == 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	dir := filepath.Join(t.TempDir(), "backup")
 	e.ok("ledger", "backup", dir)
 
