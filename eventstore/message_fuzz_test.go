@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 
 	"github.com/keyprojects/ledger/domain"
@@ -32,7 +33,7 @@ func headerBlock(h nats.Header) []byte {
 // readMessage decides whether it is a ledger event, and Verify's check
 // judges it as the first message of its project.
 //
-// Whatever the message, nothing panics; readMessage returns a record on
+// Whatever the message on a subject the server takes, nothing panics; readMessage returns a record on
 // the subject its event gives, or a one-line error matching
 // ErrUndecodable that names the stream sequence; and Verify names every
 // message the readers leave out, and passes exactly the messages that are
@@ -79,6 +80,11 @@ func FuzzMessage(f *testing.F) {
 	spec := StreamSpec{}.withDefaults()
 	const seq = 7
 	f.Fuzz(func(t *testing.T, subject string, block, body []byte) {
+		if !server.IsValidSubject(subject) {
+			// The server takes no message on it (an empty token, white
+			// space, a line break), so no reader ever meets one.
+			t.Skip()
+		}
 		h, err := nats.DecodeHeadersMsg(block)
 		if err != nil || h == nil {
 			h = nats.Header{} // delivered without headers; Verify checks them as empty

@@ -56,7 +56,10 @@ type Checkpoint struct {
 	LastSeq uint64 `json:"last_seq"`
 	// Skipped counts the messages up to LastSeq that the generation left
 	// out: not readable ledger events, or off their project's hash chain
-	// (each was reported as it was met; `ledger verify` names them).
+	// (each was reported as it was met; `ledger verify` names them). After
+	// a crash between a flush's rows and its checkpoint, an event off the
+	// chain in the stretch read again may go uncounted, as the row it
+	// would have joined is already past it; a rebuild counts exactly.
 	Skipped   uint64    `json:"skipped"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
