@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/fxamacker/cbor/v2"
 
@@ -93,10 +94,11 @@ func (c *Codec) Encode(e domain.Event) ([]byte, error) {
 }
 
 // Decode reads an encoded event. It does not check the hash; see Check.
+// An error is one line, whatever text the data holds.
 func (c *Codec) Decode(data []byte) (domain.Event, error) {
 	var env envelope
 	if err := c.dec.Unmarshal(data, &env); err != nil {
-		return domain.Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
+		return domain.Event{}, fmt.Errorf("%w: %s", ErrUndecodable, oneLine(err))
 	}
 	e := env.Event
 	if e.Schema < 1 || e.Schema > domain.SchemaVersion {
@@ -107,10 +109,16 @@ func (c *Codec) Decode(data []byte) (domain.Event, error) {
 		return domain.Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
 	}
 	if err := c.dec.Unmarshal(env.Data, p); err != nil {
-		return domain.Event{}, fmt.Errorf("%w: %s payload: %v", ErrUndecodable, e.Type, err)
+		return domain.Event{}, fmt.Errorf("%w: %s payload: %s", ErrUndecodable, e.Type, oneLine(err))
 	}
 	e.Data = p
 	return e, nil
+}
+
+// oneLine returns err's message with its line breaks escaped: the CBOR
+// library quotes parts of the data it could not read as they are.
+func oneLine(err error) string {
+	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(err.Error())
 }
 
 // Hash recomputes the hash of e over its canonical encoding with Hash
