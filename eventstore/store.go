@@ -535,13 +535,16 @@ func (s *Store) publishOnce(ctx context.Context, msgs []*nats.Msg) (uint64, bool
 			return 0, false, ctx.Err()
 		}
 	}
-	// The batch's commit is a request bounded by ctx: one try waits the
-	// publish timeout, as a single message does, and the retry loop
-	// around it decides whether to try again.
-	ctx, cancel := context.WithTimeout(ctx, s.publishTimeout)
-	defer cancel()
+	// The batch's commit is a request bounded by a timeout of its own:
+	// one try waits the publish timeout, as a single message does, plus a
+	// little per message (the server stages a batch of 999 messages before
+	// it commits it, seconds on a loaded machine), and the retry loop
+	// around it decides whether to try again. Being told to come back
+	// later (too many batches open) does not use up that time.
 	for attempt := 0; ; attempt++ {
-		ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, msgs)
+		tctx, cancel := context.WithTimeout(ctx, s.publishTimeout+time.Duration(len(msgs))*5*time.Millisecond)
+		ack, err := jetstreamext.PublishMsgBatch(tctx, s.js, msgs)
+		cancel()
 		if c := apiCode(err); (c == jetstreamext.JSErrCodeAtomicPublishTooManyInflight || c == jetstreamext.JSErrCodeBatchPublishTooManyInflight) && attempt < 100 {
 			// The server holds a bounded number of open atomic batches
 			// per stream (50 by default) and rejected this one whole:
