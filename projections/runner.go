@@ -33,7 +33,7 @@ type Runner struct {
 	report  func(error)
 
 	// rebuildFlushRows is how many changed rows a rebuild holds before
-	// it writes them (default 20,000). A rebuild's rows are invisible
+	// it writes them (default 10,000). A rebuild's rows are invisible
 	// until the switch, so writing them early only costs a second write
 	// of every row that changes again; but changed rows are held decoded,
 	// the runner's main use of memory (about 2 KB each).
@@ -70,7 +70,7 @@ func WithReport(f func(error)) RunnerOption { return func(r *Runner) { r.report 
 func NewRunner(store *eventstore.Store, opts ...RunnerOption) *Runner {
 	r := &Runner{
 		store: store, storage: NewStorage(store.JetStream(), store.StreamName()),
-		batch: 1000, wait: 100 * time.Millisecond, report: func(error) {}, rebuildFlushRows: 20_000, rowWindow: 1024,
+		batch: 1000, wait: 100 * time.Millisecond, report: func(error) {}, rebuildFlushRows: 10_000, rowWindow: 1024,
 	}
 	for _, o := range opts {
 		o(r)
