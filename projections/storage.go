@@ -365,8 +365,8 @@ func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
 			}
 			byKey[key] = r
 		}
-		if len(batch) < directBatch {
-			break
+		if !eventstore.MorePending(batch) {
+			break // the server ends a batch early at its size limit, and says so
 		}
 	}
 	rows := make([]*Row, 0, len(byKey))
