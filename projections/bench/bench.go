@@ -7,6 +7,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"iter"
 	"os"
 	"os/exec"
 	"slices"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synadia-io/orbit.go/jetstreamext"
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/domain/plan"
@@ -469,24 +471,46 @@ func highWaterKB(status string) (int64, bool) {
 	return 0, false
 }
 
-// history: one project's history among the whole stream, median latency.
+// history: one project's history among the whole stream, median latency,
+// against the least a raw reader must ask for: one batched direct get of
+// the last message on each of the project's subjects. The two take turns
+// on different projects of the same shape, far apart in the stream, so
+// that the server's block cache (a block read stays cached for seconds)
+// favours neither.
 func (e *env) history(ctx context.Context) (Row, error) {
 	e.progress("reading one project's history")
-	var lat []time.Duration
+	var ours, raw []time.Duration
 	events := 0
+	project := func(i int) domain.ProjectID {
+		return domain.ProjectID(fmt.Sprintf("B-%07d", (i*7919)%e.cfg.Projects))
+	}
+	js := e.store.JetStream()
 	for i := range e.cfg.Samples {
-		p := domain.ProjectID(fmt.Sprintf("B-%07d", (i*7919)%e.cfg.Projects))
 		start := time.Now()
-		recs, _, err := e.store.Load(ctx, p)
+		recs, _, err := e.store.Load(ctx, project(2*i))
 		if err != nil {
 			return Row{}, err
 		}
-		lat = append(lat, time.Since(start))
+		ours = append(ours, time.Since(start))
 		events = len(recs)
+
+		filter := e.store.ProjectFilter(project(2*i + 1))
+		start = time.Now()
+		lasts, err := eventstore.DirectGet(ctx, eventstore.DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+			return jetstreamext.GetLastMsgsFor(ctx, js, e.store.StreamName(), []string{filter})
+		})
+		if err != nil {
+			return Row{}, err
+		}
+		if len(lasts) == 0 {
+			return Row{}, fmt.Errorf("raw read of %s: no messages", filter)
+		}
+		raw = append(raw, time.Since(start))
 	}
-	m := median(lat)
-	return Row{Path: fmt.Sprintf("one project's history (%d events) among the whole stream (median)", events), Unit: "ms",
-		Ours: ms(m), Target: "<= 5 ms", Met: m <= 5*time.Millisecond}, nil
+	o, r := median(ours), median(raw)
+	return Row{Path: fmt.Sprintf("one project's history (%d events) among the whole stream (median; raw: the last message of each of its subjects)", events),
+		Unit: "ms", Ours: ms(o), Raw: ms(r), Ratio: o.Seconds() / r.Seconds(), Target: "<= 5 ms", Met: o <= 5*time.Millisecond,
+		Note: fmt.Sprintf("%d samples each, taking turns", e.cfg.Samples)}, nil
 }
 
 // verify: every event of the stream, against the raw read.
