@@ -1,6 +1,7 @@
 package eventstore_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +53,10 @@ func TestCodecRoundTripOfEveryEventTypeIsByteStable(t *testing.T) {
 			}
 			first, err := codec.Seal(&ev, eventstore.Genesis(ev.Project))
 			require.NoError(t, err)
+
+			encoded, err := codec.Encode(ev)
+			require.NoError(t, err)
+			assert.Equal(t, encoded, first, "sealing gives the bytes of encoding the sealed event")
 
 			decoded, err := codec.Decode(first)
 			require.NoError(t, err)
@@ -107,5 +112,30 @@ func TestCodecRejectsWhatItCannotReadFaithfully(t *testing.T) {
 			_, err := codec.Decode(data)
 			require.ErrorIs(t, err, eventstore.ErrUndecodable)
 		})
+	}
+}
+
+// Sealing inserts the hash into the encoding it hashed rather than
+// encoding the event again; whatever the lengths of the event's texts, the
+// bytes are those of encoding the sealed event.
+func TestSealGivesTheBytesOfEncodingForAnyLengths(t *testing.T) {
+	codec := eventstore.NewCodec()
+	for _, n := range []int{0, 1, 20, 21, 22, 23, 24, 254, 255, 256, 70_000} {
+		for _, correlation := range []string{"", "import-7"} {
+			ev := domain.Event{
+				ID: strings.Repeat("c", n) + "-0", Project: "P-1", Type: domain.IssueRaised, Schema: domain.SchemaVersion,
+				OccurredOn: domain.NewDate(2026, 11, 20), RecordedAt: testNow, Actor: strings.Repeat("a", n),
+				CorrelationID: correlation, CommandID: strings.Repeat("c", n),
+				Data: &domain.IssueRaisedData{IssueID: "I-1", Title: strings.Repeat("t", n)},
+			}
+			sealed, err := codec.Seal(&ev, eventstore.Genesis(ev.Project))
+			require.NoError(t, err)
+			encoded, err := codec.Encode(ev)
+			require.NoError(t, err)
+			require.Equal(t, encoded, sealed, "id of %d bytes, correlation %q", len(ev.ID), correlation)
+			h, err := codec.Hash(ev)
+			require.NoError(t, err)
+			require.Equal(t, ev.Hash, h)
+		}
 	}
 }
