@@ -121,28 +121,31 @@ func (e *env) rawStream(ctx context.Context, name string) error {
 	return err
 }
 
-// sampleEvent returns a sealed-size-alike body: a real event's bytes.
-func sampleMessages(ctx context.Context, s *eventstore.Store, n int) ([]*nats.Msg, error) {
-	st, err := s.JetStream().Stream(ctx, s.StreamName())
-	if err != nil {
-		return nil, err
-	}
-	var out []*nats.Msg
-	for seq := uint64(1); len(out) < n; seq++ {
-		m, err := st.GetMsg(ctx, seq)
+// storedMessages returns n of the ledger's messages from stream sequence
+// first on, with their bodies and readable headers and without the
+// Nats-* ones: the raw baselines publish copies of real ledger messages.
+func storedMessages(ctx context.Context, s *eventstore.Store, first uint64, n int) ([]*nats.Msg, error) {
+	out := make([]*nats.Msg, 0, n)
+	for next := first; len(out) < n; {
+		page, err := eventstore.DirectGet(ctx, eventstore.DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+			return jetstreamext.GetBatch(ctx, s.JetStream(), s.StreamName(), min(n-len(out), 1000), jetstreamext.GetBatchSeq(next))
+		})
 		if err != nil {
 			return nil, err
 		}
-		c := nats.NewMsg(m.Subject)
-		c.Data, c.Header = m.Data, nats.Header{}
-		for k, v := range m.Header {
-			if len(k) < 5 || k[:5] != "Nats-" {
-				c.Header[k] = v
+		for _, m := range page {
+			c := nats.NewMsg(m.Subject)
+			c.Data, c.Header = m.Data, nats.Header{}
+			for k, v := range m.Header {
+				if !strings.HasPrefix(k, "Nats-") {
+					c.Header[k] = v
+				}
 			}
+			out = append(out, c)
+			next = m.Sequence + 1
 		}
-		out = append(out, c)
 	}
-	return out, nil
+	return out[:n], nil
 }
 
 // rounds is how many alternating turns ours and raw take on the append
@@ -167,7 +170,7 @@ func (e *env) appendConcurrent(ctx context.Context) (Row, error) {
 			return Row{}, err
 		}
 	}
-	msgs, err := sampleMessages(ctx, store, 200)
+	msgs, err := storedMessages(ctx, store, 1, 200)
 	if err != nil {
 		return Row{}, err
 	}
@@ -182,7 +185,8 @@ func (e *env) appendConcurrent(ctx context.Context) (Row, error) {
 			return Row{}, err
 		}
 		ours += d
-		if d, err = e.rawAsync(ctx, "RAWA", msgs, r*per, per); err != nil {
+		rawSubject := func(i int) string { return fmt.Sprintf("RAWA.C-%06d.issue_raised", i%projects) }
+		if d, err = e.rawAsync(ctx, msgs, rawSubject, r*per, per); err != nil {
 			return Row{}, err
 		}
 		raw += d
@@ -223,15 +227,17 @@ func (e *env) executeConcurrently(ctx context.Context, store *eventstore.Store, 
 	return time.Since(start), nil
 }
 
-// rawAsync publishes n messages (numbered from on) cycling through msgs,
-// asynchronously, to stream, and returns how long until all were
-// acknowledged.
-func (e *env) rawAsync(ctx context.Context, stream string, msgs []*nats.Msg, from, n int) (time.Duration, error) {
+// rawAsync publishes messages from..from+n-1, message i being msgs[i]
+// (cycling through msgs) on subject(i), asynchronously, and returns how
+// long until all were acknowledged. The subjects are as many as ours:
+// the server keeps state per subject, and that is part of what JetStream
+// itself costs.
+func (e *env) rawAsync(ctx context.Context, msgs []*nats.Msg, subject func(i int) string, from, n int) (time.Duration, error) {
 	js := e.store.JetStream()
 	start := time.Now()
 	for i := from; i < from+n; i++ {
 		m := msgs[i%len(msgs)]
-		out := nats.NewMsg(fmt.Sprintf("%s.%d", stream, i%1000))
+		out := nats.NewMsg(subject(i))
 		out.Data, out.Header = m.Data, m.Header // the readable headers, no Msg-Id
 		if _, err := js.PublishMsgAsync(out); err != nil {
 			return 0, err
@@ -256,7 +262,7 @@ func (e *env) appendSync(ctx context.Context) (Row, error) {
 			return Row{}, err
 		}
 	}
-	msgs, err := sampleMessages(ctx, e.store, 1)
+	msgs, err := storedMessages(ctx, e.store, 1, 1)
 	if err != nil {
 		return Row{}, err
 	}
@@ -594,14 +600,21 @@ func (e *env) importPlan(ctx context.Context) (Row, error) {
 		return Row{}, err
 	}
 	ours := float64(applied.Events) / time.Since(start).Seconds()
-	msgs, err := sampleMessages(ctx, e.store, 200)
+	last, err := e.store.LastSequence(ctx)
+	if err != nil {
+		return Row{}, err
+	}
+	// The raw baseline publishes copies of the very messages imported, on
+	// as many subjects.
+	msgs, err := storedMessages(ctx, e.store, last-uint64(applied.Events)+1, applied.Events)
 	if err != nil {
 		return Row{}, err
 	}
 	if err := e.rawStream(ctx, "RAWI"); err != nil {
 		return Row{}, err
 	}
-	d, err := e.rawAsync(ctx, "RAWI", msgs, 0, applied.Events)
+	rawSubject := func(i int) string { return "RAWI." + strings.TrimPrefix(msgs[i].Subject, "ledger.") }
+	d, err := e.rawAsync(ctx, msgs, rawSubject, 0, applied.Events)
 	if err != nil {
 		return Row{}, err
 	}
