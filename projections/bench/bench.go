@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,6 +95,11 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	for _, measure := range []func(context.Context) (Row, error){
 		e.appendConcurrent, e.appendSync, e.importPlan, e.bigStream, e.rebuild, e.runnerMemory, e.history, e.status, e.verify, e.deadline,
 	} {
+		// Each measurement starts from a collected heap, as testing.B's
+		// do: the embedded server shares this process, and the garbage
+		// of one row (a rebuild leaves a lot) would slow the next one's
+		// server through the collector.
+		runtime.GC()
 		r, err := measure(ctx)
 		if err != nil {
 			return rows, err
