@@ -1,14 +1,11 @@
 package projections
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/klauspost/compress/s2"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -32,11 +29,10 @@ type Runner struct {
 	wait    time.Duration
 	report  func(error)
 
-	// rebuildFlushRows is how many changed rows a rebuild holds before
-	// it writes them (default 10,000). A rebuild's rows are invisible
-	// until the switch, so writing them early only costs a second write
-	// of every row that changes again; but changed rows are held decoded,
-	// the runner's main use of memory (about 2 KB each).
+	// rebuildFlushRows is how many changed rows a rebuild holds decoded
+	// before it sets them aside, packed (default 10,000): decoded rows are
+	// the runner's main use of memory (several KB each), and unpacking a
+	// row an event touches again its main cost after decoding events.
 	rebuildFlushRows int
 	// rowWindow is how many row writes may await their acknowledgement.
 	rowWindow int
@@ -92,13 +88,14 @@ type builder struct {
 	fresh bool                      // a rebuild from zero: no row exists in kv yet
 	rows  map[domain.ProjectID]*Row // rows changed since the last flush, and rows read since
 	dirty map[domain.ProjectID]bool
-	// written holds the rows the builder has written, in their stored
-	// form compressed with S2, until an event touches them again: about a
-	// fifth of the memory of a decoded row, so that a runner holding
-	// 100,000 projects stays well under 300 MB.
-	written map[domain.ProjectID][]byte
-	packBuf []byte                // reused by S2's encoder
-	units   map[string]*unitIndex // read from the bucket the first time a unit is touched
+	// held holds packed the rows no event has touched since they were
+	// written (for a rebuild: since they were set aside, as it writes
+	// every row once, at the end), until one does: about a fifth of the
+	// memory of a decoded row, so that a runner holding 100,000 projects
+	// stays under 300 MB.
+	held   map[domain.ProjectID][]byte
+	packer *packer
+	units  map[string]*unitIndex // read from the bucket the first time a unit is touched
 	// unitsChanged are the unit indexes changed and not yet written.
 	unitsChanged map[string]*unitIndex
 	lastSeq      uint64 // last stream sequence applied
@@ -110,7 +107,7 @@ type builder struct {
 
 func (r *Runner) newBuilder(gen int, kv jetstream.KeyValue, fresh bool, from Checkpoint) *builder {
 	return &builder{r: r, gen: gen, kv: kv, fresh: fresh, rows: map[domain.ProjectID]*Row{}, dirty: map[domain.ProjectID]bool{},
-		written: map[domain.ProjectID][]byte{}, unitsChanged: map[string]*unitIndex{}, units: map[string]*unitIndex{},
+		held: map[domain.ProjectID][]byte{}, packer: newPacker(), unitsChanged: map[string]*unitIndex{}, units: map[string]*unitIndex{},
 		lastSeq: from.LastSeq, skipped: from.Skipped}
 }
 
@@ -119,16 +116,12 @@ func (b *builder) row(ctx context.Context, p domain.ProjectID) (*Row, error) {
 	if row := b.rows[p]; row != nil {
 		return row, nil
 	}
-	if packed, ok := b.written[p]; ok {
-		data, err := s2.Decode(nil, packed)
+	if packed, ok := b.held[p]; ok {
+		row, err := b.packer.unpack(p, packed)
 		if err != nil {
-			return nil, fmt.Errorf("row %s: %w", p, err)
+			return nil, err
 		}
-		row, err := DecodeRow(data)
-		if err != nil {
-			return nil, fmt.Errorf("row %s: %w", p, err)
-		}
-		delete(b.written, p)
+		delete(b.held, p)
 		b.rows[p] = row
 		return row, nil
 	}
@@ -191,75 +184,29 @@ func (b *builder) apply(ctx context.Context, batch eventstore.Batch) error {
 
 // flush writes the changed rows, then the checkpoint. The last flush of a
 // drain is final.
+//
+// A rebuild's generation has no readers until it is complete, and a
+// rebuild that fails starts over from the first event: until its final
+// flush, a rebuild only sets its changed rows aside, packed, and its final
+// flush writes every row, once.
 func (b *builder) flush(ctx context.Context, final bool) error {
 	// Unit indexes first: an index naming a row not yet written is
 	// harmless (readers skip it), a row missing from its unit's index
-	// would be invisible to a unit report. A rebuild's generation has no
-	// readers until it is complete, so it writes its indexes once, at the
-	// end, rather than a growing copy of each at every flush.
+	// would be invisible to a unit report. A rebuild writes its indexes
+	// once, at the end, rather than a growing copy of each at every flush.
 	if err := b.indexUnits(ctx, !b.fresh || final); err != nil {
 		return err
 	}
-	// Rows go out as asynchronous publishes to their keys' subjects (a KV
-	// put is a publish), all acknowledged before the checkpoint is written:
-	// a synchronous put per row made a rebuild wait on every row in turn.
-	type pending struct {
-		p    domain.ProjectID
-		data []byte
-		ack  jetstream.PubAckFuture
-	}
-	var sent []pending
-	acked := 0
-	await := func() error {
-		s := sent[acked]
-		select {
-		case <-s.ack.Ok():
-			delete(b.dirty, s.p)
-			delete(b.rows, s.p)
-			// Encode works in a buffer of the worst-case size: keep a
-			// copy of exactly the compressed bytes.
-			b.packBuf = s2.Encode(b.packBuf[:cap(b.packBuf)], s.data)
-			b.written[s.p] = bytes.Clone(b.packBuf)
-			acked++
-			return nil
-		case err := <-s.ack.Err():
-			return fmt.Errorf("write row %s: %w", s.p, err)
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	var crashed bool
-	for p := range b.dirty {
-		data, err := EncodeRow(b.rows[p])
-		if err != nil {
-			return err
-		}
-		if b.r.crashAfterRowPuts > 0 && b.puts >= b.r.crashAfterRowPuts {
-			crashed = true
-			break
-		}
-		// A bounded window of rows in flight: the client refuses more
-		// than a few thousand unacknowledged publishes, and a busy server
-		// acknowledges slower than rows are encoded.
-		if len(sent)-acked >= b.r.rowWindow {
-			if err := await(); err != nil {
+	if b.fresh && !final {
+		for p := range b.dirty {
+			if err := b.setAside(p); err != nil {
 				return err
 			}
 		}
-		ack, err := b.r.store.JetStream().PublishAsync(b.subject(rowKey(p)), data)
-		if err != nil {
-			return fmt.Errorf("write row %s: %w", p, err)
-		}
-		sent = append(sent, pending{p, data, ack})
-		b.puts++
+		return nil
 	}
-	for acked < len(sent) {
-		if err := await(); err != nil {
-			return err
-		}
-	}
-	if crashed {
-		return errCrash
+	if err := b.writeRows(ctx); err != nil {
+		return err
 	}
 	if !b.unsaved {
 		return nil
@@ -272,6 +219,99 @@ func (b *builder) flush(ctx context.Context, final bool) error {
 	b.unsaved = false
 	if b.r.afterFlush != nil {
 		b.r.afterFlush(b.gen, cp)
+	}
+	return nil
+}
+
+// setAside packs changed row p and holds it until an event touches it
+// again or it is written.
+func (b *builder) setAside(p domain.ProjectID) error {
+	packed, err := b.packer.pack(b.rows[p])
+	if err != nil {
+		return err
+	}
+	b.held[p] = packed
+	delete(b.dirty, p)
+	delete(b.rows, p)
+	return nil
+}
+
+// writeRows writes the changed rows and, in a rebuild, the rows set aside,
+// and returns once every write is acknowledged. Rows go out as
+// asynchronous publishes to their keys' subjects (a KV put is a publish):
+// a synchronous put per row made a rebuild wait on every row in turn. A
+// row written by a runner that goes on is then held packed; a rebuild
+// keeps nothing.
+func (b *builder) writeRows(ctx context.Context) error {
+	type pending struct {
+		p   domain.ProjectID
+		ack jetstream.PubAckFuture
+	}
+	var window []pending
+	await := func() error {
+		s := window[0]
+		window = window[1:]
+		select {
+		case <-s.ack.Ok():
+		case err := <-s.ack.Err():
+			return fmt.Errorf("write row %s: %w", s.p, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if b.fresh {
+			return nil
+		}
+		return b.setAside(s.p)
+	}
+	write := func(p domain.ProjectID, row *Row) error {
+		data, err := EncodeRow(row)
+		if err != nil {
+			return err
+		}
+		if b.r.crashAfterRowPuts > 0 && b.puts >= b.r.crashAfterRowPuts {
+			return errCrash
+		}
+		// A bounded window of rows in flight: the client refuses more
+		// than a few thousand unacknowledged publishes, and a busy server
+		// acknowledges slower than rows are encoded.
+		if len(window) >= b.r.rowWindow {
+			if err := await(); err != nil {
+				return err
+			}
+		}
+		ack, err := b.r.store.JetStream().PublishAsync(b.subject(rowKey(p)), data)
+		if err != nil {
+			return fmt.Errorf("write row %s: %w", p, err)
+		}
+		window = append(window, pending{p, ack})
+		b.puts++
+		return nil
+	}
+	if b.fresh {
+		for p, packed := range b.held {
+			row, err := b.packer.unpack(p, packed)
+			if err != nil {
+				return err
+			}
+			if err := write(p, row); err != nil {
+				return err
+			}
+			delete(b.held, p)
+		}
+	}
+	for p := range b.dirty {
+		if err := write(p, b.rows[p]); err != nil {
+			return err
+		}
+	}
+	for len(window) > 0 {
+		if err := await(); err != nil {
+			return err
+		}
+	}
+	if b.fresh {
+		clear(b.dirty)
+		clear(b.rows)
 	}
 	return nil
 }

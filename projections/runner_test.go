@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -250,22 +251,28 @@ func TestReaderNeverSeesAHalfBuiltGeneration(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, first.Rows, len(h.states))
 
+	// The rebuild sets rows aside many times, then writes every row of the
+	// new generation and its checkpoint; it pauses there, before the switch.
 	rebuilding := projections.NewRunner(env.Store, projections.WithBatch(100))
 	projections.SetRebuildFlushRows(rebuilding, 10)
 	paused, resume := make(chan struct{}), make(chan struct{})
-	flushes := 0
-	projections.SetAfterFlush(rebuilding, func(int, projections.Checkpoint) {
-		if flushes++; flushes == 3 {
-			close(paused)
-			<-resume
+	var written int
+	projections.SetAfterFlush(rebuilding, func(gen int, _ projections.Checkpoint) {
+		for key := range bucketValues(t, env.Store.JetStream(), fmt.Sprintf("LEDGER_PROJ_%d", gen)) {
+			if strings.HasPrefix(key, "p.") {
+				written++
+			}
 		}
+		close(paused)
+		<-resume
 	})
 	done := make(chan error)
 	go func() {
 		_, _, err := rebuilding.Rebuild(ctx)
 		done <- err
 	}()
-	<-paused // the new generation holds part of the rows now
+	<-paused
+	assert.Equal(t, len(h.states), written, "the new generation holds every row, not yet current")
 	during, err := reader.Read(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, first.Generation, during.Generation, "readers stay on the old generation")
