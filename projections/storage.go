@@ -323,11 +323,60 @@ func (s *Storage) ReadProject(ctx context.Context, p domain.ProjectID) (*Row, er
 	return r, nil
 }
 
-// readRows reads every row of a bucket with batched direct gets of all
-// its messages, in stream order, keeping the row keys'. A bucket keeps one
-// value per key, so that is each row's latest value; a row rewritten
-// during the read shows up twice, and its later value wins. The rows come
-// in no order.
+// eachCurrentRow reads every row of the current generation, one at a
+// time, in stream order, and returns the generation's checkpoint: what a
+// reader that keeps rows its own way needs, without every row decoded at
+// once. put gets each row's values (a row rewritten during the read
+// comes twice, the later value last); drop, each row deleted.
+func (s *Storage) eachCurrentRow(ctx context.Context, put func(*Row) error, drop func(domain.ProjectID)) (Checkpoint, error) {
+	_, kv, cp, err := s.openCurrent(ctx)
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	err = s.scanRows(ctx, kv.Bucket(), func(key string, data []byte) error {
+		if data == nil {
+			drop(domain.ProjectID(strings.TrimPrefix(key, rowPrefix)))
+			return nil
+		}
+		r, err := DecodeRow(data)
+		if err != nil {
+			return fmt.Errorf("row %s: %w", strings.TrimPrefix(key, rowPrefix), err)
+		}
+		return put(r)
+	})
+	return cp, err
+}
+
+// readRows reads every row of a bucket, in no order.
+func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
+	byKey := map[string]*Row{}
+	err := s.scanRows(ctx, bucket, func(key string, data []byte) error {
+		if data == nil {
+			delete(byKey, key)
+			return nil
+		}
+		r, err := DecodeRow(data)
+		if err != nil {
+			return fmt.Errorf("row %s: %w", strings.TrimPrefix(key, rowPrefix), err)
+		}
+		byKey[key] = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]*Row, 0, len(byKey))
+	for _, r := range byKey {
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// scanRows reads every row of a bucket with batched direct gets of all its
+// messages, in stream order, and calls f with each row key's stored value,
+// nil for a deleted row. A bucket keeps one value per key, so that is each
+// row's latest value; a row rewritten during the read comes twice, the
+// later value last.
 //
 // Why direct gets rather than a KV watch: a watch is a consumer, and a
 // reader allowed to create and delete consumers on the bucket's stream
@@ -339,15 +388,14 @@ func (s *Storage) ReadProject(ctx context.Context, p domain.ProjectID) (*Row, er
 // BenchmarkReadAllRows measures this one. Asking the server to filter the
 // row keys (next_by_subj $KV.<bucket>.p.>) was slower (83 ms, 124 ms):
 // the few other keys are dropped here instead.
-func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
+func (s *Storage) scanRows(ctx context.Context, bucket string, f func(key string, data []byte) error) error {
 	prefix := "$KV." + bucket + "."
-	byKey := map[string]*Row{}
 	for next := uint64(1); ; {
 		batch, err := eventstore.DirectGet(ctx, eventstore.DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
 			return jetstreamext.GetBatch(ctx, s.js, "KV_"+bucket, directBatch, jetstreamext.GetBatchSeq(next))
 		})
 		if err != nil {
-			return nil, fmt.Errorf("read projection rows: %w", err)
+			return fmt.Errorf("read projection rows: %w", err)
 		}
 		for _, m := range batch {
 			next = m.Sequence + 1
@@ -355,25 +403,20 @@ func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
 			if !strings.HasPrefix(key, rowPrefix) {
 				continue
 			}
+			data := m.Data
 			if op := m.Header.Get(kvOperation); op == "DEL" || op == "PURGE" {
-				delete(byKey, key)
-				continue
+				data = nil
+			} else if data == nil {
+				data = []byte{}
 			}
-			r, err := DecodeRow(m.Data)
-			if err != nil {
-				return nil, fmt.Errorf("row %s: %w", strings.TrimPrefix(key, rowPrefix), err)
+			if err := f(key, data); err != nil {
+				return err
 			}
-			byKey[key] = r
 		}
 		if !eventstore.MorePending(batch) {
-			break // the server ends a batch early at its size limit, and says so
+			return nil // the server ends a batch early at its size limit, and says so
 		}
 	}
-	rows := make([]*Row, 0, len(byKey))
-	for _, r := range byKey {
-		rows = append(rows, r)
-	}
-	return rows, nil
 }
 
 // kvOperation is the header a KV delete or purge marker carries.

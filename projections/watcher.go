@@ -17,9 +17,10 @@ const WatcherActor = "deadline watcher"
 
 // Watcher records a deadline_missed event when a deadline's day ends with
 // its milestone unreached (domain.Project.MissedDeadlines has the exact
-// rule). It keeps every project's row in memory, folded from the stream,
-// so it knows every open deadline; it checks them whenever the clock passes
-// the next deadline's end and whenever new events arrive.
+// rule). It keeps every project's row, folded from the stream, packed in
+// memory (as the runner holds rows it has written), and for each project
+// the end of its next deadline's day: a project is looked at again when
+// an event changes it or when that instant passes, and no other time.
 //
 // Each miss is recorded once per (project, milestone, deadline): its
 // command id is derived from those three, so the ledger stores it once
@@ -33,7 +34,16 @@ type Watcher struct {
 	onMiss func(eventstore.Record)
 	onPass func(Pass)
 
-	rows      map[domain.ProjectID]*Row
+	packer *packer
+	rows   map[domain.ProjectID][]byte // every project's row, packed
+	// changed are the rows events changed since the last pass, decoded.
+	changed map[domain.ProjectID]*Row
+	// wake is when each project must be looked at again: the end of the
+	// day of its next deadline, or the zero time for at once (a miss not
+	// recorded yet, or a project not looked at since the watcher started).
+	// A project with no deadline ahead has none.
+	wake      map[domain.ProjectID]time.Time
+	loaded    bool // rows were read from the stored projections, or there were none
 	lastSeq   uint64
 	attempted map[string]bool // misses recorded by this watcher, until its rows show them
 }
@@ -79,7 +89,8 @@ func NewWatcher(store *eventstore.Store, opts ...WatcherOption) *Watcher {
 	w := &Watcher{
 		store: store, clock: store.Clock(), poll: 200 * time.Millisecond,
 		report: func(error) {}, onMiss: func(eventstore.Record) {}, onPass: func(Pass) {},
-		rows: map[domain.ProjectID]*Row{}, attempted: map[string]bool{},
+		packer: newPacker(), rows: map[domain.ProjectID][]byte{}, changed: map[domain.ProjectID]*Row{},
+		wake: map[domain.ProjectID]time.Time{}, attempted: map[string]bool{},
 	}
 	for _, o := range opts {
 		o(w)
@@ -92,26 +103,72 @@ func missKey(m domain.Milestone, due domain.Date) string {
 	return "deadline-missed:" + string(m) + ":" + due.String()
 }
 
-func (w *Watcher) apply(batch eventstore.Batch) {
+func (w *Watcher) apply(batch eventstore.Batch) error {
 	for _, err := range batch.Skipped {
 		w.report(err)
 	}
 	for _, rec := range batch.Records {
-		row := w.rows[rec.Project]
-		if row == nil {
-			row = NewRow(rec.Project)
+		row, err := w.row(rec.Project)
+		if err != nil {
+			return err
 		}
 		if _, err := row.Take(rec); err != nil {
 			w.report(err) // off its project's chain: left out, as Load does
 			continue
 		}
-		w.rows[rec.Project] = row
+		w.changed[rec.Project] = row
 	}
 	w.lastSeq = max(w.lastSeq, batch.Last)
+	return nil
 }
 
-// CatchUp reads the stream up to its current end into the watcher's rows.
+// row returns project p's row as the watcher has it, decoded.
+func (w *Watcher) row(p domain.ProjectID) (*Row, error) {
+	if row := w.changed[p]; row != nil {
+		return row, nil
+	}
+	if packed, ok := w.rows[p]; ok {
+		return w.packer.unpack(p, packed)
+	}
+	return NewRow(p), nil
+}
+
+// load starts the watcher from the stored projection rows, when there are
+// any: it reads them one at a time, packing each, and looks at every
+// project in its first pass.
+func (w *Watcher) load(ctx context.Context) error {
+	if w.loaded {
+		return nil
+	}
+	cp, err := NewStorage(w.store.JetStream(), w.store.StreamName()).eachCurrentRow(ctx, func(row *Row) error {
+		packed, err := w.packer.pack(row)
+		if err != nil {
+			return err
+		}
+		w.rows[row.ID] = packed
+		w.wake[row.ID] = time.Time{}
+		return nil
+	}, func(p domain.ProjectID) {
+		delete(w.rows, p)
+		delete(w.wake, p)
+	})
+	switch {
+	case errors.Is(err, ErrNoProjections):
+	case err != nil:
+		return err
+	default:
+		w.lastSeq = cp.LastSeq
+	}
+	w.loaded = true
+	return nil
+}
+
+// CatchUp reads the stream up to its current end into the watcher's rows,
+// starting from the stored projection rows when it has none yet.
 func (w *Watcher) CatchUp(ctx context.Context) error {
+	if err := w.load(ctx); err != nil {
+		return err
+	}
 	target, err := w.store.LastSequence(ctx)
 	if err != nil {
 		return err
@@ -126,7 +183,9 @@ func (w *Watcher) CatchUp(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		w.apply(batch)
+		if err := w.apply(batch); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -134,6 +193,9 @@ func (w *Watcher) CatchUp(ctx context.Context) error {
 // Check records every miss due at the clock's now that the watcher's rows
 // do not show yet. It returns how many it recorded and when the next open
 // deadline ends (zero when none is open).
+//
+// It looks at the projects events changed since the last pass and those
+// whose next deadline's day has ended, and packs the changed rows again.
 func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 	now := w.clock.Now()
 	type miss struct {
@@ -142,11 +204,12 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 		due       domain.Date
 	}
 	var due []miss
-	var next time.Time
-	for id, row := range w.rows {
+	look := func(id domain.ProjectID, row *Row) {
+		delete(w.wake, id)
 		if !row.Registered || row.Terminated {
-			continue
+			return
 		}
+		var next time.Time
 		for _, m := range domain.Milestones {
 			dl := row.Deadlines[m]
 			if dl == nil {
@@ -157,13 +220,34 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 					due = append(due, miss{id, m, d})
 				}
 			}
-			if !dl.Reached.IsZero() {
-				continue
-			}
+			// Every deadline's day end, reached or not: the rule is
+			// MissedDeadlines', looked at again when a day ends.
 			if end := dl.Due.End(row.Location()); end.After(now) && (next.IsZero() || end.Before(next)) {
 				next = end
 			}
 		}
+		if !next.IsZero() {
+			w.wake[id] = next
+		}
+	}
+	for id, row := range w.changed {
+		look(id, row)
+		packed, err := w.packer.pack(row)
+		if err != nil {
+			return 0, time.Time{}, err
+		}
+		w.rows[id] = packed
+		delete(w.changed, id)
+	}
+	for id, at := range w.wake {
+		if at.After(now) {
+			continue
+		}
+		row, err := w.row(id)
+		if err != nil {
+			return 0, time.Time{}, err
+		}
+		look(id, row)
 	}
 	// Record in the order the days ended, so subscribers read misses in
 	// deadline order.
@@ -185,6 +269,7 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 			// must not hold back every other project's misses. The next
 			// pass tries it again.
 			w.report(fmt.Errorf("record miss of %s %s due %s: %w", ms.project, ms.milestone, ms.due, err))
+			w.wake[ms.project] = time.Time{}
 			failed++
 			continue
 		case !res.AlreadyStored:
@@ -194,6 +279,12 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 			}
 		}
 		w.attempted[string(ms.project)+"/"+missKey(ms.milestone, ms.due)] = true
+	}
+	var next time.Time
+	for _, at := range w.wake {
+		if at.After(now) && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
 	}
 	if failed > 0 {
 		return recorded, next, fmt.Errorf("%d misses could not be recorded yet", failed)
@@ -223,12 +314,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 }
 
 func (w *Watcher) run(ctx context.Context) error {
-	if snap, err := NewStorage(w.store.JetStream(), w.store.StreamName()).Read(ctx); err == nil && len(w.rows) == 0 {
-		for _, r := range snap.Rows {
-			w.rows[r.ID] = r
-		}
-		w.lastSeq = snap.Checkpoint.LastSeq
-	} else if err != nil && !errors.Is(err, ErrNoProjections) {
+	if err := w.load(ctx); err != nil {
 		return err
 	}
 	cur := w.store.Cursor(ctx, w.lastSeq+1)
@@ -254,7 +340,9 @@ func (w *Watcher) run(ctx context.Context) error {
 			}
 			return err
 		}
-		w.apply(batch)
+		if err := w.apply(batch); err != nil {
+			return err
+		}
 		check = len(batch.Records) > 0
 	}
 }
