@@ -437,25 +437,40 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushRows int) (Checkpoi
 // runner starts again from its checkpoint after a pause: rows are
 // rebuilt, never lost, so retrying is always safe.
 func (r *Runner) Run(ctx context.Context) error {
-	for failures := 0; ; {
-		err := r.follow(ctx)
+	var restart restarts
+	for {
+		progressed, err := r.follow(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if errors.Is(err, errSwitched) {
 			continue
 		}
-		failures++
 		r.report(fmt.Errorf("projection runner restarts after: %w", err))
-		if err := pause(ctx, failures); err != nil {
+		if err := sleep(ctx, restart.after(progressed)); err != nil {
 			return nil
 		}
 	}
 }
 
-// pause waits longer after each consecutive failure, up to half a minute.
-func pause(ctx context.Context, failures int) error {
-	t := time.NewTimer(min(time.Duration(failures)*time.Second, 30*time.Second))
+// restarts paces the restarts of a long-running loop: the pause grows by a
+// second with each failure in a row, up to half a minute, and a run that
+// made progress before it failed starts the count again, so a runner up
+// for months does not wait half a minute after each rare failure.
+type restarts struct{ inARow int }
+
+// after returns the pause before the restart that follows a failure.
+func (r *restarts) after(progressed bool) time.Duration {
+	if progressed {
+		r.inARow = 0
+	}
+	r.inARow++
+	return min(time.Duration(r.inARow)*time.Second, 30*time.Second)
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
@@ -467,32 +482,34 @@ func pause(ctx context.Context, failures int) error {
 
 var errSwitched = errors.New("projections generation switched")
 
-func (r *Runner) follow(ctx context.Context) error {
+// follow applies new events until it fails or the generation switches,
+// and reports whether it wrote anything first.
+func (r *Runner) follow(ctx context.Context) (progressed bool, err error) {
 	b, g, err := r.open(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	cur := r.store.Cursor(ctx, b.lastSeq+1)
 	defer cur.Close()
-	for {
+	for ; ; progressed = true {
 		batch, err := cur.Next(ctx, r.batch, r.wait)
 		if err != nil {
-			return err
+			return progressed, err
 		}
 		if err := b.apply(ctx, batch); err != nil {
-			return err
+			return progressed, err
 		}
 		if err := b.flush(ctx, true); err != nil {
-			return err
+			return progressed, err
 		}
 		if len(batch.Records) == 0 {
 			// Quiet: a good moment to see whether a rebuild switched.
 			now, _, err := r.storage.Current(ctx)
 			if err != nil {
-				return err
+				return progressed, err
 			}
 			if now.Number != g.Number {
-				return errSwitched
+				return progressed, errSwitched
 			}
 		}
 	}

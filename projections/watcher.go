@@ -300,22 +300,23 @@ func (w *Watcher) Check(ctx context.Context) (int, time.Time, error) {
 // A failure to read the stream is reported and the watcher starts again
 // after a pause; misses are idempotent, so nothing is recorded twice.
 func (w *Watcher) Run(ctx context.Context) error {
-	for failures := 0; ; {
-		err := w.run(ctx)
+	var restart restarts
+	for {
+		progressed, err := w.run(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		failures++
 		w.report(fmt.Errorf("deadline watcher restarts after: %w", err))
-		if err := pause(ctx, failures); err != nil {
+		if err := sleep(ctx, restart.after(progressed)); err != nil {
 			return nil
 		}
 	}
 }
 
-func (w *Watcher) run(ctx context.Context) error {
+// run watches until it fails, and reports whether it made a pass first.
+func (w *Watcher) run(ctx context.Context) (progressed bool, err error) {
 	if err := w.load(ctx); err != nil {
-		return err
+		return false, err
 	}
 	cur := w.store.Cursor(ctx, w.lastSeq+1)
 	defer cur.Close()
@@ -325,23 +326,24 @@ func (w *Watcher) run(ctx context.Context) error {
 		if check || retry || (!next.IsZero() && !w.clock.Now().Before(next)) {
 			recorded, n, err := w.Check(ctx)
 			if ctx.Err() != nil {
-				return nil
+				return progressed, nil
 			}
 			if retry = err != nil; retry {
 				w.report(err) // the next pass tries again
 			}
 			next = n
 			w.onPass(Pass{At: w.clock.Now(), LastSeq: w.lastSeq, Recorded: recorded})
+			progressed = true
 		}
 		batch, err := cur.Next(ctx, 1000, w.poll)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil
+				return progressed, nil
 			}
-			return err
+			return progressed, err
 		}
 		if err := w.apply(batch); err != nil {
-			return err
+			return progressed, err
 		}
 		check = len(batch.Records) > 0
 	}
