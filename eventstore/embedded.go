@@ -143,7 +143,8 @@ func (e *Embedded) Shutdown() {
 }
 
 // RunningURL returns the client URL of the ledger server that holds dataDir,
-// if one is running and listening. ok is false when no server holds it.
+// if one is running and listening. ok is false when no server holds it,
+// also when one that was killed left its URL behind.
 func RunningURL(dataDir string) (url string, ok bool) {
 	if dataDir == "" {
 		dataDir = DefaultDataDir
@@ -153,7 +154,10 @@ func RunningURL(dataDir string) (url string, ok bool) {
 		return "", false
 	}
 	url = strings.TrimSpace(string(b))
-	return url, url != ""
+	if url == "" || !dirHeld(dataDir) {
+		return "", false
+	}
+	return url, true
 }
 
 // ListenAddr returns the host and port the server listens on ("" when not

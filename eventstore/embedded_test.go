@@ -2,6 +2,8 @@ package eventstore_test
 
 import (
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,4 +34,27 @@ func TestIsLoopback(t *testing.T) {
 	} {
 		assert.Equal(t, want, eventstore.IsLoopback(host), host)
 	}
+}
+
+// Other ledger commands find a running server through the URL it leaves in
+// its data folder; a server killed without cleaning up leaves the URL but
+// not its lock, and the URL is then not taken for a running server.
+func TestRunningURLIsTheLiveServersOnly(t *testing.T) {
+	dir := t.TempDir()
+	_, ok := eventstore.RunningURL(dir)
+	assert.False(t, ok, "no server yet")
+
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: dir, Port: -1})
+	require.NoError(t, err)
+	url, ok := eventstore.RunningURL(dir)
+	assert.True(t, ok)
+	assert.Equal(t, srv.ClientURL(), url)
+	srv.Shutdown()
+	_, ok = eventstore.RunningURL(dir)
+	assert.False(t, ok, "shut down")
+
+	// What a killed server leaves: the URL file, no lock holder.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "server.url"), []byte(url+"\n"), 0o644))
+	_, ok = eventstore.RunningURL(dir)
+	assert.False(t, ok, "a URL left by a dead server")
 }

@@ -33,3 +33,10 @@ func (l *dirLock) release() {
 		l.path = ""
 	}
 }
+
+// dirHeld reports whether dir's lock file exists (it outlives a crash
+// here; see dirLock).
+func dirHeld(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "ledger.lock"))
+	return err == nil
+}

@@ -44,3 +44,14 @@ func (l *dirLock) release() {
 	_ = l.f.Close()
 	l.f = nil
 }
+
+// dirHeld reports whether a process holds dir's lock: a server that died
+// without cleaning up leaves its files, never its lock.
+func dirHeld(dir string) bool {
+	l, err := lockDir(dir)
+	if err != nil {
+		return errors.Is(err, ErrDataDirLocked)
+	}
+	l.release()
+	return false
+}
