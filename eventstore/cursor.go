@@ -60,6 +60,11 @@ func (c *Cursor) Next(ctx context.Context, max int, wait time.Duration) (Batch, 
 	add := func(it cursorItem) error {
 		switch {
 		case it.err == nil:
+			if b.Records == nil {
+				// As many as are waiting, at most max: a batch grows
+				// without copying, and an idle poll allocates nothing.
+				b.Records = make([]Record, 0, min(max, len(c.items)+1))
+			}
 			b.Records = append(b.Records, it.rec)
 		case errors.Is(it.err, ErrUndecodable):
 			b.Skipped = append(b.Skipped, it.err)
