@@ -550,6 +550,9 @@ type Progress struct {
 	Checkpoint Checkpoint `json:"checkpoint"`
 	StreamLast uint64     `json:"stream_last_seq"`
 	Behind     uint64     `json:"behind"` // stream messages not yet applied
+	// StreamUnread is set when StreamLast and Behind are not known: the
+	// reader may read the projections and not the stream (Storage.Progress).
+	StreamUnread bool `json:"stream_unread,omitempty"`
 }
 
 // Progress reports the current generation's progress against the stream.

@@ -273,6 +273,18 @@ type Snapshot struct {
 	Rows       []*Row
 }
 
+// Progress reports the generation readers use and its checkpoint, from the
+// projections alone, for a reader that may not read the stream: how far
+// behind the stream it is stays unknown (StreamUnread); the checkpoint's
+// time says when the runner last wrote. Runner.Progress knows the rest.
+func (s *Storage) Progress(ctx context.Context) (Progress, error) {
+	g, _, cp, err := s.openCurrent(ctx)
+	if err != nil {
+		return Progress{}, err
+	}
+	return Progress{Generation: g, Checkpoint: cp, StreamUnread: true}, nil
+}
+
 // openCurrent opens the generation readers use, with its checkpoint.
 func (s *Storage) openCurrent(ctx context.Context) (Generation, jetstream.KeyValue, Checkpoint, error) {
 	g, _, err := s.Current(ctx)

@@ -317,6 +317,9 @@ func TestEachRoleDoesItsJobAndNothingElse(t *testing.T) {
 	assert.Contains(t, overdue, "P-1")
 	assert.Contains(t, e.ok("reporter", "status", "--unit", "Industry"), "P-1", "one unit's rows, through its index")
 	assert.Contains(t, e.ok("reporter", "bulletin", "--period", "month"), "P-1")
+	progress := e.ok("reporter", "projections", "status")
+	assert.Contains(t, progress, "LEDGER_PROJ_", "the generation readers use")
+	assert.Contains(t, progress, "behind: unknown, user reporter may not read the stream LEDGER")
 
 	// auditor: verifies the whole stream, reads a history, writes a
 	// bundle that checks offline, reports as recorded at a time.

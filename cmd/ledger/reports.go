@@ -570,8 +570,15 @@ func (a *app) projectionsCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return a.withStore(ctx, func(s *eventstore.Store) error {
-				p, err := projections.NewRunner(s).Progress(ctx)
+			return a.withSession(ctx, func(s *session) error {
+				var p projections.Progress
+				var err error
+				if s.rights.CanReadStreamInfo(a.stream) {
+					p, err = projections.NewRunner(s.store).Progress(ctx)
+				} else {
+					// A reporter reads the projections, not the stream.
+					p, err = projections.NewStorage(s.store.JetStream(), a.stream).Progress(ctx)
+				}
 				if err != nil {
 					return err
 				}
@@ -583,9 +590,16 @@ func (a *app) projectionsCommand() *cobra.Command {
 				if !p.Checkpoint.UpdatedAt.IsZero() {
 					updated = p.Checkpoint.UpdatedAt.In(shanghai()).Format("2006-01-02 15:04:05")
 				}
+				var last, behind any = p.StreamLast, p.Behind
+				if p.StreamUnread {
+					last, behind = "-", "unknown"
+				}
 				t.AppendRow(table.Row{"status, overdue, scoreboard, investment, supervision", p.Generation.Number, p.Generation.Bucket,
-					p.Checkpoint.LastSeq, p.StreamLast, p.Behind, p.Checkpoint.Skipped, updated})
+					p.Checkpoint.LastSeq, last, behind, p.Checkpoint.Skipped, updated})
 				t.Render()
+				if p.StreamUnread {
+					fmt.Fprintf(a.stdout, "behind: unknown, %s may not read the stream %s; updated is when the runner last wrote\n", userName(s.rights), a.stream)
+				}
 				return nil
 			})
 		},
