@@ -255,15 +255,9 @@ func TestReaderNeverSeesAHalfBuiltGeneration(t *testing.T) {
 	// new generation and its checkpoint; it pauses there, before the switch.
 	rebuilding := projections.NewRunner(env.Store, projections.WithBatch(100))
 	projections.SetRebuildFlushRows(rebuilding, 10)
-	paused, resume := make(chan struct{}), make(chan struct{})
-	var written int
+	paused, resume := make(chan int), make(chan struct{})
 	projections.SetAfterFlush(rebuilding, func(gen int, _ projections.Checkpoint) {
-		for key := range bucketValues(t, env.Store.JetStream(), fmt.Sprintf("LEDGER_PROJ_%d", gen)) {
-			if strings.HasPrefix(key, "p.") {
-				written++
-			}
-		}
-		close(paused)
+		paused <- gen
 		<-resume
 	})
 	done := make(chan error)
@@ -271,7 +265,13 @@ func TestReaderNeverSeesAHalfBuiltGeneration(t *testing.T) {
 		_, _, err := rebuilding.Rebuild(ctx)
 		done <- err
 	}()
-	<-paused
+	gen := <-paused
+	written := 0
+	for key := range bucketValues(t, env.Store.JetStream(), fmt.Sprintf("LEDGER_PROJ_%d", gen)) {
+		if strings.HasPrefix(key, "p.") {
+			written++
+		}
+	}
 	assert.Equal(t, len(h.states), written, "the new generation holds every row, not yet current")
 	during, err := reader.Read(ctx)
 	require.NoError(t, err)
