@@ -115,7 +115,12 @@ func commandRecords(history []Record, key string) []Record {
 // that collided on one project do not collide again in lockstep.
 func backoff(ctx context.Context, attempt int) error {
 	limit := time.Duration(1<<min(attempt, 6)) * time.Millisecond
-	t := time.NewTimer(rand.N(limit) + time.Millisecond)
+	return sleep(ctx, rand.N(limit)+time.Millisecond)
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

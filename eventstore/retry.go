@@ -157,13 +157,5 @@ func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (published, error
 // in lockstep, and never past the rest of the budget.
 func retryPause(ctx context.Context, n int, rest time.Duration) error {
 	d := min(100*time.Millisecond<<min(n-1, 4), time.Second)
-	d = min(d/2+rand.N(d/2), rest)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return sleep(ctx, min(d/2+rand.N(d/2), rest))
 }
