@@ -29,6 +29,7 @@ type history struct {
 	t      testing.TB
 	store  *eventstore.Store
 	rng    *rand.Rand
+	gen    *storetest.Commands
 	states map[domain.ProjectID]*domain.Project
 	ids    []domain.ProjectID
 	stored int
@@ -36,79 +37,22 @@ type history struct {
 }
 
 func newHistory(t testing.TB, store *eventstore.Store, seed uint64, projects int) *history {
-	h := &history{t: t, store: store, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b9)), states: map[domain.ProjectID]*domain.Project{}}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b9))
+	h := &history{t: t, store: store, rng: rng, gen: storetest.NewCommands(rng, true), states: map[domain.ProjectID]*domain.Project{}}
 	for i := range projects {
 		h.ids = append(h.ids, domain.ProjectID(fmt.Sprintf("P-%03d", i)))
 	}
 	return h
 }
 
-var (
-	units   = []string{"县工信局", "县商务局", "县住建局", "县农业农村局", "城关镇"}
-	leaders = []string{"李明", "王芳", "赵强", "陈静", "刘洋", "张伟"}
-)
-
-func (h *history) date() domain.Date {
-	return domain.NewDate(2025, 1, 1).AddDays(h.rng.IntN(696)) // up to 2026-11-27
-}
-
-func (h *history) pick(options []string) string { return options[h.rng.IntN(len(options))] }
-
 // command returns a plausible next command for project p.
 func (h *history) command(p domain.ProjectID) domain.Command {
 	h.seq++
-	m := domain.Meta{Actor: h.pick(leaders), CommandID: fmt.Sprintf("c%d", h.seq)}
-	st := h.states[p]
-	if st == nil || !st.Registered {
-		plan := []domain.PlannedDeadline{}
-		for _, ms := range []domain.Milestone{domain.MilestoneSigned, domain.MilestoneEIA, domain.MilestoneStarted, domain.MilestoneCommissioned} {
-			if h.rng.IntN(2) == 0 {
-				plan = append(plan, domain.PlannedDeadline{Milestone: ms, Due: domain.NewDate(2025, 3, 1).AddDays(h.rng.IntN(900))})
-			}
-		}
-		return domain.RegisterProject{Meta: m, Project: p, Name: "项目 " + string(p), TotalInvestment: int64(1+h.rng.IntN(500)) * 1_000_000,
-			Unit: h.pick(units), Leader: h.pick(leaders), Kind: domain.KindNew, On: domain.NewDate(2025, 1, 1).AddDays(h.rng.IntN(60)), Plan: plan}
+	id := fmt.Sprintf("c%d", h.seq)
+	if st := h.states[p]; st != nil && st.Registered {
+		return h.gen.Step(id, p, st)
 	}
-	ms := domain.Milestones[h.rng.IntN(len(domain.Milestones))]
-	switch h.rng.IntN(14) {
-	case 0:
-		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 3, 1).AddDays(h.rng.IntN(900)), On: h.date()}
-	case 1:
-		return domain.ReviseDeadline{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 6, 1).AddDays(h.rng.IntN(900)), Reason: "moved", On: h.date()}
-	case 2:
-		return domain.AssignLeader{Meta: m, Project: p, Leader: h.pick(leaders), On: h.date()}
-	case 3:
-		month := domain.Month(fmt.Sprintf("%d-%02d", 2025+h.rng.IntN(2), 1+h.rng.IntN(11)))
-		return domain.ReportInvestment{Meta: m, Project: p, Month: month, Amount: int64(h.rng.IntN(50)) * 100_000, Reason: "corrected", On: h.date()}
-	case 4:
-		return domain.PlanInvestment{Meta: m, Project: p, Year: 2025 + h.rng.IntN(2), Amount: int64(1+h.rng.IntN(90)) * 1_000_000, Reason: "replanned", On: h.date()}
-	case 5:
-		return domain.RaiseIssue{Meta: m, Project: p, IssueID: fmt.Sprintf("I-%d", h.rng.IntN(6)), Title: "land", On: h.date()}
-	case 6:
-		return domain.ResolveIssue{Meta: m, Project: p, IssueID: fmt.Sprintf("I-%d", h.rng.IntN(6)), Resolution: "done", On: h.date()}
-	case 7:
-		return domain.ExplainDelay{Meta: m, Project: p, Milestone: ms, Reason: "rain", On: h.date()}
-	case 8:
-		if dl := st.Deadlines[ms]; dl != nil {
-			return domain.RecordDeadlineMissed{Meta: m, Project: p, Milestone: ms, Due: dl.Due}
-		}
-		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: h.date(), On: h.date()}
-	case 9:
-		return domain.RecordStep{Meta: m, Project: p, Step: domain.Approved, Approval: domain.ApprovalKinds[h.rng.IntN(len(domain.ApprovalKinds))], On: h.date()}
-	case 10:
-		return domain.RecordStep{Meta: m, Project: p, Step: domain.FundsReceived, Amount: int64(1+h.rng.IntN(100)) * 100_000, On: h.date()}
-	case 11:
-		if h.rng.IntN(40) == 0 {
-			return domain.RecordStep{Meta: m, Project: p, Step: domain.Terminated, Reason: "dropped", On: h.date()}
-		}
-		if st.Suspended {
-			return domain.RecordStep{Meta: m, Project: p, Step: domain.Resumed, On: h.date()}
-		}
-		return domain.RecordStep{Meta: m, Project: p, Step: domain.Suspended, Reason: "weather", On: h.date()}
-	default:
-		steps := []domain.EventType{domain.Negotiating, domain.Signed, domain.Started, domain.Completed, domain.Commissioned, domain.FullCapacity}
-		return domain.RecordStep{Meta: m, Project: p, Step: steps[h.rng.IntN(len(steps))], On: h.date()}
-	}
+	return h.gen.Register(id, p)
 }
 
 // run stores commands until n more events are stored.
@@ -386,7 +330,7 @@ func TestReadUnitReturnsExactlyTheUnitsRows(t *testing.T) {
 	storage := projections.NewStorage(mustJS(t, env), env.Store.StreamName())
 	all, err := storage.Read(ctx)
 	require.NoError(t, err)
-	for _, unit := range units {
+	for _, unit := range storetest.Units {
 		var want []*projections.Row
 		for _, r := range all.Rows {
 			if r.Unit == unit {

@@ -29,6 +29,7 @@ import (
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/eventstore/clustertest"
+	"github.com/keyprojects/ledger/eventstore/storetest"
 	"github.com/keyprojects/ledger/projections"
 )
 
@@ -590,6 +591,7 @@ type clusterWriter struct {
 	id       int
 	store    *eventstore.Store
 	rng      *rand.Rand
+	gen      *storetest.Commands
 	projects []domain.ProjectID
 	shadow   map[domain.ProjectID]*domain.Project // nil: unknown after a failure
 	log      []*outcome
@@ -597,7 +599,8 @@ type clusterWriter struct {
 }
 
 func newClusterWriter(id int, store *eventstore.Store, projects int) *clusterWriter {
-	w := &clusterWriter{id: id, store: store, rng: rand.New(rand.NewPCG(uint64(id)+1, 0x9e3779b97f4a7c15)),
+	rng := rand.New(rand.NewPCG(uint64(id)+1, 0x9e3779b97f4a7c15))
+	w := &clusterWriter{id: id, store: store, rng: rng, gen: storetest.NewCommands(rng, false),
 		shadow: map[domain.ProjectID]*domain.Project{}}
 	for i := range projects {
 		p := domain.ProjectID(fmt.Sprintf("W%d-%03d", id, i))
@@ -608,56 +611,15 @@ func newClusterWriter(id int, store *eventstore.Store, projects int) *clusterWri
 	return w
 }
 
-var (
-	clusterUnits   = []string{"县工信局", "县商务局", "县住建局", "县农业农村局", "城关镇"}
-	clusterLeaders = []string{"李明", "王芳", "赵强", "陈静", "刘洋", "张伟"}
-)
-
-func (w *clusterWriter) pick(options []string) string { return options[w.rng.IntN(len(options))] }
-
-func (w *clusterWriter) date() domain.Date {
-	return domain.NewDate(2025, 1, 1).AddDays(w.rng.IntN(696)) // up to 2026-11-27
-}
-
-// command returns a plausible next command for project p in state st.
+// command returns a plausible next command for project p in state st; one
+// in ten for a project not registered yet is something else, to be refused.
 func (w *clusterWriter) command(p domain.ProjectID, st *domain.Project) domain.Command {
 	w.seq++
-	m := domain.Meta{Actor: w.pick(clusterLeaders), CommandID: fmt.Sprintf("w%d-%05d", w.id, w.seq)}
+	id := fmt.Sprintf("w%d-%05d", w.id, w.seq)
 	if !st.Registered && w.rng.IntN(10) > 0 {
-		var plan []domain.PlannedDeadline
-		for _, ms := range []domain.Milestone{domain.MilestoneSigned, domain.MilestoneEIA, domain.MilestoneStarted, domain.MilestoneCommissioned} {
-			if w.rng.IntN(2) == 0 {
-				plan = append(plan, domain.PlannedDeadline{Milestone: ms, Due: domain.NewDate(2025, 3, 1).AddDays(w.rng.IntN(900))})
-			}
-		}
-		return domain.RegisterProject{Meta: m, Project: p, Name: "项目 " + string(p), TotalInvestment: int64(1+w.rng.IntN(500)) * 1_000_000,
-			Unit: w.pick(clusterUnits), Leader: w.pick(clusterLeaders), Kind: domain.KindNew, On: domain.NewDate(2025, 1, 1).AddDays(w.rng.IntN(60)), Plan: plan}
+		return w.gen.Register(id, p)
 	}
-	ms := domain.Milestones[w.rng.IntN(len(domain.Milestones))]
-	switch w.rng.IntN(12) {
-	case 0:
-		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 3, 1).AddDays(w.rng.IntN(900)), On: w.date()}
-	case 1:
-		return domain.ReviseDeadline{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 6, 1).AddDays(w.rng.IntN(900)), Reason: "moved", On: w.date()}
-	case 2:
-		return domain.AssignLeader{Meta: m, Project: p, Leader: w.pick(clusterLeaders), On: w.date()}
-	case 3:
-		month := domain.Month(fmt.Sprintf("%d-%02d", 2025+w.rng.IntN(2), 1+w.rng.IntN(11)))
-		return domain.ReportInvestment{Meta: m, Project: p, Month: month, Amount: int64(w.rng.IntN(50)) * 100_000, Reason: "corrected", On: w.date()}
-	case 4:
-		return domain.RaiseIssue{Meta: m, Project: p, IssueID: fmt.Sprintf("I-%d", w.rng.IntN(6)), Title: "land", On: w.date()}
-	case 5:
-		return domain.ResolveIssue{Meta: m, Project: p, IssueID: fmt.Sprintf("I-%d", w.rng.IntN(6)), Resolution: "done", On: w.date()}
-	case 6:
-		return domain.ExplainDelay{Meta: m, Project: p, Milestone: ms, Reason: "rain", On: w.date()}
-	case 7:
-		return domain.RecordStep{Meta: m, Project: p, Step: domain.Approved, Approval: domain.ApprovalKinds[w.rng.IntN(len(domain.ApprovalKinds))], On: w.date()}
-	case 8:
-		return domain.RecordStep{Meta: m, Project: p, Step: domain.FundsReceived, Amount: int64(1+w.rng.IntN(100)) * 100_000, On: w.date()}
-	default:
-		steps := []domain.EventType{domain.Negotiating, domain.Signed, domain.Started, domain.Completed, domain.Commissioned, domain.FullCapacity}
-		return domain.RecordStep{Meta: m, Project: p, Step: steps[w.rng.IntN(len(steps))], On: w.date()}
-	}
+	return w.gen.Step(id, p, st)
 }
 
 // run sends n commands. Most are ones its view of the project allows; one
