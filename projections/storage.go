@@ -328,11 +328,7 @@ func (s *Storage) ReadProject(ctx context.Context, p domain.ProjectID) (*Row, er
 	if err != nil {
 		return nil, fmt.Errorf("read row %s: %w", p, err)
 	}
-	r, err := DecodeRow(e.Value())
-	if err != nil {
-		return nil, fmt.Errorf("row %s: %w", p, err)
-	}
-	return r, nil
+	return decodeStoredRow(p, e.Value())
 }
 
 // eachCurrentRow reads every row of the current generation, one at a
@@ -345,14 +341,14 @@ func (s *Storage) eachCurrentRow(ctx context.Context, put func(*Row) error, drop
 	if err != nil {
 		return Checkpoint{}, err
 	}
-	err = s.scanRows(ctx, kv.Bucket(), func(key string, data []byte) error {
-		if data == nil {
-			drop(domain.ProjectID(strings.TrimPrefix(key, rowPrefix)))
+	err = s.scanRows(ctx, kv.Bucket(), func(p domain.ProjectID, data []byte, deleted bool) error {
+		if deleted {
+			drop(p)
 			return nil
 		}
-		r, err := DecodeRow(data)
+		r, err := decodeStoredRow(p, data)
 		if err != nil {
-			return fmt.Errorf("row %s: %w", strings.TrimPrefix(key, rowPrefix), err)
+			return err
 		}
 		return put(r)
 	})
@@ -361,17 +357,17 @@ func (s *Storage) eachCurrentRow(ctx context.Context, put func(*Row) error, drop
 
 // readRows reads every row of a bucket, in no order.
 func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
-	byKey := map[string]*Row{}
-	err := s.scanRows(ctx, bucket, func(key string, data []byte) error {
-		if data == nil {
-			delete(byKey, key)
+	byKey := map[domain.ProjectID]*Row{}
+	err := s.scanRows(ctx, bucket, func(p domain.ProjectID, data []byte, deleted bool) error {
+		if deleted {
+			delete(byKey, p)
 			return nil
 		}
-		r, err := DecodeRow(data)
+		r, err := decodeStoredRow(p, data)
 		if err != nil {
-			return fmt.Errorf("row %s: %w", strings.TrimPrefix(key, rowPrefix), err)
+			return err
 		}
-		byKey[key] = r
+		byKey[p] = r
 		return nil
 	})
 	if err != nil {
@@ -385,8 +381,8 @@ func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
 }
 
 // scanRows reads every row of a bucket with batched direct gets of all its
-// messages, in stream order, and calls f with each row key's stored value,
-// nil for a deleted row. A bucket keeps one value per key, so that is each
+// messages, in stream order, and calls f with each row's project and
+// stored value, or with deleted set for a deleted row. A bucket keeps one value per key, so that is each
 // row's latest value; a row rewritten during the read comes twice, the
 // later value last.
 //
@@ -400,7 +396,7 @@ func (s *Storage) readRows(ctx context.Context, bucket string) ([]*Row, error) {
 // BenchmarkReadAllRows measures this one. Asking the server to filter the
 // row keys (next_by_subj $KV.<bucket>.p.>) was slower (83 ms, 124 ms):
 // the few other keys are dropped here instead.
-func (s *Storage) scanRows(ctx context.Context, bucket string, f func(key string, data []byte) error) error {
+func (s *Storage) scanRows(ctx context.Context, bucket string, f func(p domain.ProjectID, data []byte, deleted bool) error) error {
 	prefix := "$KV." + bucket + "."
 	for next := uint64(1); ; {
 		batch, err := eventstore.DirectGet(ctx, eventstore.DefaultReadTimeout, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
@@ -415,13 +411,8 @@ func (s *Storage) scanRows(ctx context.Context, bucket string, f func(key string
 			if !strings.HasPrefix(key, rowPrefix) {
 				continue
 			}
-			data := m.Data
-			if op := m.Header.Get(kvOperation); op == "DEL" || op == "PURGE" {
-				data = nil
-			} else if data == nil {
-				data = []byte{}
-			}
-			if err := f(key, data); err != nil {
+			op := m.Header.Get(kvOperation)
+			if err := f(domain.ProjectID(strings.TrimPrefix(key, rowPrefix)), m.Data, op == "DEL" || op == "PURGE"); err != nil {
 				return err
 			}
 		}
@@ -429,6 +420,15 @@ func (s *Storage) scanRows(ctx context.Context, bucket string, f func(key string
 			return nil // the server ends a batch early at its size limit, and says so
 		}
 	}
+}
+
+// decodeStoredRow reads project p's row as the bucket stores it.
+func decodeStoredRow(p domain.ProjectID, data []byte) (*Row, error) {
+	r, err := DecodeRow(data)
+	if err != nil {
+		return nil, fmt.Errorf("row %s: %w", p, err)
+	}
+	return r, nil
 }
 
 // kvOperation is the header a KV delete or purge marker carries.
