@@ -139,6 +139,9 @@ func storedMessages(ctx context.Context, s *eventstore.Store, first uint64, n in
 		if err != nil {
 			return nil, err
 		}
+		if len(page) == 0 {
+			return nil, fmt.Errorf("%d messages from stream sequence %d: the stream ends after %d", n, first, len(out))
+		}
 		for _, m := range page {
 			c := nats.NewMsg(m.Subject)
 			c.Data, c.Header = m.Data, nats.Header{}
@@ -151,7 +154,7 @@ func storedMessages(ctx context.Context, s *eventstore.Store, first uint64, n in
 			next = m.Sequence + 1
 		}
 	}
-	return out[:n], nil
+	return out, nil
 }
 
 // rounds is how many alternating turns ours and raw take on the append
