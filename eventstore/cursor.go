@@ -13,6 +13,10 @@ type Cursor struct {
 	items  chan cursorItem
 	cancel context.CancelFunc
 	done   chan struct{}
+	// records is the array the batches' Records share: a rebuild reads a
+	// million events, and a new array per batch was a fifth of what it
+	// allocates on top of the NATS client.
+	records []Record
 }
 
 type cursorItem struct {
@@ -53,19 +57,28 @@ func (s *Store) Cursor(ctx context.Context, from uint64) *Cursor {
 // Next returns up to max messages: it waits up to wait for the first, then
 // takes what is already there. An empty batch means nothing arrived in
 // time. A failure to read the stream ends the cursor with that error.
+//
+// The batch's Records are valid until the next call to Next, which reuses
+// their array; copy any Record kept longer.
 func (c *Cursor) Next(ctx context.Context, max int, wait time.Duration) (Batch, error) {
 	var b Batch
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
+	clear(c.records) // let the last batch's events go
 	add := func(it cursorItem) error {
 		switch {
 		case it.err == nil:
 			if b.Records == nil {
-				// As many as are waiting, at most max: a batch grows
-				// without copying, and an idle poll allocates nothing.
-				b.Records = make([]Record, 0, min(max, len(c.items)+1))
+				if cap(c.records) < max {
+					// As many as are waiting, at most max: the array
+					// grows to what the stream delivers, and an idle
+					// poll allocates nothing.
+					c.records = make([]Record, 0, min(max, len(c.items)+1))
+				}
+				b.Records = c.records[:0]
 			}
 			b.Records = append(b.Records, it.rec)
+			c.records = b.Records
 		case errors.Is(it.err, ErrUndecodable):
 			b.Skipped = append(b.Skipped, it.err)
 		default:

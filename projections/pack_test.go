@@ -2,6 +2,7 @@ package projections
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,4 +50,36 @@ func TestPackedRowsComeBackTheSame(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
 	require.Less(t, len(packed), len(want), "packed smaller than stored")
+}
+
+// A packer reuses its buffers: rows packed and unpacked one after another
+// by the same packer keep their own bytes.
+func TestPackerReusesNoRowsBytes(t *testing.T) {
+	k := newPacker()
+	var rows []*Row
+	var packed [][]byte
+	for i := range 3 {
+		p := domain.ProjectID(fmt.Sprintf("B-%d", i))
+		row := NewRow(p)
+		row.Name = fmt.Sprintf("project %d %s", i, strings.Repeat("x", (2-i)*100)) // largest first: later rows fit in the buffers
+		row.LastHash = []byte{byte(i), 2, 3}
+		row.Unit = fmt.Sprintf("unit-%d", i)
+		rows = append(rows, row)
+		data, err := k.pack(row)
+		require.NoError(t, err)
+		packed = append(packed, data)
+	}
+	var back []*Row
+	for i, data := range packed {
+		row, err := k.unpack(rows[i].ID, data)
+		require.NoError(t, err)
+		back = append(back, row)
+	}
+	for i := range rows {
+		want, err := EncodeRow(rows[i])
+		require.NoError(t, err)
+		got, err := EncodeRow(back[i])
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "row %d", i)
+	}
 }
