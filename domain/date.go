@@ -86,23 +86,27 @@ func (d Date) DaysSince(e Date) int {
 
 // String formats d as YYYY-MM-DD, or "" for the zero Date.
 func (d Date) String() string {
-	if d.IsZero() {
-		return ""
-	}
-	if y := d.Year(); y < 0 || y > 9999 {
-		return fmt.Sprintf("%04d-%02d-%02d", y, int(d.Month()), d.Day())
-	}
-	// By hand: this runs for every event a report or a verify reads.
 	var b [10]byte
-	y, m, day := d.Year(), int(d.Month()), d.Day()
-	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
-	b[4], b[5], b[6] = '-', byte('0'+m/10%10), byte('0'+m%10)
-	b[7], b[8], b[9] = '-', byte('0'+day/10%10), byte('0'+day%10)
-	return string(b[:])
+	return string(d.appendTo(b[:0]))
 }
 
 // MarshalText formats d as YYYY-MM-DD for JSON and other text encodings.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) { return d.appendTo(make([]byte, 0, 10)), nil }
+
+// appendTo appends d as YYYY-MM-DD to b, or nothing for the zero Date. By
+// hand: this runs for every event a report or a verify reads, and for
+// every date of every row a projection writes.
+func (d Date) appendTo(b []byte) []byte {
+	if d.IsZero() {
+		return b
+	}
+	y, m, day := d.Year(), int(d.Month()), d.Day()
+	if y < 0 || y > 9999 {
+		return fmt.Appendf(b, "%04d-%02d-%02d", y, m, day)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10),
+		'-', byte('0'+m/10%10), byte('0'+m%10), '-', byte('0'+day/10%10), byte('0'+day%10))
+}
 
 // UnmarshalText reads YYYY-MM-DD; the empty text is the zero Date.
 func (d *Date) UnmarshalText(b []byte) error {

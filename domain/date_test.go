@@ -75,6 +75,14 @@ func TestDateParts(t *testing.T) {
 	assert.Equal(t, "", zero.String())
 
 	assert.Equal(t, "0987-03-04", domain.NewDate(987, time.March, 4).String(), "zero padded")
+	assert.Equal(t, "10000-01-02", domain.NewDate(10000, time.January, 2).String(), "past four digits")
+
+	// The text form, as JSON writes it, is the same.
+	for _, d := range []domain.Date{d, zero, domain.NewDate(987, time.March, 4)} {
+		text, err := d.MarshalText()
+		require.NoError(t, err)
+		assert.Equal(t, d.String(), string(text))
+	}
 
 	// Dates order as integers.
 	assert.Less(t, day("2026-12-31"), day("2027-01-01"))
