@@ -35,6 +35,23 @@ type envelope struct {
 	Data cbor.RawMessage `cbor:"data"`
 }
 
+// decodedEnvelope is what Decode reads an envelope into: its payload is
+// left in the data being decoded, not copied, and decoded at once.
+type decodedEnvelope struct {
+	domain.Event
+	Data payloadView `cbor:"data"`
+}
+
+// payloadView is an encoded payload within the data being decoded.
+type payloadView []byte
+
+// UnmarshalCBOR keeps data, a well-formed CBOR item the decoder has
+// checked, as it is.
+func (v *payloadView) UnmarshalCBOR(data []byte) error {
+	*v = data
+	return nil
+}
+
 // NewCodec returns the ledger's canonical codec.
 func NewCodec() *Codec {
 	eo := cbor.CoreDetEncOptions()
@@ -157,7 +174,7 @@ func (c *Codec) Encode(e domain.Event) ([]byte, error) {
 // Decode reads an encoded event. It does not check the hash; see Check.
 // An error is one line, whatever text the data holds.
 func (c *Codec) Decode(data []byte) (domain.Event, error) {
-	var env envelope
+	var env decodedEnvelope
 	if err := c.dec.Unmarshal(data, &env); err != nil {
 		return domain.Event{}, fmt.Errorf("%w: %s", ErrUndecodable, oneLine(err))
 	}

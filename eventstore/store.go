@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -424,11 +425,25 @@ func readMessage(spec StreamSpec, codec *Codec, m rawMessage) (Record, error) {
 	if err != nil {
 		return rec, fmt.Errorf("stream sequence %d (%s): %w", m.Sequence, m.Subject, err)
 	}
-	if want := spec.Subject + "." + string(e.Project) + "." + string(e.Type); want != m.Subject {
+	if !isSubjectOf(m.Subject, spec.Subject, e) {
+		want := spec.Subject + "." + string(e.Project) + "." + string(e.Type)
 		return rec, fmt.Errorf("stream sequence %d: %w: subject %s does not match its event (%s)", m.Sequence, ErrUndecodable, m.Subject, want)
 	}
 	rec.Event = e
 	return rec, nil
+}
+
+// isSubjectOf reports whether subject is <prefix>.<project>.<type> of
+// event e, without building that string for every event read.
+func isSubjectOf(subject, prefix string, e domain.Event) bool {
+	for _, token := range []string{prefix, string(e.Project)} {
+		rest, ok := strings.CutPrefix(subject, token)
+		if !ok || !strings.HasPrefix(rest, ".") {
+			return false
+		}
+		subject = rest[1:]
+	}
+	return subject == string(e.Type)
 }
 
 // Append stores events, which one command yielded for one project, after
