@@ -56,6 +56,13 @@ type Row struct {
 	Met    bool    `json:"met"`
 	PeakMB float64 `json:"peak_rss_mb"`
 	Note   string  `json:"note,omitempty"`
+	// Floor is raw JetStream giving the guarantees our path gives, with
+	// the same messages and no ledger code (floor.go), and FloorRatio is
+	// Floor/Raw: the most a path with those guarantees reaches against
+	// the raw baseline here. Both are 0 where the raw baseline already
+	// gives them.
+	Floor      float64 `json:"floor,omitempty"`
+	FloorRatio float64 `json:"floor_ratio,omitempty"`
 }
 
 // env is the run's embedded server and store.
@@ -186,7 +193,11 @@ func (e *env) appendConcurrent(ctx context.Context) (Row, error) {
 	if err := e.rawStream(ctx, "RAWA"); err != nil {
 		return Row{}, err
 	}
-	var ours, raw time.Duration
+	floor, err := e.newAwaitedFloor(ctx, "RAWF", projects)
+	if err != nil {
+		return Row{}, err
+	}
+	var ours, raw, floorTime time.Duration
 	per := n / rounds
 	for r := range rounds {
 		d, err := e.executeConcurrently(ctx, store, projects, r*per, per)
@@ -199,10 +210,17 @@ func (e *env) appendConcurrent(ctx context.Context) (Row, error) {
 			return Row{}, err
 		}
 		raw += d
+		if d, err = floor.run(ctx, e, msgs, r*per, per); err != nil {
+			return Row{}, err
+		}
+		floorTime += d
 	}
 	total := float64(per * rounds)
-	return rateRow("append, many projects, concurrent (validated, CBOR, hash link, concurrency check, Msg-Id)",
-		total/ours.Seconds(), total/raw.Seconds(), 0.5, fmt.Sprintf("%d writers, %d projects", e.cfg.Writers, projects)), nil
+	row := rateRow("append, many projects, concurrent (validated, CBOR, hash link, concurrency check, Msg-Id)",
+		total/ours.Seconds(), total/raw.Seconds(), 0.5, fmt.Sprintf("%d writers, %d projects", e.cfg.Writers, projects))
+	row.Floor = total / floorTime.Seconds()
+	row.FloorRatio = row.Floor / row.Raw
+	return row, nil
 }
 
 // executeConcurrently runs commands from..from+n across the writers, one
@@ -653,7 +671,13 @@ func (e *env) importPlan(ctx context.Context) (Row, error) {
 		return Row{}, err
 	}
 	raw := float64(applied.Events) / d.Seconds()
-	return rateRow(fmt.Sprintf("plan import, %d projects x 8 deadlines (%d events)", n, applied.Events), ours, raw, 0.5, ""), nil
+	if d, err = e.atomicFloor(ctx, "RAWJ", msgs); err != nil {
+		return Row{}, err
+	}
+	row := rateRow(fmt.Sprintf("plan import, %d projects x 8 deadlines (%d events)", n, applied.Events), ours, raw, 0.5, "")
+	row.Floor = float64(applied.Events) / d.Seconds()
+	row.FloorRatio = row.Floor / raw
+	return row, nil
 }
 
 // status: `ledger status --unit U` as its own process, against the stored

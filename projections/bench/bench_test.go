@@ -38,6 +38,12 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 			assert.Positive(t, r.Ratio, r.Path)
 		}
 	}
+	// The paths whose raw baseline gives fewer guarantees also have raw
+	// JetStream measured giving them.
+	for _, i := range []int{0, 2} {
+		assert.Positive(t, rows[i].Floor, rows[i].Path)
+		assert.InDelta(t, rows[i].Floor/rows[i].Raw, rows[i].FloorRatio, 1e-9, rows[i].Path)
+	}
 }
 
 // A brief load run against a server with its projection runner going:
