@@ -71,6 +71,9 @@ type env struct {
 	nc    *nats.Conn
 	store *eventstore.Store
 	cfg   Config
+	// rawStreams are the streams the row being measured created for its
+	// raw baselines.
+	rawStreams []string
 }
 
 func (e *env) progress(s string) {
@@ -111,6 +114,9 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		if err != nil {
 			return rows, err
 		}
+		if err := e.dropRawStreams(ctx); err != nil {
+			return rows, err
+		}
 		r.PeakMB = peakRSS()
 		rows = append(rows, r)
 	}
@@ -128,10 +134,32 @@ func peakRSS() float64 {
 
 // rawStream creates a plain file stream for raw publishes.
 func (e *env) rawStream(ctx context.Context, name string) error {
-	_, err := e.store.JetStream().CreateStream(ctx, jetstream.StreamConfig{
+	return e.createRawStream(ctx, jetstream.StreamConfig{
 		Name: name, Subjects: []string{name + ".>"}, Storage: jetstream.FileStorage, Duplicates: time.Hour,
 	})
-	return err
+}
+
+// createRawStream creates a stream for a row's raw baseline; Run deletes
+// it once the row is measured.
+func (e *env) createRawStream(ctx context.Context, cfg jetstream.StreamConfig) error {
+	if _, err := e.store.JetStream().CreateStream(ctx, cfg); err != nil {
+		return err
+	}
+	e.rawStreams = append(e.rawStreams, cfg.Name)
+	return nil
+}
+
+// dropRawStreams deletes the raw baselines' streams: the server holds
+// their messages' ids for the duplicate window, and what one row leaves
+// behind would weigh on the next rows' measurements.
+func (e *env) dropRawStreams(ctx context.Context) error {
+	for _, name := range e.rawStreams {
+		if err := e.store.JetStream().DeleteStream(ctx, name); err != nil {
+			return fmt.Errorf("delete raw stream %s: %w", name, err)
+		}
+	}
+	e.rawStreams = nil
+	return nil
 }
 
 // storedMessages returns n of the ledger's messages from stream sequence

@@ -4,8 +4,11 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,8 +26,9 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 	out, err := exec.Command("go", "build", "-o", ledger, "github.com/keyprojects/ledger/cmd/ledger").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
+	dir := t.TempDir()
 	rows, err := bench.Run(context.Background(), bench.Config{Projects: 60, Events: 900, Samples: 5, Writers: 4,
-		Dir: t.TempDir(), Ledger: ledger})
+		Dir: dir, Ledger: ledger})
 	require.NoError(t, err)
 	paths := []string{"append, many projects, concurrent", "append, one command at a time", "plan import", "fill:", "rebuild all projections",
 		"projection runner holding 60 projects", "one project's history", "ledger status", "verify --all", "deadline_missed"}
@@ -43,6 +47,27 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 	for _, i := range []int{0, 2} {
 		assert.Positive(t, rows[i].Floor, rows[i].Path)
 		assert.InDelta(t, rows[i].Floor/rows[i].Raw, rows[i].FloorRatio, 1e-9, rows[i].Path)
+	}
+
+	// The raw baselines' streams are gone: the ledger's and the
+	// projections' are what the server still holds.
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: dir, Port: -1})
+	require.NoError(t, err)
+	defer srv.Shutdown()
+	nc, err := srv.Connect()
+	require.NoError(t, err)
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	names := js.StreamNames(context.Background())
+	var streams []string
+	for name := range names.Name() {
+		streams = append(streams, name)
+	}
+	require.NoError(t, names.Err())
+	assert.Contains(t, streams, eventstore.DefaultStream)
+	for _, name := range streams {
+		assert.False(t, strings.HasPrefix(name, "RAW"), "raw stream %s left behind", name)
 	}
 }
 

@@ -110,7 +110,7 @@ const (
 // atomic batches, each message with a Msg-Id and each project's first with
 // the expected last sequence of its subjects. It returns how long it took.
 func (e *env) atomicFloor(ctx context.Context, stream string, msgs []*nats.Msg) (time.Duration, error) {
-	if _, err := e.store.JetStream().CreateStream(ctx, jetstream.StreamConfig{
+	if err := e.createRawStream(ctx, jetstream.StreamConfig{
 		Name: stream, Subjects: []string{stream + ".>"}, Storage: jetstream.FileStorage, Duplicates: time.Hour, AllowAtomicPublish: true,
 	}); err != nil {
 		return 0, err
