@@ -27,7 +27,8 @@ const maxConflictRetries = 16
 // already in the project's history returns the stored events with
 // AlreadyStored set. When another writer appends to the same project in
 // between, Execute reloads and decides again, up to a bound; a refusal is
-// returned as the domain's *domain.RuleError.
+// returned as the domain's *domain.RuleError, decided on a history the
+// stream's leader confirms is whole.
 func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error) {
 	p := cmd.Target()
 	if _, err := domain.ParseProjectID(string(p)); err != nil {
@@ -36,16 +37,25 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 	unlock := s.cache.lock(p)
 	defer unlock()
 	var lastErr error
+	// confirm makes the next read of the history ask the stream's leader
+	// for what the read missed, after a refusal or a conflict: a direct
+	// read may come from a replica or mirror behind it (leader.go).
+	confirm, confirmed := false, false
 	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
 		now := s.clock.Now()
 		entry := s.cache.get(p)
 		fromCache := entry != nil
 		var history []Record
 		if entry == nil {
-			recs, version, err := s.Load(ctx, p)
+			load := s.Load
+			if confirm {
+				load = s.loadConfirmed
+			}
+			recs, version, err := load(ctx, p)
 			if err != nil {
 				return Result{}, err
 			}
+			confirmed = confirm
 			history = recs
 			entry = &cachedProject{state: domain.NewProject(p), version: version, commands: make(map[string]struct{}, len(history))}
 			for _, r := range history {
@@ -73,6 +83,18 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 				s.cache.drop(p)
 				continue
 			}
+			// And on the whole of it, as the stream's leader has it.
+			if !confirmed && s.askLeader {
+				last, lerr := s.lastOnLeader(ctx, p)
+				if lerr != nil {
+					return Result{}, lerr
+				}
+				if last != entry.version.Sequence {
+					s.cache.drop(p)
+					confirm = true
+					continue
+				}
+			}
 			return Result{}, err
 		}
 		recs, existed, err := s.append(ctx, entry.version, events)
@@ -93,7 +115,7 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 		if !errors.Is(err, ErrConflict) {
 			return Result{}, err
 		}
-		lastErr = err
+		lastErr, confirm = err, true
 		if err := backoff(ctx, attempt); err != nil {
 			return Result{}, err
 		}

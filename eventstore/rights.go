@@ -106,6 +106,13 @@ func (r *Rights) CanReadStreamInfo(stream string) bool {
 	return r.CanPublish("$JS.API.STREAM.INFO." + stream)
 }
 
+// CanAskLeader reports whether the user may ask stream's leader for a
+// message (the JetStream API's message get), which Execute does before a
+// refusal stands.
+func (r *Rights) CanAskLeader(stream string) bool {
+	return r.CanPublish("$JS.API.STREAM.MSG.GET." + stream)
+}
+
 // CanLoadHistory reports whether the user may read a project's history
 // from stream (direct gets).
 func (r *Rights) CanLoadHistory(stream string) bool {

@@ -31,6 +31,8 @@ type Store struct {
 
 	// checkStream is false when the store was opened WithoutStreamCheck.
 	checkStream bool
+	// askLeader is false when the store was opened WithoutLeaderChecks.
+	askLeader bool
 
 	publishTimeout time.Duration
 	retryBudget    time.Duration
@@ -111,12 +113,20 @@ func WithPublishTimeout(d time.Duration) Option { return func(s *Store) { s.publ
 // clearly if the stream does not exist.
 func WithoutStreamCheck() Option { return func(s *Store) { s.checkStream = false } }
 
+// WithoutLeaderChecks makes Execute judge commands on histories read with
+// direct gets alone, without asking the stream's leader for what a replica
+// or mirror behind it missed (leader.go). It is for a user whose rights do
+// not include the leader's message get (a configuration written by an
+// earlier ledger auth init); a mirror or a replica catching up can then
+// make a command be refused wrongly.
+func WithoutLeaderChecks() Option { return func(s *Store) { s.askLeader = false } }
+
 // Open connects a Store to JetStream over nc, creating the ledger stream if
 // it does not exist and refusing one whose settings are too weak.
 func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	s := &Store{spec: StreamSpec{}.withDefaults(), codec: NewCodec(), clock: domain.SystemClock{},
 		cache: newProjectCache(DefaultCacheSize), publishTimeout: DefaultPublishTimeout, retryBudget: DefaultRetryBudget,
-		checkStream: true}
+		checkStream: true, askLeader: true}
 	for _, o := range opts {
 		o(s)
 	}
@@ -201,7 +211,7 @@ const historyBatch = 512
 // (the projections, the watcher, a subscription) leaves out the same
 // messages.
 func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
-	recs, lastSeq, err := s.loadFrom(ctx, p, 1, nil)
+	recs, lastSeq, err := s.loadFrom(ctx, p, 1, nil, s.historyDirect)
 	if err != nil {
 		return nil, Version{}, err
 	}
@@ -211,12 +221,12 @@ func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version
 	return recs, Version{Sequence: lastSeq, Hash: recs[len(recs)-1].Hash}, nil
 }
 
-// loadFrom reads project p's events from stream sequence from on, where
-// the chain continues from prev (nil: from the project's genesis value),
-// and returns the sequence of the last message on its subjects, readable
-// or not (0 when there is none).
+// loadFrom reads project p's events from stream sequence from on with
+// read, where the chain continues from prev (nil: from the project's
+// genesis value), and returns the sequence of the last message on its
+// subjects, readable or not (0 when there is none).
 //
-// It reads subject by subject (see historyDirect): first the last message
+// Load's read goes subject by subject (see historyDirect): first the last message
 // of each of the project's subjects (ledger.<p>.<type>), then, unless
 // those are the whole history, each one's messages. The server
 // finds the messages of one literal subject from its subject index,
@@ -232,10 +242,10 @@ func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version
 // On a cluster a read can go unanswered (the replica it went to died, or
 // dropped it while catching up); such a read is sent again within the
 // retry budget, as an append is.
-func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, prev []byte) ([]Record, uint64, error) {
+func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader) ([]Record, uint64, error) {
 	start := time.Now()
 	for gaps, tries := 0, 1; ; tries++ {
-		out, last, gap, err := s.loadOnce(ctx, p, from, prev)
+		out, last, gap, err := s.loadOnce(ctx, p, from, prev, read)
 		if err != nil && unanswered(err) && ctx.Err() == nil {
 			waited := time.Since(start)
 			if waited >= s.retryBudget {
@@ -267,8 +277,13 @@ func (s *Store) directGet(ctx context.Context,
 	return DirectGet(ctx, s.publishTimeout, get)
 }
 
-func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64, prev []byte) ([]Record, uint64, bool, error) {
-	msgs, err := s.historyDirect(ctx, p, from, prev)
+// historyReader returns the messages on project p's subjects from stream
+// sequence from on, in stream order; prev is the hash the chain continues
+// from there (nil: the project's genesis value).
+type historyReader func(ctx context.Context, p domain.ProjectID, from uint64, prev []byte) ([]rawMessage, error)
+
+func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader) ([]Record, uint64, bool, error) {
+	msgs, err := read(ctx, p, from, prev)
 	if errors.Is(err, jetstreamext.ErrInvalidResponse) {
 		// A message on the project's subjects has a header block the
 		// client cannot parse (a raw publish: the ledger's never do), so
@@ -579,7 +594,7 @@ func (s *Store) publishOnce(ctx context.Context, msgs []*nats.Msg) (uint64, bool
 // findCommand returns the events of command id stored for project p at or
 // after stream sequence from, where the chain continues from prev.
 func (s *Store) findCommand(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, commandID string) ([]Record, error) {
-	recs, _, err := s.loadFrom(ctx, p, from, prev)
+	recs, _, err := s.loadFrom(ctx, p, from, prev, s.historyDirect)
 	if err != nil {
 		return nil, err
 	}

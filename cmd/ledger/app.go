@@ -234,6 +234,9 @@ func (a *app) open(ctx context.Context) (*session, error) {
 		if !rights.CanReadStreamInfo(a.stream) {
 			opts = append(opts, eventstore.WithoutStreamCheck())
 		}
+		if !rights.CanAskLeader(a.stream) {
+			opts = append(opts, eventstore.WithoutLeaderChecks())
+		}
 	}
 	store, err := eventstore.Open(ctx, c.nc, opts...)
 	if err != nil {

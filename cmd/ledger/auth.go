@@ -77,6 +77,9 @@ func roles(stream, subject, durable string) []role {
 				api + "INFO", // nats.go asks for the account's limits before it creates a bucket
 				api + "STREAM.INFO.*", api + "STREAM.CREATE.*", api + "STREAM.UPDATE.*", api + "STREAM.DELETE.*",
 				api + "DIRECT.GET.*", api + "DIRECT.GET.*.>",
+				// A refusal stands on the history as the stream's leader
+				// has it (eventstore/leader.go).
+				api + "STREAM.MSG.GET." + stream,
 				api + "CONSUMER.CREATE.*.*", api + "CONSUMER.CREATE.*.*.>", api + "CONSUMER.INFO.*.*",
 				api + "CONSUMER.MSG.NEXT.*.*", api + "CONSUMER.DELETE.*.*",
 				// ledger backup and ledger restore (docs/backup.md)
@@ -89,7 +92,7 @@ func roles(stream, subject, durable string) []role {
 		withCommon(role{
 			Name:     "recorder",
 			About:    "appends events (record, project register, import plan, inspect explain/raise/close); reads histories and projections",
-			PubAllow: append([]string{subject + ".*.*"}, readProjections...),
+			PubAllow: append([]string{subject + ".*.*", api + "STREAM.MSG.GET." + stream}, readProjections...),
 			// Misses are the watcher's to record: a recorder cannot forge one.
 			PubDeny: []string{misses},
 		}),

@@ -16,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -101,6 +102,13 @@ type authEnv struct {
 // server on what it wrote, on a free loopback port.
 func startAuthEnv(t *testing.T, initFlags ...string) *authEnv {
 	t.Helper()
+	return startAuthEnvWith(t, nil, initFlags...)
+}
+
+// startAuthEnvWith is startAuthEnv with the server's options changed by
+// edit (when not nil) after the configuration is read.
+func startAuthEnvWith(t *testing.T, edit func(*server.Options), initFlags ...string) *authEnv {
+	t.Helper()
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "nats.conf")
 	var out, errb bytes.Buffer
@@ -117,6 +125,9 @@ func startAuthEnv(t *testing.T, initFlags ...string) *authEnv {
 	require.Equal(t, "127.0.0.1", opts.Host, "the generated configuration listens on loopback by default")
 	opts.Port = -1 // a free port instead of 4222
 	opts.NoSigs = true
+	if edit != nil {
+		edit(opts)
+	}
 	srv, err := server.NewServer(opts)
 	require.NoError(t, err)
 	log := &serverLog{}
@@ -286,6 +297,12 @@ func TestEachRoleDoesItsJobAndNothingElse(t *testing.T) {
 	e.ok("recorder", "project", "register", "P-1", "--name", "Cement plant", "--investment", "1亿",
 		"--unit", "Industry", "--leader", "Wang", "--on", "2026-10-01", "--plan", "started=2026-11-20")
 	assert.Contains(t, e.ok("recorder", "record", "signed", "P-1", "--on", "2026-10-15"), "signed")
+	// A refusal is the rule's, after the leader confirmed the history,
+	// not a permission's.
+	code, _, errs := e.as("recorder", "record", "signed", "P-1", "--on", "2026-10-16")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "already")
+	assert.NotContains(t, errs, "Permissions")
 	out := e.ok("recorder", "import", "plan", writePlan(t, t.TempDir(), 3, "2027-03-31"))
 	assert.Contains(t, out, "3 rows, 3 new projects, 0 changed, 0 unchanged")
 
@@ -430,6 +447,29 @@ func concat(lists ...[]attempt) []attempt {
 // durable consumer only with the deadline_missed filter its API subject
 // names, and a consumer that delivers into a projection bucket stores
 // nothing there.
+// A recorder whose rights come from an earlier ledger auth init, without
+// the stream leader's message get, still gets the rule's refusal: the
+// ledger does not ask the leader for what it may not.
+func TestARecorderWithoutTheLeadersGetIsStillRefusedByTheRules(t *testing.T) {
+	e := startAuthEnvWith(t, func(opts *server.Options) {
+		for _, u := range opts.Users {
+			if u.Username == "recorder" {
+				u.Permissions.Publish.Allow = slices.DeleteFunc(u.Permissions.Publish.Allow,
+					func(s string) bool { return s == "$JS.API.STREAM.MSG.GET.LEDGER" })
+			}
+		}
+	})
+	e.serve()
+	e.ok("recorder", "project", "register", "P-1", "--name", "Cement plant", "--investment", "1亿",
+		"--unit", "Industry", "--leader", "Wang", "--on", "2026-10-01")
+	e.ok("recorder", "record", "signed", "P-1", "--on", "2026-10-15")
+	code, _, errs := e.as("recorder", "record", "signed", "P-1", "--on", "2026-10-16")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "already")
+	assert.NotContains(t, errs, "Permissions")
+	assert.Empty(t, e.log.take("Violation"), "the server refused nothing")
+}
+
 func TestJetStreamRefusesWhatPermissionsCannotPin(t *testing.T) {
 	e := startAuthEnv(t)
 	e.serve()

@@ -1,0 +1,69 @@
+package eventstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
+)
+
+// Mirrors of the ledger stream answer the ledger's direct gets too (they
+// inherit them), from whatever they hold: here one mirrors another
+// project's subjects only, to which P-1's history looks empty, and one
+// P-1's registration only, to which every later event of P-1 is missing.
+// Commands on P-1 read their history now from the stream, now from a
+// mirror; none is refused as "not registered" or fails after conflicts,
+// and the refusals the whole history calls for still stand.
+func TestRefusalsStandOnlyOnTheLeadersHistory(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	mustExecute(t, e.store, register("X-0"))
+	mustExecute(t, e.store, register("P-1"))
+
+	js := e.store.JetStream()
+	for name, filter := range map[string]string{"LEDGER_X0": "ledger.X-0.*", "LEDGER_P1_REG": "ledger.P-1.registered"} {
+		_, err := js.CreateStream(ctx, jetstream.StreamConfig{
+			Name: name, Storage: jetstream.FileStorage,
+			Mirror: &jetstream.StreamSource{Name: e.store.StreamName(), FilterSubject: filter},
+		})
+		require.NoError(t, err)
+	}
+	// The mirrors serve direct gets once they have caught up: some of
+	// them say P-1 has no registration.
+	ledger, err := js.Stream(ctx, e.store.StreamName())
+	require.NoError(t, err)
+	mirrorAnswered := func() bool {
+		for range 50 {
+			_, err := ledger.GetLastMsgForSubject(ctx, "ledger.P-1.registered")
+			if errors.Is(err, jetstream.ErrMsgNotFound) {
+				return true
+			}
+		}
+		return false
+	}
+	require.Eventually(t, mirrorAnswered, 10*time.Second, 10*time.Millisecond, "no mirror answered a direct get")
+
+	// No cache: every command reads its history afresh.
+	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(e.clock), eventstore.WithCacheSize(0))
+	require.NoError(t, err)
+	for i := range 30 {
+		_, err := store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "clerk"}, Project: "P-1",
+			IssueID: fmt.Sprintf("I-%d", i), Title: "land", On: domain.NewDate(2026, 11, 20)})
+		require.NoError(t, err, "command %d", i)
+	}
+	_, err = store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "clerk"}, Project: "P-1",
+		IssueID: "I-0", Title: "land again", On: domain.NewDate(2026, 11, 21)})
+	assert.ErrorIs(t, err, domain.ErrAlreadyExists, "an issue raised twice is refused")
+	_, err = store.Execute(ctx, domain.ResolveIssue{Meta: domain.Meta{Actor: "clerk"}, Project: "P-1", IssueID: "I-99", Resolution: "done", On: domain.NewDate(2026, 11, 21)})
+	assert.ErrorIs(t, err, domain.ErrInvalid, "an unknown issue is refused")
+	_, err = store.Execute(ctx, step("Q-9", domain.Signed, domain.NewDate(2026, 11, 21)))
+	assert.ErrorIs(t, err, domain.ErrUnknownProject, "an unregistered project is refused")
+}
