@@ -37,9 +37,10 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 	unlock := s.cache.lock(p)
 	defer unlock()
 	var lastErr error
-	// confirm makes the next read of the history ask the stream's leader
-	// for what the read missed, after a refusal or a conflict: a direct
-	// read may come from a replica or mirror behind it (leader.go).
+	// The history is read with direct gets alone, unless confirm: after a
+	// conflict, or a refusal the stream's leader does not bear out, it is
+	// read with Load, which asks the leader for what a replica or mirror
+	// behind it missed (leader.go).
 	confirm, confirmed := false, false
 	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
 		now := s.clock.Now()
@@ -47,9 +48,9 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 		fromCache := entry != nil
 		var history []Record
 		if entry == nil {
-			load := s.Load
+			load := s.loadDirect
 			if confirm {
-				load = s.loadConfirmed
+				load = s.Load
 			}
 			recs, version, err := load(ctx, p)
 			if err != nil {

@@ -18,18 +18,16 @@ import (
 // falls later or whatever part of the stream it mirrors. A command decided
 // on such a read and appended is refused by the leader's expected-sequence
 // check; a command refused on such a read would be refused wrongly ("not
-// registered", "already started"). So after a refusal or a conflict,
-// Execute reads the history again with loadConfirmed, and a refusal stands
-// only on that.
+// registered", "already started"), and a history shown from one would look
+// cut short. So Load asks the stream's leader for what a direct read
+// missed, and Execute, which reads with direct gets alone first, does so
+// after a conflict and before a refusal stands.
 
-// loadConfirmed is Load, then the messages the stream's leader has on
-// project p's subjects after the last one read: a replica or mirror that
-// answers a direct get holds a prefix of the leader's stream.
-func (s *Store) loadConfirmed(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
-	recs, version, err := s.Load(ctx, p)
-	if err != nil || !s.askLeader {
-		return recs, version, err
-	}
+// catchUpWithLeader returns the history recs, read with direct gets up to
+// version, followed by the messages the stream's leader has on project p's
+// subjects after version's sequence: a replica or mirror that answers a
+// direct get holds a prefix of the leader's stream.
+func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, recs []Record, version Version) ([]Record, Version, error) {
 	last, err := s.lastOnLeader(ctx, p)
 	if err != nil || last <= version.Sequence {
 		return recs, version, err

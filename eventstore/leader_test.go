@@ -21,7 +21,8 @@ import (
 // P-1's registration only, to which every later event of P-1 is missing.
 // Commands on P-1 read their history now from the stream, now from a
 // mirror; none is refused as "not registered" or fails after conflicts,
-// and the refusals the whole history calls for still stand.
+// every history read is whole, and the refusals the whole history calls
+// for still stand.
 func TestRefusalsStandOnlyOnTheLeadersHistory(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
@@ -59,6 +60,15 @@ func TestRefusalsStandOnlyOnTheLeadersHistory(t *testing.T) {
 			IssueID: fmt.Sprintf("I-%d", i), Title: "land", On: domain.NewDate(2026, 11, 20)})
 		require.NoError(t, err, "command %d", i)
 	}
+	// Every history read is whole: registration and 30 issues.
+	for range 30 {
+		recs, version, err := store.Load(ctx, "P-1")
+		require.NoError(t, err)
+		require.Len(t, recs, 31)
+		assert.Equal(t, recs[30].Sequence, version.Sequence)
+		assert.Equal(t, recs[30].Hash, version.Hash)
+	}
+
 	_, err = store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "clerk"}, Project: "P-1",
 		IssueID: "I-0", Title: "land again", On: domain.NewDate(2026, 11, 21)})
 	assert.ErrorIs(t, err, domain.ErrAlreadyExists, "an issue raised twice is refused")

@@ -210,7 +210,24 @@ const historyBatch = 512
 // event links to the project's last event on the chain, and every reader
 // (the projections, the watcher, a subscription) leaves out the same
 // messages.
+//
+// The history is read with direct gets, which a replica or a mirror of the
+// stream may answer from behind; Load then asks the stream's leader for
+// the project's last sequence and reads from the leader whatever the
+// direct read missed (leader.go), unless the store was opened
+// WithoutLeaderChecks.
 func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
+	recs, version, err := s.loadDirect(ctx, p)
+	if err != nil || !s.askLeader {
+		return recs, version, err
+	}
+	return s.catchUpWithLeader(ctx, p, recs, version)
+}
+
+// loadDirect is Load with direct gets alone: what Execute reads first,
+// since an append decided on a read from behind is refused by the leader's
+// expected-sequence check anyway.
+func (s *Store) loadDirect(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
 	recs, lastSeq, err := s.loadFrom(ctx, p, 1, nil, s.historyDirect)
 	if err != nil {
 		return nil, Version{}, err
