@@ -251,35 +251,45 @@ func (e *env) appendConcurrent(ctx context.Context) (Row, error) {
 	return row, nil
 }
 
-// executeConcurrently runs commands from..from+n across the writers, one
+// executeConcurrently runs commands from..from+n-1 across the writers, one
 // issue raised per command on projects C-*, and returns how long they took.
 func (e *env) executeConcurrently(ctx context.Context, store *eventstore.Store, projects, from, n int) (time.Duration, error) {
+	start := time.Now()
+	err := inTurn(e.cfg.Writers, from, from+n, func(i int) error {
+		p := domain.ProjectID(fmt.Sprintf("C-%06d", i%projects))
+		_, err := store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
+			IssueID: fmt.Sprintf("I-%d", i), Title: "bench", On: domain.NewDate(2026, 11, 1)})
+		return err
+	})
+	return time.Since(start), err
+}
+
+// inTurn runs do(i) for every i from from to to-1 on workers goroutines,
+// each taking the next i when it is done with the last, and returns the
+// first error; after one, no worker takes another i.
+func inTurn(workers, from, to int, do func(i int) error) error {
 	var next atomic.Int64
 	next.Store(int64(from))
+	var failed atomic.Bool
+	var once sync.Once
+	var first error
 	var wg sync.WaitGroup
-	var firstErr atomic.Value
-	start := time.Now()
-	for range e.cfg.Writers {
+	for range workers {
 		wg.Go(func() {
-			for {
-				i := next.Add(1)
-				if i > int64(from+n) {
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= to {
 					return
 				}
-				p := domain.ProjectID(fmt.Sprintf("C-%06d", i%int64(projects)))
-				if _, err := store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
-					IssueID: fmt.Sprintf("I-%d", i), Title: "bench", On: domain.NewDate(2026, 11, 1)}); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
+				if err := do(i); err != nil {
+					once.Do(func() { first = err })
+					failed.Store(true)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
-		return 0, err
-	}
-	return time.Since(start), nil
+	return first
 }
 
 // rawAsync publishes messages from..from+n-1, message i being msgs[i]
@@ -397,30 +407,12 @@ func (e *env) bigStream(ctx context.Context) (Row, error) {
 }
 
 func (e *env) fillIssues(ctx context.Context, n int) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
-	for range max(e.cfg.Writers, 8) {
-		wg.Go(func() {
-			for {
-				i := next.Add(1)
-				if i > int64(n) {
-					return
-				}
-				p := domain.ProjectID(fmt.Sprintf("B-%07d", i%int64(e.cfg.Projects)))
-				if _, err := e.store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
-					IssueID: fmt.Sprintf("F-%d", i), Title: "fill", On: domain.NewDate(2026, 11, 1)}); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
+	return inTurn(max(e.cfg.Writers, 8), 0, n, func(i int) error {
+		p := domain.ProjectID(fmt.Sprintf("B-%07d", i%e.cfg.Projects))
+		_, err := e.store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
+			IssueID: fmt.Sprintf("F-%d", i), Title: "fill", On: domain.NewDate(2026, 11, 1)})
 		return err
-	}
-	return nil
+	})
 }
 
 // rawOrderedRead reads the whole ledger stream with an ordered consumer.

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -44,10 +43,6 @@ func (e *env) newAwaitedFloor(ctx context.Context, stream string, projects int) 
 // long they took.
 func (f *awaitedFloor) run(ctx context.Context, e *env, msgs []*nats.Msg, from, n int) (time.Duration, error) {
 	js := e.store.JetStream()
-	var next atomic.Int64
-	next.Store(int64(from))
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
 	publish := func(i int) error {
 		p := i % f.projects
 		m := msgs[i%len(msgs)]
@@ -76,22 +71,7 @@ func (f *awaitedFloor) run(ctx context.Context, e *env, msgs []*nats.Msg, from, 
 		}
 	}
 	start := time.Now()
-	for range e.cfg.Writers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1))
-				if i > from+n {
-					return
-				}
-				if err := publish(i); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
+	if err := inTurn(e.cfg.Writers, from, from+n, publish); err != nil {
 		return 0, fmt.Errorf("raw awaited publish: %w", err)
 	}
 	return time.Since(start), nil
@@ -142,29 +122,14 @@ func (e *env) atomicFloor(ctx context.Context, stream string, msgs []*nats.Msg) 
 	if len(batch) > 0 {
 		batches = append(batches, batch)
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
 	start := time.Now()
-	for range floorBatchesAtOnce {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(batches) {
-					return
-				}
-				bctx, cancel := context.WithTimeout(ctx, time.Minute)
-				_, err := jetstreamext.PublishMsgBatch(bctx, e.store.JetStream(), batches[k])
-				cancel()
-				if err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
+	err := inTurn(floorBatchesAtOnce, 0, len(batches), func(k int) error {
+		bctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		_, err := jetstreamext.PublishMsgBatch(bctx, e.store.JetStream(), batches[k])
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("raw atomic batch: %w", err)
 	}
 	return time.Since(start), nil
