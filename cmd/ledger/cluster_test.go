@@ -270,9 +270,8 @@ func TestClusterKeepsEveryAcknowledgedCommandWhenTheStreamLeaderIsKilled(t *test
 	t.Run("reads from the restarting node", func(t *testing.T) {
 		// Each probe read a history after the stream's last sequence was
 		// L: an up-to-date replica shows every event of the project up to
-		// L. Fewer is a stale read. Reported, not failed: the append's
-		// expected-sequence check turns a stale read into a conflict, and
-		// Execute reads again.
+		// L. Fewer is a stale read, which Load does not return: it asks
+		// the stream's leader for what a replica behind it missed.
 		lastUpTo := func(p domain.ProjectID, l uint64) uint64 {
 			var seq uint64
 			for _, r := range stream {
@@ -294,6 +293,7 @@ func TestClusterKeepsEveryAcknowledgedCommandWhenTheStreamLeaderIsKilled(t *test
 			}
 		}
 		t.Logf("%d history reads from the restarted node while it caught up: %d stale, %d failed", len(probes), stale, failed)
+		assert.Zero(t, stale, "histories read short")
 	})
 
 	t.Run("ledger verify --all is clean on the cluster", func(t *testing.T) {
