@@ -27,8 +27,8 @@ const maxConflictRetries = 16
 // already in the project's history returns the stored events with
 // AlreadyStored set. When another writer appends to the same project in
 // between, Execute reloads and decides again, up to a bound; a refusal is
-// returned as the domain's *domain.RuleError, decided on a history the
-// stream's leader confirms is whole.
+// returned as the domain's *domain.RuleError, decided on a history that
+// ends where the stream's leader says the project's messages end.
 func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error) {
 	p := cmd.Target()
 	if _, err := domain.ParseProjectID(string(p)); err != nil {
@@ -38,9 +38,9 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 	defer unlock()
 	var lastErr error
 	// The history is read with direct gets alone, unless confirm: after a
-	// conflict, or a refusal the stream's leader does not bear out, it is
-	// read with Load, which asks the leader for what a replica or mirror
-	// behind it missed (leader.go).
+	// conflict, or a refusal the stream's leader does not bear out, the
+	// leader is asked for what a replica or mirror behind it missed
+	// (leader.go).
 	confirm, confirmed := false, false
 	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
 		now := s.clock.Now()
@@ -48,15 +48,11 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 		fromCache := entry != nil
 		var history []Record
 		if entry == nil {
-			load := s.loadDirect
-			if confirm {
-				load = s.Load
-			}
-			recs, version, err := load(ctx, p)
+			recs, version, asked, err := s.load(ctx, p, confirm)
 			if err != nil {
 				return Result{}, err
 			}
-			confirmed = confirm
+			confirmed = asked
 			history = recs
 			entry = &cachedProject{state: domain.NewProject(p), version: version, commands: make(map[string]struct{}, len(history))}
 			for _, r := range history {

@@ -15,33 +15,31 @@ import (
 // Histories are read with direct gets, which any replica of the stream
 // answers once it is nearly caught up, and so does any mirror of it (a
 // mirror inherits the ledger stream's direct gets), however far behind it
-// falls later or whatever part of the stream it mirrors. A command decided
-// on such a read and appended is refused by the leader's expected-sequence
-// check; a command refused on such a read would be refused wrongly ("not
-// registered", "already started"), and a history shown from one would look
-// cut short. So Load asks the stream's leader for what a direct read
-// missed, and Execute, which reads with direct gets alone first, does so
-// after a conflict and before a refusal stands.
+// falls later or whatever part of the stream it mirrors. A command refused
+// on such a read would be refused wrongly ("not registered", "already
+// started"), a command decided on a part of the history could be appended
+// linked to the wrong event, and a history shown from one would look cut
+// short. So Load asks the stream's leader for what a direct read missed,
+// Execute, which reads with direct gets alone first, does so after a
+// conflict and before a refusal stands, and a direct read that does not
+// link up is read again from the leader (Store.load).
 
-// catchUpWithLeader returns the history recs, read with direct gets up to
-// version, followed by the messages the stream's leader has on project p's
-// subjects after version's sequence: a replica or mirror that answers a
-// direct get holds a prefix of the leader's stream.
-func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, recs []Record, version Version) ([]Record, Version, error) {
+// catchUpWithLeader returns h, a history read with direct gets that links
+// up, followed by the messages the stream's leader has on project p's
+// subjects after h's last: a replica behind the leader holds a prefix of
+// its stream. If those do not link to h, h.gap is set and the caller reads
+// the whole history from the leader.
+func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, h history) (history, error) {
 	last, err := s.lastOnLeader(ctx, p)
-	if err != nil || last <= version.Sequence {
-		return recs, version, err
+	if err != nil || last <= h.last {
+		return h, err
 	}
-	more, lastSeq, err := s.loadFrom(ctx, p, version.Sequence+1, version.Hash, s.historyFromLeader)
+	v := h.version()
+	more, err := s.loadFrom(ctx, p, v.Sequence+1, v.Hash, s.historyFromLeader, 0)
 	if err != nil {
-		return nil, Version{}, err
+		return history{}, err
 	}
-	recs = append(recs, more...)
-	version.Sequence = max(version.Sequence, lastSeq)
-	if len(more) > 0 {
-		version.Hash = more[len(more)-1].Hash
-	}
-	return recs, version, nil
+	return history{recs: append(h.recs, more.recs...), last: max(h.last, more.last), gap: more.gap}, nil
 }
 
 // leaderGet asks the JetStream API's message get, which only the stream's
@@ -95,16 +93,33 @@ type leaderMessage struct {
 }
 
 // lastOnLeader returns the stream sequence of the last message on project
-// p's subjects as the stream's leader has it, 0 when there is none.
+// p's subjects as the stream's leader has it, 0 when there is none. A
+// question left unanswered (no leader during an election) is asked again
+// within the retry budget, as a read is.
 func (s *Store) lastOnLeader(ctx context.Context, p domain.ProjectID) (uint64, error) {
-	m, err := s.leaderGet(ctx, leaderGetRequest{LastFor: s.ProjectFilter(p)})
-	if err != nil {
-		return 0, fmt.Errorf("ask the leader of stream %s for the last event of %s: %w", s.spec.Name, p, err)
+	start := time.Now()
+	for tries := 1; ; tries++ {
+		m, err := s.leaderGet(ctx, leaderGetRequest{LastFor: s.ProjectFilter(p)})
+		switch {
+		case err == nil && m == nil:
+			return 0, nil
+		case err == nil:
+			return m.Sequence, nil
+		case !unanswered(err) || ctx.Err() != nil:
+			return 0, fmt.Errorf("ask the leader of stream %s for the last event of %s: %w", s.spec.Name, p, err)
+		}
+		waited := time.Since(start)
+		if waited >= s.retryBudget {
+			return 0, fmt.Errorf("ask the leader of stream %s for the last event of %s: no answer in %s (%s): %w",
+				s.spec.Name, p, waited.Round(100*time.Millisecond), triesText(tries), err)
+		}
+		if s.retryReport != nil {
+			s.retryReport(Retry{Subject: s.ProjectFilter(p), Attempt: tries, Waited: waited, Err: err})
+		}
+		if err := retryPause(ctx, tries, s.retryBudget-waited); err != nil {
+			return 0, err
+		}
 	}
-	if m == nil {
-		return 0, nil
-	}
-	return m.Sequence, nil
 }
 
 // historyFromLeader reads the messages on project p's subjects from stream

@@ -107,8 +107,8 @@ func (r *Rights) CanReadStreamInfo(stream string) bool {
 }
 
 // CanAskLeader reports whether the user may ask stream's leader for a
-// message (the JetStream API's message get), which Execute does before a
-// refusal stands.
+// message (the JetStream API's message get), which Load and Execute do to
+// confirm a history read from a replica or mirror.
 func (r *Rights) CanAskLeader(stream string) bool {
 	return r.CanPublish("$JS.API.STREAM.MSG.GET." + stream)
 }

@@ -113,12 +113,13 @@ func WithPublishTimeout(d time.Duration) Option { return func(s *Store) { s.publ
 // clearly if the stream does not exist.
 func WithoutStreamCheck() Option { return func(s *Store) { s.checkStream = false } }
 
-// WithoutLeaderChecks makes Execute judge commands on histories read with
-// direct gets alone, without asking the stream's leader for what a replica
-// or mirror behind it missed (leader.go). It is for a user whose rights do
-// not include the leader's message get (a configuration written by an
-// earlier ledger auth init); a mirror or a replica catching up can then
-// make a command be refused wrongly.
+// WithoutLeaderChecks makes Load and Execute trust histories read with
+// direct gets, without asking the stream's leader for what a replica or
+// mirror behind it, or holding part of it, missed (leader.go). It is for a
+// user whose rights do not include the leader's message get (a
+// configuration written by an earlier ledger auth init); a mirror or a
+// replica catching up can then make a history look short and a command be
+// refused wrongly.
 func WithoutLeaderChecks() Option { return func(s *Store) { s.askLeader = false } }
 
 // Open connects a Store to JetStream over nc, creating the ledger stream if
@@ -212,38 +213,68 @@ const historyBatch = 512
 // messages.
 //
 // The history is read with direct gets, which a replica or a mirror of the
-// stream may answer from behind; Load then asks the stream's leader for
-// the project's last sequence and reads from the leader whatever the
-// direct read missed (leader.go), unless the store was opened
-// WithoutLeaderChecks.
+// stream may answer from behind or in part; Load then asks the stream's
+// leader for what the direct read missed (leader.go). A store opened
+// WithoutLeaderChecks trusts the direct read.
 func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
-	recs, version, err := s.loadDirect(ctx, p)
-	if err != nil || !s.askLeader {
-		return recs, version, err
-	}
-	return s.catchUpWithLeader(ctx, p, recs, version)
+	recs, version, _, err := s.load(ctx, p, true)
+	return recs, version, err
 }
 
-// loadDirect is Load with direct gets alone: what Execute reads first,
-// since an append decided on a read from behind is refused by the leader's
-// expected-sequence check anyway.
-func (s *Store) loadDirect(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
-	recs, lastSeq, err := s.loadFrom(ctx, p, 1, nil, s.historyDirect)
+// load reads p's history with direct gets. With confirm it asks the
+// stream's leader for the project's last sequence and reads from the
+// leader what the direct read missed; whatever confirm, it reads the whole
+// history from the leader when the direct read does not link up (a mirror
+// of some of the stream's subjects may have answered part of it: the
+// expected-sequence check of an append would not catch that, only a wrong
+// link). It reports whether the leader was asked. Execute reads with
+// confirm false first: an append decided on a read from behind is refused
+// by the leader's expected-sequence check anyway.
+func (s *Store) load(ctx context.Context, p domain.ProjectID, confirm bool) ([]Record, Version, bool, error) {
+	h, err := s.loadFrom(ctx, p, 1, nil, s.historyDirect, directGapRereads)
+	if err != nil || !s.askLeader || (!confirm && !h.gap) {
+		return h.recs, h.version(), false, err
+	}
+	if !h.gap {
+		h, err = s.catchUpWithLeader(ctx, p, h)
+	}
+	if err == nil && h.gap {
+		h, err = s.loadFrom(ctx, p, 1, nil, s.historyFromLeader, 0)
+	}
 	if err != nil {
-		return nil, Version{}, err
+		return nil, Version{}, false, err
 	}
-	if len(recs) == 0 {
-		return nil, Version{Sequence: lastSeq}, nil
-	}
-	return recs, Version{Sequence: lastSeq, Hash: recs[len(recs)-1].Hash}, nil
+	return h.recs, h.version(), true, nil
 }
+
+// history is what a read of a project's messages found.
+type history struct {
+	recs []Record // the events on the project's chain, in order
+	last uint64   // the last message on the project's subjects, readable or not
+	gap  bool     // a message did not link to the chain, on every read
+}
+
+// version returns the project's Version as h shows it.
+func (h history) version() Version {
+	if len(h.recs) == 0 {
+		return Version{Sequence: h.last}
+	}
+	return Version{Sequence: h.last, Hash: h.recs[len(h.recs)-1].Hash}
+}
+
+// directGapRereads is how many times loadFrom reads a history with direct
+// gets again when it does not link up (a replica catching up between two
+// requests) before it leaves the messages off the chain out.
+const directGapRereads = 5
 
 // loadFrom reads project p's events from stream sequence from on with
 // read, where the chain continues from prev (nil: from the project's
-// genesis value), and returns the sequence of the last message on its
-// subjects, readable or not (0 when there is none).
+// genesis value), and the sequence of the last message on its subjects,
+// readable or not (0 when there is none). A history that does not link up
+// is read again up to rereads times before the messages off the chain are
+// left out (and h.gap set).
 //
-// Load's read goes subject by subject (see historyDirect): first the last message
+// A direct read (historyDirect) goes subject by subject: first the last message
 // of each of the project's subjects (ledger.<p>.<type>), then, unless
 // those are the whole history, each one's messages. The server
 // finds the messages of one literal subject from its subject index,
@@ -252,36 +283,34 @@ func (s *Store) loadDirect(ctx context.Context, p domain.ProjectID) ([]Record, V
 // 0.9 ms. The first request answers from one state of the stream, and
 // messages after the last it names are left for the next read, so the
 // subjects read at slightly different moments still give one consistent
-// history. A history that does not link all the same (an event off the
-// chain, or a replica that answered from behind) is read again, a few
-// times, before the messages off the chain are left out for good.
+// history.
 //
 // On a cluster a read can go unanswered (the replica it went to died, or
 // dropped it while catching up); such a read is sent again within the
 // retry budget, as an append is.
-func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader) ([]Record, uint64, error) {
+func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader, rereads int) (history, error) {
 	start := time.Now()
 	for gaps, tries := 0, 1; ; tries++ {
 		out, last, gap, err := s.loadOnce(ctx, p, from, prev, read)
 		if err != nil && unanswered(err) && ctx.Err() == nil {
 			waited := time.Since(start)
 			if waited >= s.retryBudget {
-				return nil, 0, fmt.Errorf("read history of %s: no complete answer from stream %s in %s (%s): %w",
+				return history{}, fmt.Errorf("read history of %s: no complete answer from stream %s in %s (%s): %w",
 					p, s.spec.Name, waited.Round(100*time.Millisecond), triesText(tries), err)
 			}
 			if s.retryReport != nil {
 				s.retryReport(Retry{Subject: s.ProjectFilter(p), Attempt: tries, Waited: waited, Err: err})
 			}
 			if err := retryPause(ctx, tries, s.retryBudget-waited); err != nil {
-				return nil, 0, err
+				return history{}, err
 			}
 			continue
 		}
 		if err != nil {
-			return nil, 0, fmt.Errorf("read history of %s: %w", p, err)
+			return history{}, fmt.Errorf("read history of %s: %w", p, err)
 		}
-		if !gap || gaps == 5 {
-			return out, last, nil
+		if !gap || gaps >= rereads {
+			return history{recs: out, last: last, gap: gap}, nil
 		}
 		gaps++
 	}
@@ -611,11 +640,17 @@ func (s *Store) publishOnce(ctx context.Context, msgs []*nats.Msg) (uint64, bool
 // findCommand returns the events of command id stored for project p at or
 // after stream sequence from, where the chain continues from prev.
 func (s *Store) findCommand(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, commandID string) ([]Record, error) {
-	recs, _, err := s.loadFrom(ctx, p, from, prev, s.historyDirect)
+	// Right after a resend or a conflict, a replica or mirror may not
+	// hold the command's events yet; the leader does.
+	read, rereads := s.historyDirect, directGapRereads
+	if s.askLeader {
+		read, rereads = s.historyFromLeader, 0
+	}
+	h, err := s.loadFrom(ctx, p, from, prev, read, rereads)
 	if err != nil {
 		return nil, err
 	}
-	return commandRecords(recs, commandID), nil
+	return commandRecords(h.recs, commandID), nil
 }
 
 func apiCode(err error) jetstream.ErrorCode {

@@ -442,11 +442,6 @@ func concat(lists ...[]attempt) []attempt {
 	return out
 }
 
-// TestJetStreamRefusesWhatPermissionsCannotPin covers two limits of
-// subject permissions and what holds them: the inspector may create its
-// durable consumer only with the deadline_missed filter its API subject
-// names, and a consumer that delivers into a projection bucket stores
-// nothing there.
 // A recorder whose rights come from an earlier ledger auth init, without
 // the stream leader's message get, still gets the rule's refusal: the
 // ledger does not ask the leader for what it may not.
@@ -470,6 +465,11 @@ func TestARecorderWithoutTheLeadersGetIsStillRefusedByTheRules(t *testing.T) {
 	assert.Empty(t, e.log.take("Violation"), "the server refused nothing")
 }
 
+// TestJetStreamRefusesWhatPermissionsCannotPin covers two limits of
+// subject permissions and what holds them: the inspector may create its
+// durable consumer only with the deadline_missed filter its API subject
+// names, and a consumer that delivers into a projection bucket stores
+// nothing there.
 func TestJetStreamRefusesWhatPermissionsCannotPin(t *testing.T) {
 	e := startAuthEnv(t)
 	e.serve()
