@@ -29,7 +29,7 @@ import (
 // subjects after h's last: a replica behind the leader holds a prefix of
 // its stream. If those do not link to h, h.gap is set and the caller reads
 // the whole history from the leader.
-func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, h history) (history, error) {
+func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, h historyRead) (historyRead, error) {
 	last, err := s.lastOnLeader(ctx, p)
 	if err != nil || last <= h.last {
 		return h, err
@@ -37,9 +37,9 @@ func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, h his
 	v := h.version()
 	more, err := s.loadFrom(ctx, p, v.Sequence+1, v.Hash, s.historyFromLeader, 0)
 	if err != nil {
-		return history{}, err
+		return historyRead{}, err
 	}
-	return history{recs: append(h.recs, more.recs...), last: max(h.last, more.last), gap: more.gap}, nil
+	return historyRead{recs: append(h.recs, more.recs...), last: max(h.last, more.last), gap: more.gap}, nil
 }
 
 // leaderGet asks the JetStream API's message get, which only the stream's

@@ -247,15 +247,15 @@ func (s *Store) load(ctx context.Context, p domain.ProjectID, confirm bool) ([]R
 	return h.recs, h.version(), true, nil
 }
 
-// history is what a read of a project's messages found.
-type history struct {
+// historyRead is what a read of a project's messages found.
+type historyRead struct {
 	recs []Record // the events on the project's chain, in order
 	last uint64   // the last message on the project's subjects, readable or not
 	gap  bool     // a message did not link to the chain, on every read
 }
 
 // version returns the project's Version as h shows it.
-func (h history) version() Version {
+func (h historyRead) version() Version {
 	if len(h.recs) == 0 {
 		return Version{Sequence: h.last}
 	}
@@ -288,29 +288,29 @@ const directGapRereads = 5
 // On a cluster a read can go unanswered (the replica it went to died, or
 // dropped it while catching up); such a read is sent again within the
 // retry budget, as an append is.
-func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader, rereads int) (history, error) {
+func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader, rereads int) (historyRead, error) {
 	start := time.Now()
 	for gaps, tries := 0, 1; ; tries++ {
 		out, last, gap, err := s.loadOnce(ctx, p, from, prev, read)
 		if err != nil && unanswered(err) && ctx.Err() == nil {
 			waited := time.Since(start)
 			if waited >= s.retryBudget {
-				return history{}, fmt.Errorf("read history of %s: no complete answer from stream %s in %s (%s): %w",
+				return historyRead{}, fmt.Errorf("read history of %s: no complete answer from stream %s in %s (%s): %w",
 					p, s.spec.Name, waited.Round(100*time.Millisecond), triesText(tries), err)
 			}
 			if s.retryReport != nil {
 				s.retryReport(Retry{Subject: s.ProjectFilter(p), Attempt: tries, Waited: waited, Err: err})
 			}
 			if err := retryPause(ctx, tries, s.retryBudget-waited); err != nil {
-				return history{}, err
+				return historyRead{}, err
 			}
 			continue
 		}
 		if err != nil {
-			return history{}, fmt.Errorf("read history of %s: %w", p, err)
+			return historyRead{}, fmt.Errorf("read history of %s: %w", p, err)
 		}
 		if !gap || gaps >= rereads {
-			return history{recs: out, last: last, gap: gap}, nil
+			return historyRead{recs: out, last: last, gap: gap}, nil
 		}
 		gaps++
 	}
