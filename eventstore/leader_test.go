@@ -44,18 +44,7 @@ func TestRefusalsStandOnlyOnTheLeadersHistory(t *testing.T) {
 	}
 	// The mirrors serve direct gets once they have caught up: some of
 	// them say P-1 has no registration.
-	ledger, err := js.Stream(ctx, e.store.StreamName())
-	require.NoError(t, err)
-	mirrorAnswered := func() bool {
-		for range 50 {
-			_, err := ledger.GetLastMsgForSubject(ctx, "ledger.P-1.registered")
-			if errors.Is(err, jetstream.ErrMsgNotFound) {
-				return true
-			}
-		}
-		return false
-	}
-	require.Eventually(t, mirrorAnswered, 10*time.Second, 10*time.Millisecond, "no mirror answered a direct get")
+	waitForMirrorAnswer(t, e.store, "ledger.P-1.registered")
 
 	// No cache: every command reads its history afresh.
 	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(e.clock), eventstore.WithCacheSize(0))
@@ -110,16 +99,7 @@ func TestAHistoryThatDoesNotLinkUpIsReadFromTheLeader(t *testing.T) {
 		Mirror: &jetstream.StreamSource{Name: e.store.StreamName(), FilterSubject: "ledger.*.issue_raised"},
 	})
 	require.NoError(t, err)
-	ledger, err := js.Stream(ctx, e.store.StreamName())
-	require.NoError(t, err)
-	require.Eventually(t, func() bool {
-		for range 50 {
-			if _, err := ledger.GetLastMsgForSubject(ctx, "ledger.P-2.registered"); errors.Is(err, jetstream.ErrMsgNotFound) {
-				return true
-			}
-		}
-		return false
-	}, 10*time.Second, 10*time.Millisecond, "the mirror never answered a direct get")
+	waitForMirrorAnswer(t, e.store, "ledger.P-2.registered")
 
 	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(e.clock), eventstore.WithCacheSize(0))
 	require.NoError(t, err)
@@ -137,4 +117,22 @@ func TestAHistoryThatDoesNotLinkUpIsReadFromTheLeader(t *testing.T) {
 	v, err := store.Verify(ctx, "")
 	require.NoError(t, err)
 	assert.Empty(t, v.Breaks, "every event on its project's chain")
+}
+
+// waitForMirrorAnswer waits until a direct get of the ledger's last
+// message on subject, which the stream holds, says there is none: a
+// mirror without it answered.
+func waitForMirrorAnswer(t *testing.T, store *eventstore.Store, subject string) {
+	t.Helper()
+	ctx := context.Background()
+	ledger, err := store.JetStream().Stream(ctx, store.StreamName())
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		for range 50 {
+			if _, err := ledger.GetLastMsgForSubject(ctx, subject); errors.Is(err, jetstream.ErrMsgNotFound) {
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 10*time.Millisecond, "no mirror answered a direct get of %s", subject)
 }
