@@ -26,7 +26,7 @@ this process. Where the raw baseline gives fewer guarantees than the path
 (Msg-Id, expected sequence, acknowledged commands, atomic batches), it also
 measures raw JetStream giving them, with no ledger code: the most any such
 path reaches here. --projects and --events set the scale: seconds at the
-defaults, the issue's targets at --projects 100000 --events 1000000.`,
+defaults, full size at --projects 100000 --events 1000000.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := os.MkdirTemp("", "ledger-bench-")
@@ -39,6 +39,7 @@ defaults, the issue's targets at --projects 100000 --events 1000000.`,
 				cfg.Ledger = exe
 			}
 			cfg.Progress = func(s string) { fmt.Fprintln(a.stderr, "ledger bench: "+s) }
+			cfg.Clock = a.clock
 			rows, err := bench.Run(cmd.Context(), cfg)
 			if err != nil {
 				return err
@@ -107,6 +108,7 @@ was stored exactly once. Any error other than a designed conflict fails it.`,
 				cfg.Options = append(cfg.Options, nats.UserCredentials(a.creds))
 			}
 			cfg.Progress = func(s string) { fmt.Fprintln(a.stderr, "ledger bench load: "+s) }
+			cfg.Clock = a.clock
 			res, err := bench.Load(cmd.Context(), cfg)
 			if err != nil {
 				return err

@@ -42,6 +42,10 @@ type Config struct {
 	Ledger string
 	// Progress, when not nil, is told what is being measured.
 	Progress func(string)
+	// Clock is the time the run's commands are decided by and its dates
+	// derived from (default: the system clock). The deadline row waits
+	// for real time to pass on it, so it must run at real speed.
+	Clock domain.Clock
 }
 
 // Row is one line of the results: our path, its raw baseline, and how
@@ -71,6 +75,9 @@ type env struct {
 	nc    *nats.Conn
 	store *eventstore.Store
 	cfg   Config
+	// today is the clock's date in the default zone: the run's
+	// registrations, steps and deadlines are dated from it.
+	today domain.Date
 	// rawStreams are the streams the row being measured created for its
 	// raw baselines.
 	rawStreams []string
@@ -86,6 +93,13 @@ func (e *env) progress(s string) {
 func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	cfg.Samples = max(cfg.Samples, 5)
 	cfg.Writers = max(cfg.Writers, 1)
+	if cfg.Clock == nil {
+		cfg.Clock = domain.SystemClock{}
+	}
+	loc, err := domain.LoadZone("")
+	if err != nil {
+		return nil, err
+	}
 	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: cfg.Dir, Port: -1})
 	if err != nil {
 		return nil, err
@@ -96,11 +110,11 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		return nil, err
 	}
 	defer nc.Close()
-	store, err := eventstore.Open(ctx, nc)
+	store, err := eventstore.Open(ctx, nc, eventstore.WithClock(cfg.Clock))
 	if err != nil {
 		return nil, err
 	}
-	e := &env{srv: srv, nc: nc, store: store, cfg: cfg}
+	e := &env{srv: srv, nc: nc, store: store, cfg: cfg, today: domain.DateOf(cfg.Clock.Now(), loc)}
 	var rows []Row
 	for _, measure := range []func(context.Context) (Row, error){
 		e.appendConcurrent, e.appendSync, e.importPlan, e.bigStream, e.rebuild, e.runnerMemory, e.history, e.status, e.verify, e.deadline,
@@ -204,13 +218,13 @@ func (e *env) appendConcurrent(ctx context.Context) (Row, error) {
 	e.progress("append, many projects, concurrent")
 	n := max(e.cfg.Events/10, 6000)
 	projects := max(n/20, e.cfg.Writers)
-	clock := domain.NewManualClock(time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC))
+	clock := domain.NewManualClock(e.cfg.Clock.Now())
 	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(clock))
 	if err != nil {
 		return Row{}, err
 	}
 	for p := range projects {
-		if _, err := store.Execute(ctx, registration(fmt.Sprintf("C-%06d", p), nil)); err != nil {
+		if _, err := store.Execute(ctx, registration(fmt.Sprintf("C-%06d", p), nil, e.today)); err != nil {
 			return Row{}, err
 		}
 	}
@@ -258,7 +272,7 @@ func (e *env) executeConcurrently(ctx context.Context, store *eventstore.Store, 
 	err := inTurn(e.cfg.Writers, from, from+n, func(i int) error {
 		p := domain.ProjectID(fmt.Sprintf("C-%06d", i%projects))
 		_, err := store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
-			IssueID: fmt.Sprintf("I-%d", i), Title: "bench", On: domain.NewDate(2026, 11, 1)})
+			IssueID: fmt.Sprintf("I-%d", i), Title: "bench", On: e.today})
 		return err
 	})
 	return time.Since(start), err
@@ -323,7 +337,7 @@ func (e *env) appendSync(ctx context.Context) (Row, error) {
 	e.progress("append, one command at a time")
 	const projects = 50
 	for p := range projects {
-		if _, err := e.store.Execute(ctx, registration(fmt.Sprintf("S-%06d", p), nil)); err != nil {
+		if _, err := e.store.Execute(ctx, registration(fmt.Sprintf("S-%06d", p), nil, e.today)); err != nil {
 			return Row{}, err
 		}
 	}
@@ -342,7 +356,7 @@ func (e *env) appendSync(ctx context.Context) (Row, error) {
 	for i := range samples {
 		p := i % projects
 		cmd := domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: domain.ProjectID(fmt.Sprintf("S-%06d", p)),
-			IssueID: fmt.Sprintf("I-%d", i), Title: "bench", On: domain.NewDate(2026, 11, 1)}
+			IssueID: fmt.Sprintf("I-%d", i), Title: "bench", On: e.today}
 		start := time.Now()
 		if _, err := e.store.Execute(ctx, cmd); err != nil {
 			return Row{}, err
@@ -377,7 +391,7 @@ func (e *env) bigStream(ctx context.Context) (Row, error) {
 	var cmds []domain.RegisterProject
 	units := max(e.cfg.Projects/200, 1) // about 200 projects per unit, as in a county
 	for p := range e.cfg.Projects {
-		r := registration(fmt.Sprintf("B-%07d", p), domain.Milestones[:8])
+		r := registration(fmt.Sprintf("B-%07d", p), domain.Milestones[:8], e.today)
 		r.Unit = fmt.Sprintf("unit-%d", p%units)
 		cmds = append(cmds, r)
 	}
@@ -410,7 +424,7 @@ func (e *env) fillIssues(ctx context.Context, n int) error {
 	return inTurn(max(e.cfg.Writers, 8), 0, n, func(i int) error {
 		p := domain.ProjectID(fmt.Sprintf("B-%07d", i%e.cfg.Projects))
 		_, err := e.store.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "bench"}, Project: p,
-			IssueID: fmt.Sprintf("F-%d", i), Title: "fill", On: domain.NewDate(2026, 11, 1)})
+			IssueID: fmt.Sprintf("F-%d", i), Title: "fill", On: e.today})
 		return err
 	})
 }
@@ -615,12 +629,15 @@ func rateRow(path string, ours, raw, target float64, note string) Row {
 		Target: fmt.Sprintf(">= %.0f%% of raw", target*100), Met: ours/raw >= target, Note: note}
 }
 
-func registration(id string, plan []domain.Milestone) domain.RegisterProject {
+// registration registers project id on today, a year before, with a
+// deadline for each milestone of plan, the first a month after today and
+// the next each a day later: none falls due while a run lasts.
+func registration(id string, plan []domain.Milestone, today domain.Date) domain.RegisterProject {
 	r := domain.RegisterProject{Meta: domain.Meta{Actor: "bench"}, Project: domain.ProjectID(id), Name: "benchmark project " + id,
 		TotalInvestment: 100_000_000, Unit: "unit-x", Leader: "leader", Kind: domain.KindNew,
-		On: domain.NewDate(2026, 1, 10)}
+		On: today.AddDays(-365)}
 	for i, m := range plan {
-		r.Plan = append(r.Plan, domain.PlannedDeadline{Milestone: m, Due: domain.NewDate(2027, 1, 1+i)})
+		r.Plan = append(r.Plan, domain.PlannedDeadline{Milestone: m, Due: today.AddDays(30 + i)})
 	}
 	return r
 }
@@ -641,9 +658,12 @@ func (e *env) importPlan(ctx context.Context) (Row, error) {
 	e.progress(fmt.Sprintf("importing a plan of %d projects x 8 deadlines", n))
 	var csv strings.Builder
 	csv.WriteString("项目代码,项目名称,总投资(万元),责任单位,包保领导,项目类型,签约,到资,可研,环评,土地,施工许可,开工,投产\n")
+	var due strings.Builder // eight deadlines from two weeks to a year ahead
+	for _, days := range []int{14, 30, 60, 90, 120, 135, 150, 365} {
+		due.WriteString("," + e.today.AddDays(days).String())
+	}
 	for i := range n {
-		fmt.Fprintf(&csv, "IMP-%06d,项目%d,%d,单位%d,领导%d,新建,2026-12-01,2026-12-15,2027-01-31,2027-02-28,2027-03-31,2027-04-15,2027-04-30,2027-12-31\n",
-			i, i, 1000+i, i%8, i%12)
+		fmt.Fprintf(&csv, "IMP-%06d,项目%d,%d,单位%d,领导%d,新建%s\n", i, i, 1000+i, i%8, i%12, due.String())
 	}
 	start := time.Now()
 	sheet, err := plan.ReadCSV("bench.csv", []byte(csv.String()), plan.EncodingAuto)
@@ -654,7 +674,7 @@ func (e *env) importPlan(ctx context.Context) (Row, error) {
 	if len(problems) > 0 {
 		return Row{}, problems
 	}
-	opts := plan.Options{Actor: "bench", On: domain.NewDate(2026, 11, 27), Now: time.Now()}
+	opts := plan.Options{Actor: "bench", On: e.today, Now: e.cfg.Clock.Now()}
 	var changes []plan.Change
 	for _, r := range rows {
 		ch, ps := plan.Diff(sheet.File, r, domain.Project{}, opts)
@@ -730,40 +750,53 @@ func (e *env) status(ctx context.Context) (Row, error) {
 		Ours: ms(m), Target: "<= 50 ms", Met: m <= 50*time.Millisecond, Note: note}, nil
 }
 
-// shiftedClock is the real clock moved by an offset that can change: time
-// flows as it does, but a deadline's day can be made to end a moment from
-// now.
-type shiftedClock struct{ offset atomic.Int64 }
+// shiftedClock is the run's clock moved by an offset that can change:
+// time flows as it does, but a deadline's day can be made to end a moment
+// from now.
+type shiftedClock struct {
+	base   domain.Clock
+	offset atomic.Int64
+}
 
-func (c *shiftedClock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *shiftedClock) Now() time.Time { return c.base.Now().Add(time.Duration(c.offset.Load())) }
 
 // endDayIn moves the clock so that day ends d from now (real time), and
-// returns that real instant.
+// returns that instant on the base clock.
 func (c *shiftedClock) endDayIn(day domain.Date, loc *time.Location, d time.Duration) time.Time {
-	at := time.Now().Add(d)
+	at := c.base.Now().Add(d)
 	c.offset.Store(int64(day.End(loc).Sub(at)))
 	return at
 }
 
 // deadline: how long after a deadline's day ends, on the real clock, a
 // running watcher that has caught up with the stream has stored its
-// deadline_missed.
+// deadline_missed. Every other deadline in the stream lies a fortnight or
+// more ahead, so the one miss is this row's; a miss of another project, or
+// one stored before the day ended, fails the row.
 func (e *env) deadline(ctx context.Context) (Row, error) {
 	e.progress("deadline_missed after its day ends (real clock)")
-	loc, _ := domain.LoadZone("")
-	day := domain.DateOf(time.Now(), loc)
-	clock := &shiftedClock{}
+	loc, err := domain.LoadZone("")
+	if err != nil {
+		return Row{}, err
+	}
+	const id = "DL-000001"
+	day := e.today
+	clock := &shiftedClock{base: e.cfg.Clock}
 	clock.endDayIn(day, loc, time.Hour)
 	store, err := eventstore.Open(ctx, e.nc, eventstore.WithClock(clock))
 	if err != nil {
 		return Row{}, err
 	}
-	recorded := make(chan time.Time, 1)
+	type miss struct {
+		project domain.ProjectID
+		at      time.Time
+	}
+	recorded := make(chan miss, 1)
 	passes := make(chan uint64, 1)
 	w := projections.NewWatcher(store,
-		projections.OnMiss(func(eventstore.Record) {
+		projections.OnMiss(func(r eventstore.Record) {
 			select {
-			case recorded <- time.Now():
+			case recorded <- miss{r.Project, e.cfg.Clock.Now()}:
 			default:
 			}
 		}),
@@ -777,7 +810,7 @@ func (e *env) deadline(ctx context.Context) (Row, error) {
 	defer stop()
 	go func() { _ = w.Run(wctx) }()
 
-	reg := registration("DL-000001", nil)
+	reg := registration(id, nil, day)
 	reg.On = day
 	reg.Plan = []domain.PlannedDeadline{{Milestone: domain.MilestoneStarted, Due: day}}
 	res, err := store.Execute(ctx, reg)
@@ -790,14 +823,22 @@ func (e *env) deadline(ctx context.Context) (Row, error) {
 	for seen := uint64(0); seen < want; {
 		select {
 		case seen = <-passes:
+		case m := <-recorded:
+			return Row{}, fmt.Errorf("a deadline_missed of %s was stored before %s's day ended", m.project, id)
 		case <-time.After(5 * time.Minute):
 			return Row{}, fmt.Errorf("the watcher did not catch up with the stream within 5 minutes")
 		}
 	}
 	end := clock.endDayIn(day, loc, time.Second)
 	select {
-	case at := <-recorded:
-		lag := at.Sub(end)
+	case m := <-recorded:
+		lag := m.at.Sub(end)
+		switch {
+		case m.project != id:
+			return Row{}, fmt.Errorf("the watcher stored a deadline_missed of %s, expected only %s's", m.project, id)
+		case lag < 0:
+			return Row{}, fmt.Errorf("%s's deadline_missed was stored %s before its day ended", id, -lag)
+		}
 		return Row{Path: "deadline_missed stored after its day ends (real clock, watcher running)", Unit: "ms", Ours: ms(lag),
 			Target: "<= 1000 ms", Met: lag <= time.Second}, nil
 	case <-time.After(30 * time.Second):

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keyprojects/ledger/domain/testday"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
 	"github.com/keyprojects/ledger/projections/bench"
@@ -28,7 +29,7 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 
 	dir := t.TempDir()
 	rows, err := bench.Run(context.Background(), bench.Config{Projects: 60, Events: 900, Samples: 5, Writers: 4,
-		Dir: dir, Ledger: ledger})
+		Dir: dir, Ledger: ledger, Clock: testday.Flowing(t)})
 	require.NoError(t, err)
 	paths := []string{"append, many projects, concurrent", "append, one command at a time", "plan import", "fill:", "rebuild all projections",
 		"projection runner holding 60 projects", "one project's history", "ledger status", "verify --all", "deadline_missed"}
@@ -87,7 +88,7 @@ func TestLoadRunsAndChecksWhatItStored(t *testing.T) {
 	require.NoError(t, err)
 	go func() { _ = projections.NewRunner(store).Run(ctx) }()
 
-	res, err := bench.Load(ctx, bench.LoadConfig{URL: srv.ClientURL(), Clients: 6, Duration: time.Second})
+	res, err := bench.Load(ctx, bench.LoadConfig{URL: srv.ClientURL(), Clients: 6, Duration: time.Second, Clock: testday.Clock(t)})
 	require.NoError(t, err)
 	assert.Zero(t, res.Errors, "%v", res.FirstError)
 	assert.Positive(t, res.Acknowledged)

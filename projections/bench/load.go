@@ -25,6 +25,9 @@ type LoadConfig struct {
 	Options []nats.Option
 	// Progress, when not nil, is told what is happening.
 	Progress func(string)
+	// Clock is the time the clients' commands are decided by and dated
+	// from (default: the system clock).
+	Clock domain.Clock
 }
 
 // LoadResult is what a load run did.
@@ -74,6 +77,14 @@ const sharedProjects = 5
 // themselves when the time is up.
 func Load(ctx context.Context, cfg LoadConfig) (LoadResult, error) {
 	cfg.Clients = max(cfg.Clients, 1)
+	if cfg.Clock == nil {
+		cfg.Clock = domain.SystemClock{}
+	}
+	loc, err := domain.LoadZone("")
+	if err != nil {
+		return LoadResult{}, err
+	}
+	today := domain.DateOf(cfg.Clock.Now(), loc)
 	progress := func(s string) {
 		if cfg.Progress != nil {
 			cfg.Progress(s)
@@ -85,7 +96,7 @@ func Load(ctx context.Context, cfg LoadConfig) (LoadResult, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("connect to %s: %w", cfg.URL, err)
 		}
-		s, err := eventstore.Open(ctx, nc)
+		s, err := eventstore.Open(ctx, nc, eventstore.WithClock(cfg.Clock))
 		if err != nil {
 			nc.Close()
 			return nil, nil, err
@@ -104,12 +115,12 @@ func Load(ctx context.Context, cfg LoadConfig) (LoadResult, error) {
 	unit := func(i int) string { return fmt.Sprintf("load-%s-unit-%d", run, i%4) }
 	var regs []domain.RegisterProject
 	for i := range cfg.Clients {
-		r := registration(string(project("C", i)), nil)
+		r := registration(string(project("C", i)), nil, today)
 		r.Unit = unit(i)
 		regs = append(regs, r)
 	}
 	for i := range sharedProjects {
-		regs = append(regs, registration(string(project("S", i)), nil))
+		regs = append(regs, registration(string(project("S", i)), nil, today))
 	}
 	if _, err := setup.RegisterMany(ctx, regs); err != nil {
 		return LoadResult{}, err
@@ -166,7 +177,7 @@ func Load(ctx context.Context, cfg LoadConfig) (LoadResult, error) {
 				switch op {
 				case opRecordOwn, opRecordShared:
 					_, err = s.Execute(ctx, domain.RaiseIssue{Meta: domain.Meta{Actor: "load"}, Project: p,
-						IssueID: fmt.Sprintf("I-%d-%d", c, n), Title: "load", On: domain.NewDate(2026, 11, 1)})
+						IssueID: fmt.Sprintf("I-%d-%d", c, n), Title: "load", On: today})
 					if err == nil {
 						mu.Lock()
 						acked[p]++
