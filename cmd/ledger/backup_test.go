@@ -92,7 +92,7 @@ func streamNames(t *testing.T, dir string) []string {
 func (c *cli) fromDir(dir string) *cli { return &cli{t: c.t, dir: dir, clock: c.clock} }
 
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	c.ok("watch-deadlines", "--once")
 	misses := followed(t, c.ok("inspect", "follow", "--durable", "all", "--wait", "500ms", "--json"))
@@ -144,7 +144,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 }
 
 func TestBackupAndRestoreThroughRunningServers(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	// A server holds the data folder, as ledger serve does: the commands
 	// go through it.
@@ -197,7 +197,7 @@ func TestAnEmptyProjectionBucketRestores(t *testing.T) {
 }
 
 func TestRestoreRefusesALedgerThatHasAStream(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	dir := filepath.Join(t.TempDir(), "backup")
 	c.ok("backup", dir)
@@ -220,7 +220,7 @@ func TestRestoreRefusesALedgerThatHasAStream(t *testing.T) {
 }
 
 func TestRestoreRefusesAnotherStreamName(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	dir := filepath.Join(t.TempDir(), "backup")
 	c.ok("backup", dir)
@@ -232,7 +232,7 @@ func TestRestoreRefusesAnotherStreamName(t *testing.T) {
 }
 
 func TestAFailedRestoreRemovesWhatItRestored(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	dir := filepath.Join(t.TempDir(), "backup")
 	c.ok("backup", dir)
@@ -252,7 +252,7 @@ func TestAFailedRestoreRemovesWhatItRestored(t *testing.T) {
 }
 
 func TestRestoreRefusesADamagedOrPartialBackup(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	c.ok("status")
 	good := filepath.Join(t.TempDir(), "backup")

@@ -1,15 +1,21 @@
 package main
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/domain/plan"
+	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/examples"
+	"github.com/keyprojects/ledger/projections"
 )
 
 // The demo's projects: one with a year of history, one only registered.
@@ -18,86 +24,223 @@ const (
 	demoUnstarted domain.ProjectID = "DEMO-2"
 )
 
+// The demo county stands on demoDay: its year runs from the plan's import
+// on demoImportDay, and each step is recorded on its own day at 18:00 in
+// the project's zone, as the key-project office would have entered it.
+var (
+	demoImportDay = domain.NewDate(2026, 1, 5)
+	demoDay       = domain.NewDate(2026, 11, 30)
+)
+
 func (a *app) demoCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo",
-		Short: "Record sample projects' year and import a county plan (plans, steps, revisions, misses, a refusal); print one history",
-		Long: `demo records six sample key projects on the ledger. DEMO-1 has a year of
-history: registration with its back-scheduled plan, negotiation, signing,
-approvals, a revised deadline, funds, a construction start before its land
-approval (flagged for the auditor), a change of leader, investment reports and
-a supervision issue raised and closed. Five more give the reports something
-to show: deadlines met, missed, explained and revised late, a suspended and a
-terminated project. Then it imports the county's plan for 2026
-(examples/county-plan-2026.csv, 50 projects). The demo then shows a refused
-command and prints DEMO-1's history. Running it again stores nothing new: every command is
-idempotent.`,
+		Short: "Play a sample county's 2026 on the ledger (plan, steps, revisions, misses, a refusal); print one history",
+		Long: `demo plays a fictional county's year 2026 on the ledger, up to ` + demoDay.String() + `, the
+same on whatever day it runs. It imports the county's plan on ` + demoImportDay.String() + `
+(examples/county-plan-2026.csv, 50 projects) and records six sample key
+projects. DEMO-1 has a year of history: registration with its
+back-scheduled plan, negotiation, signing, approvals, a revised deadline,
+funds, a construction start before its land approval (flagged for the
+auditor), a change of leader, investment reports and a supervision issue
+raised and closed. Five more give the reports something to show: deadlines
+met, missed, explained and revised late, a suspended and a terminated
+project.
+
+Each step is recorded on the day it happened, at 18:00, and a deadline
+watcher runs through the year beside them, recording each deadline_missed as
+its day ends: the ledger's recorded-time axis (--as-of-recorded) then reads
+as it would have in that county. The demo then shows a refused command and
+prints DEMO-1's history. Running it again stores nothing new: every command
+is idempotent.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return a.withSession(ctx, func(sess *session) error {
-				s := sess.store
-				for _, c := range demoCommands() {
-					res, err := s.Execute(ctx, c)
-					if err != nil {
-						return fmt.Errorf("demo: %w", err)
-					}
-					if !a.asJSON {
-						if err := a.printStored(res); err != nil {
-							return err
-						}
-					}
-				}
-				// The county's plan for the year: 50 more projects.
-				sheet, err := plan.ReadCSV("examples/county-plan-2026.csv", examples.CountyPlanCSV, plan.EncodingAuto)
-				if err != nil {
-					return err
-				}
-				out := a.stdout
-				if a.asJSON {
-					a.stdout = io.Discard
-				}
-				err = a.importSheet(ctx, sess, sheet, examples.CountyPlanCSV, importRun{workers: 8})
-				a.stdout = out
-				if err != nil {
-					return fmt.Errorf("demo: %w", err)
-				}
-				// DEMO-2 is registered but has not started, so recording its
-				// commissioning is refused and stores nothing.
-				refused := domain.RecordStep{Meta: demoMeta(), Project: demoUnstarted, Step: domain.Commissioned, On: domain.NewDate(2026, 11, 1)}
-				res, err := s.Execute(ctx, refused)
-				var re *domain.RuleError
-				switch {
-				case errors.As(err, &re):
-					if !a.asJSON {
-						fmt.Fprintf(a.stdout, "refused, as it should be: %v\n", err)
-					}
-				case err != nil:
-					return fmt.Errorf("demo: %w", err)
-				default:
-					fmt.Fprintf(a.stderr, "ledger: demo: %s was accepted because %s has changed since the demo created it\n", refused.Action(), demoUnstarted)
-					_ = a.printStored(res)
-				}
-				if !a.asJSON {
-					fmt.Fprintf(a.stdout, "\nhistory of %s:\n", demoProject)
-				}
-				recs, _, err := s.Load(ctx, demoProject)
-				if err != nil {
-					return err
-				}
-				if err := a.printHistory(recs); err != nil {
-					return err
-				}
-				if !a.asJSON {
-					fmt.Fprintln(a.stdout, "\nnext, the reports on these 56 projects:\n"+
-						"  ledger status --as-of 2026-11-30\n"+
-						"  ledger overdue --as-of 2026-11-30 --lang zh\n"+
-						"  ledger bulletin --period month --as-of 2026-11-30")
-				}
-				return nil
+			loc, err := domain.LoadZone("")
+			if err != nil {
+				return err
+			}
+			at := func(d domain.Date) time.Time { return d.Time(loc).Add(18 * time.Hour) }
+			if now := a.clock.Now(); now.Before(at(demoDay)) {
+				return fmt.Errorf("demo: the demo county's year runs to %s 18:00 in %s, and this machine's clock says %s: set the clock right and run it again",
+					demoDay, loc, now.In(loc).Format("2006-01-02 15:04"))
+			}
+			// The year is played on a clock of its own; what the demo
+			// prints uses the app as given.
+			sim := domain.NewManualClock(at(demoImportDay))
+			player := *a
+			player.clock = sim
+			return player.withSession(ctx, func(sess *session) error {
+				return a.playDemo(ctx, &player, sess, sim, at)
 			})
 		},
 	}
+}
+
+// playDemo records the demo county's year day by day on sim, with a
+// deadline watcher catching each miss as its day ends, then shows a
+// refusal and DEMO-1's history.
+func (a *app) playDemo(ctx context.Context, player *app, sess *session, sim *domain.ManualClock, at func(domain.Date) time.Time) error {
+	s := sess.store
+	if a.asJSON {
+		player.stdout = io.Discard
+	}
+	missed := 0
+	w := projections.NewWatcher(s,
+		projections.WithWatchReport(func(err error) { fmt.Fprintln(a.stderr, "ledger: demo: deadline watcher: "+oneLine(err.Error())) }),
+		projections.OnMiss(func(eventstore.Record) { missed++ }))
+	// watchUntil records the misses of every day that ends before t, each
+	// at the instant its day ends, as a running watcher would have.
+	watchUntil := func(t time.Time) error {
+		for {
+			if err := w.CatchUp(ctx); err != nil {
+				return err
+			}
+			_, next, err := w.Check(ctx)
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			if next.IsZero() || next.After(t) {
+				sim.Set(t)
+				return nil
+			}
+			sim.Set(next)
+		}
+	}
+
+	// The county's plan, imported at the start of the year: 50 projects.
+	sheet, err := plan.ReadCSV("examples/county-plan-2026.csv", examples.CountyPlanCSV, plan.EncodingAuto)
+	if err != nil {
+		return err
+	}
+	if err := player.importSheet(ctx, sess, sheet, examples.CountyPlanCSV, importRun{workers: 8}); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	days, err := demoDays()
+	if err != nil {
+		return err
+	}
+	for _, day := range days {
+		if err := watchUntil(at(day.on)); err != nil {
+			return err
+		}
+		for _, c := range day.commands {
+			res, err := s.Execute(ctx, c)
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			if err := player.printStored(res); err != nil {
+				return err
+			}
+		}
+	}
+	if err := watchUntil(at(demoDay)); err != nil {
+		return err
+	}
+	if !a.asJSON {
+		fmt.Fprintf(a.stdout, "the deadline watcher recorded %d missed deadlines, each as its day ended\n", missed)
+	}
+
+	// DEMO-2 is registered but has not started, so recording its
+	// commissioning is refused and stores nothing.
+	refused := domain.RecordStep{Meta: demoMeta(), Project: demoUnstarted, Step: domain.Commissioned, On: demoDay}
+	res, err := s.Execute(ctx, refused)
+	var re *domain.RuleError
+	switch {
+	case errors.As(err, &re):
+		if !a.asJSON {
+			fmt.Fprintf(a.stdout, "refused, as it should be: %v\n", err)
+		}
+	case err != nil:
+		return fmt.Errorf("demo: %w", err)
+	default:
+		fmt.Fprintf(a.stderr, "ledger: demo: %s was accepted because %s has changed since the demo created it\n", refused.Action(), demoUnstarted)
+		_ = player.printStored(res)
+	}
+	if !a.asJSON {
+		fmt.Fprintf(a.stdout, "\nhistory of %s:\n", demoProject)
+	}
+	recs, _, err := s.Load(ctx, demoProject)
+	if err != nil {
+		return err
+	}
+	if err := a.printHistory(recs); err != nil {
+		return err
+	}
+	if !a.asJSON {
+		fmt.Fprintf(a.stdout, "\nnext, the reports on these 56 projects as they stood on %[1]s:\n"+
+			"  ledger status --as-of %[1]s\n"+
+			"  ledger overdue --as-of %[1]s --lang zh\n"+
+			"  ledger bulletin --period month --as-of %[1]s\n", demoDay)
+	}
+	return nil
+}
+
+// demoDayOf is one day of the demo county's year and the commands
+// recorded on it, in the order given.
+type demoDayOf struct {
+	on       domain.Date
+	commands []domain.Command
+}
+
+// demoLate are the demo's steps the office entered days after they
+// happened, by the day they were entered: the auditor's late-entries view
+// shows them.
+var demoLate = map[string]domain.Date{
+	"DEMO-1 record approved land 2026-09-12": domain.NewDate(2026, 9, 28),
+}
+
+// demoDays returns demoCommands grouped by the day each is recorded (the
+// day it is dated, or its day in demoLate), in order of the days.
+func demoDays() ([]demoDayOf, error) {
+	byDay := map[domain.Date][]domain.Command{}
+	late := 0
+	for _, c := range demoCommands() {
+		on, ok := commandDay(c)
+		if !ok {
+			return nil, fmt.Errorf("demo: %s for %s has no day", c.Action(), c.Target())
+		}
+		if later, ok := demoLate[fmt.Sprintf("%s %s %s", c.Target(), c.Action(), on)]; ok {
+			on = later
+			late++
+		}
+		byDay[on] = append(byDay[on], c)
+	}
+	if late != len(demoLate) {
+		return nil, fmt.Errorf("demo: %d of the %d late entries name no demo command", len(demoLate)-late, len(demoLate))
+	}
+	days := make([]demoDayOf, 0, len(byDay))
+	for on, cs := range byDay {
+		days = append(days, demoDayOf{on, cs})
+	}
+	slices.SortFunc(days, func(x, y demoDayOf) int { return cmp.Compare(x.on, y.on) })
+	return days, nil
+}
+
+// commandDay returns the day a demo command is dated (its On), and false
+// for a kind of command the demo does not date.
+func commandDay(c domain.Command) (domain.Date, bool) {
+	switch c := c.(type) {
+	case domain.RegisterProject:
+		return c.On, true
+	case domain.RecordStep:
+		return c.On, true
+	case domain.ReviseDeadline:
+		return c.On, true
+	case domain.AssignLeader:
+		return c.On, true
+	case domain.PlanInvestment:
+		return c.On, true
+	case domain.ReportInvestment:
+		return c.On, true
+	case domain.RaiseIssue:
+		return c.On, true
+	case domain.ResolveIssue:
+		return c.On, true
+	case domain.ExplainDelay:
+		return c.On, true
+	}
+	return 0, false
 }
 
 func demoMeta() domain.Meta { return domain.Meta{Actor: "重点办 demo"} }

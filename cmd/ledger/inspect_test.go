@@ -96,6 +96,8 @@ func TestInspectCommandsRecordExplanationsAndSupervisionItems(t *testing.T) {
 
 func TestServeOnTheDemoDataPrintsAMissAsItsDayEnds(t *testing.T) {
 	c := newCLI(t)
+	loc, _ := domain.LoadZone("")
+	c.clock.Set(domain.NewDate(2026, 12, 1).Time(loc).Add(10 * time.Hour))
 	c.ok("demo")
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -110,24 +112,25 @@ func TestServeOnTheDemoDataPrintsAMissAsItsDayEnds(t *testing.T) {
 	})
 	<-ready
 
-	// On start the watcher records the misses of days that ended before
-	// today, in deadline order. Among them: DEMO-1's late start, DEMO-3's
-	// three open deadlines, DEMO-4's completion deadline that was revised
-	// too late; the rest are the county plan's.
+	// The demo's watcher recorded the misses of its year as each day
+	// ended, and serve's records those of days that ended since, in
+	// deadline order. Among them: DEMO-6's signing, missed before it was
+	// terminated, DEMO-1's late start, DEMO-3's three open deadlines,
+	// DEMO-4's completion deadline that was revised too late; the rest are
+	// the county plan's.
 	var catchUp []string
 	for _, v := range followed(t, c.ok("inspect", "follow", "--wait", "2s", "--json")) {
 		if strings.HasPrefix(string(v.Project), "DEMO-") {
 			catchUp = append(catchUp, fmt.Sprintf("%s %s %s", v.Project, v.Milestone, v.Due))
 		}
 	}
-	assert.Equal(t, []string{"DEMO-1 started 2026-07-31", "DEMO-3 land 2026-08-31",
+	assert.Equal(t, []string{"DEMO-6 signed 2026-05-31", "DEMO-1 started 2026-07-31", "DEMO-3 land 2026-08-31",
 		"DEMO-3 started 2026-10-31", "DEMO-4 completed 2026-10-31", "DEMO-3 eia 2026-11-15"}, catchUp)
 
 	// DEMO-4's completion is now due 2026-12-20, and nothing else is due
 	// between 12-16 and 12-20. Move the clock to the end of 12-19, take
 	// what that day's end brings, then to the end of 12-20 and wait for
 	// the miss.
-	loc, _ := domain.LoadZone("")
 	c.clock.Set(domain.NewDate(2026, 12, 19).End(loc))
 	followed(t, c.ok("inspect", "follow", "--wait", "2s", "--json"))
 	got := make(chan []missView)

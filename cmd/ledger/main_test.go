@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +15,10 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/domain/plan"
+	"github.com/keyprojects/ledger/domain/testday"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/examples"
+	"github.com/keyprojects/ledger/projections"
 )
 
 // cli runs ledger commands in-process on one data folder, at a fixed time.
@@ -59,14 +63,27 @@ func (c *cli) msgCount() uint64 {
 	return st.CachedInfo().State.Msgs
 }
 
-func TestDemoRecordsAProjectAndIsIdempotent(t *testing.T) {
+// newDemoCLI is a cli on the day the tests run as (testday): the demo
+// county's year is fixed, and reads the same on any later day.
+func newDemoCLI(t *testing.T) *cli {
 	c := newCLI(t)
+	c.clock = testday.Clock(t)
+	return c
+}
+
+func TestDemoRecordsAProjectAndIsIdempotent(t *testing.T) {
+	c := newDemoCLI(t)
 	out := c.ok("demo")
 	assert.Contains(t, out, "refused, as it should be: cannot record commissioned for DEMO-2: construction has not started; record started first")
 	assert.Contains(t, out, "history of DEMO-1")
 	assert.Contains(t, out, "started_without_land")
+	m := regexp.MustCompile(`the deadline watcher recorded (\d+) missed deadlines`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	misses, err := strconv.Atoi(m[1])
+	require.NoError(t, err)
+
 	count := c.msgCount()
-	events := 0
+	events := misses
 	for _, cmd := range demoCommands() {
 		events++
 		if r, ok := cmd.(domain.RegisterProject); ok {
@@ -80,12 +97,46 @@ func TestDemoRecordsAProjectAndIsIdempotent(t *testing.T) {
 	for _, r := range rows {
 		events += 1 + len(r.Deadlines)
 	}
-	assert.Equal(t, uint64(events), count, "one event per command, plus one per planned deadline of a registration, plus the county plan")
+	assert.Equal(t, uint64(events), count, "one event per command, one per planned deadline of a registration, the county plan, and the misses")
 
 	again := c.ok("demo")
 	assert.Contains(t, again, "already stored, nothing new")
 	assert.NotContains(t, again, "stored: ")
+	assert.Contains(t, again, "the deadline watcher recorded 0 missed deadlines")
 	assert.Equal(t, count, c.msgCount(), "a second demo stores nothing")
+}
+
+// The demo plays a fixed year: run on two days years apart, every report
+// on its last day and DEMO-1's history, hashes included, are the same.
+func TestDemoReadsTheSameOnAnyDay(t *testing.T) {
+	first, later := newDemoCLI(t), newDemoCLI(t)
+	later.clock.Advance(1234 * 24 * time.Hour)
+	first.ok("demo")
+	later.ok("demo")
+	for _, args := range [][]string{
+		{"status", "--as-of", "2026-11-30", "--json"},
+		{"overdue", "--as-of", "2026-11-30", "--json"},
+		{"bulletin", "--period", "month", "--as-of", "2026-11-30", "--json"},
+		{"history", "DEMO-1", "--json"},
+		{"history", "DEMO-1", "--as-of-recorded", "2026-10-31 18:00", "--json"},
+		{"audit", "late-entries", "--days", "7", "--json"},
+	} {
+		assert.JSONEq(t, first.ok(args...), later.ok(args...), "ledger %v", args)
+	}
+	var rows []projections.StatusRow
+	require.NoError(t, json.Unmarshal([]byte(first.ok("status", "--as-of", "2026-11-30", "--json")), &rows))
+	assert.Len(t, rows, 55, "the county plan's 50 and DEMO-1 to DEMO-5 (DEMO-6 is terminated)")
+}
+
+// The demo's year is recorded on a clock of its own; a machine whose clock
+// stands before the year's end gets a clear error and nothing is stored.
+func TestDemoOnAClockBeforeItsYearIsRefused(t *testing.T) {
+	c := newCLI(t) // 2026-11-27
+	code, out, errs := c.run("demo")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "ledger: demo: the demo county's year runs to 2026-11-30 18:00 in Asia/Shanghai, and this machine's clock says 2026-11-27 10:00: set the clock right and run it again\n", errs)
+	assert.Zero(t, c.msgCount())
 }
 
 func TestRefusedCommandPrintsOneLineExitsNonZeroAndStoresNothing(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -46,11 +47,69 @@ func viewOf(r eventstore.Record) recordView {
 	}
 }
 
+// printJSON prints v as indented JSON. An empty list prints as [], never
+// null, at any depth: a reader iterating over a field need not test it.
 func (a *app) printJSON(v any) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
+	if v != nil {
+		v = emptyLists(reflect.ValueOf(v)).Interface()
+	}
 	return enc.Encode(v)
+}
+
+// emptyLists returns a copy of v in which every nil slice reachable
+// through exported fields, elements, map values, pointers and interfaces
+// is an empty one.
+func emptyLists(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			if v.Type().Elem().Kind() == reflect.Uint8 {
+				return v // []byte encodes as a string
+			}
+			return reflect.MakeSlice(v.Type(), 0, 0)
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(emptyLists(v.Index(i)))
+		}
+		return out
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.New(v.Type().Elem())
+		out.Elem().Set(emptyLists(v.Elem()))
+		return out
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.New(v.Type()).Elem()
+		out.Set(emptyLists(v.Elem()))
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out.SetMapIndex(it.Key(), emptyLists(it.Value()))
+		}
+		return out
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		out.Set(v)
+		for i := range v.NumField() {
+			if f := out.Field(i); f.CanSet() {
+				f.Set(emptyLists(v.Field(i)))
+			}
+		}
+		return out
+	}
+	return v
 }
 
 // printStored reports the outcome of a command.

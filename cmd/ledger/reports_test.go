@@ -18,7 +18,7 @@ import (
 )
 
 func TestStatusOnTheDemoData(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 
 	var rows []projections.StatusRow
@@ -49,7 +49,7 @@ func TestStatusOnTheDemoData(t *testing.T) {
 }
 
 func TestStatusXLSXOpensWithEverySheet(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	path := filepath.Join(t.TempDir(), "out.xlsx")
 	out := c.ok("status", "--as-of", "2026-11-30", "--xlsx", path)
@@ -107,7 +107,7 @@ func cellName(t *testing.T, col, row int) string {
 }
 
 func TestBulletinForTheMonthNamesMissesAndRanksUnits(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	out := c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--md")
 	for _, want := range []string{
@@ -203,7 +203,7 @@ func (l *lineSignal) Write(p []byte) (int, error) {
 }
 
 func TestBulletinXLSXHoldsTheBulletinSheets(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	path := filepath.Join(t.TempDir(), "bulletin.xlsx")
 	c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--xlsx", path)
@@ -218,7 +218,7 @@ func TestBulletinXLSXHoldsTheBulletinSheets(t *testing.T) {
 }
 
 func TestBulletinCSVHasOneByteOrderMarkAndTitledTables(t *testing.T) {
-	c := newCLI(t)
+	c := newDemoCLI(t)
 	c.ok("demo")
 	out := c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--csv", "--bom")
 	assert.Equal(t, 1, strings.Count(out, "\ufeff"), "one byte order mark, at the start")
