@@ -225,3 +225,31 @@ func TestBulletinCSVHasOneByteOrderMarkAndTitledTables(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out, "\ufeffMonth bulletin 2026-11-01 to 2026-11-30: milestones reached\n"))
 	assert.Contains(t, out, "\n\nMonth bulletin 2026-11-01 to 2026-11-30: units ranked\n")
 }
+
+// On an empty ledger every list prints as [] in JSON, at any depth, never
+// null: a reader iterating over it need not test it first.
+func TestEmptyListsPrintAsEmptyJSONArrays(t *testing.T) {
+	c := newCLI(t)
+	lists := [][]string{
+		{"status"}, {"overdue"}, {"scoreboard"}, {"scoreboard", "--by", "leader"}, {"investment"}, {"investment", "--by", "unit"},
+		{"supervision"}, {"audit", "late-entries"},
+	}
+	for _, args := range lists {
+		assert.Equal(t, "[]\n", c.ok(append(args, "--json")...), "ledger %v --json", args)
+	}
+	objects := [][]string{{"bulletin", "--period", "week"}, {"bulletin", "--period", "month"}, {"verify", "--all"}}
+	for _, args := range objects {
+		out := c.ok(append(args, "--json")...)
+		assert.NotContains(t, out, "null", "ledger %v --json", args)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &v))
+		lists := 0
+		for _, field := range v {
+			if l, ok := field.([]any); ok {
+				assert.Empty(t, l)
+				lists++
+			}
+		}
+		assert.Positive(t, lists, "ledger %v --json has lists", args)
+	}
+}
