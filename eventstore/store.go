@@ -279,8 +279,7 @@ const directGapRereads = 5
 // those are the whole history, each one's messages. The server
 // finds the messages of one literal subject from its subject index,
 // whereas a wildcard filter makes it scan every message interleaved with
-// the project's: at 240,000 events that was 8.5 ms per history against
-// 0.9 ms. The first request answers from one state of the stream, and
+// the project's: at 240,000 events 8.5 ms per history against 0.9 ms. The first request answers from one state of the stream, and
 // messages after the last it names are left for the next read, so the
 // subjects read at slightly different moments still give one consistent
 // history.

@@ -1,7 +1,8 @@
 // Package examples holds a sample back-scheduled plan (倒排工期 / 倒逼进度表)
 // of a county for 2026: 50 key projects (30 新建, 20 续建) under 8
 // responsible units and 12 leaders, with deadlines that fall before, around
-// and after 2026-11-27, the date the demo and the tests are set on.
+// and after 2026-11-27, the date most tests are set on; `ledger demo`
+// imports it on 2026-01-05 and plays the year to 2026-11-30.
 //
 // The same plan comes in the three forms a key-project office sends: UTF-8
 // CSV with a byte order mark, GB18030 CSV as Chinese Excel exports it, and

@@ -17,7 +17,7 @@ import (
 	"github.com/keyprojects/ledger/projections"
 )
 
-var backupEvents = flag.Int("backup-events", 9000, "events in the backup benchmark's ledger (the issue's figure is 100000)")
+var backupEvents = flag.Int("backup-events", 9000, "events in the backup benchmark's ledger (100000 for full size)")
 
 // fillLedger stores about n events in a fresh data folder (registrations
 // with eight planned deadlines, nine events each, in bulk) and builds the
