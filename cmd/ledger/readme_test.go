@@ -139,6 +139,9 @@ func TestReadmeWalkthrough(t *testing.T) {
 	}
 }
 
+// spaces is a run of white space, folded to one space in a command.
+var spaces = regexp.MustCompile(`\s+`)
+
 // readmeCommands returns the commands of the sh blocks of a README, in
 // order: continued lines joined, comments dropped, `a && b` split in two.
 func readmeCommands(readme string) []string {
@@ -166,7 +169,7 @@ func readmeCommands(readme string) []string {
 		line.Reset()
 		for _, part := range strings.Split(full, " && ") {
 			if part = strings.TrimSpace(part); part != "" {
-				cmds = append(cmds, regexp.MustCompile(`\s+`).ReplaceAllString(part, " "))
+				cmds = append(cmds, spaces.ReplaceAllString(part, " "))
 			}
 		}
 	}

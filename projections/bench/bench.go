@@ -629,9 +629,9 @@ func rateRow(path string, ours, raw, target float64, note string) Row {
 		Target: fmt.Sprintf(">= %.0f%% of raw", target*100), Met: ours/raw >= target, Note: note}
 }
 
-// registration registers project id on today, a year before, with a
-// deadline for each milestone of plan, the first a month after today and
-// the next each a day later: none falls due while a run lasts.
+// registration registers project id a year before today, with a deadline
+// for each milestone of plan, the first a month after today and the next
+// each a day later: none falls due while a run lasts.
 func registration(id string, plan []domain.Milestone, today domain.Date) domain.RegisterProject {
 	r := domain.RegisterProject{Meta: domain.Meta{Actor: "bench"}, Project: domain.ProjectID(id), Name: "benchmark project " + id,
 		TotalInvestment: 100_000_000, Unit: "unit-x", Leader: "leader", Kind: domain.KindNew,
