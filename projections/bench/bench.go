@@ -93,13 +93,11 @@ func (e *env) progress(s string) {
 func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	cfg.Samples = max(cfg.Samples, 5)
 	cfg.Writers = max(cfg.Writers, 1)
-	if cfg.Clock == nil {
-		cfg.Clock = domain.SystemClock{}
-	}
-	loc, err := domain.LoadZone("")
+	clock, today, err := runDay(cfg.Clock)
 	if err != nil {
 		return nil, err
 	}
+	cfg.Clock = clock
 	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: cfg.Dir, Port: -1})
 	if err != nil {
 		return nil, err
@@ -114,7 +112,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &env{srv: srv, nc: nc, store: store, cfg: cfg, today: domain.DateOf(cfg.Clock.Now(), loc)}
+	e := &env{srv: srv, nc: nc, store: store, cfg: cfg, today: today}
 	var rows []Row
 	for _, measure := range []func(context.Context) (Row, error){
 		e.appendConcurrent, e.appendSync, e.importPlan, e.bigStream, e.rebuild, e.runnerMemory, e.history, e.status, e.verify, e.deadline,
@@ -135,6 +133,20 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// runDay returns the clock a run goes by (c, or the system clock when c
+// is nil) and its date in the default zone, the day the run's dates are
+// derived from.
+func runDay(c domain.Clock) (domain.Clock, domain.Date, error) {
+	if c == nil {
+		c = domain.SystemClock{}
+	}
+	loc, err := domain.LoadZone("")
+	if err != nil {
+		return nil, 0, err
+	}
+	return c, domain.DateOf(c.Now(), loc), nil
 }
 
 // peakRSS returns the process's peak resident memory so far, in MB.

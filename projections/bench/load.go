@@ -77,14 +77,11 @@ const sharedProjects = 5
 // themselves when the time is up.
 func Load(ctx context.Context, cfg LoadConfig) (LoadResult, error) {
 	cfg.Clients = max(cfg.Clients, 1)
-	if cfg.Clock == nil {
-		cfg.Clock = domain.SystemClock{}
-	}
-	loc, err := domain.LoadZone("")
+	clock, today, err := runDay(cfg.Clock)
 	if err != nil {
 		return LoadResult{}, err
 	}
-	today := domain.DateOf(cfg.Clock.Now(), loc)
+	cfg.Clock = clock
 	progress := func(s string) {
 		if cfg.Progress != nil {
 			cfg.Progress(s)
