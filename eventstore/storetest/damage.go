@@ -66,8 +66,8 @@ func (d Damage) FlipByte(needle []byte, offset int) (string, error) {
 	return "", fmt.Errorf("%q is in no block of %s", needle, d.Dir)
 }
 
-// TruncateLastBlock cuts the stream's last message block to keep bytes of
-// it.
+// TruncateLastBlock cuts the stream's last message block to the fraction
+// keep of its size (0.5: its first half).
 func (d Damage) TruncateLastBlock(keep float64) error {
 	blocks, err := d.Blocks()
 	if err != nil || len(blocks) == 0 {
