@@ -43,12 +43,33 @@ type StreamSettingsError struct {
 
 // Error implements error.
 func (e *StreamSettingsError) Error() string {
-	return fmt.Sprintf("stream %s exists with settings the ledger cannot trust: %s; fix the stream (nats stream edit) or choose another stream name",
+	return fmt.Sprintf("stream %s exists with settings the ledger did not give it: %s; nothing is written or served until they are put back: run `ledger repair stream-config` (as the server's admin on a shared server), then check what was lost with `ledger verify --all`",
 		e.Stream, strings.Join(e.Problems, "; "))
 }
 
 // Is makes errors.Is(err, ErrStreamSettings) true.
 func (e *StreamSettingsError) Is(target error) bool { return target == ErrStreamSettings }
+
+// ErrStreamDamaged is matched (errors.Is) by a *StreamDamagedError.
+var ErrStreamDamaged = errors.New("stream lost events")
+
+// StreamDamagedError reports a ledger stream whose state shows that events
+// left it: the ledger never deletes, so it refuses to write on it or serve
+// anything from it. Putting a changed configuration back does not silence
+// it; only restoring the stream from a backup does.
+type StreamDamagedError struct {
+	Stream   string
+	Problems []string
+}
+
+// Error implements error.
+func (e *StreamDamagedError) Error() string {
+	return fmt.Sprintf("stream %s has lost events: %s; nothing is written or served from it: restore it from a backup (ledger restore, docs/backup.md)",
+		e.Stream, strings.Join(e.Problems, "; "))
+}
+
+// Is makes errors.Is(err, ErrStreamDamaged) true.
+func (e *StreamDamagedError) Is(target error) bool { return target == ErrStreamDamaged }
 
 // ErrDataDirLocked is returned when another process holds the data folder.
 var ErrDataDirLocked = errors.New("data folder in use by another process")

@@ -48,13 +48,13 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 		fromCache := entry != nil
 		var history []Record
 		if entry == nil {
-			recs, version, asked, err := s.load(ctx, p, confirm)
+			h, asked, err := s.load(ctx, p, confirm)
 			if err != nil {
 				return Result{}, err
 			}
 			confirmed = asked
-			history = recs
-			entry = &cachedProject{state: domain.NewProject(p), version: version, commands: make(map[string]struct{}, len(history))}
+			history = h.Records
+			entry = &cachedProject{state: domain.NewProject(p), version: h.Version, commands: make(map[string]struct{}, len(history))}
 			for _, r := range history {
 				domain.Evolve(&entry.state, r.Event)
 				entry.commands[r.CommandID] = struct{}{}

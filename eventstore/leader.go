@@ -27,7 +27,7 @@ import (
 // catchUpWithLeader returns h, a history read with direct gets that links
 // up, followed by the messages the stream's leader has on project p's
 // subjects after h's last: a replica behind the leader holds a prefix of
-// its stream. If those do not link to h, h.gap is set and the caller reads
+// its stream. If those do not link to h, h.broken is set and the caller reads
 // the whole history from the leader.
 func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, h historyRead) (historyRead, error) {
 	last, err := s.lastOnLeader(ctx, p)
@@ -39,7 +39,8 @@ func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, h his
 	if err != nil {
 		return historyRead{}, err
 	}
-	return historyRead{recs: append(h.recs, more.recs...), last: max(h.last, more.last), gap: more.gap}, nil
+	return historyRead{recs: append(h.recs, more.recs...), last: max(h.last, more.last),
+		foreign: append(h.foreign, more.foreign...), broken: more.broken}, nil
 }
 
 // leaderGet asks the JetStream API's message get, which only the stream's

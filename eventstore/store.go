@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -200,25 +201,43 @@ type Version struct {
 // historyBatch is how many events one direct-get request fetches.
 const historyBatch = 512
 
+// History is a project's history as Load reads it.
+type History struct {
+	Records []Record
+	Version Version
+	// Foreign are the stream sequences of the messages on the project's
+	// subjects that are not ledger events at all (published there by
+	// something else; the stream keeps them for good). Every reader
+	// leaves them out; verify names each.
+	Foreign []uint64
+}
+
 // Load reads project p's history in order and returns it with the project's
 // Version. A project with no events has an empty history and the zero
 // Version.
 //
-// A message on the project's subjects that is not a readable ledger event,
-// or not on the project's hash chain (published there by something else;
-// the stream keeps it for good), is left out of the history, but counts for
-// the Version's sequence, which the next append must name. So the next
-// event links to the project's last event on the chain, and every reader
-// (the projections, the watcher, a subscription) leaves out the same
-// messages.
+// A message on the project's subjects that is not a readable ledger event
+// is left out of the history, but counts for the Version's sequence, which
+// the next append must name; every reader (the projections, the watcher,
+// a subscription) leaves out the same messages. An event that does not
+// link to the one before it on the project's hash chain (an event before
+// it lost or altered, or a message forged in the ledger's format) ends
+// the history: Load returns the events before it and a *ChainBreakError
+// naming it, and Execute appends nothing to the project.
 //
 // The history is read with direct gets, which a replica or a mirror of the
 // stream may answer from behind or in part; Load then asks the stream's
 // leader for what the direct read missed (leader.go). A store opened
 // WithoutLeaderChecks trusts the direct read.
 func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version, error) {
-	recs, version, _, err := s.load(ctx, p, true)
-	return recs, version, err
+	h, _, err := s.load(ctx, p, true)
+	return h.Records, h.Version, err
+}
+
+// History is Load that also names the foreign messages on p's subjects.
+func (s *Store) History(ctx context.Context, p domain.ProjectID) (History, error) {
+	h, _, err := s.load(ctx, p, true)
+	return h, err
 }
 
 // load reads p's history with direct gets. With confirm it asks the
@@ -230,29 +249,56 @@ func (s *Store) Load(ctx context.Context, p domain.ProjectID) ([]Record, Version
 // link). It reports whether the leader was asked. Execute reads with
 // confirm false first: an append decided on a read from behind is refused
 // by the leader's expected-sequence check anyway.
-func (s *Store) load(ctx context.Context, p domain.ProjectID, confirm bool) ([]Record, Version, bool, error) {
+func (s *Store) load(ctx context.Context, p domain.ProjectID, confirm bool) (History, bool, error) {
 	h, err := s.loadFrom(ctx, p, 1, nil, s.historyDirect, directGapRereads)
-	if err != nil || !s.askLeader || (!confirm && !h.gap) {
-		return h.recs, h.version(), false, err
+	if err != nil || !s.askLeader || (!confirm && !h.gap()) {
+		return s.whole(ctx, p, h, false, err)
 	}
-	if !h.gap {
+	if !h.gap() {
 		h, err = s.catchUpWithLeader(ctx, p, h)
 	}
-	if err == nil && h.gap {
+	if err == nil && h.gap() {
 		h, err = s.loadFrom(ctx, p, 1, nil, s.historyFromLeader, 0)
 	}
+	return s.whole(ctx, p, h, true, err)
+}
+
+// whole returns what load read, or a *ChainBreakError when the history
+// does not link up: the events before the break, for a reader to show
+// with the error, and no Version to append after.
+func (s *Store) whole(ctx context.Context, p domain.ProjectID, h historyRead, asked bool, err error) (History, bool, error) {
 	if err != nil {
-		return nil, Version{}, false, err
+		return History{}, asked, err
 	}
-	return h.recs, h.version(), true, nil
+	if b := h.broken; b != nil {
+		b.Project = p
+		if len(h.recs) > 0 {
+			b.After = h.recs[len(h.recs)-1].Sequence
+		}
+		// Naming the lost messages is worth a read: it only happens on a
+		// damaged store.
+		if missing, merr := s.missingBetween(ctx, b.After, b.Sequence); merr == nil {
+			b.Missing = missing
+		}
+		return History{Records: h.recs, Foreign: h.foreign}, asked, b
+	}
+	return History{Records: h.recs, Version: h.version(), Foreign: h.foreign}, asked, nil
 }
 
 // historyRead is what a read of a project's messages found.
 type historyRead struct {
-	recs []Record // the events on the project's chain, in order
+	recs []Record // the events on the project's chain up to its first break, in order
 	last uint64   // the last message on the project's subjects, readable or not
-	gap  bool     // a message did not link to the chain, on every read
+	// foreign are the messages on the project's subjects that are not
+	// ledger events at all (a raw publish), which every reader skips.
+	foreign []uint64
+	// broken is the first event that did not link to the chain, on every
+	// read (nil: the history links up).
+	broken *ChainBreakError
 }
+
+// gap reports whether the history does not link up.
+func (h historyRead) gap() bool { return h.broken != nil }
 
 // version returns the project's Version as h shows it.
 func (h historyRead) version() Version {
@@ -272,7 +318,7 @@ const directGapRereads = 5
 // genesis value), and the sequence of the last message on its subjects,
 // readable or not (0 when there is none). A history that does not link up
 // is read again up to rereads times before the messages off the chain are
-// left out (and h.gap set).
+// left out (and h.broken set).
 //
 // A direct read (historyDirect) goes subject by subject: first the last message
 // of each of the project's subjects (ledger.<p>.<type>), then, unless
@@ -290,7 +336,7 @@ const directGapRereads = 5
 func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader, rereads int) (historyRead, error) {
 	start := time.Now()
 	for gaps, tries := 0, 1; ; tries++ {
-		out, last, gap, err := s.loadOnce(ctx, p, from, prev, read)
+		h, err := s.loadOnce(ctx, p, from, prev, read)
 		if err != nil && unanswered(err) && ctx.Err() == nil {
 			waited := time.Since(start)
 			if waited >= s.retryBudget {
@@ -308,8 +354,8 @@ func (s *Store) loadFrom(ctx context.Context, p domain.ProjectID, from uint64, p
 		if err != nil {
 			return historyRead{}, fmt.Errorf("read history of %s: %w", p, err)
 		}
-		if !gap || gaps >= rereads {
-			return historyRead{recs: out, last: last, gap: gap}, nil
+		if !h.gap() || gaps >= rereads {
+			return h, nil
 		}
 		gaps++
 	}
@@ -327,7 +373,7 @@ func (s *Store) directGet(ctx context.Context,
 // from there (nil: the project's genesis value).
 type historyReader func(ctx context.Context, p domain.ProjectID, from uint64, prev []byte) ([]rawMessage, error)
 
-func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader) ([]Record, uint64, bool, error) {
+func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64, prev []byte, read historyReader) (historyRead, error) {
 	msgs, err := read(ctx, p, from, prev)
 	if errors.Is(err, jetstreamext.ErrInvalidResponse) {
 		// A message on the project's subjects has a header block the
@@ -337,28 +383,41 @@ func (s *Store) loadOnce(ctx context.Context, p domain.ProjectID, from uint64, p
 		msgs, err = s.historyConsumer(ctx, p, from)
 	}
 	if err != nil {
-		return nil, 0, false, err
+		return historyRead{}, err
 	}
-	var out []Record
-	var last uint64
-	gap := false
+	var h historyRead
 	for _, m := range msgs {
-		last = m.Sequence
+		h.last = m.Sequence
 		rec, err := s.read(m)
 		if err != nil {
-			continue // not an event of this project; verify names it
-		}
-		link := prev
-		if n := len(out); n > 0 {
-			link = out[n-1].Hash
-		}
-		if CheckLink(rec, link) != nil {
-			gap = true // verify names it, if reading again does not find the missing link
+			h.foreign = append(h.foreign, m.Sequence) // not an event of this project; verify names it
 			continue
 		}
-		out = append(out, rec)
+		if h.broken != nil {
+			continue
+		}
+		link := prev
+		if n := len(h.recs); n > 0 {
+			link = h.recs[n-1].Hash
+		}
+		if err := CheckLink(rec, link); err != nil {
+			// Read again by the caller, in case a replica was catching
+			// up; if it stays, the history stops here.
+			h.broken = &ChainBreakError{Sequence: rec.Sequence, Subject: rec.Subject, Problem: linkProblem(err)}
+			continue
+		}
+		h.recs = append(h.recs, rec)
 	}
-	return out, last, gap, nil
+	return h, nil
+}
+
+// linkProblem is what CheckLink's error says after its stream position.
+func linkProblem(err error) string {
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, ErrOffChain.Error()+": "); ok {
+		return rest
+	}
+	return msg
 }
 
 // historyDirect reads the messages on project p's subjects from stream
@@ -676,9 +735,12 @@ func isDuplicate(err error) bool { return apiCode(err) == codeBatchDuplicateMsgI
 // readable ledger event, or not on its project's hash chain (ErrOffChain),
 // is yielded as an error wrapping ErrUndecodable, with the Record's
 // Sequence and Subject set; the caller may skip it and go on, and sees
-// what Load does. (Read from a later sequence than the first does not know
-// the events before it: the first event it meets of each project is taken
-// as it is.)
+// what Load does. Sequences the stream says it holds but does not deliver
+// (a damaged store) end the read with a *GapError naming them, also when
+// they are the last: a read that receives nothing for a few seconds
+// before its end gives up. (Read from a later sequence than the first
+// does not know the events before it: the first event it meets of each
+// project is taken as it is.)
 func (s *Store) Read(ctx context.Context, from uint64) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		last, err := s.LastSequence(ctx)
@@ -692,14 +754,28 @@ func (s *Store) Read(ctx context.Context, from uint64) iter.Seq2[Record, error] 
 		if last < from {
 			return
 		}
+		fctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var stalled atomic.Bool
+		idle := time.AfterFunc(readIdle, func() { stalled.Store(true); cancel() })
+		defer idle.Stop()
 		chain := newChains(from == 1)
-		for rec, err := range s.Follow(ctx, from) {
+		next := from
+		for rec, err := range s.Follow(fctx, from) {
+			idle.Reset(readIdle)
 			if err == nil {
 				err = chain.next(rec)
 			}
 			if !yield(rec, err) || rec.Sequence >= last {
 				return
 			}
+			next = rec.Sequence + 1
+		}
+		switch {
+		case ctx.Err() != nil:
+			yield(Record{}, ctx.Err())
+		case stalled.Load():
+			yield(Record{}, &GapError{Stream: s.spec.Name, From: next, To: last})
 		}
 	}
 }
@@ -707,7 +783,9 @@ func (s *Store) Read(ctx context.Context, from uint64) iter.Seq2[Record, error] 
 // Follow yields every event from stream sequence from on, in stream order,
 // then waits for new ones until ctx ends. A message that is not a readable
 // ledger event is yielded as an error wrapping ErrUndecodable; a failure to
-// consume ends the sequence with that error. Follow does not check the
+// consume ends the sequence with that error, and so does a sequence the
+// stream skips (a message it can no longer read: the ledger's stream never
+// deletes), with a *GapError naming the run of sequences. Follow does not check the
 // hash chain: a follower that keeps each project's last hash checks each
 // event with CheckLink.
 func (s *Store) Follow(ctx context.Context, from uint64) iter.Seq2[Record, error] {
@@ -731,6 +809,7 @@ func (s *Store) Follow(ctx context.Context, from uint64) iter.Seq2[Record, error
 		defer it.Stop()
 		stop := context.AfterFunc(ctx, it.Stop)
 		defer stop()
+		next := from
 		for {
 			m, err := it.Next()
 			if err != nil {
@@ -745,7 +824,13 @@ func (s *Store) Follow(ctx context.Context, from uint64) iter.Seq2[Record, error
 				yield(Record{}, fmt.Errorf("follow %s: %w", s.spec.Name, err))
 				return
 			}
-			if !yield(s.read(rawMessage{Subject: m.Subject(), Sequence: meta.Sequence.Stream, Time: meta.Timestamp, Header: m.Headers(), Data: m.Data()})) {
+			seq := meta.Sequence.Stream
+			if seq > next {
+				yield(Record{Sequence: next}, &GapError{Stream: s.spec.Name, From: next, To: seq - 1})
+				return
+			}
+			next = seq + 1
+			if !yield(s.read(rawMessage{Subject: m.Subject(), Sequence: seq, Time: meta.Timestamp, Header: m.Headers(), Data: m.Data()})) {
 				return
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -98,10 +99,47 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, spec StreamSpec) 
 	if err != nil {
 		return nil, fmt.Errorf("open stream %s: %w", want.Name, err)
 	}
-	if problems := weaker(st.CachedInfo().Config, want); len(problems) > 0 {
+	info := st.CachedInfo()
+	if problems := weaker(info.Config, want); len(problems) > 0 {
 		return nil, &StreamSettingsError{Stream: want.Name, Problems: problems}
 	}
+	if problems := lost(info.State); len(problems) > 0 {
+		return nil, &StreamDamagedError{Stream: want.Name, Problems: problems}
+	}
 	return st, nil
+}
+
+// lost lists what the state of a ledger stream shows it lost. The stream
+// never deletes (deny_delete, deny_purge, no limits), so its messages run
+// from sequence 1 to its last without a hole; anything else means events
+// left it: removed by hand, expired under limits someone set and took
+// back, or lost by the server to damaged files.
+func lost(st jetstream.StreamState) []string {
+	var p []string
+	if st.Lost != nil && len(st.Lost.Msgs) > 0 {
+		p = append(p, fmt.Sprintf("the server reports %d messages lost (%s) to damaged files", len(st.Lost.Msgs), seqList(st.Lost.Msgs)))
+	}
+	if st.LastSeq > 0 && st.FirstSeq != 1 {
+		p = append(p, fmt.Sprintf("its first message is sequence %d, expected 1: sequences 1 to %d are gone", st.FirstSeq, st.FirstSeq-1))
+	} else if st.NumDeleted > 0 {
+		p = append(p, fmt.Sprintf("%d messages between sequences 1 and %d are deleted, expected none", st.NumDeleted, st.LastSeq))
+	} else if st.Msgs != st.LastSeq {
+		p = append(p, fmt.Sprintf("it holds %d messages but its sequences run to %d", st.Msgs, st.LastSeq))
+	}
+	return p
+}
+
+// seqList names up to five sequences of seqs.
+func seqList(seqs []uint64) string {
+	parts := make([]string, 0, 6)
+	for i, q := range seqs {
+		if i == 5 {
+			parts = append(parts, "...")
+			break
+		}
+		parts = append(parts, fmt.Sprint(q))
+	}
+	return "sequence " + strings.Join(parts, ", ")
 }
 
 // weaker lists how have falls short of want.
@@ -121,6 +159,18 @@ func weaker(have, want jetstream.StreamConfig) []string {
 	}
 	if have.Retention != jetstream.LimitsPolicy {
 		p = append(p, "retention is "+have.Retention.String()+", expected limits")
+	}
+	if have.Discard != jetstream.DiscardNew {
+		p = append(p, "discard policy is "+have.Discard.String()+", expected new")
+	}
+	if have.Sealed {
+		p = append(p, "the stream is sealed, expected open")
+	}
+	if have.Mirror != nil || len(have.Sources) > 0 {
+		p = append(p, "the stream copies another stream (mirror or sources), expected none")
+	}
+	if have.SubjectTransform != nil || have.RePublish != nil {
+		p = append(p, "the stream transforms or republishes subjects, expected neither")
 	}
 	if have.MaxAge != 0 || have.MaxMsgs > 0 || have.MaxBytes > 0 || have.MaxMsgsPerSubject > 0 {
 		p = append(p, fmt.Sprintf("limits drop events (max_age %v, max_msgs %d, max_bytes %d, max_msgs_per_subject %d), expected none",
@@ -142,4 +192,29 @@ func weaker(have, want jetstream.StreamConfig) []string {
 		p = append(p, fmt.Sprintf("subjects %v, expected [%s]", have.Subjects, want.Subjects[0]))
 	}
 	return p
+}
+
+// RepairStreamConfig puts the ledger stream's configuration back to the
+// contract (spec.Config), keeping more replicas if it has more, and
+// returns what it changed, one entry per setting. It repairs settings,
+// not losses: events a changed setting removed stay gone, and the next
+// open reports them (StreamDamagedError) until the stream is restored
+// from a backup. It needs the right to update the stream.
+func RepairStreamConfig(ctx context.Context, js jetstream.JetStream, spec StreamSpec) ([]string, error) {
+	want := spec.Config()
+	st, err := js.Stream(ctx, want.Name)
+	if err != nil {
+		return nil, fmt.Errorf("open stream %s: %w", want.Name, err)
+	}
+	have := st.CachedInfo().Config
+	changed := weaker(have, want)
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	want.Replicas = max(want.Replicas, have.Replicas)
+	want.Duplicates = max(want.Duplicates, have.Duplicates)
+	if _, err := js.UpdateStream(ctx, want); err != nil {
+		return nil, fmt.Errorf("put back the configuration of stream %s: %w", want.Name, err)
+	}
+	return changed, nil
 }

@@ -151,7 +151,12 @@ func (s *Store) onChain(ctx context.Context, rec Record) error {
 		return err
 	}
 	history, _, err := s.Load(ctx, rec.Project)
-	if err != nil {
+	var broken *ChainBreakError
+	if errors.As(err, &broken) && rec.Sequence >= broken.Sequence {
+		// At or after the break, nothing is on the chain as read.
+		return fmt.Errorf("stream sequence %d (%s): %w: %v", rec.Sequence, rec.Subject, ErrOffChain, broken)
+	}
+	if err != nil && broken == nil {
 		return fmt.Errorf("subscription: %w", err)
 	}
 	var prev []byte

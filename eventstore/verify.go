@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"iter"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synadia-io/orbit.go/jetstreamext"
 
 	"github.com/keyprojects/ledger/domain"
 )
@@ -21,11 +25,26 @@ type Break struct {
 	Subject  string           `json:"subject"`
 	Type     domain.EventType `json:"type,omitempty"`
 	Problem  string           `json:"problem"`
+	// After is the stream sequence of the project's last event that
+	// holds, when the break is a broken link (0: none, or not a link).
+	After uint64 `json:"after,omitempty"`
+	// Missing are the stream sequences, between After and Sequence, that
+	// the stream does not return: the events lost before a broken link,
+	// or, for a break of no project, the run of sequences a read of the
+	// whole stream did not receive.
+	Missing []uint64 `json:"missing,omitempty"`
 }
 
 // Error formats the break as one line.
 func (b Break) Error() string {
-	return fmt.Sprintf("project %s: stream sequence %d (%s): %s", b.Project, b.Sequence, b.Subject, b.Problem)
+	if b.Project == "" && b.Subject == "" {
+		return b.Problem
+	}
+	msg := fmt.Sprintf("project %s: stream sequence %d (%s): %s", b.Project, b.Sequence, b.Subject, b.Problem)
+	if len(b.Missing) > 0 {
+		msg += "; stream " + sequencesText(b.Missing) + " missing or unreadable"
+	}
+	return msg
 }
 
 // Verification is the result of a verify run.
@@ -40,6 +59,7 @@ type chainChecker struct {
 	codec  *Codec
 	spec   StreamSpec
 	last   map[domain.ProjectID][]byte // hash of each project's last good event
+	seq    map[domain.ProjectID]uint64 // stream sequence of each project's last good event
 	broken map[domain.ProjectID]bool
 	seen   map[domain.ProjectID]bool
 	linked map[string]uint64 // predecessor hash -> sequence of the event linking to it
@@ -47,7 +67,7 @@ type chainChecker struct {
 }
 
 func newChainChecker(codec *Codec, spec StreamSpec) *chainChecker {
-	return &chainChecker{codec: codec, spec: spec, last: map[domain.ProjectID][]byte{},
+	return &chainChecker{codec: codec, spec: spec, last: map[domain.ProjectID][]byte{}, seq: map[domain.ProjectID]uint64{},
 		broken: map[domain.ProjectID]bool{}, seen: map[domain.ProjectID]bool{}, linked: map[string]uint64{}}
 }
 
@@ -108,6 +128,7 @@ func (c *chainChecker) check(subject string, seq uint64, header map[string][]str
 		}
 		c.fail(p, seq, subject, e.Type, fmt.Sprintf("link broken: it links to %s but %s hashes to %s (%s)",
 			short(e.PrevHash), what, short(prev), why))
+		c.v.Breaks[len(c.v.Breaks)-1].After = c.seq[p]
 		return
 	}
 	if problem := headerMismatch(header, e); problem != "" {
@@ -115,6 +136,7 @@ func (c *chainChecker) check(subject string, seq uint64, header map[string][]str
 		return
 	}
 	c.last[p] = e.Hash
+	c.seq[p] = seq
 	c.linked[string(e.PrevHash)] = seq
 }
 
@@ -182,6 +204,11 @@ func (s *Store) Verify(ctx context.Context, project domain.ProjectID) (Verificat
 		return Verification{}, err
 	}
 	for m, err := range msgs {
+		var gap *GapError
+		if errors.As(err, &gap) && project == "" {
+			c.v.Breaks = append(c.v.Breaks, Break{Sequence: gap.From, Problem: gap.Error(), Missing: seqRange(gap.From, gap.To)})
+			continue
+		}
 		if err != nil {
 			return Verification{}, err
 		}
@@ -191,7 +218,26 @@ func (s *Store) Verify(ctx context.Context, project domain.ProjectID) (Verificat
 		}
 		c.check(m.Subject, m.Sequence, h, m.Data)
 	}
-	return c.result(), nil
+	v := c.result()
+	for i, b := range v.Breaks {
+		if b.Project != "" && b.Sequence > b.After+1 && strings.HasPrefix(b.Problem, "link broken") {
+			missing, err := s.missingBetween(ctx, b.After, b.Sequence)
+			if err != nil {
+				return Verification{}, err
+			}
+			v.Breaks[i].Missing = missing
+		}
+	}
+	return v, nil
+}
+
+// seqRange returns the sequences from a to b, inclusive, up to a bound.
+func seqRange(a, b uint64) []uint64 {
+	var out []uint64
+	for q := a; q <= b && len(out) < 1000; q++ {
+		out = append(out, q)
+	}
+	return out
 }
 
 // rawMessage is a stored message as a reader receives it, undecoded.
@@ -203,12 +249,27 @@ type rawMessage struct {
 	Data     []byte
 }
 
+// readIdle is how long a read of stored messages waits for the next one
+// before it gives up: a healthy server delivers them back to back, so a
+// read that stalls is one the server cannot finish (a damaged store).
+const readIdle = 3 * time.Second
+
 // rawMessages yields the stream's messages from stream sequence from (0 or
 // 1: from the first) up to its current end, or one project's, in order.
+//
+// A read of the whole stream yields a *GapError for every run of
+// sequences it does not receive (the stream never deletes, so each is a
+// lost message) and goes on. Any read that receives nothing for readIdle
+// while the stream says more is stored ends with a *GapError from the
+// sequence after the last it received. A cancelled ctx ends it with
+// ctx's error.
 func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID, from uint64) (iter.Seq2[rawMessage, error], error) {
 	last, err := s.LastSequence(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if from == 0 {
+		from = 1
 	}
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
 	if from > 1 {
@@ -227,15 +288,17 @@ func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID, from 
 			return
 		}
 		if project != "" {
-			info, err := cons.Info(ctx)
+			// The project's last message, from the last message of each
+			// of its subjects: the consumer's pending count may include a
+			// message the server can no longer read.
+			last, err = s.lastOf(ctx, project, last)
 			if err != nil {
 				yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
 				return
 			}
-			if info.NumPending == 0 {
+			if last < from {
 				return
 			}
-			last = 0 // read until the consumer has nothing pending
 		}
 		it, err := cons.Messages(jetstream.PullMaxMessages(1024))
 		if err != nil {
@@ -243,23 +306,83 @@ func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID, from 
 			return
 		}
 		defer it.Stop()
+		stopOnCancel := context.AfterFunc(ctx, it.Stop)
+		defer stopOnCancel()
+		var stalled atomic.Bool
+		idle := time.AfterFunc(readIdle, func() { stalled.Store(true); it.Stop() })
+		defer idle.Stop()
+		next := from // the sequence expected next, reading the whole stream
 		for {
 			m, err := it.Next()
 			if err != nil {
-				yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
+				switch {
+				case ctx.Err() != nil:
+					yield(rawMessage{}, ctx.Err())
+				case stalled.Load():
+					yield(rawMessage{}, s.stalled(ctx, project, next, last))
+				default:
+					yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
+				}
 				return
 			}
+			idle.Reset(readIdle)
 			meta, err := m.Metadata()
 			if err != nil {
 				yield(rawMessage{}, err)
 				return
 			}
-			if !yield(rawMessage{Subject: m.Subject(), Sequence: meta.Sequence.Stream, Time: meta.Timestamp, Header: m.Headers(), Data: m.Data()}, nil) {
+			seq := meta.Sequence.Stream
+			if project == "" && seq > next {
+				if !yield(rawMessage{}, &GapError{Stream: s.spec.Name, From: next, To: seq - 1}) {
+					return
+				}
+			}
+			next = seq + 1
+			if !yield(rawMessage{Subject: m.Subject(), Sequence: seq, Time: meta.Timestamp, Header: m.Headers(), Data: m.Data()}, nil) {
 				return
 			}
-			if (last > 0 && meta.Sequence.Stream >= last) || (last == 0 && meta.NumPending == 0) {
+			if seq >= last {
 				return
 			}
 		}
 	}, nil
+}
+
+// lastOf returns the stream sequence of project p's last message up to
+// sequence upTo (0 when it has none), from the last message of each of its
+// subjects. A subject whose last message has a header block the client
+// cannot parse fails a direct get, so the stream's leader is asked then.
+func (s *Store) lastOf(ctx context.Context, p domain.ProjectID, upTo uint64) (uint64, error) {
+	lasts, err := s.directGet(ctx, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+		return jetstreamext.GetLastMsgsFor(ctx, s.js, s.spec.Name, []string{s.ProjectFilter(p)}, jetstreamext.GetLastMsgsUpToSeq(upTo))
+	})
+	if errors.Is(err, jetstreamext.ErrInvalidResponse) {
+		last, err := s.lastOnLeader(ctx, p)
+		return min(last, upTo), err
+	}
+	if err != nil {
+		return 0, err
+	}
+	var last uint64
+	for _, m := range lasts {
+		last = max(last, m.Sequence)
+	}
+	return last, nil
+}
+
+// stalled is the error of a read that received nothing more after stream
+// sequence next-1: the sequences from next up to the stream's last (or,
+// reading one project, what the server still counts as pending) did not
+// come.
+func (s *Store) stalled(ctx context.Context, project domain.ProjectID, next, last uint64) error {
+	if last == 0 {
+		if l, err := s.LastSequence(ctx); err == nil {
+			last = l
+		}
+	}
+	if project != "" {
+		return fmt.Errorf("read of %s's events stopped after stream sequence %d: the server says more are stored but did not deliver them in %s (%w)",
+			project, next-1, readIdle, &GapError{Stream: s.spec.Name, From: next, To: max(next, last)})
+	}
+	return &GapError{Stream: s.spec.Name, From: next, To: max(next, last)}
 }

@@ -131,9 +131,11 @@ func sequencesNamed(t *testing.T, errs []error) []uint64 {
 }
 
 // Messages on ledger.> that the ledger did not write are reported and
-// skipped by the projection runner, the deadline watcher, a subscription
-// and the history reads; the tables, the misses recorded and the histories
-// are exactly those of a ledger that never saw them.
+// skipped by the projection runner, the deadline watcher and a
+// subscription: the tables and the misses recorded are exactly those of a
+// ledger that never saw them. A history read leaves out the messages that
+// are not events, and stops at an event off its project's chain, which it
+// names; nothing more is recorded for that project.
 func TestForeignMessagesLeaveEveryReaderAsIfTheyWereNotThere(t *testing.T) {
 	ctx := context.Background()
 	tw := newTwin(t)
@@ -165,9 +167,14 @@ func TestForeignMessagesLeaveEveryReaderAsIfTheyWereNotThere(t *testing.T) {
 
 	tw.exec(p1.step(domain.Signed, "2026-11-05"), p2.leader("Wang", "2026-11-06"))
 
+	// The forged start on the wrong subject is not in P-1's history: the
+	// real one is not a duplicate.
+	tw.exec(p1.step(domain.Started, "2026-11-10"))
+
 	// Valid CBOR, hashed right, off the chain: a bad link, a replayed copy
 	// of a real event (with its headers, less the message id the server
 	// would drop it by), an event with no hash, a forged miss.
+	p1Last := tw.last("P-1").Hash
 	off, _ := forge(t, "P-1", domain.Started, &domain.StartedData{}, bytes.Repeat([]byte{0xee}, 32))
 	tw.publish("ledger.P-1.started", nil, off, true)
 	reg, err := tw.dirty.Store.JetStream().Conn().Request("$JS.API.DIRECT.GET.LEDGER.ledger.P-1.registered", nil, 5*time.Second)
@@ -179,30 +186,43 @@ func TestForeignMessagesLeaveEveryReaderAsIfTheyWereNotThere(t *testing.T) {
 		}
 	}
 	tw.publish("ledger.P-1.registered", headers(replayHeader), reg.Data, true)
-	_, unhashed := forge(t, "P-2", domain.Signed, &domain.StepData{Step: domain.Signed}, tw.last("P-2").Hash)
+	_, unhashed := forge(t, "P-1", domain.Signed, &domain.StepData{Step: domain.Signed}, p1Last)
 	unhashed.Hash = nil
 	noHash, err := eventstore.NewCodec().Encode(unhashed)
 	require.NoError(t, err)
-	tw.publish("ledger.P-2.signed", nil, noHash, true)
+	tw.publish("ledger.P-1.signed", nil, noHash, true)
 	miss, _ := forge(t, "P-1", domain.DeadlineMissed, &domain.DeadlineMissedData{Milestone: domain.MilestoneStarted, Due: dt("2026-11-20"),
 		Unit: "Transport", Leader: "Zhao", DetectedAt: runnerNow}, bytes.Repeat([]byte{0xdd}, 32))
 	tw.publish("ledger.P-1.deadline_missed", nil, miss, true)
 
-	// The forged start is not in P-1's history: the real one is not a
-	// duplicate.
-	tw.exec(p1.step(domain.Started, "2026-11-10"))
-
-	// The histories.
+	// The histories: P-2's messages that are not events are left out;
+	// P-1's events off its chain end its history, which is shown up to
+	// them with the break named, and nothing more is recorded for it.
 	for _, p := range []domain.ProjectID{"P-1", "P-2"} {
 		want, _, err := tw.clean.Store.Load(ctx, p)
 		require.NoError(t, err)
 		got, _, err := tw.dirty.Store.Load(ctx, p)
-		require.NoError(t, err)
+		if p == "P-1" {
+			var broken *eventstore.ChainBreakError
+			require.ErrorAs(t, err, &broken)
+			assert.Equal(t, tw.foreign[len(tw.foreign)-4], broken.Sequence, "the first event off the chain: the bad link")
+			assert.Equal(t, got[len(got)-1].Sequence, broken.After)
+			assert.Empty(t, broken.Missing, "nothing is missing: the event was put there")
+		} else {
+			require.NoError(t, err)
+		}
 		require.Equal(t, len(want), len(got), "%s's history", p)
 		for i := range want {
 			assert.Equal(t, want[i].Event, got[i].Event, "%s's history, event %d", p, i)
 		}
 	}
+	before, err := tw.dirty.Store.LastSequence(ctx)
+	require.NoError(t, err)
+	_, err = tw.dirty.Store.Execute(ctx, p1.step(domain.Commissioned, "2026-11-12"))
+	require.ErrorIs(t, err, eventstore.ErrChainBroken, "no event is appended to a broken chain")
+	after, err := tw.dirty.Store.LastSequence(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
 
 	// The deadline watcher: the same misses recorded, every foreign
 	// message reported by its stream sequence.

@@ -404,6 +404,9 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushRows int) (Checkpoi
 	if err != nil {
 		return Checkpoint{}, err
 	}
+	if b.lastSeq > target {
+		return Checkpoint{}, &AheadError{Stream: r.store.StreamName(), Checkpoint: b.lastSeq, StreamLast: target}
+	}
 	if b.lastSeq < target {
 		cur := r.store.Cursor(ctx, b.lastSeq+1)
 		defer cur.Close()
@@ -566,6 +569,9 @@ func (r *Runner) Progress(ctx context.Context) (Progress, error) {
 		return Progress{}, err
 	}
 	st := Progress{Generation: g, Checkpoint: cp, StreamLast: last}
+	if cp.LastSeq > last {
+		return st, &AheadError{Stream: r.store.StreamName(), Checkpoint: cp.LastSeq, StreamLast: last}
+	}
 	if last > cp.LastSeq {
 		st.Behind = last - cp.LastSeq
 	}

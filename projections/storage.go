@@ -37,6 +37,28 @@ import (
 // built yet (no runner has run against this stream).
 var ErrNoProjections = errors.New("no projections built yet; run `ledger serve` or `ledger projections rebuild`")
 
+// ErrAheadOfStream is matched (errors.Is) by an *AheadError.
+var ErrAheadOfStream = errors.New("projections ahead of the stream")
+
+// AheadError reports projections that have applied more of the stream than
+// the stream now holds: events the ledger stored and read were lost since
+// (the stream re-created, cut, or restored from an older backup). No row
+// is served from them.
+type AheadError struct {
+	Stream     string
+	Checkpoint uint64 // the last stream sequence the projections applied
+	StreamLast uint64 // the stream's last sequence now
+}
+
+// Error implements error.
+func (e *AheadError) Error() string {
+	return fmt.Sprintf("the projections have applied stream %s up to sequence %d, but the stream now ends at %d: %d stored events are gone (the stream was cut, re-created or restored from an older backup); no report is served: restore the stream from a backup that holds them (docs/backup.md)",
+		e.Stream, e.Checkpoint, e.StreamLast, e.Checkpoint-e.StreamLast)
+}
+
+// Is makes errors.Is(err, ErrAheadOfStream) true.
+func (e *AheadError) Is(target error) bool { return target == ErrAheadOfStream }
+
 const (
 	keyCurrent    = "current"
 	keyCheckpoint = "checkpoint"
