@@ -307,6 +307,24 @@ func (s *Storage) Progress(ctx context.Context) (Progress, error) {
 	return Progress{Generation: g, Checkpoint: cp, StreamUnread: true}, nil
 }
 
+// CheckNotAhead returns an *AheadError when the projections readers use
+// have applied the stream beyond last, the stream's last sequence now:
+// the ledger's own record that events it read are gone. It returns nil
+// when no projections were built.
+func (s *Storage) CheckNotAhead(ctx context.Context, last uint64) error {
+	_, _, cp, err := s.openCurrent(ctx)
+	if errors.Is(err, ErrNoProjections) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cp.LastSeq > last {
+		return &AheadError{Stream: s.stream, Checkpoint: cp.LastSeq, StreamLast: last}
+	}
+	return nil
+}
+
 // openCurrent opens the generation readers use, with its checkpoint.
 func (s *Storage) openCurrent(ctx context.Context) (Generation, jetstream.KeyValue, Checkpoint, error) {
 	g, _, err := s.Current(ctx)
