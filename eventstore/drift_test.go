@@ -49,7 +49,7 @@ func TestDriftedStreamIsRefusedAndRepairingItDoesNotHideTheLoss(t *testing.T) {
 		// stream stays sealed); the ledger keeps refusing it.
 		unrepairable bool
 	}{
-		{name: "max age", edit: func(c *jetstream.StreamConfig) { c.MaxAge, c.Duplicates = time.Second, 500 * time.Millisecond },
+		{name: "max age", edit: func(c *jetstream.StreamConfig) { c.MaxAge, c.Duplicates = time.Second, 500*time.Millisecond },
 			says: "limits drop events (max_age 1s", remove: true},
 		{name: "max messages per subject", edit: func(c *jetstream.StreamConfig) { c.MaxMsgsPerSubject = 1 },
 			says: "max_msgs_per_subject 1"},
