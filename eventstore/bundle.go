@@ -16,12 +16,22 @@ import (
 )
 
 // BundleFormat names the audit bundle's format and version.
-const BundleFormat = "ledger-audit-bundle/1"
+const BundleFormat = "ledger-audit-bundle/2"
+
+// BundleFormatV1 is the earlier format, still read: it has no seal, so its
+// stream, subject prefix, creation time, checkpoint and sequences are
+// covered only by the file's last line.
+const BundleFormatV1 = "ledger-audit-bundle/1"
 
 // Bundle is one project's full history as an auditor archives it: every
 // event's exact stored bytes (canonical CBOR) with its stream position and
 // hash, and where the stream stood when the bundle was made. CheckBundle
 // verifies it without any NATS server.
+//
+// Every field is either derived from the events' bytes, which the hash
+// chain covers (Project, EventCount, LastHash and each event's Subject,
+// Type, Summary and Hash), or restated in Seal, which Digest covers
+// (Stream, Subject, CreatedAt, StreamLastSeq and each event's Sequence).
 type Bundle struct {
 	Format    string           `json:"format"`
 	Project   domain.ProjectID `json:"project"`
@@ -37,10 +47,18 @@ type Bundle struct {
 	EventCount int           `json:"event_count"`
 	LastHash   string        `json:"last_hash"`
 	Events     []BundleEvent `json:"events"`
+	// Seal is the canonical CBOR of every claim above that the events'
+	// bytes do not state: format, project, stream, subject prefix,
+	// creation time, checkpoint, event count, last hash, and each event's
+	// sequence with its hash (base64 in the file).
+	Seal []byte `json:"seal,omitempty"`
+	// Digest is "sha256:" and the hex SHA-256 of Seal.
+	Digest string `json:"digest,omitempty"`
 }
 
-// BundleEvent is one event of a bundle. CBOR is the authority; Summary is
-// for people reading the bundle.
+// BundleEvent is one event of a bundle. CBOR is the authority: Subject,
+// Type, Summary and Hash must read as the CBOR says; Sequence must be as
+// the bundle's seal says.
 type BundleEvent struct {
 	Sequence uint64           `json:"sequence"`
 	Subject  string           `json:"subject"`
@@ -50,7 +68,45 @@ type BundleEvent struct {
 	CBOR     []byte           `json:"cbor"` // base64 in the file
 }
 
-// Bundle collects project p's history.
+// bundleSeal is the canonical form of a bundle's claims that its events
+// do not state.
+type bundleSeal struct {
+	Format        string      `cbor:"format"`
+	Project       string      `cbor:"project"`
+	Stream        string      `cbor:"stream"`
+	SubjectPrefix string      `cbor:"subject_prefix"`
+	CreatedAt     string      `cbor:"created_at"`
+	StreamLastSeq uint64      `cbor:"stream_last_seq"`
+	EventCount    int         `cbor:"event_count"`
+	LastHash      string      `cbor:"last_hash"`
+	Events        []sealEvent `cbor:"events"`
+}
+
+// sealEvent is one event's position in a bundle's seal.
+type sealEvent struct {
+	Sequence uint64 `cbor:"sequence"`
+	Hash     string `cbor:"hash"`
+}
+
+// sealOf returns b's claims as its seal states them.
+func sealOf(b Bundle) bundleSeal {
+	s := bundleSeal{Format: b.Format, Project: string(b.Project), Stream: b.Stream, SubjectPrefix: b.Subject,
+		CreatedAt: b.CreatedAt.Format(time.RFC3339Nano), StreamLastSeq: b.StreamLastSeq, EventCount: b.EventCount, LastHash: b.LastHash,
+		Events: make([]sealEvent, len(b.Events))}
+	for i, e := range b.Events {
+		s.Events[i] = sealEvent{Sequence: e.Sequence, Hash: e.Hash}
+	}
+	return s
+}
+
+// digestOf returns the Digest of seal.
+func digestOf(seal []byte) string {
+	sum := sha256.Sum256(seal)
+	return digestPrefix + hex.EncodeToString(sum[:])
+}
+
+// Bundle collects project p's history. It refuses a history holding a
+// message that is not a readable ledger event.
 func (s *Store) Bundle(ctx context.Context, p domain.ProjectID) (Bundle, error) {
 	last, err := s.LastSequence(ctx)
 	if err != nil {
@@ -69,20 +125,25 @@ func (s *Store) Bundle(ctx context.Context, p domain.ProjectID) (Bundle, error) 
 		if m.Sequence > last {
 			break
 		}
-		be := BundleEvent{Sequence: m.Sequence, Subject: m.Subject, CBOR: m.Data}
-		if e, err := s.codec.Decode(m.Data); err == nil {
-			be.Type, be.Summary, be.Hash = e.Type, domain.Describe(e), hex.EncodeToString(e.Hash)
+		e, err := s.codec.Decode(m.Data)
+		if err != nil {
+			return Bundle{}, fmt.Errorf("bundle %s: stream sequence %d (%s): %w", p, m.Sequence, m.Subject, err)
 		}
-		b.Events = append(b.Events, be)
+		b.Events = append(b.Events, BundleEvent{Sequence: m.Sequence, Subject: m.Subject, Type: e.Type,
+			Summary: domain.Describe(e), Hash: hex.EncodeToString(e.Hash), CBOR: m.Data})
 	}
 	if len(b.Events) == 0 {
 		return Bundle{}, fmt.Errorf("project %s has no events", p)
 	}
 	b.EventCount, b.LastHash = len(b.Events), b.Events[len(b.Events)-1].Hash
+	if b.Seal, err = s.codec.enc.Marshal(sealOf(b)); err != nil {
+		return Bundle{}, fmt.Errorf("seal bundle: %w", err)
+	}
+	b.Digest = digestOf(b.Seal)
 	return b, nil
 }
 
-// digestPrefix starts a bundle file's last line.
+// digestPrefix starts a bundle file's last line and its Digest.
 const digestPrefix = "sha256:"
 
 // WriteBundle writes b as indented JSON followed by one line holding the
@@ -104,49 +165,230 @@ func WriteBundle(w io.Writer, b Bundle) error {
 // ErrBundle is matched (errors.Is) by every failed bundle check.
 var ErrBundle = errors.New("audit bundle does not verify")
 
-// CheckBundle reads a bundle written by WriteBundle and verifies it offline:
-// the file's digest, every event's hash over its bytes, the chain from the
-// project's genesis value, the subjects and the stream order. It returns
-// the bundle and the verification, or an error matching ErrBundle that
-// names what is wrong.
+// BundleFieldError is a field of a bundle file that does not say what its
+// source (the event's CBOR, the seal, the other events) says. CheckBundle
+// returns it wrapped with ErrBundle.
+type BundleFieldError struct {
+	// Field is the field's name in the file ("stream_last_seq",
+	// "summary"), "events" for the list itself, or "last line".
+	Field string
+	// Event is the index in the file's events of the event the field
+	// belongs to; -1 for a field of the bundle itself.
+	Event int
+	// Sequence is that event's sequence as the file states it.
+	Sequence uint64
+	// Problem says what the file says and what was expected.
+	Problem string
+}
+
+// Error formats the mismatch as one line.
+func (e *BundleFieldError) Error() string {
+	if e.Event < 0 {
+		return e.Field + ": " + e.Problem
+	}
+	return fmt.Sprintf("events[%d] (sequence %d) %s: %s", e.Event, e.Sequence, e.Field, e.Problem)
+}
+
+func bundleField(field, problem string) *BundleFieldError {
+	return &BundleFieldError{Field: field, Event: -1, Problem: problem}
+}
+
+func eventField(i int, e BundleEvent, field, problem string) *BundleFieldError {
+	return &BundleFieldError{Field: field, Event: i, Sequence: e.Sequence, Problem: problem}
+}
+
+// says words a mismatch: the file says found, source says want.
+func says(found any, source string, want any) string {
+	return fmt.Sprintf("the file says %s, %s says %s", quoted(found), source, quoted(want))
+}
+
+func quoted(v any) string {
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprint(v)
+}
+
+// CheckBundle reads a bundle written by WriteBundle and verifies it
+// offline: every event's hash over its bytes and the chain from the
+// project's genesis value; every field derived from the events (project,
+// event count, last hash, each event's subject, type, summary and hash)
+// against the events' bytes; the seal against its digest and every other
+// field (format, stream, subject prefix, creation time, checkpoint, each
+// event's sequence) against the seal; sequences strictly increasing up to
+// the checkpoint; the file as WriteBundle writes it, and its last line.
+// It returns the bundle and the verification, or an error matching
+// ErrBundle that names the first field found wrong (a *BundleFieldError
+// when it is one field).
+//
+// A bundle in BundleFormatV1 has no seal: its other fields are checked
+// against the file's last line only.
 func CheckBundle(data []byte) (Bundle, Verification, error) {
 	body, digestLine, ok := cutLastLine(data)
 	if !ok || !strings.HasPrefix(digestLine, digestPrefix) {
 		return Bundle{}, Verification{}, fmt.Errorf("%w: no %s line at its end", ErrBundle, digestPrefix)
 	}
-	sum := sha256.Sum256(body)
-	if want := strings.TrimPrefix(digestLine, digestPrefix); want != hex.EncodeToString(sum[:]) {
-		return Bundle{}, Verification{}, fmt.Errorf("%w: the file was changed: its content hashes to %s, its last line says %s",
-			ErrBundle, hex.EncodeToString(sum[:]), want)
-	}
 	var b Bundle
 	if err := json.Unmarshal(body, &b); err != nil {
-		return Bundle{}, Verification{}, fmt.Errorf("%w: %v", ErrBundle, err)
+		return Bundle{}, Verification{}, fmt.Errorf("%w: not a bundle: %w", ErrBundle, err)
 	}
-	if b.Format != BundleFormat {
-		return b, Verification{}, fmt.Errorf("%w: format %q, expected %q", ErrBundle, b.Format, BundleFormat)
+	if b.Format != BundleFormat && b.Format != BundleFormatV1 {
+		return b, Verification{}, fmt.Errorf("%w: %w", ErrBundle, bundleField("format",
+			fmt.Sprintf("the file says %q, this ledger reads %q and %q", b.Format, BundleFormat, BundleFormatV1)))
 	}
-	if len(b.Events) == 0 || b.EventCount != len(b.Events) || b.Events[len(b.Events)-1].Hash != b.LastHash {
-		return b, Verification{}, fmt.Errorf("%w: it lists %d events but says it holds %d ending with hash %s", ErrBundle, len(b.Events), b.EventCount, b.LastHash)
+	codec := NewCodec()
+	if err := checkSeal(codec, b); err != nil {
+		return b, Verification{}, fmt.Errorf("%w: %w", ErrBundle, err)
 	}
-	c := newChainChecker(NewCodec(), StreamSpec{Name: b.Stream, Subject: b.Subject})
-	var prevSeq uint64
+	if err := checkDerived(codec, b); err != nil {
+		return b, Verification{}, fmt.Errorf("%w: %w", ErrBundle, err)
+	}
+	c := newChainChecker(codec, StreamSpec{Name: b.Stream, Subject: b.Subject})
 	for _, e := range b.Events {
-		if e.Sequence <= prevSeq || e.Sequence > b.StreamLastSeq {
-			return b, Verification{}, fmt.Errorf("%w: event at sequence %d is out of order or after the checkpoint %d", ErrBundle, e.Sequence, b.StreamLastSeq)
-		}
-		prevSeq = e.Sequence
 		c.check(e.Subject, e.Sequence, nil, e.CBOR)
-		if d, err := c.codec.Decode(e.CBOR); err == nil && (hex.EncodeToString(d.Hash) != e.Hash || d.Project != b.Project) {
-			c.fail(d.Project, e.Sequence, e.Subject, d.Type, fmt.Sprintf("listed with hash %s for project %s, but its bytes say %s for %s",
-				e.Hash, b.Project, hex.EncodeToString(d.Hash), d.Project))
-		}
 	}
 	v := c.result()
 	if len(v.Breaks) > 0 {
-		return b, v, fmt.Errorf("%w: %s", ErrBundle, v.Breaks[0].Error())
+		br := v.Breaks[0]
+		for i, e := range b.Events {
+			if e.Sequence == br.Sequence {
+				field := "cbor"
+				if strings.HasPrefix(br.Problem, "link broken") {
+					field = "events" // an event removed, reordered or inserted before this one
+				}
+				return b, v, fmt.Errorf("%w: %w", ErrBundle, eventField(i, e, field, br.Problem))
+			}
+		}
+		return b, v, fmt.Errorf("%w: %s", ErrBundle, br.Error())
+	}
+	if err := checkLayout(body, b); err != nil {
+		return b, v, fmt.Errorf("%w: %w", ErrBundle, err)
+	}
+	sum := sha256.Sum256(body)
+	if want := strings.TrimPrefix(digestLine, digestPrefix); want != hex.EncodeToString(sum[:]) {
+		return b, v, fmt.Errorf("%w: %w", ErrBundle, bundleField("last line",
+			fmt.Sprintf("the file's content hashes to %s, its last line says %s", hex.EncodeToString(sum[:]), want)))
 	}
 	return b, v, nil
+}
+
+// checkSeal checks b's seal against its digest and b's fields against its
+// seal. A BundleFormatV1 bundle has none to check; any other must have one.
+func checkSeal(codec *Codec, b Bundle) error {
+	if b.Format == BundleFormatV1 && b.Seal == nil && b.Digest == "" {
+		return nil
+	}
+	if b.Seal == nil {
+		return bundleField("seal", "missing")
+	}
+	if got := digestOf(b.Seal); b.Digest != got {
+		return bundleField("digest", fmt.Sprintf("the file says %q, the seal hashes to %q", b.Digest, got))
+	}
+	var s bundleSeal
+	if err := codec.dec.Unmarshal(b.Seal, &s); err != nil {
+		return bundleField("seal", "not a bundle seal: "+err.Error())
+	}
+	for _, f := range []struct {
+		name        string
+		found, want any
+	}{
+		{"format", b.Format, s.Format},
+		{"project", string(b.Project), s.Project},
+		{"stream", b.Stream, s.Stream},
+		{"subject_prefix", b.Subject, s.SubjectPrefix},
+		{"created_at", b.CreatedAt.Format(time.RFC3339Nano), s.CreatedAt},
+		{"stream_last_seq", b.StreamLastSeq, s.StreamLastSeq},
+		{"event_count", b.EventCount, s.EventCount},
+		{"last_hash", b.LastHash, s.LastHash},
+	} {
+		if f.found != f.want {
+			return bundleField(f.name, says(f.found, "its seal", f.want))
+		}
+	}
+	if len(b.Events) != len(s.Events) {
+		return bundleField("events", fmt.Sprintf("the file lists %d events, its seal %d", len(b.Events), len(s.Events)))
+	}
+	for i, e := range b.Events {
+		if e.Sequence != s.Events[i].Sequence {
+			return eventField(i, e, "sequence", says(e.Sequence, "its seal", s.Events[i].Sequence))
+		}
+		if e.Hash != s.Events[i].Hash {
+			return eventField(i, e, "hash", says(e.Hash, "its seal", s.Events[i].Hash))
+		}
+	}
+	return nil
+}
+
+// checkDerived checks the fields of b that its events' bytes state, and
+// the order of its sequences.
+func checkDerived(codec *Codec, b Bundle) error {
+	if len(b.Events) == 0 {
+		return bundleField("events", "none: a bundle holds at least its project's first event")
+	}
+	if b.EventCount != len(b.Events) {
+		return bundleField("event_count", says(b.EventCount, "the list of events", len(b.Events)))
+	}
+	var prev uint64
+	var lastHash string
+	for i, e := range b.Events {
+		if e.Sequence <= prev {
+			return eventField(i, e, "sequence", fmt.Sprintf("the file says %d, not after the previous event's %d: sequences must increase", e.Sequence, prev))
+		}
+		if e.Sequence > b.StreamLastSeq {
+			return bundleField("stream_last_seq", fmt.Sprintf("the file says %d, but events[%d] is at sequence %d after it", b.StreamLastSeq, i, e.Sequence))
+		}
+		prev = e.Sequence
+		d, err := codec.Decode(e.CBOR)
+		if err != nil {
+			return eventField(i, e, "cbor", err.Error())
+		}
+		if d.Project != b.Project {
+			return bundleField("project", says(string(b.Project), fmt.Sprintf("events[%d]'s CBOR", i), string(d.Project)))
+		}
+		lastHash = hex.EncodeToString(d.Hash)
+		for _, f := range []struct {
+			name, found, want string
+		}{
+			{"type", string(e.Type), string(d.Type)},
+			{"hash", e.Hash, lastHash},
+			{"subject", e.Subject, b.Subject + "." + string(d.Project) + "." + string(d.Type)},
+			{"summary", e.Summary, domain.Describe(d)},
+		} {
+			if f.found != f.want {
+				return eventField(i, e, f.name, says(f.found, "its CBOR", f.want))
+			}
+		}
+	}
+	if b.LastHash != lastHash {
+		return bundleField("last_hash", says(b.LastHash, "the last event's CBOR", lastHash))
+	}
+	return nil
+}
+
+// checkLayout checks that body is b exactly as WriteBundle writes it: no
+// field the ledger does not write, no duplicate, no other spelling.
+func checkLayout(body []byte, b Bundle) error {
+	want, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode bundle: %w", err)
+	}
+	if bytes.Equal(body, want) {
+		return nil
+	}
+	got, exp := bytes.Split(body, []byte("\n")), bytes.Split(want, []byte("\n"))
+	for i := range max(len(got), len(exp)) {
+		var g, w []byte
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(exp) {
+			w = exp[i]
+		}
+		if !bytes.Equal(g, w) {
+			return bundleField(fmt.Sprintf("line %d", i+1), fmt.Sprintf("the file has %q where the ledger writes %q", g, w))
+		}
+	}
+	return bundleField("layout", "the file is not as the ledger writes it")
 }
 
 func cutLastLine(data []byte) (body []byte, last string, ok bool) {

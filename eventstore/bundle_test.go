@@ -6,9 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/fxamacker/cbor/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,8 +20,14 @@ import (
 	"github.com/keyprojects/ledger/eventstore"
 )
 
+// bundleOf returns P-1's bundle file from the tamper environment: events
+// at sequences 1, 2, 4, 5 and 7 of a stream that ends at 7.
 func bundleOf(t *testing.T) []byte {
-	te := newTamperEnv(t)
+	return bundleFile(t, newTamperEnv(t))
+}
+
+func bundleFile(t *testing.T, te *tamperEnv) []byte {
+	t.Helper()
 	b, err := te.store.Bundle(context.Background(), "P-1")
 	require.NoError(t, err)
 	require.Len(t, b.Events, 5)
@@ -27,14 +37,65 @@ func bundleOf(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
+// parseBundle reads a bundle file's JSON as anyone can, without checking it.
+func parseBundle(t *testing.T, data []byte) eventstore.Bundle {
+	t.Helper()
+	body, _, ok := bytes.Cut(data, []byte("\nsha256:"))
+	require.True(t, ok)
+	var b eventstore.Bundle
+	require.NoError(t, json.Unmarshal(body, &b))
+	return b
+}
+
+// writeForged writes b as a forger would: the file's last line recomputed.
+func writeForged(t *testing.T, b eventstore.Bundle) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, eventstore.WriteBundle(&buf, b))
+	return buf.Bytes()
+}
+
+// reseal rewrites b's seal from its fields as they now read, and its
+// digest, as a forger who knows the format would.
+func reseal(t *testing.T, b *eventstore.Bundle) {
+	t.Helper()
+	events := make([]map[string]any, len(b.Events))
+	for i, e := range b.Events {
+		events[i] = map[string]any{"sequence": e.Sequence, "hash": e.Hash}
+	}
+	enc, err := cbor.CoreDetEncOptions().EncMode()
+	require.NoError(t, err)
+	b.Seal, err = enc.Marshal(map[string]any{
+		"format": b.Format, "project": string(b.Project), "stream": b.Stream, "subject_prefix": b.Subject,
+		"created_at": b.CreatedAt.Format(time.RFC3339Nano), "stream_last_seq": b.StreamLastSeq,
+		"event_count": b.EventCount, "last_hash": b.LastHash, "events": events,
+	})
+	require.NoError(t, err)
+	redigest(b)
+}
+
+func redigest(b *eventstore.Bundle) {
+	sum := sha256.Sum256(b.Seal)
+	b.Digest = "sha256:" + hex.EncodeToString(sum[:])
+}
+
 func TestBundleRoundTripVerifiesOffline(t *testing.T) {
 	data := bundleOf(t)
 	b, v, err := eventstore.CheckBundle(data)
 	require.NoError(t, err)
 	assert.Equal(t, eventstore.Verification{Projects: 1, Events: 5}, v)
+	assert.Equal(t, eventstore.BundleFormat, b.Format)
 	assert.Equal(t, domain.ProjectID("P-1"), b.Project)
 	assert.Equal(t, domain.Registered, b.Events[0].Type)
 	assert.Contains(t, b.Events[3].Summary, "received 5,000,000 yuan")
+	assert.Equal(t, []uint64{1, 2, 4, 5, 7}, []uint64{b.Events[0].Sequence, b.Events[1].Sequence, b.Events[2].Sequence,
+		b.Events[3].Sequence, b.Events[4].Sequence})
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, b.Digest)
+
+	// The test's forger seals exactly as the ledger does.
+	forged := parseBundle(t, data)
+	reseal(t, &forged)
+	assert.Equal(t, b.Seal, forged.Seal)
 }
 
 func TestABundleWithAnyByteChangedFailsTheCheck(t *testing.T) {
@@ -49,24 +110,152 @@ func TestABundleWithAnyByteChangedFailsTheCheck(t *testing.T) {
 	}
 }
 
+// TestEveryFieldOfABundleIsBound edits one field a reader sees per row,
+// then seals the file again as a forger would: its last line always; the
+// seal and its digest too (reseal) where the field is one the events'
+// bytes state, so that only those bytes can catch the edit. The check
+// must fail in one line that names the field, and the event for an
+// event's field.
+func TestEveryFieldOfABundleIsBound(t *testing.T) {
+	data := bundleOf(t)
+	codec := eventstore.NewCodec()
+	for _, row := range []struct {
+		name   string
+		edit   func(t *testing.T, b *eventstore.Bundle)
+		reseal bool
+		file   func(data []byte) []byte // an edit of the written file itself
+		field  string
+		event  int // -1: a field of the bundle
+		says   string
+	}{
+		{name: "format", field: "format", event: -1, says: `the file says "ledger-audit-bundle/1", its seal says "ledger-audit-bundle/2"`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Format = eventstore.BundleFormatV1 }},
+		{name: "format unknown", field: "format", event: -1, reseal: true, says: `the file says "ledger-audit-bundle/9"`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Format = "ledger-audit-bundle/9" }},
+		{name: "project", field: "project", event: -1, reseal: true, says: `the file says "P-2", events[0]'s CBOR says "P-1"`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Project = "P-2" }},
+		{name: "stream", field: "stream", event: -1, says: `the file says "LEDGER2", its seal says "LEDGER"`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Stream = "LEDGER2" }},
+		{name: "subject_prefix", field: "subject_prefix", event: -1, says: `the file says "ledger2", its seal says "ledger"`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) {
+				b.Subject = "ledger2"
+				for i := range b.Events {
+					b.Events[i].Subject = strings.Replace(b.Events[i].Subject, "ledger.", "ledger2.", 1)
+				}
+			}},
+		{name: "created_at", field: "created_at", event: -1, says: `the file says "2026-11-26T02:00:00Z", its seal says "2026-11-27T02:00:00Z"`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.CreatedAt = b.CreatedAt.Add(-24 * time.Hour) }},
+		{name: "stream_last_seq", field: "stream_last_seq", event: -1, says: "the file says 9, its seal says 7",
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.StreamLastSeq = 9 }},
+		{name: "stream_last_seq before the last event", field: "stream_last_seq", event: -1, reseal: true,
+			says: "the file says 6, but events[4] is at sequence 7 after it",
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.StreamLastSeq = 6 }},
+		{name: "event_count", field: "event_count", event: -1, reseal: true, says: "the file says 4, the list of events says 5",
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.EventCount = 4 }},
+		{name: "last_hash", field: "last_hash", event: -1, reseal: true, says: "the last event's CBOR says",
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.LastHash = b.Events[3].Hash }},
+		{name: "events: one removed", field: "events", event: 2, reseal: true, says: "link broken",
+			edit: func(_ *testing.T, b *eventstore.Bundle) {
+				b.Events = append(b.Events[:2:2], b.Events[3:]...)
+				b.EventCount = len(b.Events)
+			}},
+		{name: "events: two swapped", field: "events", event: 2, reseal: true, says: "link broken",
+			edit: func(_ *testing.T, b *eventstore.Bundle) {
+				e := b.Events
+				e[2], e[3] = e[3], e[2]
+				e[2].Sequence, e[3].Sequence = e[3].Sequence, e[2].Sequence
+			}},
+		{name: "seal", field: "seal", event: -1, says: "not a bundle seal",
+			edit: func(_ *testing.T, b *eventstore.Bundle) {
+				b.Seal = []byte{0xa1, 0x61, 'x', 0x01} // {"x": 1}
+				redigest(b)
+			}},
+		{name: "digest", field: "digest", event: -1, says: `the seal hashes to "sha256:`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Digest = "sha256:" + strings.Repeat("0", 64) }},
+		{name: "sequence", field: "sequence", event: 3, says: "the file says 6, its seal says 5",
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Events[3].Sequence = 6 }},
+		{name: "sequence not increasing", field: "sequence", event: 3, reseal: true, says: "the file says 4, not after the previous event's 4",
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Events[3].Sequence = 4 }},
+		{name: "subject", field: "subject", event: 2, says: `the file says "ledger.P-1.started", its CBOR says "ledger.P-1.signed"`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Events[2].Subject = "ledger.P-1.started" }},
+		{name: "type", field: "type", event: 2, says: `the file says "started", its CBOR says "signed"`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Events[2].Type = domain.Started }},
+		{name: "summary: a due date", field: "summary", event: 1, says: `the file says "started due 2027-06-30", its CBOR says "started due 2027-01-31"`,
+			edit: func(t *testing.T, b *eventstore.Bundle) {
+				require.Equal(t, "started due 2027-01-31", b.Events[1].Summary)
+				b.Events[1].Summary = "started due 2027-06-30"
+			}},
+		{name: "summary: an amount", field: "summary", event: 3, says: `its CBOR says "received 5,000,000 yuan`,
+			edit: func(_ *testing.T, b *eventstore.Bundle) {
+				b.Events[3].Summary = strings.Replace(b.Events[3].Summary, "5,000,000", "50,000,000", 1)
+			}},
+		{name: "hash", field: "hash", event: 2, reseal: true, says: "its CBOR says",
+			edit: func(_ *testing.T, b *eventstore.Bundle) { b.Events[2].Hash = b.Events[1].Hash }},
+		{name: "cbor", field: "cbor", event: 3, reseal: true, says: "content altered",
+			edit: func(t *testing.T, b *eventstore.Bundle) {
+				e, err := codec.Decode(b.Events[3].CBOR)
+				require.NoError(t, err)
+				e.Data = &domain.FundsReceivedData{Amount: 50_000_000}
+				b.Events[3].CBOR, err = codec.Encode(e) // the hash it states kept
+				require.NoError(t, err)
+				b.Events[3].Summary = domain.Describe(e)
+			}},
+		{name: "a field the ledger does not write", field: "line 2", event: -1, says: `the file has "  \"note\": \"checked by the county\","`,
+			file: func(data []byte) []byte {
+				data = bytes.Replace(data, []byte("{\n"), []byte("{\n  \"note\": \"checked by the county\",\n"), 1)
+				body, _, _ := bytes.Cut(data, []byte("\nsha256:"))
+				sum := sha256.Sum256(body)
+				return append(body, "\nsha256:"+hex.EncodeToString(sum[:])+"\n"...)
+			}},
+		{name: "last line", field: "last line", event: -1, says: "its last line says " + strings.Repeat("0", 64),
+			file: func(data []byte) []byte {
+				body, _, _ := bytes.Cut(data, []byte("\nsha256:"))
+				return append(body, "\nsha256:"+strings.Repeat("0", 64)+"\n"...)
+			}},
+	} {
+		t.Run(row.name, func(t *testing.T) {
+			forged := data
+			if row.edit != nil {
+				b := parseBundle(t, data)
+				row.edit(t, &b)
+				if row.reseal {
+					reseal(t, &b)
+				}
+				forged = writeForged(t, b)
+			}
+			if row.file != nil {
+				forged = row.file(bytes.Clone(forged))
+			}
+			_, _, err := eventstore.CheckBundle(forged)
+			require.ErrorIs(t, err, eventstore.ErrBundle)
+			var fe *eventstore.BundleFieldError
+			require.True(t, errors.As(err, &fe), "%v", err)
+			assert.Equal(t, row.field, fe.Field, "%v", err)
+			assert.Equal(t, row.event, fe.Event, "%v", err)
+			assert.Contains(t, err.Error(), row.says)
+			assert.NotContains(t, err.Error(), "\n")
+			if row.event >= 0 {
+				assert.Contains(t, err.Error(), fmt.Sprintf("events[%d] (sequence %d) %s: ", row.event, fe.Sequence, row.field))
+			} else {
+				assert.Contains(t, err.Error(), ": "+row.field+": ")
+			}
+		})
+	}
+}
+
 func TestABundleReSealedAfterTamperingStillFails(t *testing.T) {
 	data := bundleOf(t)
-	body, _, _ := bytes.Cut(data, []byte("\nsha256:"))
-	var b eventstore.Bundle
-	require.NoError(t, json.Unmarshal(body, &b))
+	b := parseBundle(t, data)
 	codec := eventstore.NewCodec()
 	e, err := codec.Decode(b.Events[3].CBOR)
 	require.NoError(t, err)
 	e.Data = &domain.FundsReceivedData{Amount: 50_000_000}
 	b.Events[3].CBOR, err = codec.Encode(e) // same hash field, new content
 	require.NoError(t, err)
+	b.Events[3].Summary = domain.Describe(e)
 
 	// The forger also recomputes the file's digest.
-	newBody, err := json.MarshalIndent(b, "", "  ")
-	require.NoError(t, err)
-	sum := sha256.Sum256(newBody)
-	forged := append(append(newBody, "\nsha256:"...), hex.EncodeToString(sum[:])+"\n"...)
-	_, v, err := eventstore.CheckBundle(forged)
+	_, v, err := eventstore.CheckBundle(writeForged(t, b))
 	require.ErrorIs(t, err, eventstore.ErrBundle)
 	require.Len(t, v.Breaks, 1)
 	assert.Equal(t, uint64(5), v.Breaks[0].Sequence)
@@ -74,15 +263,57 @@ func TestABundleReSealedAfterTamperingStillFails(t *testing.T) {
 }
 
 func TestABundleCutShortWithoutRestatingItsEndFails(t *testing.T) {
-	data := bundleOf(t)
-	body, _, _ := bytes.Cut(data, []byte("\nsha256:"))
-	var b eventstore.Bundle
-	require.NoError(t, json.Unmarshal(body, &b))
+	b := parseBundle(t, bundleOf(t))
 	b.Events = b.Events[:3]
-	newBody, err := json.MarshalIndent(b, "", "  ")
-	require.NoError(t, err)
-	sum := sha256.Sum256(newBody)
-	_, _, err = eventstore.CheckBundle(append(append(newBody, "\nsha256:"...), hex.EncodeToString(sum[:])+"\n"...))
+	_, _, err := eventstore.CheckBundle(writeForged(t, b))
 	require.ErrorIs(t, err, eventstore.ErrBundle)
-	assert.Contains(t, err.Error(), "it lists 3 events but says it holds 5")
+	assert.Contains(t, err.Error(), "events: the file lists 3 events, its seal 5")
+
+	reseal(t, &b) // the seal agrees with the cut, the count does not
+	_, _, err = eventstore.CheckBundle(writeForged(t, b))
+	require.ErrorIs(t, err, eventstore.ErrBundle)
+	assert.Contains(t, err.Error(), "event_count: the file says 5, the list of events says 3")
+
+	b.EventCount = 3
+	reseal(t, &b) // the last hash does not
+	_, _, err = eventstore.CheckBundle(writeForged(t, b))
+	require.ErrorIs(t, err, eventstore.ErrBundle)
+	assert.Contains(t, err.Error(), "last_hash: the file says")
+}
+
+// TestABundleWhoseSealIsRewrittenVerifiesOfflineButNotAgainstTheStream
+// states the limit of the seal: a forger who rewrites a claim no event
+// states, the seal and both digests, is caught only by comparing with the
+// live stream.
+func TestABundleWhoseSealIsRewrittenVerifiesOfflineButNotAgainstTheStream(t *testing.T) {
+	te := newTamperEnv(t)
+	b := parseBundle(t, bundleFile(t, te))
+	b.StreamLastSeq = 9
+	reseal(t, &b)
+	checked, _, err := eventstore.CheckBundle(writeForged(t, b))
+	require.NoError(t, err)
+	last, err := te.store.LastSequence(context.Background())
+	require.NoError(t, err)
+	assert.Greater(t, checked.StreamLastSeq, last, "a checkpoint the stream never reached")
+}
+
+func TestAVersion1BundleIsStillReadWithoutASeal(t *testing.T) {
+	b := parseBundle(t, bundleOf(t))
+	b.Format, b.Seal, b.Digest = eventstore.BundleFormatV1, nil, ""
+	v1 := writeForged(t, b)
+	assert.NotContains(t, string(v1), `"seal"`)
+	checked, v, err := eventstore.CheckBundle(v1)
+	require.NoError(t, err)
+	assert.Equal(t, eventstore.BundleFormatV1, checked.Format)
+	assert.Equal(t, 5, v.Events)
+
+	// Its fields the events state are checked as in version 2.
+	b.Events[1].Summary = "started due 2027-06-30"
+	_, _, err = eventstore.CheckBundle(writeForged(t, b))
+	assert.ErrorContains(t, err, "events[1] (sequence 2) summary: ")
+
+	// The others only by the file's last line.
+	edited := bytes.Replace(v1, []byte(`"stream_last_seq": 7`), []byte(`"stream_last_seq": 9`), 1)
+	_, _, err = eventstore.CheckBundle(edited)
+	assert.ErrorContains(t, err, "last line: the file's content hashes to")
 }

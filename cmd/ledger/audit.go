@@ -277,7 +277,7 @@ func (a *app) bundleCommand() *cobra.Command {
 func (a *app) checkBundleCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "check-bundle FILE",
-		Short: "Verify an audit bundle offline, without any NATS server",
+		Short: "Verify an audit bundle offline, without any NATS server; name the first field that does not agree with the events or the seal",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			data, err := os.ReadFile(args[0])
@@ -288,8 +288,12 @@ func (a *app) checkBundleCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			fmt.Fprintf(a.stdout, "%s verifies: project %s, %d events, every hash and link intact, stream %s up to sequence %d, bundled %s; last hash %s (compare with the live ledger: ledger history %s --json)\n",
-				args[0], b.Project, v.Events, b.Stream, b.StreamLastSeq, b.CreatedAt.In(shanghai()).Format("2006-01-02 15:04"), b.LastHash, b.Project)
+			bound := "every field agrees with its events' bytes or with the bundle's seal"
+			if b.Format == eventstore.BundleFormatV1 {
+				bound = "format " + b.Format + ": type, subject, summary and hash agree with the events' bytes; stream, subject prefix, sequences, creation time and checkpoint are not sealed, an edit to them shows only as a changed file"
+			}
+			fmt.Fprintf(a.stdout, "%s verifies: project %s, %d events, every hash and link intact, %s; stream %s up to sequence %d, bundled %s; last hash %s (the sequences and checkpoint are the bundle's claims: compare with the live ledger, ledger verify %s and ledger history %s --json)\n",
+				args[0], b.Project, v.Events, bound, b.Stream, b.StreamLastSeq, b.CreatedAt.In(shanghai()).Format("2006-01-02 15:04"), b.LastHash, b.Project, b.Project)
 			return nil
 		},
 	}

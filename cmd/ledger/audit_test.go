@@ -1,15 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
 )
 
@@ -87,4 +90,42 @@ func TestBundleAndOfflineCheck(t *testing.T) {
 	code, _, errs := c.run("audit", "check-bundle", path)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "audit bundle does not verify")
+}
+
+func TestCheckBundleNamesAnEditedFieldInOneLine(t *testing.T) {
+	c := newCLI(t)
+	c.ok("project", "register", "P-1", "--name", "Bridge", "--investment", "1亿", "--unit", "Transport", "--leader", "Zhao",
+		"--on", "2026-10-01", "--plan", "started=2027-01-31")
+	c.ok("record", "signed", "P-1", "--on", "2026-11-02")
+	path := filepath.Join(t.TempDir(), "P-1.bundle")
+	c.ok("audit", "bundle", "P-1", "-o", path)
+	assert.Contains(t, c.ok("audit", "check-bundle", path), "every field agrees with its events' bytes or with the bundle's seal")
+
+	// A due date moved in a summary, and the file's last line recomputed.
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	body, _, ok := bytes.Cut(data, []byte("\nsha256:"))
+	require.True(t, ok)
+	var b eventstore.Bundle
+	require.NoError(t, json.Unmarshal(body, &b))
+	require.Equal(t, "started due 2027-01-31", b.Events[1].Summary)
+	b.Events[1].Summary = "started due 2027-06-30"
+	var forged bytes.Buffer
+	require.NoError(t, eventstore.WriteBundle(&forged, b))
+	require.NoError(t, os.WriteFile(path, forged.Bytes(), 0o644))
+
+	// A version 1 bundle, with no seal, still reads, with what it lacks said.
+	b.Events[1].Summary = "started due 2027-01-31"
+	b.Format, b.Seal, b.Digest = eventstore.BundleFormatV1, nil, ""
+	var v1 bytes.Buffer
+	require.NoError(t, eventstore.WriteBundle(&v1, b))
+	v1Path := filepath.Join(t.TempDir(), "P-1.v1.bundle")
+	require.NoError(t, os.WriteFile(v1Path, v1.Bytes(), 0o644))
+	assert.Contains(t, c.ok("audit", "check-bundle", v1Path), "format ledger-audit-bundle/1: type, subject, summary and hash agree with the events' bytes; stream, subject prefix, sequences, creation time and checkpoint are not sealed")
+
+	code, out, errs := c.run("audit", "check-bundle", path)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "ledger: "+path+`: audit bundle does not verify: events[1] (sequence 2) summary: the file says "started due 2027-06-30", its CBOR says "started due 2027-01-31"`,
+		strings.TrimSuffix(errs, "\n"))
 }
