@@ -37,6 +37,11 @@ func DirectGet(ctx context.Context, timeout time.Duration, get func(context.Cont
 	var out []*jetstream.RawStreamMsg
 	for m, err := range msgs {
 		if errors.Is(err, jetstreamext.ErrNoMessages) {
+			if n := len(out); n > 0 && MorePending(out) {
+				// It counted more after the last it sent, then found
+				// none: messages it holds but cannot read.
+				return nil, &UndeliveredError{After: out[n-1].Sequence, Count: out[n-1].Header.Get(headerNumPending)}
+			}
 			return out, nil // the server's answer when nothing matches
 		}
 		if err != nil {

@@ -93,6 +93,23 @@ func (e *GapError) Error() string {
 // Is makes errors.Is(err, ErrGap) true.
 func (e *GapError) Is(target error) bool { return target == ErrGap }
 
+// UndeliveredError reports a read the server answered with fewer messages
+// than it counts: after stream sequence After, it said Count more match,
+// then that none could be read. The ledger's stream never deletes, so
+// they are messages lost to a damaged store. It matches ErrGap.
+type UndeliveredError struct {
+	After uint64
+	Count string // as the server counted them
+}
+
+// Error implements error.
+func (e *UndeliveredError) Error() string {
+	return fmt.Sprintf("the server counts %s more messages after stream sequence %d but cannot deliver them (the store was damaged)", e.Count, e.After)
+}
+
+// Is makes errors.Is(err, ErrGap) true.
+func (e *UndeliveredError) Is(target error) bool { return target == ErrGap }
+
 // maxGapScan bounds how many stream sequences missingBetween looks at.
 const maxGapScan = 100_000
 

@@ -37,7 +37,7 @@ type Break struct {
 
 // Error formats the break as one line.
 func (b Break) Error() string {
-	if b.Project == "" && b.Subject == "" {
+	if b.Subject == "" {
 		return b.Problem
 	}
 	msg := fmt.Sprintf("project %s: stream sequence %d (%s): %s", b.Project, b.Sequence, b.Subject, b.Problem)
@@ -205,8 +205,13 @@ func (s *Store) Verify(ctx context.Context, project domain.ProjectID) (Verificat
 	}
 	for m, err := range msgs {
 		var gap *GapError
-		if errors.As(err, &gap) && project == "" {
-			c.v.Breaks = append(c.v.Breaks, Break{Sequence: gap.From, Problem: gap.Error(), Missing: seqRange(gap.From, gap.To)})
+		var undelivered *UndeliveredError
+		switch {
+		case errors.As(err, &gap):
+			c.v.Breaks = append(c.v.Breaks, Break{Project: project, Sequence: gap.From, Problem: err.Error(), Missing: seqRange(gap.From, gap.To)})
+			continue
+		case errors.As(err, &undelivered):
+			c.v.Breaks = append(c.v.Breaks, Break{Project: project, Sequence: undelivered.After + 1, Problem: err.Error()})
 			continue
 		}
 		if err != nil {
@@ -282,6 +287,9 @@ func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID, from 
 		if last == 0 || last < from {
 			return
 		}
+		// counted is how many messages of the project the server counts
+		// at the start (0: not counted, reading the whole stream).
+		var counted, delivered uint64
 		cons, err := s.js.OrderedConsumer(ctx, s.spec.Name, cfg)
 		if err != nil {
 			yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
@@ -291,12 +299,18 @@ func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID, from 
 			// The project's last message, from the last message of each
 			// of its subjects: the consumer's pending count may include a
 			// message the server can no longer read.
+			info, err := cons.Info(ctx)
+			if err != nil {
+				yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
+				return
+			}
+			counted = info.NumPending
 			last, err = s.lastOf(ctx, project, last)
 			if err != nil {
 				yield(rawMessage{}, fmt.Errorf("read %s: %w", s.spec.Name, err))
 				return
 			}
-			if last < from {
+			if last < from && counted == 0 {
 				return
 			}
 		}
@@ -338,10 +352,15 @@ func (s *Store) rawMessages(ctx context.Context, project domain.ProjectID, from 
 				}
 			}
 			next = seq + 1
+			delivered++
 			if !yield(rawMessage{Subject: m.Subject(), Sequence: seq, Time: meta.Timestamp, Header: m.Headers(), Data: m.Data()}, nil) {
 				return
 			}
 			if seq >= last {
+				if delivered < counted {
+					yield(rawMessage{}, fmt.Errorf("read of %s's events: %w", project,
+						&UndeliveredError{After: seq, Count: fmt.Sprint(counted - delivered)}))
+				}
 				return
 			}
 		}
@@ -359,6 +378,12 @@ func (s *Store) lastOf(ctx context.Context, p domain.ProjectID, upTo uint64) (ui
 	if errors.Is(err, jetstreamext.ErrInvalidResponse) {
 		last, err := s.lastOnLeader(ctx, p)
 		return min(last, upTo), err
+	}
+	var undelivered *UndeliveredError
+	if errors.As(err, &undelivered) {
+		// The answer comes in stream order: what it could not deliver
+		// comes after the last it did. The read counts them missing.
+		return undelivered.After, nil
 	}
 	if err != nil {
 		return 0, err

@@ -396,6 +396,10 @@ func (r *Runner) CatchUp(ctx context.Context) (Checkpoint, error) {
 	return r.drain(ctx, b, 0)
 }
 
+// maxIdleBatches is how many empty one-second waits drain sits through
+// while the stream says it holds more, before it reports the rest lost.
+const maxIdleBatches = 3
+
 // drain applies the stream from b's checkpoint to the stream's end as of
 // now, writing whenever flushRows rows or more have changed (0: after
 // every batch).
@@ -410,11 +414,22 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushRows int) (Checkpoi
 	if b.lastSeq < target {
 		cur := r.store.Cursor(ctx, b.lastSeq+1)
 		defer cur.Close()
+		idle := 0
 		for b.lastSeq < target {
 			batch, err := cur.Next(ctx, r.batch, time.Second)
 			if err != nil {
 				return Checkpoint{}, err
 			}
+			if batch.Last == 0 {
+				// The stream says it holds up to target, yet nothing came:
+				// a healthy server delivers stored messages at once, so
+				// those left are ones it cannot read.
+				if idle++; idle >= maxIdleBatches {
+					return Checkpoint{}, &eventstore.GapError{Stream: r.store.StreamName(), From: b.lastSeq + 1, To: target}
+				}
+				continue
+			}
+			idle = 0
 			if err := b.apply(ctx, batch); err != nil {
 				return Checkpoint{}, err
 			}

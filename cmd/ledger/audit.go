@@ -54,11 +54,11 @@ func (a *app) verifyCommand() *cobra.Command {
 					}
 					fmt.Fprintf(a.stdout, "verified %d projects, %d events in %.2fs: %d broken\n", v.Projects, v.Events, secs, len(v.Breaks))
 				}
+				if len(v.Breaks) > 0 {
+					return fmt.Errorf("verification failed, %d breaks; the first: %s", len(v.Breaks), v.Breaks[0].Error())
+				}
 				if p != "" && v.Events == 0 {
 					return fmt.Errorf("project %s has no events", p)
-				}
-				if len(v.Breaks) > 0 {
-					return fmt.Errorf("%d projects fail verification; the first: %s", len(v.Breaks), v.Breaks[0].Error())
 				}
 				return nil
 			})
