@@ -47,7 +47,7 @@ func (e *ChainBreakError) Error() string {
 	} else if e.After > 0 {
 		fmt.Fprintf(&b, "; its last event that links is at stream sequence %d", e.After)
 	}
-	b.WriteString("; the store was damaged or written to by something other than the ledger: nothing is recorded for this project until it is restored from a backup (docs/backup.md)")
+	b.WriteString("; the store was damaged, or written to by something other than the ledger, and nothing is recorded for this project until it is restored from a backup (docs/backup.md)")
 	return b.String()
 }
 

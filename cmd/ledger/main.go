@@ -39,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func (a *app) run(ctx context.Context, args []string) int {
 	stderr := a.stderr
+	signalled := ctx
 	ctx, a.abort = context.WithCancelCause(ctx)
 	defer a.abort(nil)
 	root := a.rootCommand()
@@ -49,6 +50,10 @@ func (a *app) run(ctx context.Context, args []string) int {
 		// The command failed because its context ended; the refusal
 		// that ended it is what to say.
 		err = refused
+	}
+	if err != nil && signalled.Err() != nil {
+		// SIGINT or SIGTERM ended the command's context.
+		err = errors.New("interrupted (SIGINT or SIGTERM) before the command finished")
 	}
 	if err == nil {
 		return exitOK

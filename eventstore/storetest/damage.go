@@ -109,3 +109,26 @@ func (d Damage) RemoveIndex() error {
 	}
 	return nil
 }
+
+// FlipLastByte is FlipByte at the last occurrence of needle in the
+// stream's last block that holds it.
+func (d Damage) FlipLastByte(needle []byte, offset int) (string, error) {
+	blocks, err := d.Blocks()
+	if err != nil {
+		return "", err
+	}
+	for i := len(blocks) - 1; i >= 0; i-- {
+		p := blocks[i]
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return "", err
+		}
+		j := bytes.LastIndex(b, needle)
+		if j < 0 {
+			continue
+		}
+		b[j+offset] ^= 0x01
+		return p, os.WriteFile(p, b, 0o600)
+	}
+	return "", fmt.Errorf("%q is in no block of %s", needle, d.Dir)
+}
