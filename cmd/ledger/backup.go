@@ -24,10 +24,19 @@ func (a *app) backupCommand() *cobra.Command {
 inspection office's) and the projections' KV buckets into DIR, which must be
 new or empty. Each stream is copied by the server as one consistent snapshot
 (JetStream's stream snapshot), the projections first, so their checkpoint is
-never ahead of the ledger copy. manifest.json records the stream's message
-count, last sequence and last event hash, the time taken, and a SHA-256 of
-every file; manifest.sha256 holds the manifest's own (sha256sum -c reads it).
-It works on a running server: ledger serve, or --server.`,
+never ahead of the ledger copy.
+
+The ledger stream is then read back from sequence 1 to the snapshot's last,
+message by message: every sequence must be there and readable, every message
+a ledger event whose hash and link to its project's previous event hold, and
+the stream's state must say nothing was deleted or lost. If not, the backup
+fails, naming the first bad stream sequence, and removes what it wrote: a
+damaged ledger is not backed up as if it were whole.
+
+manifest.json records the stream's message count, last sequence and last
+event hash, the time taken, and a SHA-256 of every file; manifest.sha256
+holds the manifest's own (sha256sum -c reads it). It works on a running
+server: ledger serve, or --server.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -50,18 +59,21 @@ It works on a running server: ledger serve, or --server.`,
 				return err
 			}
 			progress, finish := a.byteProgress("backing up")
-			m, err := backup.Create(ctx, c.nc, args[0], backup.Options{
+			m, v, err := backup.Create(ctx, c.nc, args[0], backup.Options{
 				Stream: a.stream, Others: others, Progress: progress,
 			})
 			finish()
+			if errors.Is(err, backup.ErrNotWhole) {
+				return fmt.Errorf("%w; nothing backed up (restore the ledger from an earlier backup: docs/backup.md)", err)
+			}
 			if err != nil {
 				return err
 			}
 			if a.asJSON {
-				return a.printJSON(m)
+				return a.printJSON(verifiedManifest{m, v})
 			}
-			fmt.Fprintf(a.stdout, "backed up stream %s (%d messages, last sequence %d) and %d projection streams into %s: %s in %.2fs\n",
-				m.Stream, m.Messages, m.LastSeq, len(m.Streams)-1, args[0], megabytes(m.Size()), m.Seconds)
+			fmt.Fprintf(a.stdout, "backed up stream %s (%d messages, last sequence %d; read back whole: %d events of %d projects, every hash and link holds) and %d projection streams into %s: %s, snapshots %.2fs, read %.2fs\n",
+				m.Stream, m.Messages, m.LastSeq, v.Events, v.Projects, len(m.Streams)-1, args[0], megabytes(m.Size()), m.Seconds, v.Seconds)
 			return nil
 		},
 	}
@@ -76,30 +88,43 @@ func (a *app) restoreCommand() *cobra.Command {
 and refuses a damaged or partial backup, naming the file. It refuses a server
 that already has the ledger stream or any other stream of the backup: a
 restore never overwrites. Then it restores each stream with its configuration,
-messages and sequences, and checks the restored ledger stream: message
-count, last sequence and last event hash as in the manifest, and the
-ledger's settings check (deletes and purges denied, no rollups). When any
-step fails, the streams it restored are removed again.
+messages and sequences, and checks the restored ledger stream: the ledger's
+settings check (deletes and purges denied, no rollups), a read of every
+message from sequence 1 to the last (each there, a ledger event whose hash
+and link hold), and the message count, last sequence and last event hash of
+the manifest. When any step fails, the streams it restored are removed again.
 
 Restore into a fresh data folder (--data) with no ledger serve running on
-it, or onto a server (--server) without the stream; then check it with
-ledger verify --all. --check only checks the backup's files.`,
+it, or onto a server (--server) without the stream.
+
+--check restores nothing of yours: it checks the files, restores the backup
+into a scratch server in a new temporary folder ($TMPDIR; it needs about the
+space of the backed-up streams), makes the same checks there, and removes
+the folder.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
+			if check {
+				start := time.Now()
+				progress, finish := a.byteProgress("checking")
+				m, v, err := backup.Verify(cmd.Context(), dir, backup.VerifyOptions{Progress: progress})
+				finish()
+				if err != nil {
+					return fmt.Errorf("%w; nothing restored", err)
+				}
+				if a.asJSON {
+					return a.printJSON(verifiedManifest{m, v})
+				}
+				fmt.Fprintf(a.stdout, "backup %s is whole: restored into a scratch server and read back: stream %s (%d messages, last sequence %d; %d events of %d projects, every hash and link holds, the last hash as in the manifest) and %d projection streams; %d files, %s, made %s; checked in %.2fs\n",
+					dir, m.Stream, m.Messages, m.LastSeq, v.Events, v.Projects, len(m.Streams)-1, len(m.Files), megabytes(m.Size()),
+					m.CreatedAt.Format(time.RFC3339), time.Since(start).Seconds())
+				return nil
+			}
 			// Checked before connecting: a damaged backup leaves no trace,
 			// not even a new data folder.
 			m, err := backup.Check(dir)
 			if err != nil {
 				return fmt.Errorf("%w; nothing restored", err)
-			}
-			if check {
-				if a.asJSON {
-					return a.printJSON(m)
-				}
-				fmt.Fprintf(a.stdout, "backup %s is whole: stream %s (%d messages, last sequence %d) and %d projection streams, %d files, %s, made %s\n",
-					dir, m.Stream, m.Messages, m.LastSeq, len(m.Streams)-1, len(m.Files), megabytes(m.Size()), m.CreatedAt.Format(time.RFC3339))
-				return nil
 			}
 			if m.Stream != a.stream {
 				return fmt.Errorf("backup %s holds stream %s, not %s; restore it with --stream %s (a stream keeps its name); nothing restored",
@@ -112,21 +137,28 @@ ledger verify --all. --check only checks the backup's files.`,
 			defer conn.close()
 			start := time.Now()
 			progress, finish := a.byteProgress("restoring")
-			m, err = backup.Restore(cmd.Context(), conn.nc, dir, backup.RestoreOptions{Replicas: a.replicas, Progress: progress})
+			m, v, err := backup.Restore(cmd.Context(), conn.nc, dir, backup.RestoreOptions{Replicas: a.replicas, Progress: progress})
 			finish()
 			if err != nil {
 				return fmt.Errorf("%w; nothing restored", err)
 			}
 			if a.asJSON {
-				return a.printJSON(map[string]any{"manifest": m, "seconds": time.Since(start).Seconds()})
+				return a.printJSON(map[string]any{"manifest": m, "verified": v, "seconds": time.Since(start).Seconds()})
 			}
-			fmt.Fprintf(a.stdout, "restored stream %s (%d messages, last sequence %d) and %d projection streams from %s in %.2fs; check it with `ledger verify --all`\n",
-				m.Stream, m.Messages, m.LastSeq, len(m.Streams)-1, dir, time.Since(start).Seconds())
+			fmt.Fprintf(a.stdout, "restored stream %s (%d messages, last sequence %d; read back whole: %d events of %d projects, every hash and link holds) and %d projection streams from %s in %.2fs\n",
+				m.Stream, m.Messages, m.LastSeq, v.Events, v.Projects, len(m.Streams)-1, dir, time.Since(start).Seconds())
 			return nil
 		},
 	}
-	c.Flags().BoolVar(&check, "check", false, "only check the backup's files against its manifest; restore nothing")
+	c.Flags().BoolVar(&check, "check", false, "check the backup whole (its files, then a restore into a scratch server that is read back and removed); restore nothing")
 	return c
+}
+
+// verifiedManifest is what backup and restore --check print with --json:
+// the manifest's fields, and what the read of the ledger stream found.
+type verifiedManifest struct {
+	*backup.Manifest
+	Verified *backup.Verified `json:"verified"`
 }
 
 func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }

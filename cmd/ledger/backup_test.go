@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +17,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/s2"
+	"github.com/nats-io/nats-server/v2/server/archive"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
@@ -18,6 +26,7 @@ import (
 
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/eventstore/backup"
+	"github.com/keyprojects/ledger/eventstore/storetest"
 	"github.com/keyprojects/ledger/projections"
 )
 
@@ -355,4 +364,190 @@ func TestBackupRefusesAMissingOrEmptyLedgerAndAUsedFolder(t *testing.T) {
 	entries, err := os.ReadDir(used)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "the used folder is left as it was")
+}
+
+// docRef is a document number the small ledger records; the damage tests
+// change a byte inside it.
+const docRef = "环审〔2026〕12号"
+
+// smallLedger records three projects, P-2 with an approval whose document
+// number is docRef followed by two more of its events, and builds the
+// projections. It returns the stream sequence of that approval.
+func smallLedger(t *testing.T) (*cli, uint64) {
+	t.Helper()
+	c := newCLI(t)
+	for _, p := range []string{"P-1", "P-2", "P-3"} {
+		c.ok("project", "register", p, "--name", "n", "--investment", "100", "--unit", "u", "--leader", "l", "--on", "2026-11-01")
+	}
+	c.ok("record", "approved", "P-2", "--kind", "eia", "--on", "2026-11-10", "--ref", docRef)
+	c.ok("record", "approved", "P-2", "--kind", "land", "--on", "2026-11-12", "--ref", "land-1")
+	c.ok("record", "started", "P-2", "--on", "2026-11-20")
+	c.ok("status")
+	var seq uint64
+	for _, m := range readLedgerDir(t, c.dir).messages {
+		if bytes.Contains(m.Data, []byte(docRef)) {
+			seq = m.Sequence
+		}
+	}
+	require.NotZero(t, seq)
+	return c, seq
+}
+
+// verifiedOut is what backup and restore --check print with --json.
+type verifiedOut struct {
+	backup.Manifest
+	Verified backup.Verified `json:"verified"`
+}
+
+func TestBackupRefusesADamagedStore(t *testing.T) {
+	c, seq := smallLedger(t)
+	// The server cannot read the changed message any more (its checksum
+	// fails), yet its state still counts every message.
+	_, err := storetest.DamageOf(c.dir, eventstore.DefaultStream).FlipByte([]byte(docRef), 3)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(3+3), c.msgCount(), "the state claims every message")
+
+	dir := filepath.Join(t.TempDir(), "backup")
+	code, out, errs := c.run("backup", dir)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, 1, strings.Count(errs, "\n"), errs)
+	assert.Contains(t, errs, fmt.Sprintf("ledger: stream LEDGER does not read whole: stream sequence %d is missing or unreadable", seq))
+	assert.Contains(t, errs, "nothing backed up")
+	assert.NoDirExists(t, dir, "nothing left that looks like a backup")
+
+	// Into an empty folder of the caller's: emptied again, not removed.
+	empty := t.TempDir()
+	code, _, _ = c.run("backup", empty)
+	assert.Equal(t, 1, code)
+	entries, err := os.ReadDir(empty)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+}
+
+func TestBackupOfAStoreWithItsIndexRemovedChecksWhole(t *testing.T) {
+	c, _ := smallLedger(t)
+	want := c.ok("verify", "--all")
+	// The server rebuilds the index from the blocks, losing nothing.
+	require.NoError(t, storetest.DamageOf(c.dir, eventstore.DefaultStream).RemoveIndex())
+
+	dir := filepath.Join(t.TempDir(), "backup")
+	var made verifiedOut
+	require.NoError(t, json.Unmarshal([]byte(c.ok("backup", "--json", dir)), &made))
+	assert.Equal(t, backup.Verified{Stream: "LEDGER", Events: 6, Projects: 3, LastSeq: 6, LastHash: made.LastHash, Seconds: made.Verified.Seconds},
+		made.Verified)
+	assert.Equal(t, uint64(6), made.Messages)
+	assert.Contains(t, want, "verified 3 projects, 6 events")
+
+	var checked verifiedOut
+	require.NoError(t, json.Unmarshal([]byte(c.ok("restore", "--check", "--json", dir)), &checked))
+	assert.Equal(t, 6, checked.Verified.Events)
+	assert.Equal(t, 3, checked.Verified.Projects)
+	assert.Equal(t, made.LastHash, checked.Verified.LastHash)
+	out := c.ok("restore", "--check", dir)
+	assert.Contains(t, out, "backup "+dir+" is whole: restored into a scratch server and read back: stream LEDGER (6 messages, last sequence 6; 6 events of 3 projects")
+
+	fresh := c.fromDir(filepath.Join(t.TempDir(), "restored"))
+	assert.Contains(t, fresh.ok("restore", dir), "read back whole: 6 events of 3 projects")
+	assert.Contains(t, fresh.ok("verify", "--all"), "verified 3 projects, 6 events")
+}
+
+// rewriteArchive rewrites the ledger stream's archive in the backup dir,
+// passing each message's stored bytes (headers, then data) through edit
+// (nil drops the message), and then the manifest's sums, as a backup
+// would write them: only what the archive holds is wrong, not its files'
+// digests.
+func rewriteArchive(t *testing.T, dir string, edit func(seq uint64, stored []byte) []byte) {
+	t.Helper()
+	rel := "LEDGER/" + "stream.arc.s2"
+	path := filepath.Join(dir, filepath.FromSlash(rel))
+	in, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	enc := s2.NewWriter(&out)
+	w := archive.NewWriter(enc)
+	r := archive.NewReader(s2.NewReader(bytes.NewReader(in)))
+	for {
+		h, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		stored, err := io.ReadAll(r)
+		require.NoError(t, err)
+		if h.Sequence > 0 {
+			if stored = edit(h.Sequence, stored); stored == nil {
+				continue
+			}
+		}
+		require.NoError(t, w.WriteHeader(h))
+		if len(stored) > 0 {
+			_, err = w.Write(stored)
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, w.Close())
+	require.NoError(t, enc.Close())
+	require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
+
+	var m backup.Manifest
+	b, err := os.ReadFile(filepath.Join(dir, backup.ManifestFile))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &m))
+	sum := sha256.Sum256(out.Bytes())
+	i := slices.IndexFunc(m.Files, func(f backup.FileSum) bool { return f.Path == rel })
+	require.GreaterOrEqual(t, i, 0)
+	m.Files[i].Bytes, m.Files[i].SHA256 = int64(out.Len()), hex.EncodeToString(sum[:])
+	b, err = json.MarshalIndent(m, "", "  ")
+	require.NoError(t, err)
+	b = append(b, '\n')
+	msum := sha256.Sum256(b)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, backup.ManifestFile), b, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, backup.ManifestSumFile), []byte(hex.EncodeToString(msum[:])+"  "+backup.ManifestFile+"\n"), 0o644))
+}
+
+func TestRestoreCheckReadsTheWholeBackup(t *testing.T) {
+	c, seq := smallLedger(t)
+	good := filepath.Join(t.TempDir(), "backup")
+	c.ok("backup", good)
+
+	cases := []struct {
+		name string
+		edit func(s uint64, stored []byte) []byte
+		want string
+	}{
+		{"a changed byte in an event", func(s uint64, stored []byte) []byte {
+			if i := bytes.Index(stored, []byte(docRef)); i >= 0 {
+				stored[i+3] ^= 0x01
+			}
+			return stored
+		}, fmt.Sprintf("project P-2: stream sequence %d (ledger.P-2.approved): content altered: its hash is ", seq)},
+		{"an event left out", func(s uint64, stored []byte) []byte {
+			if s == seq {
+				return nil
+			}
+			return stored
+		}, fmt.Sprintf("stream sequence %d is missing or unreadable", seq)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "backup")
+			require.NoError(t, os.CopyFS(dir, os.DirFS(good)))
+			rewriteArchive(t, dir, tc.edit)
+			_, err := backup.Check(dir)
+			require.NoError(t, err, "every file is as the manifest says")
+
+			fresh := c.fromDir(filepath.Join(t.TempDir(), "data"))
+			for _, args := range [][]string{{"restore", "--check", dir}, {"restore", dir}} {
+				code, out, errs := fresh.run(args...)
+				assert.Equal(t, 1, code, "%v", args)
+				assert.Empty(t, out)
+				assert.Equal(t, 1, strings.Count(errs, "\n"), errs)
+				assert.Contains(t, errs, "backup "+dir+" is damaged or incomplete: LEDGER/stream.arc.s2 restores, but not whole: stream LEDGER does not read whole: ")
+				assert.Contains(t, errs, tc.want)
+				assert.Contains(t, errs, "nothing restored")
+			}
+			assert.Empty(t, streamNames(t, fresh.dir), "the restore is undone")
+		})
+	}
 }

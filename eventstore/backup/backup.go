@@ -5,11 +5,17 @@
 // The snapshot protocol itself (chunks, flow control, the archive format of
 // the server at hand) is left to github.com/nats-io/jsm.go, the library
 // the stock nats CLI's `nats stream backup` uses; this package adds what a
-// ledger needs around it: a manifest with the stream's last sequence,
-// message count and last event hash, a SHA-256 of every file so a damaged
-// or partial backup is refused before anything is restored, a refusal to
-// overwrite an existing stream, and a check after a restore that the
-// stream holds what was backed up and passes the ledger's settings check.
+// ledger needs around it: a read of the whole ledger stream, message by
+// message, that refuses to back up (or to pass, or to restore) a stream
+// that is missing a sequence, holds a message that is not a ledger event
+// or breaks its project's hash chain, or whose state says messages were
+// deleted or lost; a manifest with the stream's last sequence, message
+// count and last event hash; a SHA-256 of every file so a damaged or
+// partial backup is refused before anything is restored; a check that
+// restores a backup into a scratch server of its own and reads it back
+// whole (Verify); a refusal to overwrite an existing stream; and a check
+// after a restore that the stream holds what was backed up, reads back
+// whole and passes the ledger's settings check.
 //
 // A folder holds:
 //
@@ -37,6 +43,7 @@ import (
 	"time"
 
 	"github.com/nats-io/jsm.go"
+	"github.com/nats-io/jsm.go/api"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -110,9 +117,13 @@ var ErrNothingToBackUp = errors.New("nothing to back up")
 var ErrDamaged = errors.New("backup damaged or incomplete")
 
 // DamagedError names the file of a backup folder that is missing, changed
-// or unreadable.
+// or unreadable, or whose content does not restore whole.
 type DamagedError struct {
 	Dir, File, Problem string
+	// Err is the error behind Problem, when there is one (a
+	// *NotWholeError for a snapshot that restores but does not read back
+	// whole).
+	Err error
 }
 
 // Error implements error.
@@ -122,6 +133,9 @@ func (e *DamagedError) Error() string {
 
 // Is makes errors.Is(err, ErrDamaged) true.
 func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
+
+// Unwrap returns Err.
+func (e *DamagedError) Unwrap() error { return e.Err }
 
 // ErrStreamExists is matched (errors.Is) by a *StreamExistsError.
 var ErrStreamExists = errors.New("stream exists")
@@ -166,81 +180,113 @@ const jsmTimeout = 10 * time.Second
 
 // Create copies the ledger stream, with its durable consumers, and the
 // other streams into dir, which must not exist or be empty. Each stream's
-// copy is a consistent snapshot taken by the server, checked by the server
-// for damaged messages first. On failure what was written is removed.
-func Create(ctx context.Context, nc *nats.Conn, dir string, opts Options) (*Manifest, error) {
+// copy is a consistent snapshot taken by the server. After the ledger
+// stream's snapshot the stream is read back from sequence 1 to the
+// snapshot's last, message by message, and the backup fails, naming the
+// first bad sequence (*NotWholeError), when one is missing or unreadable,
+// is not a ledger event, or breaks its project's hash chain, or when the
+// stream's state says messages were deleted or lost; then the stream's
+// settings are checked as a restore will (eventstore.EnsureStream). On
+// failure what was written is removed and the manifest never written:
+// nothing is left that looks like a backup.
+func Create(ctx context.Context, nc *nats.Conn, dir string, opts Options) (*Manifest, *Verified, error) {
 	name := opts.Stream
 	if name == "" {
 		name = eventstore.DefaultStream
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return nil, fmt.Errorf("jetstream: %w", err)
+		return nil, nil, fmt.Errorf("jetstream: %w", err)
 	}
 	ledger, err := js.Stream(ctx, name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return nil, fmt.Errorf("no stream %s: %w", name, ErrNothingToBackUp)
+		return nil, nil, fmt.Errorf("no stream %s: %w", name, ErrNothingToBackUp)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("stream %s: %w", name, err)
+		return nil, nil, fmt.Errorf("stream %s: %w", name, err)
 	}
 	if ledger.CachedInfo().State.Msgs == 0 {
-		return nil, fmt.Errorf("stream %s is empty: %w", name, ErrNothingToBackUp)
+		return nil, nil, fmt.Errorf("stream %s is empty: %w", name, ErrNothingToBackUp)
+	}
+	if _, err := ledgerSubject(ledger.CachedInfo().Config); err != nil {
+		return nil, nil, err
 	}
 	cleanup, err := claimDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	m, err := create(ctx, nc, ledger, dir, name, opts)
+	m, v, err := create(ctx, nc, js, dir, name, opts)
 	if err != nil {
 		cleanup()
-		return nil, err
+		return nil, nil, err
 	}
-	return m, nil
+	return m, v, nil
 }
 
-func create(ctx context.Context, nc *nats.Conn, ledger jetstream.Stream, dir, name string, opts Options) (*Manifest, error) {
+func create(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, dir, name string, opts Options) (*Manifest, *Verified, error) {
 	mgr, err := jsm.New(nc, jsm.WithTimeout(jsmTimeout))
 	if err != nil {
-		return nil, fmt.Errorf("jetstream manager: %w", err)
+		return nil, nil, fmt.Errorf("jetstream manager: %w", err)
 	}
 	m := &Manifest{Format: Format, CreatedAt: time.Now().UTC(), ServerVersion: nc.ConnectedServerVersion(), Stream: name}
 	start := time.Now()
+	var ledgerState jetstream.StreamState
 	for _, s := range append(append([]string(nil), opts.Others...), name) {
-		c, err := snapshot(ctx, mgr, dir, s, s == name, opts.Progress)
+		c, state, err := snapshot(ctx, mgr, dir, s, s == name, opts.Progress)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		m.Streams = append(m.Streams, c)
 		if s == name {
 			m.Messages, m.FirstSeq, m.LastSeq = c.Messages, c.FirstSeq, c.LastSeq
+			ledgerState = state
 		}
 	}
 	m.Seconds = time.Since(start).Seconds()
-	if m.LastHash, err = lastHash(ctx, ledger, m.LastSeq); err != nil {
-		return nil, err
+	// What the snapshot holds is what the server reads of its files: the
+	// stream is read back up to the snapshot's end, then the state the
+	// snapshot was taken with is checked.
+	v, err := verifyStream(ctx, nc, name, m.LastSeq)
+	if err != nil {
+		return nil, nil, err
 	}
+	if err := wholeState(name, ledgerState, m.LastSeq); err != nil {
+		return nil, nil, err
+	}
+	// The settings a restore will check: a backup a restore refuses is no
+	// backup.
+	if _, err := eventstore.EnsureStream(ctx, js, eventstore.StreamSpec{Name: name}); err != nil {
+		return nil, nil, err
+	}
+	m.LastHash = v.LastHash
 	for _, c := range m.Streams {
 		entries, err := os.ReadDir(filepath.Join(dir, c.Dir))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, e := range entries { // sorted by name
 			sum, err := sumFile(dir, c.Dir+"/"+e.Name())
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			m.Files = append(m.Files, sum)
 		}
 	}
-	return m, writeManifest(dir, m)
+	if err := writeManifest(dir, m); err != nil {
+		return nil, nil, err
+	}
+	return m, v, nil
 }
 
-// snapshot copies one stream into its own folder of dir.
-func snapshot(ctx context.Context, mgr *jsm.Manager, dir, name string, consumers bool, progress Progress) (StreamCopy, error) {
+// snapshot copies one stream into its own folder of dir, and returns the
+// state the server took it in.
+func snapshot(ctx context.Context, mgr *jsm.Manager, dir, name string, consumers bool, progress Progress) (StreamCopy, jetstream.StreamState, error) {
+	fail := func(err error) (StreamCopy, jetstream.StreamState, error) {
+		return StreamCopy{}, jetstream.StreamState{}, fmt.Errorf("back up stream %s: %w", name, err)
+	}
 	st, err := mgr.LoadStream(name)
 	if err != nil {
-		return StreamCopy{}, fmt.Errorf("back up stream %s: %w", name, err)
+		return fail(err)
 	}
 	opts := []jsm.SnapshotOption{jsm.SnapshotHealthCheck()}
 	if consumers {
@@ -259,15 +305,15 @@ func snapshot(ctx context.Context, mgr *jsm.Manager, dir, name string, consumers
 	_, err = st.SnapshotToDirectory(ctx, filepath.Join(dir, name), opts...)
 	done.Store(true)
 	if err != nil {
-		return StreamCopy{}, fmt.Errorf("back up stream %s: %w", name, err)
+		return fail(err)
 	}
 	meta, err := readStreamMeta(filepath.Join(dir, name))
 	if err != nil {
-		return StreamCopy{}, fmt.Errorf("back up stream %s: %w", name, err)
+		return fail(err)
 	}
 	s := meta.State
 	return StreamCopy{Name: name, Dir: name, Messages: s.Msgs, Bytes: s.Bytes, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq,
-		Consumers: s.Consumers, Seconds: time.Since(start).Seconds()}, nil
+		Consumers: s.Consumers, Seconds: time.Since(start).Seconds()}, s, nil
 }
 
 // streamMeta is what jsm.go writes beside a snapshot: the stream's
@@ -287,21 +333,6 @@ func readStreamMeta(dir string) (streamMeta, error) {
 		return m, fmt.Errorf("%s: %w", jsm.SnapshotMetaFile, err)
 	}
 	return m, nil
-}
-
-// lastHash returns the hash of the ledger event at seq, hex, or "" when
-// that message is not a ledger event.
-func lastHash(ctx context.Context, st jetstream.Stream, seq uint64) (string, error) {
-	msg, err := st.GetMsg(ctx, seq)
-	if err != nil {
-		return "", fmt.Errorf("read stream sequence %d: %w", seq, err)
-	}
-	// A message that is not a ledger event (the stream keeps whatever was
-	// published on its subjects) has no hash to record.
-	if e, err := eventstore.NewCodec().Decode(msg.Data); err == nil {
-		return hex.EncodeToString(e.Hash), nil
-	}
-	return "", nil
 }
 
 // claimDir makes dir, or accepts it when it exists and is empty, and
@@ -485,73 +516,225 @@ type RestoreOptions struct {
 
 // Restore checks the backup in dir (Check), refuses when the server has any
 // of its streams already, and restores every stream with the same
-// configuration, messages and sequences. It then checks that the ledger
-// stream holds the manifest's message count, sequences and last hash and
-// passes the ledger's settings check (eventstore.EnsureStream). When any
-// step fails, the streams it restored are deleted again: the server is
-// left as it was.
-func Restore(ctx context.Context, nc *nats.Conn, dir string, opts RestoreOptions) (*Manifest, error) {
+// configuration, messages and sequences. It then checks the ledger stream:
+// a read of every message from sequence 1 to the manifest's last that
+// finds each there, a ledger event whose hash and link hold; the
+// manifest's message count, sequences and last hash; and the ledger's
+// settings check (eventstore.EnsureStream). Content of the backup that
+// does not restore whole is a *DamagedError naming the stream's archive
+// (wrapping a *NotWholeError naming the first bad sequence, when a
+// message is the problem). When any step fails, the streams it restored
+// are deleted again: the server is left as it was.
+func Restore(ctx context.Context, nc *nats.Conn, dir string, opts RestoreOptions) (*Manifest, *Verified, error) {
 	m, err := Check(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return nil, fmt.Errorf("jetstream: %w", err)
+		return nil, nil, fmt.Errorf("jetstream: %w", err)
 	}
 	// The ledger stream (last) first, so the refusal names it when it is
 	// there.
 	for _, s := range slices.Backward(m.Streams) {
 		st, err := js.Stream(ctx, s.Name)
 		if err == nil {
-			return nil, &StreamExistsError{Stream: s.Name, Messages: st.CachedInfo().State.Msgs}
+			return nil, nil, &StreamExistsError{Stream: s.Name, Messages: st.CachedInfo().State.Msgs}
 		}
 		if !errors.Is(err, jetstream.ErrStreamNotFound) {
-			return nil, fmt.Errorf("stream %s: %w", s.Name, err)
+			return nil, nil, fmt.Errorf("stream %s: %w", s.Name, err)
 		}
 	}
-	mgr, err := jsm.New(nc, jsm.WithTimeout(jsmTimeout))
-	if err != nil {
-		return nil, fmt.Errorf("jetstream manager: %w", err)
-	}
 	var restored []string
-	undo := func(err error) (*Manifest, error) {
+	v, err := restoreAndVerify(ctx, nc, dir, m, restoreTarget{replicas: opts.Replicas, progress: opts.Progress},
+		func(name string) { restored = append(restored, name) })
+	if bad := (*restoreError)(nil); errors.As(err, &bad) && ctx.Err() == nil {
+		err = &DamagedError{Dir: dir, File: bad.file, Problem: bad.problem(), Err: bad.err}
+	}
+	if err != nil {
 		// Not the caller's context: an interrupted restore is undone too.
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jsmTimeout)
 		defer cancel()
 		for _, name := range restored {
 			if derr := js.DeleteStream(uctx, name); derr != nil {
-				return nil, fmt.Errorf("%w (and removing the restored stream %s failed: %v; delete it by hand)", err, name, derr)
+				return nil, nil, fmt.Errorf("%w (and removing the restored stream %s failed: %v; delete it by hand)", err, name, derr)
 			}
 		}
-		return nil, err
+		return nil, nil, err
 	}
+	return m, v, nil
+}
+
+// VerifyOptions configure Verify.
+type VerifyOptions struct {
+	// TempDir is where the scratch server keeps the restored streams
+	// while it checks them; default os.TempDir(). It needs about as
+	// much free space as the backed-up data folder's streams take.
+	TempDir string
+	// Progress, when not nil, is told how far each stream's restore is.
+	Progress Progress
+}
+
+// Verify checks the backup in dir as far as a restore would, without
+// touching any server of the caller's: it checks every file against the
+// manifest (Check), then restores every stream into a scratch embedded
+// server in a new folder of opts.TempDir, checks the restored ledger
+// stream as Restore does (every message from sequence 1 to the last read
+// back, each a ledger event whose hash and link hold; the manifest's
+// counts, sequences and last hash; the ledger's settings), and removes the
+// scratch server and its folder. A backup that does not restore whole is
+// a *DamagedError naming the stream's archive; when a message is the
+// problem it wraps a *NotWholeError naming its sequence.
+//
+// The scratch server stores every stream with one replica, whatever the
+// backup says: it checks what the backup holds, not where it goes.
+func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Manifest, *Verified, error) {
+	m, err := Check(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmp, err := os.MkdirTemp(opts.TempDir, "ledger-backup-check-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("scratch folder for the check: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: tmp, DontListen: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("scratch server for the check: %w", err)
+	}
+	defer srv.Shutdown()
+	nc, err := srv.Connect()
+	if err != nil {
+		return nil, nil, fmt.Errorf("scratch server for the check: %w", err)
+	}
+	defer nc.Close()
+	v, err := restoreAndVerify(ctx, nc, dir, m, restoreTarget{scratch: true, progress: opts.Progress}, func(string) {})
+	if bad := (*restoreError)(nil); errors.As(err, &bad) && ctx.Err() == nil {
+		return nil, nil, &DamagedError{Dir: dir, File: bad.file, Problem: bad.problem(), Err: bad.err}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, v, nil
+}
+
+// restoreTarget says where restoreAndVerify restores.
+type restoreTarget struct {
+	// replicas the ledger stream must have at least; 0 means 1.
+	replicas int
+	// scratch: a server of the check's own, where every stream is
+	// restored with one replica and no placement.
+	scratch  bool
+	progress Progress
+}
+
+// restoreError is a stream of the backup that did not restore whole.
+type restoreError struct {
+	stream, file string // file: the stream's archive in the backup
+	restores     bool   // the server took the archive, but what it holds is not what it should be
+	err          error
+}
+
+func (e *restoreError) Error() string { return e.err.Error() }
+func (e *restoreError) Unwrap() error { return e.err }
+
+// problem says what is wrong with the archive, for a *DamagedError.
+func (e *restoreError) problem() string {
+	if e.restores {
+		return "restores, but not whole: " + e.err.Error()
+	}
+	return "does not restore: " + e.err.Error()
+}
+
+// restoreAndVerify restores every stream of the backup m in dir onto the
+// server of nc, telling restored each stream it created, then checks the
+// ledger stream's settings, reads it back whole and compares it with the
+// manifest. A stream whose archive does not restore, or restores other
+// than the manifest says, is a *restoreError.
+func restoreAndVerify(ctx context.Context, nc *nats.Conn, dir string, m *Manifest, to restoreTarget, restored func(string)) (*Verified, error) {
+	mgr, err := jsm.New(nc, jsm.WithTimeout(jsmTimeout))
+	if err != nil {
+		return nil, fmt.Errorf("jetstream manager: %w", err)
+	}
+	var ledger StreamCopy
+	var ledgerState *api.StreamState
 	for _, s := range m.Streams {
-		if err := restoreStream(ctx, mgr, dir, s, opts.Progress); err != nil {
+		state, err := restoreStream(ctx, mgr, dir, s, to)
+		if err != nil {
 			// A failed restore may leave the stream half made; but when the
 			// server refused because the stream appeared meanwhile, it is
 			// someone else's.
 			if !jsm.IsNatsError(err, jsErrStreamExistsRestore) {
-				restored = append(restored, s.Name)
+				restored(s.Name)
 			}
-			return undo(err)
+			return nil, err
 		}
-		restored = append(restored, s.Name)
+		restored(s.Name)
+		if s.Name == m.Stream {
+			// Compared after the read, which names a missing message.
+			ledger, ledgerState = s, state
+			continue
+		}
+		if err := sameState(dir, s, state); err != nil {
+			return nil, err
+		}
 	}
-	if err := checkRestored(ctx, nc, m, opts.Replicas); err != nil {
-		return undo(err)
+	// The read first: it names the first bad message.
+	v, err := verifyStream(ctx, nc, m.Stream, m.LastSeq)
+	if errors.Is(err, ErrNotWhole) {
+		return nil, &restoreError{stream: m.Stream, file: archiveOf(dir, ledger), restores: true, err: err}
 	}
-	return m, nil
+	if err != nil {
+		return nil, fmt.Errorf("the restored stream %s: %w", m.Stream, err)
+	}
+	if err := sameState(dir, ledger, ledgerState); err != nil {
+		return nil, err
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	if _, err := eventstore.EnsureStream(ctx, js, eventstore.StreamSpec{Name: m.Stream, Replicas: to.replicas}); err != nil {
+		return nil, fmt.Errorf("the restored stream %s: %w", m.Stream, err)
+	}
+	if v.Events != int(m.Messages) || v.LastHash != m.LastHash {
+		return nil, &restoreError{stream: m.Stream, file: archiveOf(dir, ledger), restores: true, err: fmt.Errorf(
+			"the restored stream %s holds %d events ending with hash %s, the manifest %d ending with %s",
+			m.Stream, v.Events, short(v.LastHash), m.Messages, short(m.LastHash))}
+	}
+	return v, nil
 }
 
 // jsErrStreamExistsRestore is the server's error code for a restore onto a
 // stream name in use.
 const jsErrStreamExistsRestore = 10130
 
-func restoreStream(ctx context.Context, mgr *jsm.Manager, dir string, s StreamCopy, progress Progress) error {
+// archiveOf returns the path in the backup of stream s's archive.
+func archiveOf(dir string, s StreamCopy) string {
+	if _, err := os.Stat(filepath.Join(dir, s.Dir, jsm.SnapshotLegacyDataFile)); err == nil {
+		return s.Dir + "/" + jsm.SnapshotLegacyDataFile
+	}
+	return s.Dir + "/" + jsm.SnapshotDataFile
+}
+
+func restoreStream(ctx context.Context, mgr *jsm.Manager, dir string, s StreamCopy, to restoreTarget) (*api.StreamState, error) {
 	var sopts []jsm.SnapshotOption
+	if to.scratch {
+		var meta struct {
+			Config api.StreamConfig `json:"config"`
+		}
+		b, err := os.ReadFile(filepath.Join(dir, s.Dir, jsm.SnapshotMetaFile))
+		if err == nil {
+			err = json.Unmarshal(b, &meta)
+		}
+		if err != nil {
+			return nil, &restoreError{stream: s.Name, file: s.Dir + "/" + jsm.SnapshotMetaFile, err: err}
+		}
+		meta.Config.Replicas, meta.Config.Placement = 1, nil
+		sopts = append(sopts, jsm.RestoreConfiguration(meta.Config))
+	}
 	var done atomic.Bool
-	if progress != nil {
+	if to.progress != nil {
 		size := int64(0)
 		if path, err := jsm.SnapshotDataPath(filepath.Join(dir, s.Dir)); err == nil {
 			if st, err := os.Stat(path); err == nil {
@@ -560,15 +743,27 @@ func restoreStream(ctx context.Context, mgr *jsm.Manager, dir string, s StreamCo
 		}
 		sopts = append(sopts, jsm.RestoreNotify(func(p jsm.RestoreProgress) {
 			if !done.Load() {
-				progress(s.Name, int64(p.BytesSent()), size)
+				to.progress(s.Name, int64(p.BytesSent()), size)
 			}
 		}))
 	}
 	_, state, err := mgr.RestoreSnapshotFromDirectory(ctx, s.Name, filepath.Join(dir, s.Dir), sopts...)
 	done.Store(true)
 	if err != nil {
-		return fmt.Errorf("restore stream %s: %w", s.Name, err)
+		err = fmt.Errorf("restore stream %s: %w", s.Name, err)
+		if to.scratch && ctx.Err() == nil {
+			// Nothing else is on the scratch server: the archive is the
+			// cause.
+			return nil, &restoreError{stream: s.Name, file: archiveOf(dir, s), err: err}
+		}
+		return nil, err
 	}
+	return state, nil
+}
+
+// sameState compares the state the server reports of a restored stream
+// with the backup's.
+func sameState(dir string, s StreamCopy, state *api.StreamState) error {
 	// An empty stream's first sequence is 0 in one report and last+1 in
 	// another: only a stream with messages is compared on it. A projection
 	// bucket keeps one revision per key and drops the older ones as rows
@@ -578,34 +773,9 @@ func restoreStream(ctx context.Context, mgr *jsm.Manager, dir string, s StreamCo
 	// sequence only. The ledger stream never drops a message.
 	bucket := strings.HasPrefix(s.Name, "KV_")
 	if state.LastSeq != s.LastSeq || (!bucket && (state.Msgs != s.Messages || (s.Messages > 0 && state.FirstSeq != s.FirstSeq))) {
-		return fmt.Errorf("restore stream %s: the server holds %d messages at sequences %d-%d, the backup %d at %d-%d",
-			s.Name, state.Msgs, state.FirstSeq, state.LastSeq, s.Messages, s.FirstSeq, s.LastSeq)
-	}
-	return nil
-}
-
-// checkRestored opens the restored ledger stream as the ledger would and
-// compares it with the manifest.
-func checkRestored(ctx context.Context, nc *nats.Conn, m *Manifest, replicas int) error {
-	store, err := eventstore.Open(ctx, nc, eventstore.WithStream(eventstore.StreamSpec{Name: m.Stream, Replicas: replicas}))
-	if err != nil {
-		return fmt.Errorf("the restored stream %s: %w", m.Stream, err)
-	}
-	st, err := store.JetStream().Stream(ctx, m.Stream)
-	if err != nil {
-		return fmt.Errorf("the restored stream %s: %w", m.Stream, err)
-	}
-	s := st.CachedInfo().State
-	if s.Msgs != m.Messages || s.LastSeq != m.LastSeq {
-		return fmt.Errorf("the restored stream %s holds %d messages up to sequence %d, the backup %d up to %d",
-			m.Stream, s.Msgs, s.LastSeq, m.Messages, m.LastSeq)
-	}
-	hash, err := lastHash(ctx, st, m.LastSeq)
-	if err != nil {
-		return fmt.Errorf("the restored stream %s: %w", m.Stream, err)
-	}
-	if hash != m.LastHash {
-		return fmt.Errorf("the restored stream %s ends with hash %s, the backup with %s", m.Stream, short(hash), short(m.LastHash))
+		return &restoreError{stream: s.Name, file: archiveOf(dir, s), restores: true, err: fmt.Errorf(
+			"restore stream %s: the server holds %d messages at sequences %d-%d, the backup %d at %d-%d",
+			s.Name, state.Msgs, state.FirstSeq, state.LastSeq, s.Messages, s.FirstSeq, s.LastSeq)}
 	}
 	return nil
 }
