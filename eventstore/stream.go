@@ -99,14 +99,34 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, spec StreamSpec) 
 	if err != nil {
 		return nil, fmt.Errorf("open stream %s: %w", want.Name, err)
 	}
-	info := st.CachedInfo()
-	if problems := weaker(info.Config, want); len(problems) > 0 {
-		return nil, &StreamSettingsError{Stream: want.Name, Problems: problems}
-	}
-	if problems := lost(info.State); len(problems) > 0 {
-		return nil, &StreamDamagedError{Stream: want.Name, Problems: problems}
+	if err := checkInfo(st.CachedInfo(), want); err != nil {
+		return nil, err
 	}
 	return st, nil
+}
+
+// CheckStream checks the ledger stream's settings and state as
+// EnsureStream does, without creating it: a *StreamSettingsError or a
+// *StreamDamagedError, or the error of looking it up (matching
+// jetstream.ErrStreamNotFound when there is none).
+func CheckStream(ctx context.Context, js jetstream.JetStream, spec StreamSpec) error {
+	want := spec.Config()
+	st, err := js.Stream(ctx, want.Name)
+	if err != nil {
+		return fmt.Errorf("open stream %s: %w", want.Name, err)
+	}
+	return checkInfo(st.CachedInfo(), want)
+}
+
+// checkInfo holds a stream's settings and state against want.
+func checkInfo(info *jetstream.StreamInfo, want jetstream.StreamConfig) error {
+	if problems := weaker(info.Config, want); len(problems) > 0 {
+		return &StreamSettingsError{Stream: want.Name, Problems: problems}
+	}
+	if problems := lost(info.State); len(problems) > 0 {
+		return &StreamDamagedError{Stream: want.Name, Problems: problems}
+	}
+	return nil
 }
 
 // lost lists what the state of a ledger stream shows it lost. The stream

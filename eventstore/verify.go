@@ -52,6 +52,10 @@ type Verification struct {
 	Projects int     `json:"projects"`
 	Events   int     `json:"events"`
 	Breaks   []Break `json:"breaks"` // the first break per project, in stream order
+	// Foreign are the stream sequences of the messages that are not
+	// readable ledger events at all (each also breaks its project's
+	// verification, the first of a project named among Breaks).
+	Foreign []uint64 `json:"foreign"`
 }
 
 // chainChecker follows each project's chain through a stream read in order.
@@ -83,7 +87,8 @@ func (c *chainChecker) check(subject string, seq uint64, header map[string][]str
 	c.v.Events++
 	e, err := c.codec.Decode(data)
 	if err != nil {
-		c.fail(projectOfSubject(c.spec, subject), seq, subject, "", "not a readable ledger event: "+err.Error())
+		c.v.Foreign = append(c.v.Foreign, seq)
+		c.fail(projectOfSubject(c.spec, subject), seq, subject, "", err.Error())
 		return
 	}
 	p := e.Project

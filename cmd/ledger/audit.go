@@ -45,12 +45,15 @@ func (a *app) verifyCommand() *cobra.Command {
 				}
 				secs := time.Since(start).Seconds()
 				if a.asJSON {
-					if err := a.printJSON(map[string]any{"projects": v.Projects, "events": v.Events, "breaks": v.Breaks, "seconds": secs}); err != nil {
+					if err := a.printJSON(map[string]any{"projects": v.Projects, "events": v.Events, "breaks": v.Breaks, "foreign": v.Foreign, "seconds": secs}); err != nil {
 						return err
 					}
 				} else {
 					for _, b := range v.Breaks {
 						fmt.Fprintln(a.stdout, "BROKEN  "+b.Error())
+					}
+					if n := len(v.Foreign); n > 0 {
+						fmt.Fprintf(a.stdout, "FOREIGN %d messages are not ledger events: stream %s\n", n, sequenceList(v.Foreign))
 					}
 					fmt.Fprintf(a.stdout, "verified %d projects, %d events in %.2fs: %d broken\n", v.Projects, v.Events, secs, len(v.Breaks))
 				}
@@ -133,9 +136,14 @@ func (a *app) projectAsOf(cmd *cobra.Command, s *eventstore.Store, arg string, c
 	if err != nil {
 		return nil, nil, err
 	}
-	recs, _, err := s.Load(cmd.Context(), id)
+	h, err := s.History(cmd.Context(), id)
 	if err != nil {
 		return nil, nil, err
+	}
+	recs := h.Records
+	if n := len(h.Foreign); n > 0 {
+		fmt.Fprintf(a.stderr, "ledger: note: %d messages on %s's subjects are not ledger events and are not shown (stream %s); ledger verify %s names each\n",
+			n, id, sequenceList(h.Foreign), id)
 	}
 	var kept []eventstore.Record
 	for _, r := range recs {
@@ -297,4 +305,21 @@ func (a *app) checkBundleCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// sequenceList names stream sequences for a person: "sequence 7",
+// "sequences 7, 9 and 12", or the first ten of many and how many more.
+func sequenceList(seqs []uint64) string {
+	if len(seqs) == 1 {
+		return fmt.Sprintf("sequence %d", seqs[0])
+	}
+	shown := seqs[:min(len(seqs), 10)]
+	parts := make([]string, len(shown))
+	for i, q := range shown {
+		parts[i] = fmt.Sprint(q)
+	}
+	if len(seqs) > len(shown) {
+		return fmt.Sprintf("sequences %s and %d more", strings.Join(parts, ", "), len(seqs)-len(shown))
+	}
+	return "sequences " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }

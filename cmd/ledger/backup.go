@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/eventstore/backup"
 	"github.com/keyprojects/ledger/projections"
 )
@@ -53,6 +54,12 @@ server: ledger serve, or --server.`,
 			js, err := jetstream.New(c.nc)
 			if err != nil {
 				return fmt.Errorf("jetstream: %w", err)
+			}
+			// A stream whose settings or state show lost events is named
+			// as such before anything is copied.
+			err = eventstore.CheckStream(ctx, js, eventstore.StreamSpec{Name: a.stream, Replicas: a.replicas})
+			if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+				return err
 			}
 			others, err := projections.NewStorage(js, a.stream).Streams(ctx)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -85,6 +86,16 @@ func TestDamagedStoreIsNamedNeverHidden(t *testing.T) {
 	type expect map[string]string // command -> what its error names ("" : it succeeds)
 	commands := []string{"history DEMO-1", "verify DEMO-1", "verify --all", "audit bundle DEMO-1 -o bundle.json",
 		"record commissioned DEMO-1 --on 2026-11-29", "backup backup-folder", "status"}
+	// Where the commands write: in the case's own folder.
+	place := func(c *cli, args []string) []string {
+		out := append([]string(nil), args...)
+		for i, a := range out {
+			if a == "bundle.json" || a == "backup-folder" {
+				out[i] = filepath.Join(c.dir, "..", a)
+			}
+		}
+		return out
+	}
 	lost := "has lost events"
 	cases := []struct {
 		name   string
@@ -124,7 +135,7 @@ func TestDamagedStoreIsNamedNeverHidden(t *testing.T) {
 			require.NoError(t, tc.damage(storetest.DamageOf(c.dir, eventstore.DefaultStream)))
 			before := streamCount(t, c.dir)
 			for _, args := range commands {
-				code, _, errs := c.run(strings.Fields(args)...)
+				code, _, errs := c.run(place(c, strings.Fields(args))...)
 				want, fails := tc.want[args]
 				if !fails {
 					assert.Equal(t, 0, code, "%s: %s", args, errs)

@@ -182,6 +182,10 @@ func (a *app) missView(ctx context.Context, sess *session, cache map[domain.Proj
 		state := domain.NewProject(r.Project)
 		if sess.rights.CanLoadHistory(s.StreamName()) {
 			recs, _, err := s.Load(ctx, r.Project)
+			var broken *eventstore.ChainBreakError
+			if errors.As(err, &broken) && r.Sequence < broken.Sequence {
+				err = nil // the miss comes before the break: its history up to it is whole
+			}
 			if err != nil {
 				return missView{}, err
 			}
