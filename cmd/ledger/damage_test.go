@@ -117,7 +117,7 @@ func TestDamagedStoreIsNamedNeverHidden(t *testing.T) {
 			"history DEMO-1": "after stream sequence " + beforeLast, "verify DEMO-1": "after stream sequence " + beforeLast,
 			"verify --all": "sequence " + last, "audit bundle DEMO-1 -o bundle.json": "after stream sequence " + beforeLast,
 			"record commissioned DEMO-1 --on 2026-11-29": "after stream sequence " + beforeLast,
-			"backup backup-folder": "sequence " + last, "status": "sequence " + last,
+			"backup backup-folder":                       "sequence " + last, "status": "sequence " + last,
 		}},
 		{"a block cut short", func(d storetest.Damage) error { return d.TruncateLastBlock(0.9) }, expect{
 			"history DEMO-1": lost, "verify DEMO-1": lost, "verify --all": lost, "audit bundle DEMO-1 -o bundle.json": lost,
