@@ -25,12 +25,27 @@ const maxBatchMessages = 1000
 //
 // When a group is refused (a project exists after all, a command was
 // already stored), RegisterMany falls back to Execute, one command at a
-// time, which sorts out each case. It returns how many events it stored.
+// time, which sorts out each case. It returns how many events it stored
+// (RegisterEach says it per command).
 func (s *Store) RegisterMany(ctx context.Context, cmds []domain.RegisterProject) (int, error) {
+	each, err := s.RegisterEach(ctx, cmds)
 	stored := 0
+	for _, n := range each {
+		stored += n
+	}
+	return stored, err
+}
+
+// RegisterEach is RegisterMany that says, command by command, how many
+// events it stored: 0 for a command found already stored (by another
+// import running at the same time, or an earlier run of this one). On an
+// error, the commands after those it reports were not stored by it.
+func (s *Store) RegisterEach(ctx context.Context, cmds []domain.RegisterProject) ([]int, error) {
+	stored := make([]int, 0, len(cmds))
 	for len(cmds) > 0 {
 		var group []domain.RegisterProject
 		var msgs []*nats.Msg
+		var counts []int
 		for len(cmds) > 0 {
 			now := s.clock.Now()
 			c := domain.ResolveDates(cmds[0], domain.NewProject(cmds[0].Project), now).(domain.RegisterProject)
@@ -46,9 +61,10 @@ func (s *Store) RegisterMany(ctx context.Context, cmds []domain.RegisterProject)
 				return stored, err
 			}
 			msgs, group, cmds = append(msgs, m...), append(group, c), cmds[1:]
+			counts = append(counts, len(m))
 		}
 		if _, err := s.publish(ctx, msgs); err == nil {
-			stored += len(msgs)
+			stored = append(stored, counts...)
 			continue
 		} else if ctx.Err() != nil || (!isConflict(err) && !isDuplicate(err)) {
 			return stored, fmt.Errorf("register %d projects: %w", len(group), err)
@@ -58,9 +74,11 @@ func (s *Store) RegisterMany(ctx context.Context, cmds []domain.RegisterProject)
 			if err != nil {
 				return stored, err
 			}
+			n := 0
 			if !res.AlreadyStored {
-				stored += len(res.Records)
+				n = len(res.Records)
 			}
+			stored = append(stored, n)
 		}
 	}
 	return stored, nil

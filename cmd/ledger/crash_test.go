@@ -160,8 +160,8 @@ func TestServeKilledDuringAnImportKeepsEveryAcknowledgedEvent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err := a.importPlan(ctx, path, plan.EncodingAuto, "", false, 8, func(ex plan.Executor, reg plan.Registrar) (plan.Executor, plan.Registrar) {
-		return ex, registrarFunc(func(ctx context.Context, cmds []domain.RegisterProject) (int, error) {
-			n, err := reg.RegisterMany(ctx, cmds)
+		return ex, registrarFunc(func(ctx context.Context, cmds []domain.RegisterProject) ([]int, error) {
+			n, err := reg.RegisterEach(ctx, cmds)
 			if err == nil {
 				mu.Lock()
 				for _, c := range cmds {

@@ -160,6 +160,13 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 	if err != nil {
 		return fmt.Errorf("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)", err, applied.Events)
 	}
+	if applied.Already > 0 {
+		// Another import stored some of these rows between the diff and
+		// this one's writes: say what this run stored, not what it meant to.
+		fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d stored now, %d already stored by another import running at the same time, %d unchanged; %d events stored in %.2fs\n",
+			sheet.File, sheet.Encoding, len(rows), applied.Rows, applied.Already, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
+		return nil
+	}
 	fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d new projects, %d changed, %d unchanged; %d events stored in %.2fs\n",
 		sheet.File, sheet.Encoding, len(rows), fresh, changed, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
 	return nil

@@ -98,8 +98,8 @@ func TestAnInterruptedImportRerunEqualsACleanRun(t *testing.T) {
 	a := newApp(&strings.Builder{}, &strings.Builder{})
 	a.clock, a.dataDir, a.actor = broken.clock, broken.dir, "clerk"
 	err := a.importPlan(context.Background(), first, plan.EncodingAuto, "", false, 8, func(ex plan.Executor, reg plan.Registrar) (plan.Executor, plan.Registrar) {
-		return ex, registrarFunc(func(ctx context.Context, cmds []domain.RegisterProject) (int, error) {
-			n, err := reg.RegisterMany(ctx, cmds[:13])
+		return ex, registrarFunc(func(ctx context.Context, cmds []domain.RegisterProject) ([]int, error) {
+			n, err := reg.RegisterEach(ctx, cmds[:13])
 			if err != nil {
 				return n, err
 			}
@@ -132,8 +132,30 @@ func TestAnInterruptedImportRerunEqualsACleanRun(t *testing.T) {
 	assert.Equal(t, ledgerEvents(t, clean.dir), ledgerEvents(t, broken.dir), "same events, same hashes, per project")
 }
 
-type registrarFunc func(ctx context.Context, cmds []domain.RegisterProject) (int, error)
+type registrarFunc func(ctx context.Context, cmds []domain.RegisterProject) ([]int, error)
 
-func (f registrarFunc) RegisterMany(ctx context.Context, cmds []domain.RegisterProject) (int, error) {
+func (f registrarFunc) RegisterEach(ctx context.Context, cmds []domain.RegisterProject) ([]int, error) {
 	return f(ctx, cmds)
+}
+
+// Two imports of one sheet at the same time: the one that writes second
+// finds every row stored by the other, and its summary says what it
+// stored (nothing), not what it meant to store.
+func TestConcurrentImportSummaryMatchesWhatItStored(t *testing.T) {
+	c := newCLI(t)
+	file := writePlan(t, t.TempDir(), 40, "2026-07-31")
+	var out strings.Builder
+	a := newApp(&out, &strings.Builder{})
+	a.clock, a.dataDir, a.actor = c.clock, c.dir, "clerk"
+	err := a.importPlan(context.Background(), file, plan.EncodingAuto, "", false, 8, func(ex plan.Executor, reg plan.Registrar) (plan.Executor, plan.Registrar) {
+		return ex, registrarFunc(func(ctx context.Context, cmds []domain.RegisterProject) ([]int, error) {
+			if _, err := reg.RegisterEach(ctx, cmds); err != nil { // the other import, first
+				return nil, err
+			}
+			return reg.RegisterEach(ctx, cmds)
+		})
+	})
+	require.NoError(t, err)
+	assert.Contains(t, out.String(), "40 rows, 0 stored now, 40 already stored by another import running at the same time, 0 unchanged; 0 events stored")
+	assert.Len(t, ledgerEvents(t, c.dir), 40, "each project once")
 }

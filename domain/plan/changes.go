@@ -161,9 +161,10 @@ type ExecutorFunc func(ctx context.Context, c domain.Command) (int, error)
 func (f ExecutorFunc) Execute(ctx context.Context, c domain.Command) (int, error) { return f(ctx, c) }
 
 // Registrar stores registrations of projects that have no events yet, many
-// at a time, each all or none (the event store's RegisterMany).
+// at a time, each all or none (the event store's RegisterEach), and says
+// how many events each stored: 0 for one found already stored.
 type Registrar interface {
-	RegisterMany(ctx context.Context, cmds []domain.RegisterProject) (events int, err error)
+	RegisterEach(ctx context.Context, cmds []domain.RegisterProject) (events []int, err error)
 }
 
 // bulkSize is how many registrations Apply hands a Registrar at once, and
@@ -177,6 +178,10 @@ const (
 type Applied struct {
 	Commands int
 	Events   int
+	// Rows counts the rows that stored at least one event; Already the
+	// rows whose every command was found stored already (by another
+	// import running at the same time, or an earlier run).
+	Rows, Already int
 }
 
 // Apply stores the changes: the commands of one row in order, rows in
@@ -190,6 +195,7 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 	defer cancel()
 	var (
 		commands, events atomic.Int64
+		rows, already    atomic.Int64
 		once             sync.Once
 		firstErr         error
 		wg               sync.WaitGroup
@@ -226,8 +232,15 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 					if ctx.Err() != nil {
 						continue // failed or interrupted: send nothing more
 					}
-					n, err := reg.RegisterMany(ctx, c.cmds)
-					events.Add(int64(n))
+					each, err := reg.RegisterEach(ctx, c.cmds)
+					for _, n := range each {
+						events.Add(int64(n))
+						if n > 0 {
+							rows.Add(1)
+						} else {
+							already.Add(1)
+						}
+					}
 					if err != nil {
 						once.Do(func() {
 							firstErr = fmt.Errorf("%s: rows %d to %d: %w", file, c.rows[0].Row.Line, c.rows[len(c.rows)-1].Row.Line, err)
@@ -253,7 +266,7 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 		close(work)
 		wg.Wait()
 		if firstErr != nil {
-			return Applied{Commands: int(commands.Load()), Events: int(events.Load())}, firstErr
+			return Applied{Commands: int(commands.Load()), Events: int(events.Load()), Rows: int(rows.Load()), Already: int(already.Load())}, firstErr
 		}
 		changes = rest
 	}
@@ -261,6 +274,7 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 	for range max(workers, 1) {
 		wg.Go(func() {
 			for ch := range work {
+				stored, done := 0, 0
 				for _, c := range ch.Commands {
 					if ctx.Err() != nil {
 						break // failed or interrupted: send nothing more
@@ -275,6 +289,14 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 					}
 					commands.Add(1)
 					events.Add(int64(n))
+					stored += n
+					done++
+				}
+				switch {
+				case stored > 0:
+					rows.Add(1)
+				case done == len(ch.Commands):
+					already.Add(1)
 				}
 				if progress != nil {
 					progress()
@@ -293,7 +315,7 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 	}
 	close(work)
 	wg.Wait()
-	applied := Applied{Commands: int(commands.Load()), Events: int(events.Load())}
+	applied := Applied{Commands: int(commands.Load()), Events: int(events.Load()), Rows: int(rows.Load()), Already: int(already.Load())}
 	if firstErr == nil && parent.Err() != nil {
 		firstErr = fmt.Errorf("%s: interrupted after %d commands: %w", file, applied.Commands, parent.Err())
 	}
