@@ -295,7 +295,7 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 				switch {
 				case stored > 0:
 					rows.Add(1)
-				case done == len(ch.Commands):
+				case done > 0 && done == len(ch.Commands):
 					already.Add(1)
 				}
 				if progress != nil {

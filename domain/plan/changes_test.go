@@ -530,7 +530,7 @@ type memStore struct {
 	mu        sync.Mutex
 	states    map[domain.ProjectID]domain.Project
 	calls     int // Execute calls
-	bulkCalls int // RegisterMany calls
+	bulkCalls int // RegisterEach calls
 	late      int // calls made after the import was cancelled
 	stored    int // commands stored
 	failAfter int
@@ -555,25 +555,25 @@ func (s *memStore) Execute(ctx context.Context, c domain.Command) (int, error) {
 	return s.store(c)
 }
 
-// RegisterMany implements plan.Registrar: registrations one after the
+// RegisterEach implements plan.Registrar: registrations one after the
 // other, each all or none, the events stored so far returned with a
 // failure.
-func (s *memStore) RegisterMany(ctx context.Context, cmds []domain.RegisterProject) (int, error) {
+func (s *memStore) RegisterEach(ctx context.Context, cmds []domain.RegisterProject) ([]int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.bulkCalls++
 	if ctx.Err() != nil {
 		s.late++
 	}
-	events := 0
+	var each []int
 	for _, c := range cmds {
 		n, err := s.store(c)
-		events += n
 		if err != nil {
-			return events, err
+			return each, err
 		}
+		each = append(each, n)
 	}
-	return events, nil
+	return each, nil
 }
 
 func (s *memStore) store(c domain.Command) (int, error) {
@@ -710,7 +710,7 @@ func TestApplyStoresEveryChange(t *testing.T) {
 				var progress atomic.Int64
 				applied, err := plan.Apply(context.Background(), s, registrar(bulk, s), file, changes, workers, func() { progress.Add(1) })
 				require.NoError(t, err)
-				assert.Equal(t, plan.Applied{Commands: commands, Events: events}, applied)
+				assert.Equal(t, plan.Applied{Commands: commands, Events: events, Rows: len(changes)}, applied)
 				assert.Equal(t, int64(len(changes)), progress.Load(), "progress is called once per row")
 				assert.Equal(t, commands, s.stored)
 				if bulk {
@@ -747,7 +747,7 @@ func TestApplyRowsWithNothingToStore(t *testing.T) {
 			var progress atomic.Int64
 			applied, err := plan.Apply(context.Background(), s, registrar(bulk, s), file, changes, 2, func() { progress.Add(1) })
 			require.NoError(t, err)
-			assert.Equal(t, plan.Applied{Commands: 1, Events: 3}, applied)
+			assert.Equal(t, plan.Applied{Commands: 1, Events: 3, Rows: 1}, applied)
 			assert.Equal(t, int64(2), progress.Load())
 		})
 	}
