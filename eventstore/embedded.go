@@ -26,10 +26,21 @@ type EmbeddedConfig struct {
 	DataDir string
 	// Host and Port to listen on for other processes (the stock nats CLI,
 	// other ledger commands). Default 127.0.0.1:4222, loopback only: the
-	// embedded server has no users or TLS, so it is reachable from this
-	// machine only unless Host says otherwise. Port -1 picks a free port.
+	// embedded server has no TLS, so it is reachable from this machine only
+	// unless Host says otherwise. Port -1 picks a free port.
 	Host string
 	Port int
+	// RequireLogin makes the server refuse every client, the in-process
+	// one included, that does not log in as LedgerUser or AdminUser, whose
+	// passwords it keeps in CredentialsFile in the data folder (made on
+	// the first start with it). LedgerUser may not change, purge or delete
+	// the stream Stream. Without it the server has no users: whoever
+	// reaches it may do anything. The ledger's commands and ledger serve
+	// set it.
+	RequireLogin bool
+	// Stream is the ledger stream only AdminUser may change (with
+	// RequireLogin); DefaultStream is always among them.
+	Stream string
 	// DontListen serves only this process, through an in-process
 	// connection: what a one-off command needs.
 	DontListen bool
@@ -46,12 +57,15 @@ type Embedded struct {
 	srv  *server.Server
 	lock *dirLock
 	dir  string
+	// creds are the users' passwords; nil when the server has no users.
+	creds *Credentials
 }
 
 // StartEmbedded locks cfg.DataDir and starts a NATS server with JetStream
 // storing there. Its own signal handling is off: the caller decides when it
-// stops. If another process holds the folder, the error matches
-// ErrDataDirLocked.
+// stops. With cfg.RequireLogin it creates the folder's CredentialsFile
+// when there is none. If another process holds the folder, the error
+// matches ErrDataDirLocked.
 func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	dir := cfg.DataDir
 	if dir == "" {
@@ -61,7 +75,7 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
 	lock, err := lockDir(dir)
@@ -75,6 +89,19 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	if port == 0 {
 		port = 4222
 	}
+	var creds *Credentials
+	var users []*server.User
+	if cfg.RequireLogin {
+		c, err := loadOrCreateCredentials(dir)
+		if err == nil {
+			users, err = serverUsers(c, protectedStreams(cfg.Stream))
+		}
+		if err != nil {
+			lock.release()
+			return nil, err
+		}
+		creds = &c
+	}
 	opts := &server.Options{
 		ServerName: "ledger",
 		Host:       host,
@@ -85,6 +112,7 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		SyncAlways: cfg.SyncAlways,
 		NoSigs:     true,
 		NoLog:      true,
+		Users:      users,
 	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
@@ -97,7 +125,7 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		lock.release()
 		return nil, fmt.Errorf("embedded server did not start within 30s (is %s:%d already in use?)", host, port)
 	}
-	e := &Embedded{srv: srv, lock: lock, dir: dir}
+	e := &Embedded{srv: srv, lock: lock, dir: dir, creds: creds}
 	if !cfg.DontListen {
 		if err := os.WriteFile(filepath.Join(dir, urlFile), []byte(e.ClientURL()+"\n"), 0o640); err != nil {
 			e.Shutdown()
@@ -119,9 +147,14 @@ func (e *Embedded) ClientURL() string {
 // DataDir returns the absolute data folder.
 func (e *Embedded) DataDir() string { return e.dir }
 
-// Connect returns a client connection to the server inside this process.
+// Connect returns a client connection to the server inside this process,
+// logged in as LedgerUser when the server has users.
 func (e *Embedded) Connect(opts ...nats.Option) (*nats.Conn, error) {
-	opts = append(append([]nats.Option{nats.InProcessServer(e.srv), nats.Name("ledger")}, ConnectOptions()...), opts...)
+	base := append([]nats.Option{nats.InProcessServer(e.srv), nats.Name("ledger")}, ConnectOptions()...)
+	if e.creds != nil {
+		base = append(base, e.creds.LedgerLogin())
+	}
+	opts = append(base, opts...)
 	nc, err := nats.Connect("", opts...)
 	if err != nil {
 		return nil, fmt.Errorf("connect to embedded server: %w", err)

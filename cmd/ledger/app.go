@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"strings"
@@ -179,21 +180,40 @@ type conn struct {
 // connect connects to the ledger's server: to --server when given; else to
 // the ledger server already running on the data folder; else to an
 // embedded server this process starts on the data folder for the length of
-// the command. It neither creates nor checks the ledger stream.
-func (a *app) connect() (*conn, error) {
+// the command. It neither creates nor checks the ledger stream. On the
+// data folder's server it logs in as its ledger user.
+func (a *app) connect() (*conn, error) { return a.connectAs(eventstore.LedgerUser) }
+
+// connectAs is connect, logged in to the data folder's server as user
+// (eventstore.LedgerUser or eventstore.AdminUser) unless the login flags
+// name one.
+func (a *app) connectAs(user string) (*conn, error) {
 	if a.server != "" {
 		return a.connectRemote(a.server)
 	}
-	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: a.dataDir, DontListen: true})
+	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: a.dataDir, DontListen: true, RequireLogin: true, Stream: a.stream})
 	if errors.Is(err, eventstore.ErrDataDirLocked) {
 		if url, ok := eventstore.RunningURL(a.dataDir); ok {
-			return a.connectRemote(url)
+			login, err := a.dataDirLogin(user)
+			if err != nil {
+				return nil, err
+			}
+			return a.connectRemote(url, login...)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	nc, err := srv.Connect()
+	var login []nats.Option
+	if user != eventstore.LedgerUser {
+		c, err := eventstore.ReadCredentials(srv.DataDir())
+		if err != nil {
+			srv.Shutdown()
+			return nil, err
+		}
+		login = append(login, c.Login(user))
+	}
+	nc, err := srv.Connect(login...)
 	if err != nil {
 		srv.Shutdown()
 		return nil, err
@@ -201,12 +221,32 @@ func (a *app) connect() (*conn, error) {
 	return &conn{nc: nc, close: func() { nc.Close(); srv.Shutdown() }, owned: true}, nil
 }
 
-func (a *app) connectRemote(url string) (*conn, error) {
-	nc, err := a.dial(url)
+// connectRemote connects to the server at url; login, when given, replaces
+// the login flags.
+func (a *app) connectRemote(url string, login ...nats.Option) (*conn, error) {
+	nc, err := a.dial(url, login...)
 	if err != nil {
 		return nil, err
 	}
 	return &conn{nc: nc, close: func() { _ = nc.Drain() }}, nil
+}
+
+// dataDirLogin is how a command logs in to the ledger server running on
+// the data folder: as user of the folder's credentials, unless the login
+// flags name a user. A server without users (no credentials) needs no
+// login.
+func (a *app) dataDirLogin(user string) ([]nats.Option, error) {
+	if a.user != "" || a.creds != "" {
+		return nil, nil
+	}
+	c, err := eventstore.ReadCredentials(a.dataDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("log in to the ledger server running on %s: %w", a.dataDir, err)
+	}
+	return []nats.Option{c.Login(user)}, nil
 }
 
 // open connects to the ledger (see connect) and opens its store, creating
@@ -255,8 +295,8 @@ func userName(r *eventstore.Rights) string {
 }
 
 // dial opens a client connection to a NATS server with the login and TLS
-// flags.
-func (a *app) dial(url string) (*nats.Conn, error) {
+// flags; login, when given, replaces the login flags.
+func (a *app) dial(url string, login ...nats.Option) (*nats.Conn, error) {
 	if err := a.checkLogin(); err != nil {
 		return nil, err
 	}
@@ -264,10 +304,12 @@ func (a *app) dial(url string) (*nats.Conn, error) {
 	// replaces (asyncError hands on what it does not handle itself).
 	nopts := append(append([]nats.Option{nats.Name("ledger")}, eventstore.RemoteConnectOptions()...),
 		nats.ErrorHandler(a.asyncError), nats.Timeout(connectTimeout))
-	if a.creds != "" {
+	switch {
+	case len(login) > 0:
+		nopts = append(nopts, login...)
+	case a.creds != "":
 		nopts = append(nopts, nats.UserCredentials(a.creds))
-	}
-	if a.user != "" {
+	case a.user != "":
 		nopts = append(nopts, nats.UserInfo(a.user, a.password))
 	}
 	if a.tlsCA != "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,12 @@ folder and listens on loopback (127.0.0.1) unless --listen says otherwise, so
 other ledger commands and the stock nats CLI on this machine can connect. It
 keeps the projections current and watches deadlines. Ctrl-C (or SIGTERM)
 stops it cleanly.
+
+The server refuses clients that do not log in. It has two users, whose
+passwords it makes on its first start and keeps in credentials.json in the
+data folder (readable by its owner only): ledger, which the ledger's own
+commands use and which may do everything but change, purge or delete the
+stream, and admin, which may do that too (docs/security.md).
 
 With --server (or NATS_URL) it runs no server of its own: it keeps the
 projections current and watches deadlines on that server, logged in as the
@@ -52,7 +59,8 @@ ledger service's user (docs/security.md).`,
 			if sync != "always" && sync != "interval" {
 				return usageError{fmt.Errorf("--sync %q: expected always or interval", sync)}
 			}
-			srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: a.dataDir, Host: host, Port: port, SyncAlways: sync == "always"})
+			srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: a.dataDir, Host: host, Port: port, SyncAlways: sync == "always",
+				RequireLogin: true, Stream: a.stream})
 			if err != nil {
 				return err
 			}
@@ -74,7 +82,11 @@ ledger service's user (docs/security.md).`,
 			url := srv.ClientURL()
 			fmt.Fprintf(a.stdout, "ledger: serving %s at %s\n", srv.DataDir(), url)
 			fmt.Fprintf(a.stdout, "  stream %s, subjects ledger.<project>.<event_type>, fsync %s\n", store.StreamName(), sync)
-			fmt.Fprintf(a.stdout, "  follow it:  nats --server %s sub 'ledger.>'\n", url)
+			creds := filepath.Join(srv.DataDir(), eventstore.CredentialsFile)
+			fmt.Fprintf(a.stdout, "  logins: users %s and %s, passwords in %s (owner only); only %s may change or delete the stream\n",
+				eventstore.LedgerUser, eventstore.AdminUser, creds, eventstore.AdminUser)
+			fmt.Fprintf(a.stdout, "  follow it:  nats --server %s --user %s --password \"$(jq -r .%s %s)\" sub 'ledger.>'\n",
+				url, eventstore.LedgerUser, eventstore.LedgerUser, creds)
 			err = a.runService(cmd.Context(), store, "server")
 			nc.Close()
 			srv.Shutdown()
@@ -97,8 +109,8 @@ func listenNotice(host, addr string) (line, warning string) {
 		return fmt.Sprintf("ledger: listening on %s, loopback only: no other machine can connect", addr), ""
 	}
 	return fmt.Sprintf("ledger: listening on %s, open to other machines", addr),
-		fmt.Sprintf("ledger: warning: %s is reachable from other machines, and the embedded server has no users, permissions or TLS: "+
-			"anyone who reaches it can read and write the ledger; on a network, run nats-server with `ledger auth init` and `ledger serve --server` instead", addr)
+		fmt.Sprintf("ledger: warning: %s is reachable from other machines, and the embedded server has no TLS: "+
+			"its passwords and the events cross the network in clear; on a network, run nats-server with `ledger auth init` and `ledger serve --server` instead", addr)
 }
 
 // serveRemote runs the ledger's service (the projection runner and the
