@@ -114,6 +114,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.auditCommand(),
 		a.backupCommand(),
 		a.restoreCommand(),
+		a.repairCommand(),
 		a.benchCommand(),
 		a.authCommand(),
 	)
@@ -283,7 +284,12 @@ func (a *app) open(ctx context.Context) (*session, error) {
 		c.close()
 		return nil, err
 	}
-	return &session{store: store, close: c.close, owned: c.owned, rights: rights}, nil
+	sess := &session{store: store, close: c.close, owned: c.owned, rights: rights}
+	if err := a.checkOwnRecords(ctx, sess); err != nil {
+		c.close()
+		return nil, err
+	}
+	return sess, nil
 }
 
 // userName names the user rights belong to, for messages.

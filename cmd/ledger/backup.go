@@ -137,7 +137,9 @@ the folder.`,
 				return fmt.Errorf("backup %s holds stream %s, not %s; restore it with --stream %s (a stream keeps its name); nothing restored",
 					dir, m.Stream, a.stream, m.Stream)
 			}
-			conn, err := a.connect()
+			// A restore that fails removes the streams it restored, the
+			// ledger stream too, which only the admin user may.
+			conn, err := a.connectAs(eventstore.AdminUser)
 			if err != nil {
 				return err
 			}

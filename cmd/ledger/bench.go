@@ -103,6 +103,11 @@ was stored exactly once. Any error other than a designed conflict fails it.`,
 					return fmt.Errorf("no running server: start ledger serve on %s, or give --server URL", a.dataDir)
 				}
 				cfg.URL = url
+				login, err := a.dataDirLogin(eventstore.LedgerUser)
+				if err != nil {
+					return err
+				}
+				cfg.Options = append(cfg.Options, login...)
 			}
 			if a.creds != "" {
 				cfg.Options = append(cfg.Options, nats.UserCredentials(a.creds))

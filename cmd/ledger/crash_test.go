@@ -43,6 +43,7 @@ func buildLedger(t *testing.T) string {
 // serveProc is a `ledger serve` child process.
 type serveProc struct {
 	cmd  *exec.Cmd
+	dir  string
 	url  string
 	done chan error
 }
@@ -56,7 +57,7 @@ func startServe(t *testing.T, bin, dir string) *serveProc {
 	require.NoError(t, err)
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Start())
-	p := &serveProc{cmd: cmd, done: make(chan error, 1)}
+	p := &serveProc{cmd: cmd, dir: dir, done: make(chan error, 1)}
 	t.Cleanup(func() { p.kill() })
 	lines := bufio.NewScanner(stdout)
 	for lines.Scan() {
@@ -92,10 +93,13 @@ func (p *serveProc) stop(t *testing.T) {
 	p.done <- errors.New("stopped")
 }
 
-// connect opens a store on the server at p.url, at the tests' fixed time.
+// connect opens a store on the server at p.url, logged in as the ledger
+// user of its data folder, at the tests' fixed time.
 func (p *serveProc) connect(t *testing.T, clock domain.Clock) *eventstore.Store {
 	t.Helper()
-	nc, err := nats.Connect(p.url, eventstore.ConnectOptions()...)
+	creds, err := eventstore.ReadCredentials(p.dir)
+	require.NoError(t, err)
+	nc, err := nats.Connect(p.url, append(eventstore.ConnectOptions(), creds.LedgerLogin())...)
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	s, err := eventstore.Open(context.Background(), nc, eventstore.WithClock(clock))
@@ -222,7 +226,7 @@ func TestServeKilledDuringARebuildKeepsTheCurrentProjections(t *testing.T) {
 
 	// A rebuild in its own process; the server dies once the new
 	// generation's bucket exists and before the rebuild switches to it.
-	rebuild := exec.Command(bin, "--server", srv.url, "projections", "rebuild")
+	rebuild := exec.Command(bin, "--data", c.dir, "projections", "rebuild")
 	require.NoError(t, rebuild.Start())
 	next := fmt.Sprintf("%s_PROJ_%d", s.StreamName(), before.Number+1)
 	require.Eventually(t, func() bool {
@@ -245,7 +249,7 @@ func TestServeKilledDuringARebuildKeepsTheCurrentProjections(t *testing.T) {
 	assert.Equal(t, before.Number, now.Number, "a rebuild cut short never becomes current")
 	caughtUp(t, s)
 	assert.Equal(t, rows, rowsOf(t, s))
-	out, err := exec.Command(bin, "--server", srv.url, "projections", "rebuild").CombinedOutput()
+	out, err := exec.Command(bin, "--data", c.dir, "projections", "rebuild").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	after, _, err := storage.Current(context.Background())
 	require.NoError(t, err)

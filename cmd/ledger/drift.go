@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"time"
 
+	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
 )
 
@@ -28,4 +31,35 @@ func (a *app) checkOwnRecords(ctx context.Context, s *session) error {
 		return err
 	}
 	return projections.NewStorage(s.store.JetStream(), a.stream).CheckNotAhead(ctx, last)
+}
+
+// guardInterval is how often a running service checks its store.
+const guardInterval = 5 * time.Second
+
+// guardStream checks the stream's settings, its state and the projections'
+// checkpoint against it every guardInterval until ctx ends, and returns
+// the first drift it finds, which stops the service: its deadline watcher
+// then appends nothing to a store in drift. Other failures (a lost
+// connection) are left to the runner and the watcher, which retry.
+func (a *app) guardStream(ctx context.Context, store *eventstore.Store) error {
+	spec := eventstore.StreamSpec{Name: a.stream, Replicas: a.replicas}
+	tick := time.NewTicker(guardInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		err := eventstore.CheckStream(ctx, store.JetStream(), spec)
+		if err == nil {
+			var last uint64
+			if last, err = store.LastSequence(ctx); err == nil {
+				err = projections.NewStorage(store.JetStream(), a.stream).CheckNotAhead(ctx, last)
+			}
+		}
+		if errors.Is(err, eventstore.ErrStreamSettings) || errors.Is(err, eventstore.ErrStreamDamaged) || errors.Is(err, projections.ErrAheadOfStream) {
+			return err
+		}
+	}
 }

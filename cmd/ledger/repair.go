@@ -27,7 +27,9 @@ func (a *app) repairStreamConfigCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, err := a.connect()
+			// Only the admin user may change the stream's settings on the
+			// embedded server (on a shared server: give its admin login).
+			c, err := a.connectAs(eventstore.AdminUser)
 			if err != nil {
 				return err
 			}

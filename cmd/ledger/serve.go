@@ -142,16 +142,18 @@ func (a *app) runService(ctx context.Context, store *eventstore.Store, what stri
 	}))
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	runnerDone := make(chan error, 2)
+	runnerDone := make(chan error, 3)
 	go func() { runnerDone <- runner.Run(workCtx) }()
 	go func() { runnerDone <- a.newWatcher(store).Run(workCtx) }()
+	go func() { runnerDone <- a.guardStream(workCtx, store) }()
 
 	fmt.Fprintf(a.stdout, "  projections: kept current in KV buckets %s_PROJ_*\n", store.StreamName())
 	fmt.Fprintf(a.stdout, "  deadlines: watched; misses on ledger.*.deadline_missed (ledger inspect follow)\n")
 	fmt.Fprintf(a.stdout, "  Ctrl-C stops the %s.\n", what)
-	// The projection runner and the deadline watcher end with the
-	// context; one that stops on its own stops the server too.
-	pending := 2
+	// The projection runner, the deadline watcher and the stream's guard
+	// end with the context; one that stops on its own (the guard: on a
+	// store re-configured or cut under it) stops the server too.
+	pending := 3
 	var runErr error
 	select {
 	case <-ctx.Done():
@@ -167,7 +169,7 @@ func (a *app) runService(ctx context.Context, store *eventstore.Store, what stri
 	}
 	fmt.Fprintln(a.stdout, "ledger: stopping")
 	if runErr != nil {
-		return fmt.Errorf("the projection runner or the deadline watcher stopped, so the %s stopped too: %w", what, runErr)
+		return fmt.Errorf("the projection runner, the deadline watcher or the stream's guard stopped, so the %s stopped too: %w", what, runErr)
 	}
 	return nil
 }
