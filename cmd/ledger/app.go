@@ -165,7 +165,8 @@ type session struct {
 	// projections current itself.
 	owned bool
 	// rights are what the server lets this user do; nil allows everything
-	// (the embedded server has no users).
+	// (the embedded server this process started, whose ledger user may do
+	// all the ledger does).
 	rights *eventstore.Rights
 }
 

@@ -70,7 +70,7 @@ var readmeWalkthrough = []readmeStep{
 		"2026-02-01 00:00  2026-361102-30-01-000108 年产20万吨高纯石英砂新材料项目: feasibility due 2026-01-31 missed"}},
 	{cmd: `./ledger inspect follow --count 3 --exec "cat >> misses.jsonl"`, lines: 3, want: []string{"eia due 2026-03-15 missed"}},
 	{cmd: `./ledger inspect explain DEMO-3 started --reason "equipment late"`, lines: 1, want: []string{"stored: DEMO-3 delay_explained"}},
-	{cmd: "nats --server nats://127.0.0.1:4222 sub 'ledger.*.deadline_missed'", other: "the stock nats CLI"},
+	{cmd: `nats --server nats://127.0.0.1:4222 --user ledger --password "$(jq -r .ledger ledger-data/credentials.json)" sub 'ledger.*.deadline_missed'`, other: "the stock nats CLI"},
 
 	{cmd: "./ledger verify --all", lines: 1, want: []string{"verified 57 projects, 398 events in"}},
 	{cmd: `./ledger history DEMO-1 --as-of-recorded "2026-10-31 18:00"`, lines: 1 + 17, want: []string{"issue_raised"}},
@@ -82,7 +82,7 @@ var readmeWalkthrough = []readmeStep{
 
 	{cmd: "./ledger serve", other: "runs until Ctrl-C; serve_test.go runs it"},
 	{cmd: "./ledger record started 2010-220621-47-01-000034", lines: 1, want: []string{"stored: 2010-220621-47-01-000034 started"}},
-	{cmd: "nats --server nats://127.0.0.1:4222 sub 'ledger.>'", other: "the stock nats CLI"},
+	{cmd: `nats --server nats://127.0.0.1:4222 --user ledger --password "$(jq -r .ledger ledger-data/credentials.json)" sub 'ledger.>'`, other: "the stock nats CLI"},
 	{cmd: "./ledger --server nats://nats1:4222,nats://nats2:4222 --creds recorder.creds --replicas 3 record signed XM-2026-031",
 		other: "needs a cluster at nats1 and nats2; cluster_test.go runs one"},
 }
