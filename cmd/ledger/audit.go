@@ -58,7 +58,11 @@ func (a *app) verifyCommand() *cobra.Command {
 					fmt.Fprintf(a.stdout, "verified %d projects, %d events in %.2fs: %d broken\n", v.Projects, v.Events, secs, len(v.Breaks))
 				}
 				if len(v.Breaks) > 0 {
-					return fmt.Errorf("verification failed, %d breaks; the first: %s", len(v.Breaks), v.Breaks[0].Error())
+					breaks := "1 break"
+					if n := len(v.Breaks); n > 1 {
+						breaks = fmt.Sprintf("%d breaks", n)
+					}
+					return fmt.Errorf("verification failed, %s; the first: %s", breaks, v.Breaks[0].Error())
 				}
 				if p != "" && v.Events == 0 {
 					return fmt.Errorf("project %s has no events", p)
