@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyprojects/ledger/eventstore"
-	"github.com/keyprojects/ledger/projections/bench"
+	"github.com/keyprojects/ledger/cmd/ledger/bench"
 )
 
 func (a *app) benchCommand() *cobra.Command {

@@ -16,7 +16,7 @@ import (
 	"github.com/keyprojects/ledger/domain/testday"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
-	"github.com/keyprojects/ledger/projections/bench"
+	"github.com/keyprojects/ledger/cmd/ledger/bench"
 )
 
 // The suite at a tiny size, so that it never rots: every row is produced
