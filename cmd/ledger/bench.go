@@ -10,8 +10,8 @@ import (
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
-	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/cmd/ledger/bench"
+	"github.com/keyprojects/ledger/eventstore"
 )
 
 func (a *app) benchCommand() *cobra.Command {

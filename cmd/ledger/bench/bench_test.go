@@ -13,10 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keyprojects/ledger/cmd/ledger/bench"
 	"github.com/keyprojects/ledger/domain/testday"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
-	"github.com/keyprojects/ledger/cmd/ledger/bench"
 )
 
 // The suite at a tiny size, so that it never rots: every row is produced
