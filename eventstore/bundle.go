@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -161,9 +160,6 @@ func WriteBundle(w io.Writer, b Bundle) error {
 	_, err = fmt.Fprintf(w, "\n%s%s\n", digestPrefix, hex.EncodeToString(sum[:]))
 	return err
 }
-
-// ErrBundle is matched (errors.Is) by every failed bundle check.
-var ErrBundle = errors.New("audit bundle does not verify")
 
 // BundleFieldError is a field of a bundle file that does not say what its
 // source (the event's CBOR, the seal, the other events) says. CheckBundle

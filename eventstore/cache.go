@@ -11,13 +11,6 @@ import (
 // decide commands without re-reading their history.
 const DefaultCacheSize = 10_000
 
-// WithCacheSize sets how many project states the store keeps in memory
-// (default DefaultCacheSize; 0 turns the cache off). A cached state is only
-// a shortcut: every append still carries the expected last sequence, so a
-// state made stale by another writer shows up as a conflict, and the
-// project is read again.
-func WithCacheSize(n int) Option { return func(s *Store) { s.cache = newProjectCache(n) } }
-
 // projectLocks is the number of lock stripes: commands for projects on
 // different stripes run in parallel, commands for one project in turn.
 const projectLocks = 256

@@ -8,16 +8,6 @@ import (
 	"github.com/keyprojects/ledger/domain"
 )
 
-// ErrOffChain marks a message that reads as an event but is not on its
-// project's hash chain: it does not link to the project's previous event
-// (or, as the project's first, to the project's genesis value), or its
-// project id is not one the ledger accepts. The ledger's appends always
-// link, under the project's concurrency check, so such a message was put
-// there by something else: a replayed copy, a forgery, a fork. It matches
-// ErrUndecodable too, so every reader that skips unreadable messages
-// skips it.
-var ErrOffChain = fmt.Errorf("%w: not on its project's hash chain", ErrUndecodable)
-
 // CheckLink returns nil when rec is the event that comes next on its
 // project's chain after prev, the hash of the project's last event on the
 // chain. A nil prev means rec must be the project's first event: linked to

@@ -3,7 +3,6 @@ package eventstore
 import (
 	"bytes"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -11,10 +10,6 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 )
-
-// ErrUndecodable marks a message that is not a ledger event this version can
-// read: wrong encoding, unknown type, unknown fields, newer schema.
-var ErrUndecodable = errors.New("not a readable ledger event")
 
 // Codec turns events into canonical bytes and back, and computes the hash
 // chain over those bytes. Its zero value is not usable; call NewCodec.

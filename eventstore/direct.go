@@ -11,11 +11,6 @@ import (
 	"github.com/synadia-io/orbit.go/jetstreamext"
 )
 
-// ErrReadCutShort marks a batched read that did not get its whole answer in
-// time: the server was too slow or unreachable. Nothing read is used; the
-// caller may try again.
-var ErrReadCutShort = errors.New("read cut short: the server did not answer in time")
-
 // DefaultReadTimeout bounds one batched direct get.
 const DefaultReadTimeout = 10 * time.Second
 

@@ -8,6 +8,44 @@ import (
 	"github.com/keyprojects/ledger/domain"
 )
 
+// The sentinel errors of the package, matched with errors.Is. Most come
+// wrapped in a typed error below, or in an error naming the stream
+// sequence, project or file concerned.
+
+// ErrBundle is matched (errors.Is) by every failed bundle check.
+var ErrBundle = errors.New("audit bundle does not verify")
+
+// ErrUndecodable marks a message that is not a ledger event this version can
+// read: wrong encoding, unknown type, unknown fields, newer schema.
+var ErrUndecodable = errors.New("not a readable ledger event")
+
+// ErrOffChain marks a message that reads as an event but is not on its
+// project's hash chain: it does not link to the project's previous event
+// (or, as the project's first, to the project's genesis value), or its
+// project id is not one the ledger accepts. The ledger's appends always
+// link, under the project's concurrency check, so such a message was put
+// there by something else: a replayed copy, a forgery, a fork. It matches
+// ErrUndecodable too, so every reader that skips unreadable messages
+// skips it.
+var ErrOffChain = fmt.Errorf("%w: not on its project's hash chain", ErrUndecodable)
+
+// ErrReadCutShort marks a batched read that did not get its whole answer in
+// time: the server was too slow or unreachable. Nothing read is used; the
+// caller may try again.
+var ErrReadCutShort = errors.New("read cut short: the server did not answer in time")
+
+// ErrChainBroken is matched (errors.Is) by a *ChainBreakError.
+var ErrChainBroken = errors.New("hash chain broken")
+
+// ErrGap is matched (errors.Is) by a *GapError.
+var ErrGap = errors.New("stream messages missing")
+
+// ErrUnavailable is matched (errors.Is) by an *UnavailableError.
+var ErrUnavailable = errors.New("stream unavailable")
+
+// ErrNoDelivery is returned by Next when nothing arrived within its wait.
+var ErrNoDelivery = errors.New("no event within the wait")
+
 // ErrConflict is matched (errors.Is) by a *ConflictError.
 var ErrConflict = errors.New("concurrent append")
 

@@ -2,7 +2,6 @@ package eventstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -12,9 +11,6 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 )
-
-// ErrChainBroken is matched (errors.Is) by a *ChainBreakError.
-var ErrChainBroken = errors.New("hash chain broken")
 
 // ChainBreakError reports a project whose stored history does not link up:
 // a message on its subjects reads as one of its events but does not link to
@@ -70,9 +66,6 @@ func sequencesText(seqs []uint64) string {
 		return fmt.Sprintf("%d sequences from %d to %d are", n, seqs[0], seqs[n-1])
 	}
 }
-
-// ErrGap is matched (errors.Is) by a *GapError.
-var ErrGap = errors.New("stream messages missing")
 
 // GapError reports stream sequences a read of the whole stream did not
 // receive although the stream says it holds them: the ledger's stream

@@ -22,18 +22,6 @@ import (
 // (docs/cluster.md).
 const DefaultRetryBudget = 20 * time.Second
 
-// WithRetryBudget sets how long an append keeps sending again a publish
-// that got no answer from the stream (default DefaultRetryBudget; 0 sends
-// each publish once). No new try starts once the budget is spent; the
-// last one still waits its publish timeout, so an append gives up at the
-// latest after the budget plus the publish timeout.
-//
-// Sending again is safe: the messages carry the same Nats-Msg-Id and the
-// same expected last sequence, so a try whose predecessor was stored after
-// all is answered as a duplicate or a conflict, and the append then finds
-// the command stored and returns it.
-func WithRetryBudget(d time.Duration) Option { return func(s *Store) { s.retryBudget = max(d, 0) } }
-
 // Retry describes a request the store is about to send again: an append's
 // publish, or a read of a project's history.
 type Retry struct {
@@ -43,14 +31,6 @@ type Retry struct {
 	Waited  time.Duration // since the first try was sent
 	Err     error         // why the last try got no answer
 }
-
-// WithRetryReport sets a function called before each resend of a publish
-// or a history read (default: none), for logs and measurements. It is
-// called from the goroutine that appends or reads, which it holds up.
-func WithRetryReport(f func(Retry)) Option { return func(s *Store) { s.retryReport = f } }
-
-// ErrUnavailable is matched (errors.Is) by an *UnavailableError.
-var ErrUnavailable = errors.New("stream unavailable")
 
 // UnavailableError reports an append that got no answer from the stream
 // within the retry budget: no leader, no connection, or no acknowledgement

@@ -40,17 +40,6 @@ type Store struct {
 	retryReport    func(Retry)
 }
 
-// Option configures a Store.
-type Option func(*Store)
-
-// WithStream names the stream and subject prefix, and sets replicas and the
-// duplicate window, instead of the defaults.
-func WithStream(spec StreamSpec) Option { return func(s *Store) { s.spec = spec.withDefaults() } }
-
-// WithClock sets the clock commands are decided by (default: the system
-// clock).
-func WithClock(c domain.Clock) Option { return func(s *Store) { s.clock = c } }
-
 // ConnectOptions returns the NATS connection options a Store's connection
 // should have. Every history read and batched direct get answers into a
 // fresh synchronous subscription, whose queue nats.go allocates whole at its
@@ -97,31 +86,6 @@ func RemoteConnectOptions() []nats.Option {
 // DefaultPublishTimeout is how long an append waits for the server's
 // acknowledgement by default.
 const DefaultPublishTimeout = 5 * time.Second
-
-// WithPublishTimeout sets how long one try of an append waits for the
-// server's acknowledgement, and one request of a history read for its
-// answer (default DefaultPublishTimeout). A try that times out may or may
-// not have been stored; the append sends it again within its retry budget
-// (WithRetryBudget), which is safe, as its message ids make the server
-// drop a second copy.
-func WithPublishTimeout(d time.Duration) Option { return func(s *Store) { s.publishTimeout = d } }
-
-// WithoutStreamCheck opens the store without asking the server anything:
-// the stream is neither looked at nor created. It is for a user whose
-// rights do not include the stream's info (on a shared server, the
-// inspection office consuming only deadline_missed, or the reporting job
-// reading only the projections); whatever such a user does next fails
-// clearly if the stream does not exist.
-func WithoutStreamCheck() Option { return func(s *Store) { s.checkStream = false } }
-
-// WithoutLeaderChecks makes Load and Execute trust histories read with
-// direct gets, without asking the stream's leader for what a replica or
-// mirror behind it, or holding part of it, missed (leader.go). It is for a
-// user whose rights do not include the leader's message get (a
-// configuration written by an earlier ledger auth init); a mirror or a
-// replica catching up can then make a history look short and a command be
-// refused wrongly.
-func WithoutLeaderChecks() Option { return func(s *Store) { s.askLeader = false } }
 
 // Open connects a Store to JetStream over nc, creating the ledger stream if
 // it does not exist and refusing one whose settings are too weak.

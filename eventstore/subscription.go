@@ -89,9 +89,6 @@ func (s *Store) DeleteSubscription(ctx context.Context, durable string) error {
 	return nil
 }
 
-// ErrNoDelivery is returned by Next when nothing arrived within its wait.
-var ErrNoDelivery = errors.New("no event within the wait")
-
 // fetchSlice bounds one fetch request, so that Next notices a cancelled
 // context promptly.
 const fetchSlice = time.Second
