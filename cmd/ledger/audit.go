@@ -13,7 +13,7 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
-	"github.com/keyprojects/ledger/projections"
+	"github.com/keyprojects/ledger/projections/query"
 )
 
 // The auditor's commands: verify, time travel, late entries, deadline and
@@ -92,30 +92,12 @@ func (a *app) lateEntriesCommand() *cobra.Command {
 				return usageError{fmt.Errorf("--days %d: expected 0 or more", days)}
 			}
 			ctx := cmd.Context()
-			return a.withStore(ctx, func(s *eventstore.Store) error {
-				var recs []eventstore.Record
-				zones := map[domain.ProjectID]*time.Location{}
-				for r, err := range s.Read(ctx, 1) {
-					if errors.Is(err, eventstore.ErrUndecodable) {
-						continue
-					}
-					if err != nil {
-						return err
-					}
-					if d, ok := r.Data.(*domain.RegisteredData); ok {
-						loc, err := domain.LoadZone(d.TimeZone)
-						if err == nil {
-							zones[r.Project] = loc
-						}
-					}
-					recs = append(recs, r)
+			return a.withQueries(ctx, func(qs *query.Service) error {
+				r, err := qs.LateEntries(ctx, query.LateEntriesQuery{MinDays: days})
+				if err != nil {
+					return err
 				}
-				late := projections.LateEntries(recs, days, func(p domain.ProjectID) *time.Location {
-					if loc := zones[p]; loc != nil {
-						return loc
-					}
-					return shanghai()
-				})
+				late := r.Value
 				if a.asJSON {
 					return a.printJSON(late)
 				}
@@ -134,37 +116,6 @@ func (a *app) lateEntriesCommand() *cobra.Command {
 	return c
 }
 
-// projectAsOf loads a project's state, optionally cut in time.
-func (a *app) projectAsOf(cmd *cobra.Command, s *eventstore.Store, arg string, cut projections.Cut) (*domain.Project, []eventstore.Record, error) {
-	id, err := domain.ParseProjectID(arg)
-	if err != nil {
-		return nil, nil, err
-	}
-	h, err := s.History(cmd.Context(), id)
-	if err != nil {
-		return nil, nil, err
-	}
-	recs := h.Records
-	if n := len(h.Foreign); n > 0 {
-		fmt.Fprintf(a.stderr, "ledger: note: %d messages on %s's subjects are not ledger events and are not shown (stream %s); ledger verify %s names each\n",
-			n, id, sequenceList(h.Foreign), id)
-	}
-	var kept []eventstore.Record
-	for _, r := range recs {
-		if cut.Includes(r.Event) {
-			kept = append(kept, r)
-		}
-	}
-	if len(kept) == 0 {
-		if !cut.IsZero() {
-			return nil, nil, fmt.Errorf("project %s has no events in that time", id)
-		}
-		return nil, nil, fmt.Errorf("project %s has no events", id)
-	}
-	p := domain.Fold(id, eventsOf(kept))
-	return &p, kept, nil
-}
-
 func (a *app) auditDeadlinesCommand() *cobra.Command {
 	var asOf, recorded string
 	c := &cobra.Command{
@@ -172,16 +123,22 @@ func (a *app) auditDeadlinesCommand() *cobra.Command {
 		Short: "Every deadline with its baseline, each revision (from, to, reason, who, when), its misses and the outcome",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cut, date, err := a.cut(asOf, recorded)
+			cut, err := a.cut(asOf, recorded)
 			if err != nil {
 				return err
 			}
-			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
-				p, _, err := a.projectAsOf(cmd, s, args[0], cut)
+			id, err := domain.ParseProjectID(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			return a.withQueries(ctx, func(qs *query.Service) error {
+				r, err := qs.Deadlines(ctx, query.DeadlinesQuery{Project: id, Cut: cut})
+				a.noteForeign(id, r.Foreign)
 				if err != nil {
 					return err
 				}
-				audits := projections.DeadlineAudits(p, date)
+				audits := r.Value
 				if a.asJSON {
 					return a.printJSON(audits)
 				}
@@ -219,12 +176,18 @@ func (a *app) auditLeadersCommand() *cobra.Command {
 		Short: "Who was the responsible leader when",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
-				p, _, err := a.projectAsOf(cmd, s, args[0], projections.Cut{})
+			id, err := domain.ParseProjectID(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			return a.withQueries(ctx, func(qs *query.Service) error {
+				r, err := qs.Leaders(ctx, id)
+				a.noteForeign(id, r.Foreign)
 				if err != nil {
 					return err
 				}
-				terms := projections.LeaderAudits(p)
+				terms := r.Value
 				if a.asJSON {
 					return a.printJSON(terms)
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
+	"github.com/keyprojects/ledger/projections/query"
 )
 
 // recordView is the JSON form of a stored event: everything it carries, with
@@ -165,18 +167,33 @@ func (a *app) historyCommand() *cobra.Command {
 				}
 				cut.Occurred = d
 			}
-			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
-				_, recs, err := a.projectAsOf(cmd, s, args[0], cut)
+			id, err := domain.ParseProjectID(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			return a.withQueries(ctx, func(qs *query.Service) error {
+				h, err := qs.History(ctx, query.HistoryQuery{Project: id, Events: cut})
+				a.noteForeign(id, h.Foreign)
 				if err != nil {
 					return err
 				}
-				return a.printHistory(recs)
+				return a.printHistory(h.Value.Records)
 			})
 		},
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "only events that had happened by this business date, YYYY-MM-DD")
 	c.Flags().StringVar(&recorded, "as-of-recorded", "", "only events the ledger had recorded by this time: YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or RFC 3339")
 	return c
+}
+
+// noteForeign says on stderr that messages on project id's subjects that
+// are not ledger events were left out.
+func (a *app) noteForeign(id domain.ProjectID, foreign []uint64) {
+	if n := len(foreign); n > 0 {
+		fmt.Fprintf(a.stderr, "ledger: note: %d messages on %s's subjects are not ledger events and are not shown (stream %s); ledger verify %s names each\n",
+			n, id, sequenceList(foreign), id)
+	}
 }
 
 func (a *app) printHistory(recs []eventstore.Record) error {
@@ -216,19 +233,19 @@ func (a *app) showCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withStore(cmd.Context(), func(s *eventstore.Store) error {
-				recs, _, err := s.Load(cmd.Context(), id)
+			ctx := cmd.Context()
+			return a.withQueries(ctx, func(qs *query.Service) error {
+				r, err := qs.Project(ctx, id)
+				if errors.Is(err, query.ErrNoEvents) {
+					return fmt.Errorf("%w; register it first (ledger project register)", err)
+				}
 				if err != nil {
 					return err
 				}
-				if len(recs) == 0 {
-					return fmt.Errorf("project %s has no events; register it first (ledger project register)", id)
-				}
-				p := domain.Fold(id, eventsOf(recs))
 				if a.asJSON {
-					return a.printJSON(p)
+					return a.printJSON(r.Value)
 				}
-				return a.printProject(cmd.Context(), p)
+				return a.printProject(ctx, r.Value)
 			})
 		},
 	}

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -16,11 +13,12 @@ import (
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
+	"github.com/keyprojects/ledger/projections/query"
 	"github.com/keyprojects/ledger/projections/report"
 )
 
-// The reporting job's commands: each reads the stored projection rows,
-// computes its read model for an as-of date and prints it.
+// The reporting job's commands: each parses its flags, asks the query
+// service (projections/query) for its read model and prints it.
 
 // reportFlags are the flags every report command shares.
 type reportFlags struct {
@@ -46,52 +44,44 @@ func (f *reportFlags) add(fs *pflag.FlagSet) {
 	fs.IntVar(&f.bands.RedLateFrom, "red-late", projections.DefaultBands.RedLateFrom, "red light from this many days late")
 }
 
-// options resolves the as-of date and the bands.
-func (a *app) options(f *reportFlags) (projections.Options, projections.Cut, report.Lang, error) {
+// options resolves the language, the bands and the cut.
+func (a *app) options(f *reportFlags) (query.Report, report.Lang, error) {
 	lang, err := report.ParseLang(f.lang)
 	if err != nil {
-		return projections.Options{}, projections.Cut{}, 0, usageError{fmt.Errorf("--lang: %w", err)}
+		return query.Report{}, 0, usageError{fmt.Errorf("--lang: %w", err)}
 	}
 	if err := f.bands.Validate(); err != nil {
-		return projections.Options{}, projections.Cut{}, 0, usageError{err}
+		return query.Report{}, 0, usageError{err}
 	}
 	if formats := countTrue(f.csv, f.md, f.xlsx != "", a.asJSON); formats > 1 {
-		return projections.Options{}, projections.Cut{}, 0, usageError{errors.New("choose one of --json, --csv, --md and --xlsx")}
+		return query.Report{}, 0, usageError{errors.New("choose one of --json, --csv, --md and --xlsx")}
 	}
-	cut, asOf, err := a.cut(f.asOf, f.recorded)
+	cut, err := a.cut(f.asOf, f.recorded)
 	if err != nil {
-		return projections.Options{}, projections.Cut{}, 0, err
+		return query.Report{}, 0, err
 	}
-	return projections.Options{AsOf: asOf, Bands: f.bands}, cut, lang, nil
+	return query.Report{Cut: cut, Bands: f.bands}, lang, nil
 }
 
-// cut resolves --as-of and --as-of-recorded: the events that count and the
-// business date to report on. A past --as-of counts only what had happened
-// by then; --as-of-recorded only what had been recorded by then, and
-// reports on that day unless --as-of says otherwise.
-func (a *app) cut(asOfFlag, recordedFlag string) (projections.Cut, domain.Date, error) {
-	var cut projections.Cut
-	today := a.today()
-	asOf := today
+// cut reads --as-of and --as-of-recorded; query.Service.Resolve says what
+// they count.
+func (a *app) cut(asOfFlag, recordedFlag string) (query.Cut, error) {
+	var cut query.Cut
 	if recordedFlag != "" {
 		t, err := parseInstant(recordedFlag)
 		if err != nil {
-			return cut, 0, err
+			return cut, err
 		}
 		cut.Recorded = t
-		asOf = domain.DateOf(t, shanghai())
 	}
 	if asOfFlag != "" {
 		d, err := a.date("--as-of", asOfFlag)
 		if err != nil {
-			return cut, 0, err
+			return cut, err
 		}
-		asOf = d
-		if d < today {
-			cut.Occurred = d
-		}
+		cut.AsOf = d
 	}
-	return cut, asOf, nil
+	return cut, nil
 }
 
 // parseInstant reads --as-of-recorded: an instant in the years a
@@ -125,94 +115,52 @@ func countTrue(bs ...bool) int {
 	return n
 }
 
-// readRows returns the current projection rows. A process that opened the
-// data folder itself brings them up to date first; one connected to a
-// server waits briefly for the server's runner, and says so on stderr if
-// the rows are still behind the stream.
-func (a *app) readRows(ctx context.Context, unit string) (projections.Snapshot, error) {
-	s, err := a.open(ctx)
-	if err != nil {
-		return projections.Snapshot{}, err
-	}
-	defer s.close()
-	runner := projections.NewRunner(s.store)
+// queries returns the query service on an open session: a process that
+// opened the data folder itself brings the projections up to date first;
+// one connected to a server waits briefly for the server's runner; a user
+// who may read the projections only reads them as the runner last wrote
+// them.
+func (a *app) queries(s *session) *query.Service {
+	opts := []query.Option{query.WithClock(a.clock), query.WithZone(shanghai())}
 	switch {
 	case s.owned:
-		if _, err := runner.CatchUp(ctx); err != nil {
-			return projections.Snapshot{}, fmt.Errorf("bring projections up to date: %w", err)
-		}
+		opts = append(opts, query.WithCatchUp())
 	case !s.rights.CanReadStreamInfo(a.stream):
-		// A user who may read the projections only (the reporting job)
-		// cannot see how far the stream has gone: the rows are read as
-		// the server's runner last wrote them.
-	default:
-		behind, err := waitCaughtUp(ctx, runner, 2*time.Second)
-		if errors.Is(err, projections.ErrNoProjections) {
-			return projections.Snapshot{}, err
-		}
-		if err != nil {
-			return projections.Snapshot{}, err
-		}
-		if behind > 0 {
-			fmt.Fprintf(a.stderr, "ledger: note: the projections are %d events behind the stream; is `ledger serve` running?\n", behind)
-		}
+		opts = append(opts, query.WithoutStream(userName(s.rights)))
 	}
-	if unit != "" {
-		return runner.Storage().ReadUnit(ctx, unit)
-	}
-	return runner.Storage().Read(ctx)
+	return query.New(s.store, opts...)
 }
 
-// rowsFor returns the rows to report on: the stored projection rows (only
-// one unit's, when unit is set), or, for a cut in the past, the stream
-// folded again up to the cut.
-func (a *app) rowsFor(ctx context.Context, cut projections.Cut, unit string) ([]*projections.Row, error) {
-	if cut.IsZero() {
-		snap, err := a.readRows(ctx, unit)
-		return snap.Rows, err
+// withQueries runs fn with the query service on an open ledger.
+func (a *app) withQueries(ctx context.Context, fn func(*query.Service) error) error {
+	return a.withSession(ctx, func(s *session) error { return fn(a.queries(s)) })
+}
+
+// noteBehind says on stderr that the rows read were behind the stream.
+func (a *app) noteBehind(behind uint64) {
+	if behind > 0 {
+		fmt.Fprintf(a.stderr, "ledger: note: the projections are %d events behind the stream; is `ledger serve` running?\n", behind)
 	}
-	var rows []*projections.Row
-	err := a.withSession(ctx, func(s *session) error {
-		if !s.rights.CanReadStreamInfo(a.stream) {
-			return fmt.Errorf("a report on a past date or as recorded at a time reads the event stream %s again, which %s may not read; it reads the current projections only", a.stream, userName(s.rights))
-		}
-		var err error
-		rows, err = projections.RowsAsOf(ctx, s.store, cut)
-		return err
-	})
-	return rows, err
 }
 
 // waitCaughtUp waits up to limit for the projections to reach the stream's
 // end and returns how far behind they still are.
 func waitCaughtUp(ctx context.Context, r *projections.Runner, limit time.Duration) (uint64, error) {
-	deadline := time.Now().Add(limit)
-	for {
-		p, err := r.Progress(ctx)
-		starting := errors.Is(err, projections.ErrNoProjections) // a server's runner may not have begun yet
-		if (err != nil && !starting) || (err == nil && p.Behind == 0) || time.Now().After(deadline) {
-			return p.Behind, err
-		}
-		select {
-		case <-ctx.Done():
-			return p.Behind, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return query.WaitCaughtUp(ctx, r, limit)
 }
 
-// render prints tables in the chosen format; data is what --json prints.
-func (a *app) render(f *reportFlags, lang report.Lang, data any, tables []report.Table, workbook func() []report.Table) error {
+// render prints tables in the chosen format, or writes them to the --xlsx
+// workbook; data is what --json prints.
+func (a *app) render(f *reportFlags, lang report.Lang, data any, tables []report.Table) error {
 	switch {
 	case a.asJSON:
 		return a.printJSON(data)
 	case f.xlsx != "":
-		all := workbook()
-		if err := report.XLSX(f.xlsx, all, lang); err != nil {
+		if err := report.XLSX(f.xlsx, tables, lang); err != nil {
 			return err
 		}
-		names := make([]string, len(all))
-		for i, t := range all {
+		names := make([]string, len(tables))
+		for i, t := range tables {
 			names[i] = t.Name
 		}
 		fmt.Fprintf(a.stdout, "wrote %s (sheets: %v)\n", f.xlsx, names)
@@ -250,7 +198,8 @@ func (a *app) render(f *reportFlags, lang report.Lang, data any, tables []report
 	return nil
 }
 
-// filters narrows the read models to what the clerk asked for.
+// filters are the flags that narrow the read models to what the clerk
+// asked for.
 type filters struct {
 	unit, leader, light, stage, kind string
 }
@@ -272,79 +221,61 @@ func (fl *filters) add(fs *pflag.FlagSet, which ...string) {
 	}
 }
 
+// filter returns the flags as a query filter, refusing values that can
+// match nothing, rather than print an empty table.
+func (fl filters) filter() (query.Filter, error) {
+	f := query.Filter{Unit: fl.unit, Leader: fl.leader, Light: projections.Light(fl.light), Stage: fl.stage, Kind: domain.ProjectKind(fl.kind)}
+	err := f.Validate()
+	if err == nil {
+		return f, nil
+	}
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	for i, e := range errs {
+		errs[i] = usageError{fmt.Errorf("--%w", e)}
+	}
+	return f, errors.Join(errs...)
+}
+
 func match(filter, value string) bool { return filter == "" || filter == value }
 
-// validate refuses filter values that can match nothing, rather than print
-// an empty table.
-func (fl filters) validate() error {
-	check := func(flag, value string, allowed ...string) error {
-		if value == "" || slices.Contains(allowed, value) {
-			return nil
-		}
-		return usageError{fmt.Errorf("--%s %q: expected one of %s", flag, value, strings.Join(allowed, ", "))}
-	}
-	stages := []string{string(domain.Registered)}
-	for _, st := range []domain.EventType{domain.Negotiating, domain.Signed, domain.Started, domain.Completed, domain.Commissioned, domain.FullCapacity} {
-		stages = append(stages, string(st))
-	}
-	return errors.Join(
-		check("light", fl.light, string(projections.LightGreen), string(projections.LightYellow), string(projections.LightRed), string(projections.LightSuspended)),
-		check("stage", fl.stage, stages...),
-		check("kind", fl.kind, string(domain.KindNew), string(domain.KindContinuing)),
-	)
-}
-
-func (fl filters) status(rows []projections.StatusRow) []projections.StatusRow {
-	return slices.DeleteFunc(rows, func(r projections.StatusRow) bool {
-		return !match(fl.unit, r.Unit) || !match(fl.leader, r.Leader) || !match(fl.light, string(r.Light)) ||
-			!match(fl.stage, r.Stage) || !match(fl.kind, string(r.Kind))
-	})
-}
-
-func (fl filters) overdue(rows []projections.OverdueRow) []projections.OverdueRow {
-	return slices.DeleteFunc(rows, func(r projections.OverdueRow) bool {
-		return !match(fl.unit, r.Unit) || !match(fl.light, string(r.Light)) ||
-			(fl.leader != "" && fl.leader != r.LeaderThen && fl.leader != r.LeaderNow)
-	})
-}
-
-func (fl filters) scores(rows []projections.ScoreRow) []projections.ScoreRow {
-	return slices.DeleteFunc(rows, func(r projections.ScoreRow) bool {
-		return (r.By == "unit" && !match(fl.unit, r.Name)) || (r.By == "leader" && !match(fl.leader, r.Name))
-	})
-}
-
-func (fl filters) investment(rows []projections.InvestmentRow) []projections.InvestmentRow {
-	return slices.DeleteFunc(rows, func(r projections.InvestmentRow) bool { return !match(fl.unit, r.Unit) })
-}
-
-func (fl filters) unitInvestment(rows []projections.UnitInvestmentRow) []projections.UnitInvestmentRow {
-	return slices.DeleteFunc(rows, func(r projections.UnitInvestmentRow) bool { return !match(fl.unit, r.Unit) })
-}
-
-func (fl filters) supervision(rows []projections.SupervisionRow) []projections.SupervisionRow {
-	return slices.DeleteFunc(rows, func(r projections.SupervisionRow) bool { return !match(fl.unit, r.Unit) })
-}
-
-// workbook returns every read model as a table, for --xlsx: one sheet each.
-func workbook(rows []*projections.Row, o projections.Options, fl filters) []report.Table {
+// workbookTables returns every read model as a table, for --xlsx: one
+// sheet each.
+func workbookTables(w query.Workbook) []report.Table {
 	return []report.Table{
-		report.StatusTable(fl.status(projections.Status(rows, o))),
-		report.OverdueTable(fl.overdue(projections.Overdue(rows, o))),
-		report.ScoreboardTable(fl.scores(projections.Scoreboard(rows, o))),
-		report.InvestmentTable(fl.investment(projections.Investment(rows, o))),
-		report.UnitInvestmentTable(fl.unitInvestment(projections.InvestmentByUnit(rows, o))),
-		report.SupervisionTable(fl.supervision(projections.Supervision(rows, o))),
+		report.StatusTable(w.Status),
+		report.OverdueTable(w.Overdue),
+		report.ScoreboardTable(w.Scoreboard),
+		report.InvestmentTable(w.Investment),
+		report.UnitInvestmentTable(w.UnitInvestment),
+		report.SupervisionTable(w.Supervision),
 	}
 }
 
-// reportCommand builds one report command: its flags, then run computes
-// the tables from the rows. Its --xlsx workbook holds every read model, or,
-// when ownSheets is set, the command's own tables. perProject says the
-// report's rows depend only on each project's own row, so --unit may read
-// just that unit's rows.
-func (a *app) reportCommand(use, short string, ownSheets, perProject bool, filterFlags []string, extra func(*pflag.FlagSet),
-	run func(rows []*projections.Row, o projections.Options, fl filters) (data any, tables []report.Table, err error)) *cobra.Command {
+// answer is what a report command prints: data for --json, the tables
+// for every other format, and how far behind the projections were.
+type answer struct {
+	data   any
+	tables []report.Table
+	behind uint64
+}
+
+// answerOf is the answer for a result whose value prints as tables.
+func answerOf[T any](r query.Result[T], err error, tables func(T) []report.Table) (answer, error) {
+	if err != nil {
+		return answer{}, err
+	}
+	return answer{data: r.Value, tables: tables(r.Value), behind: r.Behind}, nil
+}
+
+// reportCommand builds one report command: its flags, check for its own
+// flags (may be nil), then run asks the query service for its answer. Its
+// --xlsx workbook holds every read model, or, when ownSheets is set, the
+// command's own tables.
+func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []string, extra func(*pflag.FlagSet), check func() error,
+	run func(ctx context.Context, qs *query.Service, q query.Report) (answer, error)) *cobra.Command {
 	var rf reportFlags
 	var fl filters
 	c := &cobra.Command{
@@ -352,32 +283,33 @@ func (a *app) reportCommand(use, short string, ownSheets, perProject bool, filte
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, cut, lang, err := a.options(&rf)
+			q, lang, err := a.options(&rf)
 			if err != nil {
 				return err
 			}
-			if err := fl.validate(); err != nil {
+			if q.Filter, err = fl.filter(); err != nil {
 				return err
 			}
-			// A report on one unit's projects reads only them, through the
-			// unit index, unless the workbook needs every read model.
-			unit := ""
-			if perProject && rf.xlsx == "" {
-				unit = fl.unit
-			}
-			rows, err := a.rowsFor(cmd.Context(), cut, unit)
-			if err != nil {
-				return err
-			}
-			data, tables, err := run(rows, o, fl)
-			if err != nil {
-				return err
-			}
-			return a.render(&rf, lang, data, tables, func() []report.Table {
-				if ownSheets {
-					return tables
+			if check != nil {
+				if err := check(); err != nil {
+					return err
 				}
-				return workbook(rows, o, fl)
+			}
+			ctx := cmd.Context()
+			return a.withQueries(ctx, func(qs *query.Service) error {
+				var ans answer
+				var err error
+				if rf.xlsx != "" && !ownSheets {
+					r, werr := qs.Workbook(ctx, q)
+					ans, err = answerOf(r, werr, workbookTables)
+				} else {
+					ans, err = run(ctx, qs, q)
+				}
+				if err != nil {
+					return err
+				}
+				a.noteBehind(ans.behind)
+				return a.render(&rf, lang, ans.data, ans.tables)
 			})
 		},
 	}
@@ -391,93 +323,57 @@ func (a *app) reportCommand(use, short string, ownSheets, perProject bool, filte
 
 func (a *app) statusCommand() *cobra.Command {
 	var sortBy string
+	var order query.StatusOrder
 	return a.reportCommand("status", "The status table: one row per project, its stage, next deadline and light",
 		false,
-		true,
 		[]string{"unit", "leader", "light", "stage", "kind"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&sortBy, "sort", "project", "order: project, light (worst first), late (most days late first) or unit")
 		},
-		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
-			st := fl.status(projections.Status(rows, o))
-			if err := sortStatus(st, sortBy); err != nil {
-				return nil, nil, err
+		func() (err error) {
+			if order, err = query.ParseStatusOrder(sortBy); err != nil {
+				return usageError{fmt.Errorf("--sort %q: expected project, light, late or unit", sortBy)}
 			}
-			return st, []report.Table{report.StatusTable(st)}, nil
+			return nil
+		},
+		func(ctx context.Context, qs *query.Service, q query.Report) (answer, error) {
+			r, err := qs.Status(ctx, query.StatusQuery{Report: q, Order: order})
+			return answerOf(r, err, func(st []projections.StatusRow) []report.Table { return []report.Table{report.StatusTable(st)} })
 		})
-}
-
-func sortStatus(rows []projections.StatusRow, by string) error {
-	var f func(a, b projections.StatusRow) int
-	switch by {
-	case "project":
-		return nil
-	case "light":
-		f = func(a, b projections.StatusRow) int {
-			return cmp.Or(cmp.Compare(b.Light.Rank(), a.Light.Rank()), cmp.Compare(b.DaysLate, a.DaysLate), cmp.Compare(a.Project, b.Project))
-		}
-	case "late":
-		f = func(a, b projections.StatusRow) int {
-			return cmp.Or(cmp.Compare(b.DaysLate, a.DaysLate), cmp.Compare(a.Project, b.Project))
-		}
-	case "unit":
-		f = func(a, b projections.StatusRow) int {
-			return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Project, b.Project))
-		}
-	default:
-		return usageError{fmt.Errorf("--sort %q: expected project, light, late or unit", by)}
-	}
-	slices.SortStableFunc(rows, f)
-	return nil
 }
 
 func (a *app) overdueCommand() *cobra.Command {
 	return a.reportCommand("overdue", "The overdue list: every deadline past and not reached, most days late first",
 		false,
-		true,
-		[]string{"unit", "leader", "light"}, nil,
-		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
-			ov := fl.overdue(projections.Overdue(rows, o))
-			return ov, []report.Table{report.OverdueTable(ov)}, nil
+		[]string{"unit", "leader", "light"}, nil, nil,
+		func(ctx context.Context, qs *query.Service, q query.Report) (answer, error) {
+			r, err := qs.Overdue(ctx, q)
+			return answerOf(r, err, func(ov []projections.OverdueRow) []report.Table { return []report.Table{report.OverdueTable(ov)} })
 		})
 }
 
 func (a *app) scoreboardCommand() *cobra.Command {
 	var by, sortBy string
+	var order projections.ScoreSort
 	return a.reportCommand("scoreboard", "Units and leaders: deadlines met on time, late and still overdue, worst first",
-		false,
 		false,
 		[]string{"unit", "leader"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&by, "by", "both", "unit, leader or both")
 			fs.StringVar(&sortBy, "sort", "worst", "order: worst, overdue, name or projects")
 		},
-		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
-			order, err := projections.ParseScoreSort(sortBy)
-			if err != nil {
-				return nil, nil, usageError{fmt.Errorf("--sort: %w", err)}
+		func() (err error) {
+			if order, err = projections.ParseScoreSort(sortBy); err != nil {
+				return usageError{fmt.Errorf("--sort: %w", err)}
 			}
 			if by != "unit" && by != "leader" && by != "both" {
-				return nil, nil, usageError{fmt.Errorf("--by %q: expected unit, leader or both", by)}
+				return usageError{fmt.Errorf("--by %q: expected unit, leader or both", by)}
 			}
-			var units, leaders []projections.ScoreRow
-			for _, s := range fl.scores(projections.Scoreboard(rows, o)) {
-				if s.By == "unit" {
-					units = append(units, s)
-				} else {
-					leaders = append(leaders, s)
-				}
-			}
-			projections.SortScores(units, order)
-			projections.SortScores(leaders, order)
-			var out []projections.ScoreRow
-			if by != "leader" {
-				out = append(out, units...)
-			}
-			if by != "unit" {
-				out = append(out, leaders...)
-			}
-			return out, []report.Table{report.ScoreboardTable(out)}, nil
+			return nil
+		},
+		func(ctx context.Context, qs *query.Service, q query.Report) (answer, error) {
+			r, err := qs.Scoreboard(ctx, query.ScoreboardQuery{Report: q, By: query.ScoreBy(by), Order: order})
+			return answerOf(r, err, func(sc []projections.ScoreRow) []report.Table { return []report.Table{report.ScoreboardTable(sc)} })
 		})
 }
 
@@ -485,21 +381,27 @@ func (a *app) investmentCommand() *cobra.Command {
 	var by string
 	return a.reportCommand("investment", "Investment completed per project and month, year to date, against the annual plan",
 		false,
-		true,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&by, "by", "project", "project (per project and month) or unit (totals per unit)")
 		},
-		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
-			switch by {
-			case "project":
-				inv := fl.investment(projections.Investment(rows, o))
-				return inv, []report.Table{report.InvestmentTable(inv)}, nil
-			case "unit":
-				inv := fl.unitInvestment(projections.InvestmentByUnit(rows, o))
-				return inv, []report.Table{report.UnitInvestmentTable(inv)}, nil
+		func() error {
+			if by != "project" && by != "unit" {
+				return usageError{fmt.Errorf("--by %q: expected project or unit", by)}
 			}
-			return nil, nil, usageError{fmt.Errorf("--by %q: expected project or unit", by)}
+			return nil
+		},
+		func(ctx context.Context, qs *query.Service, q query.Report) (answer, error) {
+			if by == "unit" {
+				r, err := qs.InvestmentByUnit(ctx, q)
+				return answerOf(r, err, func(inv []projections.UnitInvestmentRow) []report.Table {
+					return []report.Table{report.UnitInvestmentTable(inv)}
+				})
+			}
+			r, err := qs.Investment(ctx, q)
+			return answerOf(r, err, func(inv []projections.InvestmentRow) []report.Table {
+				return []report.Table{report.InvestmentTable(inv)}
+			})
 		})
 }
 
@@ -507,37 +409,35 @@ func (a *app) supervisionCommand() *cobra.Command {
 	var openOnly bool
 	return a.reportCommand("supervision", "The supervision ledger (挂账督办): issues raised, open and closed",
 		false,
-		true,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) { fs.BoolVar(&openOnly, "open", false, "only issues still open") },
-		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
-			sv := fl.supervision(projections.Supervision(rows, o))
-			if openOnly {
-				sv = slices.DeleteFunc(sv, func(r projections.SupervisionRow) bool { return !r.Open })
-			}
-			return sv, []report.Table{report.SupervisionTable(sv)}, nil
+		nil,
+		func(ctx context.Context, qs *query.Service, q query.Report) (answer, error) {
+			r, err := qs.Supervision(ctx, query.SupervisionQuery{Report: q, OpenOnly: openOnly})
+			return answerOf(r, err, func(sv []projections.SupervisionRow) []report.Table {
+				return []report.Table{report.SupervisionTable(sv)}
+			})
 		})
 }
 
 func (a *app) bulletinCommand() *cobra.Command {
 	var period string
+	var p projections.Period
 	return a.reportCommand("bulletin", "The dispatch or bulletin for a period: reached, missed, overdue, investment, units ranked",
-		true,
 		true,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&period, "period", "month", "week, month, quarter, half or year (the one containing --as-of)")
 		},
-		func(rows []*projections.Row, o projections.Options, fl filters) (any, []report.Table, error) {
-			p, err := projections.ParsePeriod(period)
-			if err != nil {
-				return nil, nil, usageError{fmt.Errorf("--period: %w", err)}
+		func() (err error) {
+			if p, err = projections.ParsePeriod(period); err != nil {
+				return usageError{fmt.Errorf("--period: %w", err)}
 			}
-			if fl.unit != "" {
-				rows = slices.DeleteFunc(slices.Clone(rows), func(r *projections.Row) bool { return r.Unit != fl.unit })
-			}
-			b := projections.MakeBulletin(rows, p, o)
-			return b, report.BulletinTables(b), nil
+			return nil
+		},
+		func(ctx context.Context, qs *query.Service, q query.Report) (answer, error) {
+			r, err := qs.Bulletin(ctx, query.BulletinQuery{Report: q, Period: p})
+			return answerOf(r, err, report.BulletinTables)
 		})
 }
 
@@ -571,14 +471,7 @@ func (a *app) projectionsCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return a.withSession(ctx, func(s *session) error {
-				var p projections.Progress
-				var err error
-				if s.rights.CanReadStreamInfo(a.stream) {
-					p, err = projections.NewRunner(s.store).Progress(ctx)
-				} else {
-					// A reporter reads the projections, not the stream.
-					p, err = projections.NewStorage(s.store.JetStream(), a.stream).Progress(ctx)
-				}
+				p, err := a.queries(s).Progress(ctx)
 				if err != nil {
 					return err
 				}

@@ -1,0 +1,191 @@
+package query
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/projections"
+)
+
+// Filter narrows a report to what the reader asked for. A zero field does
+// not narrow. Unit, Leader and Township must name one the ledger knows
+// (*UnknownNameError); Light, Stage and Kind one of their vocabulary
+// (*BadFilterError). Not every report looks at every field: see each
+// method.
+type Filter struct {
+	Unit   string // the responsible unit
+	Leader string // the responsible leader (in the overdue list: then or now)
+	// Township narrows every report to the projects in this township.
+	Township string
+	Light    projections.Light
+	Stage    string // furthest lifecycle step: "registered", "negotiating", ...
+	Kind     domain.ProjectKind
+}
+
+// Stages are the values Filter.Stage may take, in lifecycle order.
+func Stages() []string {
+	out := []string{string(domain.Registered)}
+	for _, st := range []domain.EventType{domain.Negotiating, domain.Signed, domain.Started, domain.Completed, domain.Commissioned, domain.FullCapacity} {
+		out = append(out, string(st))
+	}
+	return out
+}
+
+// Validate refuses values that no project can have, rather than answer
+// with nothing: one *BadFilterError per such field, joined.
+func (f Filter) Validate() error {
+	check := func(field, value string, allowed ...string) error {
+		if value == "" || slices.Contains(allowed, value) {
+			return nil
+		}
+		return &BadFilterError{Field: field, Value: value, Allowed: allowed}
+	}
+	return errors.Join(
+		check("light", string(f.Light), string(projections.LightGreen), string(projections.LightYellow), string(projections.LightRed), string(projections.LightSuspended)),
+		check("stage", f.Stage, Stages()...),
+		check("kind", string(f.Kind), string(domain.KindNew), string(domain.KindContinuing)),
+	)
+}
+
+func match(filter, value string) bool { return filter == "" || filter == value }
+
+// projects keeps the rows of the township asked for.
+func (f Filter) projects(rows []*projections.Row) []*projections.Row {
+	if f.Township == "" {
+		return rows
+	}
+	return slices.DeleteFunc(slices.Clone(rows), func(r *projections.Row) bool { return r.Township != f.Township })
+}
+
+func (f Filter) status(rows []projections.StatusRow) []projections.StatusRow {
+	return slices.DeleteFunc(rows, func(r projections.StatusRow) bool {
+		return !match(f.Unit, r.Unit) || !match(f.Leader, r.Leader) || !match(string(f.Light), string(r.Light)) ||
+			!match(f.Stage, r.Stage) || !match(string(f.Kind), string(r.Kind))
+	})
+}
+
+func (f Filter) overdue(rows []projections.OverdueRow) []projections.OverdueRow {
+	return slices.DeleteFunc(rows, func(r projections.OverdueRow) bool {
+		return !match(f.Unit, r.Unit) || !match(string(f.Light), string(r.Light)) ||
+			(f.Leader != "" && f.Leader != r.LeaderThen && f.Leader != r.LeaderNow)
+	})
+}
+
+func (f Filter) scores(rows []projections.ScoreRow) []projections.ScoreRow {
+	return slices.DeleteFunc(rows, func(r projections.ScoreRow) bool {
+		return (r.By == "unit" && !match(f.Unit, r.Name)) || (r.By == "leader" && !match(f.Leader, r.Name))
+	})
+}
+
+func (f Filter) investment(rows []projections.InvestmentRow) []projections.InvestmentRow {
+	return slices.DeleteFunc(rows, func(r projections.InvestmentRow) bool { return !match(f.Unit, r.Unit) })
+}
+
+func (f Filter) unitInvestment(rows []projections.UnitInvestmentRow) []projections.UnitInvestmentRow {
+	return slices.DeleteFunc(rows, func(r projections.UnitInvestmentRow) bool { return !match(f.Unit, r.Unit) })
+}
+
+func (f Filter) supervision(rows []projections.SupervisionRow) []projections.SupervisionRow {
+	return slices.DeleteFunc(rows, func(r projections.SupervisionRow) bool { return !match(f.Unit, r.Unit) })
+}
+
+// names are the units, leaders (current and earlier) and townships rows
+// name.
+type names struct {
+	units, leaders, townships map[string]bool
+}
+
+func namesOf(rows []*projections.Row) names {
+	n := names{units: map[string]bool{}, leaders: map[string]bool{}, townships: map[string]bool{}}
+	add := func(m map[string]bool, s string) {
+		if s != "" {
+			m[s] = true
+		}
+	}
+	for _, r := range rows {
+		add(n.units, r.Unit)
+		add(n.leaders, r.Leader)
+		for _, t := range r.Leaders {
+			add(n.leaders, t.Leader)
+		}
+		add(n.townships, r.Township)
+	}
+	return n
+}
+
+// unknown returns the first of f's names that n does not hold, as an
+// *UnknownNameError, or nil.
+func (f Filter) unknown(n names) error {
+	for _, c := range []struct {
+		field, value string
+		known        map[string]bool
+	}{{"unit", f.Unit, n.units}, {"leader", f.Leader, n.leaders}, {"township", f.Township, n.townships}} {
+		if c.value != "" && !c.known[c.value] {
+			return &UnknownNameError{Field: c.field, Value: c.value, Closest: closest(c.value, c.known, 3)}
+		}
+	}
+	return nil
+}
+
+// checkNames refuses f when it names a unit, leader or township the ledger
+// does not know. rows are those read for the report; only when they do
+// not hold every name asked for are all the ledger's rows read: the
+// projections when cut is zero, else the whole stream (a name may be
+// known now and not yet at the cut: that is an empty report, not a
+// mistake).
+func (s *Service) checkNames(ctx context.Context, f Filter, rows []*projections.Row, cut projections.Cut) error {
+	if f.Unit == "" && f.Leader == "" && f.Township == "" {
+		return nil
+	}
+	if f.unknown(namesOf(rows)) == nil {
+		return nil
+	}
+	all, err := s.allRows(ctx, !cut.IsZero())
+	if err != nil {
+		return err
+	}
+	return f.unknown(namesOf(all))
+}
+
+// closest returns up to n of known nearest to s by edit distance on runes,
+// nearest first, ties by name.
+func closest(s string, known map[string]bool, n int) []string {
+	type scored struct {
+		name string
+		d    int
+	}
+	var all []scored
+	for k := range known {
+		all = append(all, scored{k, distance([]rune(s), []rune(k))})
+	}
+	slices.SortFunc(all, func(a, b scored) int { return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.name, b.name)) })
+	out := make([]string, 0, n)
+	for _, c := range all[:min(n, len(all))] {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
