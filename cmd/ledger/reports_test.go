@@ -253,3 +253,25 @@ func TestEmptyListsPrintAsEmptyJSONArrays(t *testing.T) {
 		assert.Positive(t, lists, "ledger %v --json has lists", args)
 	}
 }
+
+// A unit or leader the ledger does not know is a mistake to be told of,
+// not an empty table: one line naming the closest known names, exit 1.
+func TestReportsRefuseUnitsAndLeadersNotInTheLedger(t *testing.T) {
+	c := newDemoCLI(t)
+	c.ok("demo")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"overdue", "--as-of", "2026-11-30", "--unit", "县工信"}, `ledger: no unit "县工信" in the ledger; the closest: 县工信局`},
+		{[]string{"status", "--leader", "李明明"}, `ledger: no leader "李明明" in the ledger; the closest: 李明`},
+		{[]string{"bulletin", "--as-of-recorded", "2026-10-31 18:00", "--unit", "Nobody"}, `ledger: no unit "Nobody" in the ledger`},
+	} {
+		code, out, errs := c.run(tc.args...)
+		assert.Equal(t, 1, code, "%v", tc.args)
+		assert.Empty(t, out, "%v", tc.args)
+		assert.True(t, strings.HasPrefix(errs, tc.want), "%v: %s", tc.args, errs)
+		assert.Equal(t, 1, strings.Count(errs, "\n"), "%v", tc.args)
+	}
+	assert.Contains(t, c.ok("overdue", "--as-of", "2026-11-30", "--unit", "县工信局", "--csv"), "县工信局")
+}

@@ -35,7 +35,7 @@ var (
 type UnknownNameError struct {
 	Field   string   // "unit", "leader" or "township"
 	Value   string   // what was asked for
-	Closest []string // the known names nearest to Value, nearest first; at most three
+	Closest []string // the known names nearest to Value, nearest first; at most three, maybe none
 }
 
 // Error implements error: `no unit "县工信" in the ledger; the closest: 县工信局, 县商务局`.

@@ -151,7 +151,8 @@ func (s *Service) checkNames(ctx context.Context, f Filter, rows []*projections.
 }
 
 // closest returns up to n of known nearest to s by edit distance on runes,
-// nearest first, ties by name.
+// nearest first, ties by name. A name that must be rewritten whole (it
+// shares nothing with s) is no hint and is left out.
 func closest(s string, known map[string]bool, n int) []string {
 	type scored struct {
 		name string
@@ -159,7 +160,10 @@ func closest(s string, known map[string]bool, n int) []string {
 	}
 	var all []scored
 	for k := range known {
-		all = append(all, scored{k, distance([]rune(s), []rune(k))})
+		a, b := []rune(s), []rune(k)
+		if d := distance(a, b); d < max(len(a), len(b)) {
+			all = append(all, scored{k, d})
+		}
 	}
 	slices.SortFunc(all, func(a, b scored) int { return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.name, b.name)) })
 	out := make([]string, 0, n)
