@@ -18,6 +18,7 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/access"
 )
 
 // app holds what every subcommand shares: where the ledger is, who is
@@ -167,7 +168,7 @@ type session struct {
 	// rights are what the server lets this user do; nil allows everything
 	// (the embedded server this process started, whose ledger user may do
 	// all the ledger does).
-	rights *eventstore.Rights
+	rights *access.Rights
 }
 
 // conn is a connection to the ledger's server, and how to let go of it.
@@ -262,15 +263,15 @@ func (a *app) open(ctx context.Context) (*session, error) {
 		eventstore.WithClock(a.clock),
 		eventstore.WithStream(eventstore.StreamSpec{Name: a.stream, Replicas: a.replicas}),
 	}
-	var rights *eventstore.Rights
+	var rights *access.Rights
 	if !c.owned {
 		// One question to the server spares every request this user may
 		// not make: a reporter's report then never touches the event
 		// stream, an inspector never reads a project's history. A server
 		// that does not answer leaves everything allowed, as before.
-		r, err := eventstore.FetchRights(ctx, c.nc, time.Second)
+		r, err := access.FetchRights(ctx, c.nc, time.Second)
 		if err != nil {
-			r = eventstore.Rights{}
+			r = access.Rights{}
 		}
 		rights = &r
 		if !rights.CanReadStreamInfo(a.stream) {
@@ -294,7 +295,7 @@ func (a *app) open(ctx context.Context) (*session, error) {
 }
 
 // userName names the user rights belong to, for messages.
-func userName(r *eventstore.Rights) string {
+func userName(r *access.Rights) string {
 	if r != nil && r.User != "" {
 		return "user " + r.User
 	}
@@ -371,7 +372,7 @@ func (a *app) asyncError(nc *nats.Conn, sub *nats.Subscription, err error) {
 		// role that may not delete consumers leaves it to the server,
 		// which removes an idle ephemeral consumer by itself.
 		return
-	case strings.Contains(err.Error(), `Publish to "`+eventstore.UserInfoSubject+`"`):
+	case strings.Contains(err.Error(), `Publish to "`+access.UserInfoSubject+`"`):
 		// A user set up by hand without the right to ask for its
 		// permissions: the ledger goes on as if everything were allowed.
 		return

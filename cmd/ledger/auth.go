@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/access"
 )
 
 // The ledger's roles on a shared NATS server (docs/security.md). Each is a
@@ -61,7 +62,7 @@ func roles(stream, subject, durable string) []role {
 		api + "CONSUMER.MSG.NEXT." + stream + "." + durable, api + "CONSUMER.DELETE." + stream + "." + durable,
 	}
 	misses := subject + ".*.deadline_missed"
-	common := []string{eventstore.UserInfoSubject}
+	common := []string{access.UserInfoSubject}
 	withCommon := func(r role) role {
 		r.PubAllow = append(r.PubAllow, common...)
 		r.SubAllow = append([]string{inboxPrefix(r.Name) + ".>"}, r.SubAllow...)

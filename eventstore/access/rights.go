@@ -1,4 +1,4 @@
-package eventstore
+package access
 
 import (
 	"context"
@@ -12,8 +12,7 @@ import (
 )
 
 // UserInfoSubject is where a NATS server answers a connected user with its
-// own account and permissions. Every role `ledger auth init` writes may
-// publish to it.
+// own account and permissions. Every Grant allows publishing to it.
 const UserInfoSubject = "$SYS.REQ.USER.INFO"
 
 // Rights are the subject permissions the server holds for the connected

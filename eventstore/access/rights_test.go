@@ -1,4 +1,4 @@
-package eventstore_test
+package access_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/access"
 )
 
 // startWithUsers runs a server whose users have the given permissions.
@@ -27,7 +27,7 @@ func startWithUsers(t *testing.T, users ...*server.User) *server.Server {
 func TestFetchRightsReadsTheUsersPermissionsFromTheServer(t *testing.T) {
 	reporter := &server.User{Username: "reporter", Password: "pw", Permissions: &server.Permissions{
 		Publish: &server.SubjectPermission{
-			Allow: []string{eventstore.UserInfoSubject, "$JS.API.STREAM.INFO.*", "$JS.API.DIRECT.GET.*"},
+			Allow: []string{access.UserInfoSubject, "$JS.API.STREAM.INFO.*", "$JS.API.DIRECT.GET.*"},
 			Deny:  []string{"$JS.API.STREAM.INFO.LEDGER", "$JS.API.DIRECT.GET.LEDGER"},
 		},
 		Subscribe: &server.SubjectPermission{Allow: []string{"_INBOX_reporter.>"}},
@@ -42,7 +42,7 @@ func TestFetchRightsReadsTheUsersPermissionsFromTheServer(t *testing.T) {
 	nc, err := nats.Connect(srv.ClientURL(), nats.UserInfo("reporter", "pw"), nats.CustomInboxPrefix("_INBOX_reporter"))
 	require.NoError(t, err)
 	defer nc.Close()
-	r, err := eventstore.FetchRights(ctx, nc, 5*time.Second)
+	r, err := access.FetchRights(ctx, nc, 5*time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, "reporter", r.User)
 	assert.True(t, r.Known)
@@ -62,7 +62,7 @@ func TestFetchRightsReadsTheUsersPermissionsFromTheServer(t *testing.T) {
 	onc, err := nats.Connect(srv.ClientURL(), nats.UserInfo("open", "pw"))
 	require.NoError(t, err)
 	defer onc.Close()
-	r, err = eventstore.FetchRights(ctx, onc, 5*time.Second)
+	r, err = access.FetchRights(ctx, onc, 5*time.Second)
 	require.NoError(t, err)
 	assert.False(t, r.Known)
 	assert.True(t, r.CanPublish("$JS.API.STREAM.DELETE.LEDGER"))
@@ -72,11 +72,11 @@ func TestFetchRightsReadsTheUsersPermissionsFromTheServer(t *testing.T) {
 	mnc, err := nats.Connect(srv.ClientURL(), nats.UserInfo("mute", "pw"), nats.ErrorHandler(func(*nats.Conn, *nats.Subscription, error) {}))
 	require.NoError(t, err)
 	defer mnc.Close()
-	r, err = eventstore.FetchRights(ctx, mnc, 200*time.Millisecond)
+	r, err = access.FetchRights(ctx, mnc, 200*time.Millisecond)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), eventstore.UserInfoSubject)
+	assert.Contains(t, err.Error(), access.UserInfoSubject)
 	assert.True(t, r.CanPublish("anything"))
 
-	var none *eventstore.Rights
+	var none *access.Rights
 	assert.True(t, none.CanPublish("anything"), "nil Rights allow everything")
 }
