@@ -149,55 +149,6 @@ func waitCaughtUp(ctx context.Context, r *projections.Runner, limit time.Duratio
 	return query.WaitCaughtUp(ctx, r, limit)
 }
 
-// render prints tables in the chosen format, or writes them to the --xlsx
-// workbook; data is what --json prints.
-func (a *app) render(f *reportFlags, lang report.Lang, data any, tables []report.Table) error {
-	switch {
-	case a.asJSON:
-		return a.printJSON(data)
-	case f.xlsx != "":
-		if err := report.XLSX(f.xlsx, tables, lang); err != nil {
-			return err
-		}
-		names := make([]string, len(tables))
-		for i, t := range tables {
-			names[i] = t.Name
-		}
-		fmt.Fprintf(a.stdout, "wrote %s (sheets: %v)\n", f.xlsx, names)
-		return nil
-	case f.csv:
-		// Several tables (the bulletin's) follow one another, each with its
-		// title on a line of its own and a blank line before the next; the
-		// byte order mark, when asked for, starts the file only.
-		for i, t := range tables {
-			if i > 0 {
-				fmt.Fprintln(a.stdout)
-			}
-			if len(tables) > 1 {
-				if i == 0 && f.bom {
-					fmt.Fprint(a.stdout, "\ufeff")
-				}
-				fmt.Fprintln(a.stdout, t.Title.In(lang))
-			}
-			if err := report.CSV(a.stdout, t, lang, report.CSVOptions{BOM: f.bom && len(tables) == 1}); err != nil {
-				return err
-			}
-		}
-		return nil
-	case f.md:
-		return report.Markdown(a.stdout, tables, lang)
-	}
-	for i, t := range tables {
-		if i > 0 {
-			fmt.Fprintln(a.stdout)
-		}
-		if err := report.Text(a.stdout, t, lang); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // filters are the flags that narrow the read models to what the clerk
 // asked for.
 type filters struct {
