@@ -172,8 +172,9 @@ func (fl *filters) add(fs *pflag.FlagSet, which ...string) {
 	}
 }
 
-// filter returns the flags as a query filter, refusing values that can
-// match nothing, rather than print an empty table.
+// filter returns the flags as a query filter, refusing a light, stage or
+// kind no project can have rather than print an empty table. (Units and
+// leaders the ledger does not know are refused by the query service.)
 func (fl filters) filter() (query.Filter, error) {
 	f := query.Filter{Unit: fl.unit, Leader: fl.leader, Light: projections.Light(fl.light), Stage: fl.stage, Kind: domain.ProjectKind(fl.kind)}
 	err := f.Validate()
@@ -190,6 +191,8 @@ func (fl filters) filter() (query.Filter, error) {
 	return f, errors.Join(errs...)
 }
 
+// match reports whether value passes filter; an empty filter passes
+// every value.
 func match(filter, value string) bool { return filter == "" || filter == value }
 
 // workbookTables returns every read model as a table, for --xlsx: one
