@@ -537,7 +537,9 @@ func TestAuthInitWritesTLSAndRefusesToOverwrite(t *testing.T) {
 	e := startAuthEnv(t, "--tls-cert", certs.serverCert, "--tls-key", certs.serverKey, "--tls-ca", certs.ca)
 	conf, err := os.ReadFile(filepath.Join(e.dir, "nats.conf"))
 	require.NoError(t, err)
-	assert.Contains(t, string(conf), "cert_file: "+q(certs.serverCert))
+	quotedCert, err := json.Marshal(certs.serverCert)
+	require.NoError(t, err)
+	assert.Contains(t, string(conf), "cert_file: "+string(quotedCert))
 	assert.NotContains(t, string(conf), "verify: true")
 	for _, role := range []string{"ledger", "recorder", "auditor", "inspector", "reporter"} {
 		assert.Equal(t, certs.ca, e.logins[role]["NATS_CA"])

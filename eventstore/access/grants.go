@@ -1,0 +1,107 @@
+package access
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/keyprojects/ledger/eventstore"
+)
+
+// A Grant is what one role's NATS user may publish and subscribe to: the
+// JetStream API requests (a request is a publish to its API subject) and
+// subjects that role's ledger commands use, and nothing else. A deny wins
+// over an allow, and what no allow names is refused.
+type Grant struct {
+	Role Role
+	// About says what the role is for, in one line.
+	About          string
+	PublishAllow   []string
+	PublishDeny    []string
+	SubscribeAllow []string
+}
+
+// Grants returns the grant of every role, in the order of Roles, for the
+// ledger stream named stream and the inspection office's durable consumer
+// named durable.
+func Grants(stream, durable string) []Grant {
+	subject := strings.TrimSuffix(eventstore.StreamSpec{Name: stream}.Config().Subjects[0], ".*.*")
+	api := "$JS.API."
+	// Reading the projections: the KV buckets <stream>_PROJ_*, whose
+	// streams are KV_<stream>_PROJ_*. A subject token cannot be matched by
+	// prefix, so the rights name every stream (*) and take the ledger
+	// stream out again where a role may not read it; the account holds
+	// nothing else.
+	readProjections := []string{api + "STREAM.INFO.*", api + "DIRECT.GET.*", api + "DIRECT.GET.*.>"}
+	notTheStream := []string{api + "STREAM.INFO." + stream, api + "DIRECT.GET." + stream, api + "DIRECT.GET." + stream + ".>"}
+	// The inspection office's durable consumer is its own: no other role
+	// may redefine it, pull from it or delete it.
+	notTheDurable := []string{
+		api + "CONSUMER.CREATE." + stream + "." + durable, api + "CONSUMER.CREATE." + stream + "." + durable + ".>",
+		api + "CONSUMER.MSG.NEXT." + stream + "." + durable, api + "CONSUMER.DELETE." + stream + "." + durable,
+	}
+	misses := subject + ".*.deadline_missed"
+	withCommon := func(g Grant) Grant {
+		g.PublishAllow = append(g.PublishAllow, UserInfoSubject)
+		g.SubscribeAllow = append([]string{g.Role.InboxPrefix() + ".>"}, g.SubscribeAllow...)
+		return g
+	}
+	return []Grant{
+		withCommon(Grant{
+			Role:  Service,
+			About: "the service (`ledger serve --server`): creates the stream and the projection buckets, keeps the projections, records deadline_missed",
+			PublishAllow: []string{
+				misses,
+				"$KV.*.>",
+				api + "INFO", // nats.go asks for the account's limits before it creates a bucket
+				api + "STREAM.INFO.*", api + "STREAM.CREATE.*", api + "STREAM.UPDATE.*", api + "STREAM.DELETE.*",
+				api + "DIRECT.GET.*", api + "DIRECT.GET.*.>",
+				// A refusal stands on the history as the stream's leader
+				// has it (eventstore/leader.go).
+				api + "STREAM.MSG.GET." + stream,
+				api + "CONSUMER.CREATE.*.*", api + "CONSUMER.CREATE.*.*.>", api + "CONSUMER.INFO.*.*",
+				api + "CONSUMER.MSG.NEXT.*.*", api + "CONSUMER.DELETE.*.*",
+				// ledger backup and ledger restore (docs/backup.md)
+				api + "STREAM.NAMES", api + "STREAM.SNAPSHOT.*", api + "STREAM.RESTORE.*", "$JS.SNAPSHOT.RESTORE.*.*",
+			},
+			// Old projection generations are deleted (a bucket is a
+			// stream), the ledger stream never: nor is it changed.
+			PublishDeny: append([]string{api + "STREAM.DELETE." + stream, api + "STREAM.UPDATE." + stream}, notTheDurable...),
+		}),
+		withCommon(Grant{
+			Role:         Recorder,
+			About:        "appends events (record, project register, import plan, inspect explain/raise/close); reads histories and projections",
+			PublishAllow: append([]string{subject + ".*.*", api + "STREAM.MSG.GET." + stream}, readProjections...),
+			// Misses are the watcher's to record: a recorder cannot forge one.
+			PublishDeny: []string{misses},
+		}),
+		withCommon(Grant{
+			Role:  Auditor,
+			About: "reads everything (verify, history, audit, reports as of any time); writes nothing",
+			PublishAllow: slices.Concat(readProjections,
+				[]string{api + "STREAM.MSG.GET." + stream,
+					api + "CONSUMER.CREATE." + stream + ".*", api + "CONSUMER.CREATE." + stream + ".*.>",
+					api + "CONSUMER.INFO." + stream + ".*", api + "CONSUMER.MSG.NEXT." + stream + ".*"}),
+			PublishDeny:    notTheDurable,
+			SubscribeAllow: []string{subject + ".>"},
+		}),
+		withCommon(Grant{
+			Role:  Inspector,
+			About: "follows deadline_missed through its durable consumer " + durable + " (inspect follow); reads the projections for project names",
+			PublishAllow: append([]string{
+				api + "CONSUMER.CREATE." + stream + "." + durable + "." + misses,
+				api + "CONSUMER.INFO." + stream + "." + durable,
+				api + "CONSUMER.MSG.NEXT." + stream + "." + durable,
+				api + "CONSUMER.DELETE." + stream + "." + durable,
+				"$JS.ACK." + stream + "." + durable + ".>",
+			}, readProjections...),
+			PublishDeny:    notTheStream,
+			SubscribeAllow: []string{misses},
+		}),
+		withCommon(Grant{
+			Role:         Reporter,
+			About:        "reads the projections only (status, overdue, scoreboard, investment, supervision, bulletin)",
+			PublishAllow: readProjections,
+			PublishDeny:  notTheStream,
+		}),
+	}
+}

@@ -1,0 +1,113 @@
+package access
+
+import (
+	"testing"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rightsOf are the Rights the server reports for a user granted g.
+func rightsOf(g Grant) *Rights {
+	return &Rights{User: string(g.Role), Known: true,
+		publish:   server.SubjectPermission{Allow: g.PublishAllow, Deny: g.PublishDeny},
+		subscribe: server.SubjectPermission{Allow: g.SubscribeAllow}}
+}
+
+// grantsByRole are Grants(stream, durable) by role.
+func grantsByRole(t *testing.T, stream, durable string) map[Role]*Rights {
+	t.Helper()
+	gs := Grants(stream, durable)
+	require.Len(t, gs, len(Roles()))
+	out := map[Role]*Rights{}
+	for i, g := range gs {
+		require.Equal(t, Roles()[i], g.Role, "in the order of Roles")
+		assert.NotEmpty(t, g.About, g.Role)
+		out[g.Role] = rightsOf(g)
+	}
+	return out
+}
+
+func TestEveryRoleAsksForItsRightsAndReadsOnlyItsOwnReplies(t *testing.T) {
+	rights := grantsByRole(t, "LEDGER", "inspection")
+	for _, role := range Roles() {
+		r := rights[role]
+		assert.True(t, r.CanPublish(UserInfoSubject), role)
+		assert.True(t, r.CanSubscribe(role.InboxPrefix()+".abc"), role)
+		assert.False(t, r.CanSubscribe("_INBOX.abc"), role)
+		assert.False(t, r.CanSubscribe(">"), role)
+		for _, other := range Roles() {
+			if other != role {
+				assert.False(t, r.CanSubscribe(other.InboxPrefix()+".abc"), "%s reads %s's replies", role, other)
+			}
+		}
+		// Nobody may change or delete the ledger stream, nor purge it.
+		for _, op := range []string{"UPDATE", "DELETE", "PURGE", "MSG.DELETE"} {
+			assert.False(t, r.CanPublish("$JS.API.STREAM."+op+".LEDGER"), "%s: %s", role, op)
+		}
+	}
+}
+
+func TestEachGrantAllowsItsRolesJobAndNothingElse(t *testing.T) {
+	rights := grantsByRole(t, "LEDGER", "inspection")
+	const (
+		S = "$JS.API.STREAM."
+		C = "$JS.API.CONSUMER."
+	)
+	ownConsumer := C + "CREATE.LEDGER.inspection.ledger.*.deadline_missed"
+	for _, c := range []struct {
+		subject string
+		may     []Role
+	}{
+		{"ledger.P-1.signed", []Role{Recorder}},
+		{"ledger.P-1.deadline_missed", []Role{Service}},
+		{"$KV.LEDGER_PROJ_1.p.P-1", []Role{Service}},
+		{S + "CREATE.KV_LEDGER_PROJ_2", []Role{Service}},
+		{S + "DELETE.KV_LEDGER_PROJ_1", []Role{Service}},
+		{S + "SNAPSHOT.LEDGER", []Role{Service}},
+		{S + "INFO.KV_LEDGER_PROJ_1", Roles()},
+		{"$JS.API.DIRECT.GET.KV_LEDGER_PROJ_1.$KV.LEDGER_PROJ_1.p.P-1", Roles()},
+		{S + "INFO.LEDGER", []Role{Service, Recorder, Auditor}},
+		{"$JS.API.DIRECT.GET.LEDGER", []Role{Service, Recorder, Auditor}},
+		{S + "MSG.GET.LEDGER", []Role{Service, Recorder, Auditor}},
+		{C + "CREATE.LEDGER.peek", []Role{Service, Auditor}},
+		{ownConsumer, []Role{Inspector}},
+		{C + "MSG.NEXT.LEDGER.inspection", []Role{Inspector}},
+		{C + "DELETE.LEDGER.inspection", []Role{Inspector}},
+		{"$JS.ACK.LEDGER.inspection.1.1.1.1.0", []Role{Inspector}},
+		{C + "CREATE.LEDGER.other.ledger.*.deadline_missed", []Role{Service, Auditor}},
+		{"$JS.ACK.LEDGER.other.1.1.1.1.0", nil},
+	} {
+		for _, role := range Roles() {
+			want := false
+			for _, m := range c.may {
+				want = want || m == role
+			}
+			assert.Equal(t, want, rights[role].CanPublish(c.subject), "%s publishes %s", role, c.subject)
+		}
+	}
+	assert.True(t, rights[Auditor].CanSubscribe("ledger.P-1.signed"))
+	assert.True(t, rights[Inspector].CanSubscribe("ledger.P-1.deadline_missed"))
+	assert.False(t, rights[Inspector].CanSubscribe("ledger.P-1.signed"))
+	assert.False(t, rights[Reporter].CanSubscribe("ledger.P-1.deadline_missed"))
+
+	// What the ledger asks of the rights before it opens a store.
+	assert.False(t, rights[Reporter].CanReadStreamInfo("LEDGER"))
+	assert.True(t, rights[Reporter].CanReadStreamInfo("KV_LEDGER_PROJ_1"))
+	assert.False(t, rights[Inspector].CanLoadHistory("LEDGER"))
+	assert.True(t, rights[Inspector].CanLoadHistory("KV_LEDGER_PROJ_1"))
+	assert.True(t, rights[Recorder].CanAskLeader("LEDGER"))
+	assert.False(t, rights[Reporter].CanAskLeader("LEDGER"))
+}
+
+func TestGrantsFollowTheStreamAndTheDurablesNames(t *testing.T) {
+	rights := grantsByRole(t, "COUNTY", "office")
+	assert.False(t, rights[Reporter].CanReadStreamInfo("COUNTY"))
+	assert.True(t, rights[Reporter].CanReadStreamInfo("LEDGER"), "another stream is not the ledger's")
+	assert.True(t, rights[Inspector].CanPublish("$JS.API.CONSUMER.CREATE.COUNTY.office.ledger.*.deadline_missed"))
+	assert.False(t, rights[Inspector].CanPublish("$JS.API.CONSUMER.CREATE.COUNTY.inspection.ledger.*.deadline_missed"))
+	assert.False(t, rights[Auditor].CanPublish("$JS.API.CONSUMER.MSG.NEXT.COUNTY.office"))
+	assert.True(t, rights[Auditor].CanPublish("$JS.API.CONSUMER.MSG.NEXT.COUNTY.inspection"))
+	assert.False(t, rights[Service].CanPublish("$JS.API.STREAM.DELETE.COUNTY"))
+}
