@@ -167,6 +167,11 @@ func (a *app) playDemo(ctx context.Context, player *app, sess *session, sim *dom
 	if err := a.printHistory(recs); err != nil {
 		return err
 	}
+	// The projections, brought current, are the ledger's own record of how
+	// far the stream went: a store later cut short is refused by it.
+	if _, err := projections.NewRunner(s).CatchUp(ctx); err != nil {
+		return fmt.Errorf("demo: projections: %w", err)
+	}
 	if !a.asJSON {
 		fmt.Fprintf(a.stdout, "\nnext, the reports on these 56 projects as they stood on %[1]s:\n"+
 			"  ledger status --as-of %[1]s\n"+
