@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -67,6 +66,7 @@ type chainChecker struct {
 	broken map[domain.ProjectID]bool
 	seen   map[domain.ProjectID]bool
 	linked map[string]uint64 // predecessor hash -> sequence of the event linking to it
+	links  []int             // the indexes in v.Breaks of broken links
 	v      Verification
 }
 
@@ -134,6 +134,7 @@ func (c *chainChecker) check(subject string, seq uint64, header map[string][]str
 		c.fail(p, seq, subject, e.Type, fmt.Sprintf("link broken: it links to %s but %s hashes to %s (%s)",
 			short(e.PrevHash), what, short(prev), why))
 		c.v.Breaks[len(c.v.Breaks)-1].After = c.seq[p]
+		c.links = append(c.links, len(c.v.Breaks)-1)
 		return
 	}
 	if problem := headerMismatch(header, e); problem != "" {
@@ -229,8 +230,8 @@ func (s *Store) Verify(ctx context.Context, project domain.ProjectID) (Verificat
 		c.check(m.Subject, m.Sequence, h, m.Data)
 	}
 	v := c.result()
-	for i, b := range v.Breaks {
-		if b.Project != "" && b.Sequence > b.After+1 && strings.HasPrefix(b.Problem, "link broken") {
+	for _, i := range c.links {
+		if b := v.Breaks[i]; b.Sequence > b.After+1 {
 			missing, err := s.missingBetween(ctx, b.After, b.Sequence)
 			if err != nil {
 				return Verification{}, err

@@ -47,23 +47,7 @@ func cmpBlock(a, b string) int {
 // stream's message blocks (the byte at offset within it), and returns the
 // block it changed. needle must occur.
 func (d Damage) FlipByte(needle []byte, offset int) (string, error) {
-	blocks, err := d.Blocks()
-	if err != nil {
-		return "", err
-	}
-	for _, p := range blocks {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return "", err
-		}
-		i := bytes.Index(b, needle)
-		if i < 0 {
-			continue
-		}
-		b[i+offset] ^= 0x01
-		return p, os.WriteFile(p, b, 0o600)
-	}
-	return "", fmt.Errorf("%q is in no block of %s", needle, d.Dir)
+	return d.flip(needle, offset, false)
 }
 
 // TruncateLastBlock cuts the stream's last message block to the fraction
@@ -113,21 +97,32 @@ func (d Damage) RemoveIndex() error {
 // FlipLastByte is FlipByte at the last occurrence of needle in the
 // stream's last block that holds it.
 func (d Damage) FlipLastByte(needle []byte, offset int) (string, error) {
+	return d.flip(needle, offset, true)
+}
+
+// flip changes the byte at offset within needle's first occurrence in the
+// blocks, or with last its last occurrence in the last block holding it.
+func (d Damage) flip(needle []byte, offset int, last bool) (string, error) {
 	blocks, err := d.Blocks()
 	if err != nil {
 		return "", err
 	}
-	for i := len(blocks) - 1; i >= 0; i-- {
-		p := blocks[i]
+	if last {
+		slices.Reverse(blocks)
+	}
+	for _, p := range blocks {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return "", err
 		}
-		j := bytes.LastIndex(b, needle)
-		if j < 0 {
+		at := bytes.Index(b, needle)
+		if last {
+			at = bytes.LastIndex(b, needle)
+		}
+		if at < 0 {
 			continue
 		}
-		b[j+offset] ^= 0x01
+		b[at+offset] ^= 0x01
 		return p, os.WriteFile(p, b, 0o600)
 	}
 	return "", fmt.Errorf("%q is in no block of %s", needle, d.Dir)
