@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -249,70 +250,47 @@ func CommandKey(c Command) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// CommandDate returns the day cmd says it happened (its On field) and
+// true, or false for a command that carries no such day (the watcher's
+// RecordDeadlineMissed, dated by its deadline).
+func CommandDate(cmd Command) (Date, bool) {
+	f := onField(reflect.ValueOf(cmd))
+	if !f.IsValid() {
+		return 0, false
+	}
+	return f.Interface().(Date), true
+}
+
 // ResolveDates returns cmd with an empty date (On) set to the day of now in
 // the project's time zone (for a registration, the zone it names), so that
 // the command, and its idempotency key, carry the date it will be stored
 // with: the same command given on two different days is two commands.
 func ResolveDates(cmd Command, p Project, now time.Time) Command {
-	today := func(zone string) Date {
-		loc, err := LoadZone(zone)
-		if err != nil {
-			loc = p.Location()
-		}
-		return DateOf(now, loc)
+	if on, ok := CommandDate(cmd); !ok || !on.IsZero() {
+		return cmd
 	}
 	zone := p.TimeZone
-	switch c := cmd.(type) {
-	case RegisterProject:
-		if c.On.IsZero() {
-			c.On = today(c.TimeZone)
-		}
-		return c
-	case AssignLeader:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
-	case PlanMilestone:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
-	case ReviseDeadline:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
-	case RecordStep:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
-	case ReportInvestment:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
-	case PlanInvestment:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
-	case RaiseIssue:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
-	case ResolveIssue:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
-	case ExplainDelay:
-		if c.On.IsZero() {
-			c.On = today(zone)
-		}
-		return c
+	if reg, ok := cmd.(RegisterProject); ok {
+		zone = reg.TimeZone
 	}
-	return cmd
+	loc, err := LoadZone(zone)
+	if err != nil {
+		loc = p.Location()
+	}
+	c := reflect.New(reflect.TypeOf(cmd)).Elem()
+	c.Set(reflect.ValueOf(cmd))
+	onField(c).Set(reflect.ValueOf(DateOf(now, loc)))
+	return c.Interface().(Command)
+}
+
+// onField is the On field of a command struct, if it has one of type Date.
+func onField(c reflect.Value) reflect.Value {
+	if c.Kind() != reflect.Struct {
+		return reflect.Value{}
+	}
+	f := c.FieldByName("On")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[Date]() {
+		return reflect.Value{}
+	}
+	return f
 }

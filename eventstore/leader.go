@@ -43,18 +43,42 @@ func (s *Store) catchUpWithLeader(ctx context.Context, p domain.ProjectID, h his
 		foreign: append(h.foreign, more.foreign...), broken: more.broken}, nil
 }
 
-// leaderGet asks the JetStream API's message get, which only the stream's
-// leader answers (unlike a direct get), for the message req names; nil when
-// there is none. The store's JetStream context uses the default API
-// prefix.
+// leaderGet asks the stream's leader for the message req names; nil when
+// there is none. The store's JetStream context uses the default API prefix.
 func (s *Store) leaderGet(ctx context.Context, req leaderGetRequest) (*leaderMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.publishTimeout)
+	defer cancel()
+	return getFromLeader(ctx, s.js.Conn(), s.spec.Name, req)
+}
+
+// GetFromLeader returns the message at seq in stream as the stream's leader
+// has it, or nil when the leader has none there. It asks the JetStream
+// API's message get (default API prefix), which only the leader answers,
+// unlike a direct get, which any replica or mirror may answer. A header
+// block the client cannot parse is returned as no header.
+func GetFromLeader(ctx context.Context, nc *nats.Conn, stream string, seq uint64) (*jetstream.RawStreamMsg, error) {
+	m, err := getFromLeader(ctx, nc, stream, leaderGetRequest{Seq: seq})
+	if err != nil || m == nil {
+		return nil, err
+	}
+	if m.Sequence != seq {
+		return nil, fmt.Errorf("asked for sequence %d, the answer holds %d", seq, m.Sequence)
+	}
+	raw := &jetstream.RawStreamMsg{Subject: m.Subject, Sequence: seq, Data: m.Data, Time: m.Time}
+	if len(m.Header) > 0 {
+		if h, err := nats.DecodeHeadersMsg(m.Header); err == nil {
+			raw.Header = h
+		}
+	}
+	return raw, nil
+}
+
+func getFromLeader(ctx context.Context, nc *nats.Conn, stream string, req leaderGetRequest) (*leaderMessage, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.publishTimeout)
-	defer cancel()
-	msg, err := s.js.Conn().RequestWithContext(ctx, jetstream.DefaultAPIPrefix+"STREAM.MSG.GET."+s.spec.Name, body)
+	msg, err := nc.RequestWithContext(ctx, jetstream.DefaultAPIPrefix+"STREAM.MSG.GET."+stream, body)
 	if err != nil {
 		return nil, err
 	}

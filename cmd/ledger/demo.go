@@ -201,7 +201,7 @@ func demoDays() ([]demoDayOf, error) {
 	byDay := map[domain.Date][]domain.Command{}
 	late := 0
 	for _, c := range demoCommands() {
-		on, ok := commandDay(c)
+		on, ok := domain.CommandDate(c)
 		if !ok {
 			return nil, fmt.Errorf("demo: %s for %s has no day", c.Action(), c.Target())
 		}
@@ -220,32 +220,6 @@ func demoDays() ([]demoDayOf, error) {
 	}
 	slices.SortFunc(days, func(x, y demoDayOf) int { return cmp.Compare(x.on, y.on) })
 	return days, nil
-}
-
-// commandDay returns the day a demo command is dated (its On), and false
-// for a kind of command the demo does not date.
-func commandDay(c domain.Command) (domain.Date, bool) {
-	switch c := c.(type) {
-	case domain.RegisterProject:
-		return c.On, true
-	case domain.RecordStep:
-		return c.On, true
-	case domain.ReviseDeadline:
-		return c.On, true
-	case domain.AssignLeader:
-		return c.On, true
-	case domain.PlanInvestment:
-		return c.On, true
-	case domain.ReportInvestment:
-		return c.On, true
-	case domain.RaiseIssue:
-		return c.On, true
-	case domain.ResolveIssue:
-		return c.On, true
-	case domain.ExplainDelay:
-		return c.On, true
-	}
-	return 0, false
 }
 
 func demoMeta() domain.Meta { return domain.Meta{Actor: "重点办 demo"} }

@@ -3,7 +3,6 @@ package backup
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -197,7 +196,7 @@ func (r *reader) batch(ctx context.Context) ([]*jetstream.RawStreamMsg, error) {
 // stream's leader, one by one; one the leader does not have is missing.
 func (r *reader) fill(ctx context.Context, upto uint64) error {
 	for r.next < upto {
-		m, err := leaderGet(ctx, r.nc, r.name, r.next)
+		m, err := eventstore.GetFromLeader(ctx, r.nc, r.name, r.next)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -229,54 +228,4 @@ func (r *reader) take(m *jetstream.RawStreamMsg) error {
 		r.lastHash = hex.EncodeToString(e.Hash)
 	}
 	return nil
-}
-
-// leaderGet asks the JetStream API's message get, which only the stream's
-// leader answers (unlike a direct get), for the message at seq; nil when
-// there is none.
-func leaderGet(ctx context.Context, nc *nats.Conn, stream string, seq uint64) (*jetstream.RawStreamMsg, error) {
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
-	req, err := json.Marshal(struct {
-		Seq uint64 `json:"seq"`
-	}{seq})
-	if err != nil {
-		return nil, err
-	}
-	msg, err := nc.RequestWithContext(ctx, jetstream.DefaultAPIPrefix+"STREAM.MSG.GET."+stream, req)
-	if err != nil {
-		return nil, err
-	}
-	var resp struct {
-		Message *struct {
-			Subject  string    `json:"subject"`
-			Sequence uint64    `json:"seq"`
-			Header   []byte    `json:"hdrs,omitempty"`
-			Data     []byte    `json:"data,omitempty"`
-			Time     time.Time `json:"time"`
-		} `json:"message"`
-		Error *jetstream.APIError `json:"error"`
-	}
-	if err := json.Unmarshal(msg.Data, &resp); err != nil {
-		return nil, err
-	}
-	switch {
-	case resp.Error != nil && resp.Error.ErrorCode == jetstream.JSErrCodeMessageNotFound:
-		return nil, nil
-	case resp.Error != nil:
-		return nil, resp.Error
-	case resp.Message == nil:
-		return nil, errors.New("an answer with no message")
-	case resp.Message.Sequence != seq:
-		return nil, fmt.Errorf("asked for sequence %d, the answer holds %d", seq, resp.Message.Sequence)
-	}
-	m := &jetstream.RawStreamMsg{Subject: resp.Message.Subject, Sequence: seq, Data: resp.Message.Data, Time: resp.Message.Time}
-	if len(resp.Message.Header) > 0 {
-		// A header block the client cannot parse is checked as none: the
-		// verifier then finds every ledger header missing.
-		if h, err := nats.DecodeHeadersMsg(resp.Message.Header); err == nil {
-			m.Header = h
-		}
-	}
-	return m, nil
 }
