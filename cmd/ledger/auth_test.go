@@ -518,13 +518,18 @@ func TestJetStreamRefusesWhatPermissionsCannotPin(t *testing.T) {
 	assert.ErrorIs(t, err, jetstream.ErrKeyNotFound, "nothing was stored in the bucket under that key")
 }
 
-// bucket opens a projection bucket as the service sees it.
+// bucket opens a projection bucket as the service sees it, once the
+// service has made it.
 func (e *authEnv) bucket(t *testing.T, name string) jetstream.KeyValue {
 	nc, _ := e.conn("ledger")
 	js, err := jetstream.New(nc)
 	require.NoError(t, err)
-	kv, err := js.KeyValue(context.Background(), name)
-	require.NoError(t, err)
+	// The service creates its buckets as it starts; wait for it, boundedly.
+	var kv jetstream.KeyValue
+	require.Eventually(t, func() bool {
+		kv, err = js.KeyValue(context.Background(), name)
+		return err == nil
+	}, 20*time.Second, 50*time.Millisecond, "bucket %s never appeared", name)
 	return kv
 }
 
