@@ -91,14 +91,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.serveCommand(),
 		a.demoCommand(),
 		a.projectCommand(),
-		a.planCommand(),
-		a.reviseCommand(),
-		a.recordCommand(),
-		a.assignLeaderCommand(),
-		a.reportInvestmentCommand(),
-		a.planInvestmentCommand(),
 		a.issueCommand(),
-		a.explainDelayCommand(),
 		a.historyCommand(),
 		a.statusCommand(),
 		a.overdueCommand(),
@@ -119,6 +112,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.benchCommand(),
 		a.authCommand(),
 	)
+	root.AddCommand(a.formCommands("")...) // plan, record, revise-deadline, ...
 	markUsageErrors(root)
 	return root
 }

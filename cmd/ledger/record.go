@@ -28,23 +28,11 @@ func (a *app) issueCommand() *cobra.Command {
 	return c
 }
 
-// The commands of single forms, by the names the root and inspect use.
+// The forms inspect offers too.
 
 func (a *app) issueRaiseCommand() *cobra.Command { return a.formCommand("issue", "raise") }
 
 func (a *app) issueResolveCommand() *cobra.Command { return a.formCommand("issue", "resolve") }
-
-func (a *app) planCommand() *cobra.Command { return a.formCommand("", "plan") }
-
-func (a *app) reviseCommand() *cobra.Command { return a.formCommand("", "revise-deadline") }
-
-func (a *app) recordCommand() *cobra.Command { return a.formCommand("", "record") }
-
-func (a *app) assignLeaderCommand() *cobra.Command { return a.formCommand("", "assign-leader") }
-
-func (a *app) reportInvestmentCommand() *cobra.Command { return a.formCommand("", "report-investment") }
-
-func (a *app) planInvestmentCommand() *cobra.Command { return a.formCommand("", "plan-investment") }
 
 func (a *app) explainDelayCommand() *cobra.Command { return a.formCommand("", "explain-delay") }
 
