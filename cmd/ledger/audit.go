@@ -127,12 +127,8 @@ func (a *app) auditDeadlinesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			id, err := domain.ParseProjectID(args[0])
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			return a.withQueries(ctx, func(qs *query.Service) error {
+			return a.withProject(ctx, args[0], func(qs *query.Service, id domain.ProjectID) error {
 				r, err := qs.Deadlines(ctx, query.DeadlinesQuery{Project: id, Cut: cut})
 				a.noteForeign(id, r.Foreign)
 				if err != nil {
@@ -176,12 +172,8 @@ func (a *app) auditLeadersCommand() *cobra.Command {
 		Short: "Who was the responsible leader when",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := domain.ParseProjectID(args[0])
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			return a.withQueries(ctx, func(qs *query.Service) error {
+			return a.withProject(ctx, args[0], func(qs *query.Service, id domain.ProjectID) error {
 				r, err := qs.Leaders(ctx, id)
 				a.noteForeign(id, r.Foreign)
 				if err != nil {

@@ -167,12 +167,8 @@ func (a *app) historyCommand() *cobra.Command {
 				}
 				cut.Occurred = d
 			}
-			id, err := domain.ParseProjectID(args[0])
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			return a.withQueries(ctx, func(qs *query.Service) error {
+			return a.withProject(ctx, args[0], func(qs *query.Service, id domain.ProjectID) error {
 				h, err := qs.History(ctx, query.HistoryQuery{Project: id, Events: cut})
 				a.noteForeign(id, h.Foreign)
 				if err != nil {
@@ -229,12 +225,8 @@ func (a *app) showCommand() *cobra.Command {
 		Short: "A project's current state: stage, leader, deadlines, issues, flags",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := domain.ParseProjectID(args[0])
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			return a.withQueries(ctx, func(qs *query.Service) error {
+			return a.withProject(ctx, args[0], func(qs *query.Service, id domain.ProjectID) error {
 				r, err := qs.Project(ctx, id)
 				if errors.Is(err, query.ErrNoEvents) {
 					return fmt.Errorf("%w; register it first (ledger project register)", err)

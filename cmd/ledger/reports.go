@@ -136,6 +136,16 @@ func (a *app) withQueries(ctx context.Context, fn func(*query.Service) error) er
 	return a.withSession(ctx, func(s *session) error { return fn(a.queries(s)) })
 }
 
+// withProject reads arg as a project id and runs fn with it and the query
+// service.
+func (a *app) withProject(ctx context.Context, arg string, fn func(*query.Service, domain.ProjectID) error) error {
+	id, err := domain.ParseProjectID(arg)
+	if err != nil {
+		return err
+	}
+	return a.withQueries(ctx, func(qs *query.Service) error { return fn(qs, id) })
+}
+
 // noteBehind says on stderr that the rows read were behind the stream.
 func (a *app) noteBehind(behind uint64) {
 	if behind > 0 {
