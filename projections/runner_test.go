@@ -345,3 +345,36 @@ func TestReadUnitReturnsExactlyTheUnitsRows(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, none.Rows)
 }
+
+// A runner that applies new events while a writer checks the projections
+// against the stream must not make a healthy stream look cut; a stream
+// that really ends before the checkpoint is reported.
+func TestCheckNotAheadHoldsWhileTheRunnerMovesOn(t *testing.T) {
+	env := storetest.Start(t, domain.NewManualClock(runnerNow))
+	ctx := context.Background()
+	h := newHistory(t, env.Store, 3, 5)
+	h.run(20)
+	runner := projections.NewRunner(env.Store)
+	_, err := runner.CatchUp(ctx)
+	require.NoError(t, err)
+
+	// Between the checker's two reads, more events are stored and applied.
+	moving := func(ctx context.Context) (uint64, error) {
+		h.run(3)
+		if _, err := runner.CatchUp(ctx); err != nil {
+			return 0, err
+		}
+		return env.Store.LastSequence(ctx)
+	}
+	require.NoError(t, runner.Storage().CheckNotAhead(ctx, moving))
+
+	cp, err := runner.CatchUp(ctx)
+	require.NoError(t, err)
+	cut := func(context.Context) (uint64, error) { return cp.LastSeq - 2, nil }
+	err = runner.Storage().CheckNotAhead(ctx, cut)
+	var ahead *projections.AheadError
+	require.ErrorAs(t, err, &ahead)
+	assert.Equal(t, cp.LastSeq, ahead.Checkpoint)
+	assert.Equal(t, cp.LastSeq-2, ahead.StreamLast)
+	assert.ErrorIs(t, err, projections.ErrAheadOfStream)
+}

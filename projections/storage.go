@@ -308,14 +308,20 @@ func (s *Storage) Progress(ctx context.Context) (Progress, error) {
 }
 
 // CheckNotAhead returns an *AheadError when the projections readers use
-// have applied the stream beyond last, the stream's last sequence now:
-// the ledger's own record that events it read are gone. It returns nil
-// when no projections were built.
-func (s *Storage) CheckNotAhead(ctx context.Context, last uint64) error {
+// have applied the stream beyond its last sequence now, as streamLast
+// reports it: the ledger's own record that events it read are gone. The
+// checkpoint is read before the stream, so a runner applying new events
+// meanwhile cannot make a healthy stream look cut. It returns nil when no
+// projections were built.
+func (s *Storage) CheckNotAhead(ctx context.Context, streamLast func(context.Context) (uint64, error)) error {
 	_, _, cp, err := s.openCurrent(ctx)
 	if errors.Is(err, ErrNoProjections) {
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	last, err := streamLast(ctx)
 	if err != nil {
 		return err
 	}

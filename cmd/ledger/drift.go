@@ -26,11 +26,7 @@ func (a *app) checkOwnRecords(ctx context.Context, s *session) error {
 	if !s.rights.CanReadStreamInfo(a.stream) {
 		return nil
 	}
-	last, err := s.store.LastSequence(ctx)
-	if err != nil {
-		return err
-	}
-	return projections.NewStorage(s.store.JetStream(), a.stream).CheckNotAhead(ctx, last)
+	return projections.NewStorage(s.store.JetStream(), a.stream).CheckNotAhead(ctx, s.store.LastSequence)
 }
 
 // guardInterval is how often a running service checks its store.
@@ -53,10 +49,7 @@ func (a *app) guardStream(ctx context.Context, store *eventstore.Store) error {
 		}
 		err := eventstore.CheckStream(ctx, store.JetStream(), spec)
 		if err == nil {
-			var last uint64
-			if last, err = store.LastSequence(ctx); err == nil {
-				err = projections.NewStorage(store.JetStream(), a.stream).CheckNotAhead(ctx, last)
-			}
+			err = projections.NewStorage(store.JetStream(), a.stream).CheckNotAhead(ctx, store.LastSequence)
 		}
 		if errors.Is(err, eventstore.ErrStreamSettings) || errors.Is(err, eventstore.ErrStreamDamaged) || errors.Is(err, projections.ErrAheadOfStream) {
 			return err
