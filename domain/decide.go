@@ -110,7 +110,7 @@ func (d *decision) events(on Date, payloads ...Payload) []Event {
 			ID:            fmt.Sprintf("%s-%d", key, i),
 			Project:       d.id,
 			Type:          pl.EventType(),
-			Schema:        SchemaVersion,
+			Schema:        EventVersion(pl.EventType()),
 			OccurredOn:    on,
 			RecordedAt:    d.now.UTC(),
 			Actor:         m.Actor,
@@ -296,7 +296,7 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 		if c.Amount <= 0 {
 			return nil, d.refuse(ErrInvalid, "amount %d yuan is not positive", "give the amount received in yuan (--amount)", c.Amount)
 		}
-		payload = &FundsReceivedData{Amount: c.Amount, Note: c.Note}
+		payload = &FundsReceivedData{Amount: c.Amount, Reference: c.Reference, Note: c.Note}
 	case Approved:
 		if _, err := ParseApprovalKind(string(c.Approval)); err != nil {
 			return nil, d.refuse(ErrInvalid, "approval kind %q is unknown", "expected one of "+joinNames(ApprovalKinds), c.Approval)
@@ -351,7 +351,7 @@ func (d *decision) onlyApplicable(c RecordStep) error {
 	}{
 		{c.Amount != 0, "an amount", []EventType{FundsReceived}},
 		{c.Approval != "", "an approval kind", []EventType{Approved}},
-		{c.Reference != "", "an approval reference", []EventType{Approved}},
+		{c.Reference != "", "a reference", []EventType{Approved, FundsReceived}},
 		{c.Reason != "", "a reason", []EventType{Suspended, Terminated}},
 		{c.ExpectedRestart != 0, "an expected restart date", []EventType{Suspended}},
 		{c.Note != "", "a note", []EventType{Negotiating, Signed, FundsReceived, Approved, Started, Resumed, Completed, Commissioned, FullCapacity}},

@@ -1225,7 +1225,7 @@ func TestDecideEnvelope(t *testing.T) {
 	assert.Equal(t, key, e.CommandID)
 	assert.Equal(t, pid, e.Project)
 	assert.Equal(t, domain.Signed, e.Type)
-	assert.Equal(t, domain.SchemaVersion, e.Schema)
+	assert.Equal(t, domain.EventVersion(domain.Signed), e.Schema)
 	assert.Equal(t, day("2026-11-20"), e.OccurredOn)
 	assert.Equal(t, time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC), e.RecordedAt)
 	assert.Equal(t, time.UTC, e.RecordedAt.Location())

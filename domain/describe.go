@@ -21,7 +21,11 @@ func Describe(e Event) string {
 	case *StepData:
 		return withReason(string(d.Step), d.Note)
 	case *FundsReceivedData:
-		return withReason(fmt.Sprintf("received %s yuan", FormatYuan(d.Amount)), d.Note)
+		s := fmt.Sprintf("received %s yuan", FormatYuan(d.Amount))
+		if d.Reference != "" {
+			s += " (" + d.Reference + ")"
+		}
+		return withReason(s, d.Note)
 	case *ApprovedData:
 		s := fmt.Sprintf("%s approval", d.Kind)
 		if d.Reference != "" {

@@ -4,10 +4,6 @@ import (
 	"time"
 )
 
-// SchemaVersion is the envelope and payload schema every event is written
-// with today. A reader that meets a higher version refuses to guess.
-const SchemaVersion = 1
-
 // EventType names what happened, in the past tense. It is also the last
 // token of the event's subject, ledger.<project>.<type>.
 type EventType string
@@ -90,7 +86,8 @@ type ResponsibleEvent interface {
 	Responsible() (unit, leader string)
 }
 
-// NewPayload returns an empty payload of type t, ready to be decoded into.
+// NewPayload returns an empty payload of type t in its current shape, ready
+// to be decoded into.
 func NewPayload(t EventType) (Payload, error) {
 	switch t {
 	case Registered:
@@ -181,9 +178,12 @@ type StepData struct {
 }
 
 // FundsReceivedData records capital arriving (进资/到资), in integer yuan.
+// Reference (a transfer's document or tranche number) tells two tranches
+// of the same amount on the same day apart.
 type FundsReceivedData struct {
-	Amount int64  `cbor:"amount_yuan" json:"amount_yuan"`
-	Note   string `cbor:"note,omitempty" json:"note,omitempty"`
+	Amount    int64  `cbor:"amount_yuan" json:"amount_yuan"`
+	Reference string `cbor:"reference,omitempty" json:"reference,omitempty"`
+	Note      string `cbor:"note,omitempty" json:"note,omitempty"`
 }
 
 // ApprovedData records one pre-construction approval (前期手续).

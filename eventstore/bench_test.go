@@ -54,7 +54,7 @@ func BenchmarkAppend(b *testing.B) {
 	for b.Loop() {
 		p := domain.ProjectID(fmt.Sprintf("B-%d", i%1000))
 		ev := domain.Event{
-			ID: fmt.Sprintf("c%d-0", i), Project: p, Type: domain.InvestmentReported, Schema: domain.SchemaVersion,
+			ID: fmt.Sprintf("c%d-0", i), Project: p, Type: domain.InvestmentReported, Schema: domain.EventVersion(domain.InvestmentReported),
 			OccurredOn: domain.NewDate(2026, 11, 1), RecordedAt: testNow, Actor: "bench", CommandID: fmt.Sprintf("c%d", i),
 			Data: &domain.InvestmentReportedData{Month: "2026-10", Amount: int64(i)},
 		}

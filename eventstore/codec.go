@@ -155,8 +155,8 @@ func textHeadLen(n int) int {
 	return 9
 }
 
-// Encode returns the canonical encoding of e as it is, Hash included and
-// not recomputed. Seal is how events are written; Encode is for tools that
+// Encode returns the canonical encoding of e, an event as stored
+// (DecodeStored), Hash included and not recomputed. Seal is how events are written; Encode is for tools that
 // must reproduce an event's bytes exactly.
 func (c *Codec) Encode(e domain.Event) ([]byte, error) {
 	payload, err := c.enc.Marshal(e.Data)
@@ -166,18 +166,31 @@ func (c *Codec) Encode(e domain.Event) ([]byte, error) {
 	return c.enc.Marshal(envelope{Event: e, Data: payload})
 }
 
-// Decode reads an encoded event. It does not check the hash; see Check.
-// An error is one line, whatever text the data holds.
+// Decode reads an encoded event, its payload brought to the current shape
+// of its type (domain.Upcast); Schema stays the version it was stored
+// with. It does not check the hash; see DecodeStored. An error is one line,
+// whatever text the data holds.
 func (c *Codec) Decode(data []byte) (domain.Event, error) {
+	e, err := c.DecodeStored(data)
+	if err != nil {
+		return e, err
+	}
+	if e, err = domain.Upcast(e); err != nil {
+		return domain.Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
+	}
+	return e, nil
+}
+
+// DecodeStored reads an encoded event with its payload in the shape of the
+// version it was stored with: Encode and Hash give back its bytes and its
+// hash. Verification reads events this way.
+func (c *Codec) DecodeStored(data []byte) (domain.Event, error) {
 	var env decodedEnvelope
 	if err := c.dec.Unmarshal(data, &env); err != nil {
 		return domain.Event{}, fmt.Errorf("%w: %s", ErrUndecodable, oneLine(err))
 	}
 	e := env.Event
-	if e.Schema < 1 || e.Schema > domain.SchemaVersion {
-		return domain.Event{}, fmt.Errorf("%w: schema version %d (this ledger reads 1 to %d)", ErrUndecodable, e.Schema, domain.SchemaVersion)
-	}
-	p, err := domain.NewPayload(e.Type)
+	p, err := domain.NewStoredPayload(e.Type, e.Schema)
 	if err != nil {
 		return domain.Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
 	}
@@ -194,8 +207,9 @@ func oneLine(err error) string {
 	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(err.Error())
 }
 
-// Hash recomputes the hash of e over its canonical encoding with Hash
-// empty. An event whose Hash differs from Hash(e) was altered.
+// Hash recomputes the hash of e, an event as stored (DecodeStored), over
+// its canonical encoding with Hash empty. An event whose Hash differs from
+// Hash(e) was altered.
 func (c *Codec) Hash(e domain.Event) ([]byte, error) {
 	payload, err := c.enc.Marshal(e.Data)
 	if err != nil {

@@ -47,7 +47,7 @@ func TestCodecRoundTripOfEveryEventTypeIsByteStable(t *testing.T) {
 	for _, typ := range domain.EventTypes {
 		t.Run(string(typ), func(t *testing.T) {
 			ev := domain.Event{
-				ID: "abc-0", Project: "2010-220621-47-01-000034", Type: typ, Schema: domain.SchemaVersion,
+				ID: "abc-0", Project: "2010-220621-47-01-000034", Type: typ, Schema: domain.EventVersion(typ),
 				OccurredOn: domain.NewDate(2026, 11, 20), RecordedAt: time.Date(2026, 11, 27, 2, 3, 4, 567_000_000, time.UTC),
 				Actor: "重点办 clerk", CorrelationID: "import-7", CommandID: "abc", Data: samples[typ],
 			}
@@ -123,7 +123,7 @@ func TestSealGivesTheBytesOfEncodingForAnyLengths(t *testing.T) {
 	for _, n := range []int{0, 1, 20, 21, 22, 23, 24, 254, 255, 256, 70_000} {
 		for _, correlation := range []string{"", "import-7"} {
 			ev := domain.Event{
-				ID: strings.Repeat("c", n) + "-0", Project: "P-1", Type: domain.IssueRaised, Schema: domain.SchemaVersion,
+				ID: strings.Repeat("c", n) + "-0", Project: "P-1", Type: domain.IssueRaised, Schema: domain.EventVersion(domain.IssueRaised),
 				OccurredOn: domain.NewDate(2026, 11, 20), RecordedAt: testNow, Actor: strings.Repeat("a", n),
 				CorrelationID: correlation, CommandID: strings.Repeat("c", n),
 				Data: &domain.IssueRaisedData{IssueID: "I-1", Title: strings.Repeat("t", n)},

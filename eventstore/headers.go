@@ -68,10 +68,14 @@ func readableHeaders(e domain.Event) []header {
 	return hs
 }
 
-// message builds the NATS message of a sealed event. The header keys are
-// already in canonical form, so they go straight into the map, with their
-// values in one backing array: this runs once per appended event.
-func (s *Store) message(e domain.Event, body []byte) *nats.Msg {
+// Message returns the NATS message the store appends for e, sealed as
+// body (Codec.Seal): its subject, Msg-Id and readable headers. Tools that
+// write events as an earlier version of the ledger wrote them (the stored
+// event corpus of the tests) use it.
+func (s *Store) Message(e domain.Event, body []byte) *nats.Msg {
+	// The header keys are already in canonical form, so they go straight
+	// into the map, with their values in one backing array: this runs once
+	// per appended event.
 	hs := readableHeaders(e)
 	values := make([]string, 0, len(hs)+2)
 	m := &nats.Msg{Subject: s.Subject(e.Project, e.Type), Data: body, Header: make(nats.Header, len(hs)+2)}

@@ -16,7 +16,7 @@ func TestMessageHeaderKeysAreCanonical(t *testing.T) {
 	s := &Store{spec: StreamSpec{}.withDefaults()}
 	e := domain.Event{ID: "k-0", Project: "P-1", Type: domain.MilestonePlanned, Schema: 1, Actor: "a\tb", CommandID: "k",
 		Data: &domain.MilestonePlannedData{Milestone: domain.MilestoneStarted, Due: domain.NewDate(2027, 1, 1)}}
-	m := s.message(e, []byte{1})
+	m := s.Message(e, []byte{1})
 	assert.Len(t, m.Header, len(readableHeaders(e))+2)
 	for k, v := range m.Header {
 		assert.Equal(t, textproto.CanonicalMIMEHeaderKey(k), k)

@@ -48,12 +48,12 @@ func FuzzMessage(f *testing.F) {
 		{Type: domain.Signed, Data: &domain.StepData{Step: domain.Signed}},
 		{Type: domain.DeadlineMissed, Data: &domain.DeadlineMissedData{Milestone: domain.MilestoneStarted, Due: d, Unit: "县工信局", Leader: "李明", DetectedAt: at}},
 	} {
-		e.ID, e.Project, e.Schema, e.OccurredOn, e.RecordedAt, e.Actor, e.CommandID = "k-0", "P-7", domain.SchemaVersion, d, at, "clerk\t张", "k"
+		e.ID, e.Project, e.Schema, e.OccurredOn, e.RecordedAt, e.Actor, e.CommandID = "k-0", "P-7", domain.EventVersion(e.Type), d, at, "clerk\t张", "k"
 		body, err := codec.Seal(&e, Genesis(e.Project))
 		if err != nil {
 			f.Fatal(err)
 		}
-		m := (&Store{spec: StreamSpec{}.withDefaults()}).message(e, body)
+		m := (&Store{spec: StreamSpec{}.withDefaults()}).Message(e, body)
 		own := headerBlock(m.Header)
 		f.Add(m.Subject, own, body) // as the ledger writes it
 		lying := m.Header.Get(HeaderProject)

@@ -604,7 +604,7 @@ func (s *Store) seal(expect Version, events []domain.Event) ([]*nats.Msg, error)
 			return nil, err
 		}
 		prev = events[i].Hash
-		msgs[i] = s.message(events[i], body)
+		msgs[i] = s.Message(events[i], body)
 	}
 	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqSubjHeader, s.ProjectFilter(p))
 	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expect.Sequence, 10))

@@ -85,7 +85,7 @@ func (c *chainChecker) result() Verification {
 // broken, its later events are not judged: the first break is the finding.
 func (c *chainChecker) check(subject string, seq uint64, header map[string][]string, data []byte) {
 	c.v.Events++
-	e, err := c.codec.Decode(data)
+	e, err := c.codec.DecodeStored(data)
 	if err != nil {
 		c.v.Foreign = append(c.v.Foreign, seq)
 		c.fail(projectOfSubject(c.spec, subject), seq, subject, "", err.Error())

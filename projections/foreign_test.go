@@ -88,7 +88,7 @@ func headers(h nats.Header) []byte {
 // its history would write it.
 func forge(t *testing.T, p domain.ProjectID, typ domain.EventType, data domain.Payload, prev []byte) ([]byte, domain.Event) {
 	t.Helper()
-	e := domain.Event{ID: "forged-" + string(typ) + "-0", Project: p, Type: typ, Schema: domain.SchemaVersion, OccurredOn: dt("2026-11-09"),
+	e := domain.Event{ID: "forged-" + string(typ) + "-0", Project: p, Type: typ, Schema: domain.EventVersion(typ), OccurredOn: dt("2026-11-09"),
 		RecordedAt: runnerNow, Actor: "stranger", CommandID: "forged-" + string(typ), Data: data}
 	body, err := eventstore.NewCodec().Seal(&e, prev)
 	require.NoError(t, err)

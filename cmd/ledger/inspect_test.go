@@ -187,7 +187,7 @@ func TestInspectFollowSkipsForeignMissesAndSaysSo(t *testing.T) {
 	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: c.dir, Port: -1})
 	require.NoError(t, err)
 	env := &storetest.Env{Server: srv}
-	e := domain.Event{ID: "forged-0", Project: "P-3", Type: domain.DeadlineMissed, Schema: domain.SchemaVersion, OccurredOn: domain.NewDate(2026, 11, 13),
+	e := domain.Event{ID: "forged-0", Project: "P-3", Type: domain.DeadlineMissed, Schema: domain.EventVersion(domain.DeadlineMissed), OccurredOn: domain.NewDate(2026, 11, 13),
 		RecordedAt: c.clock.Now(), Actor: "stranger", CommandID: "forged",
 		Data: &domain.DeadlineMissedData{Milestone: domain.MilestoneStarted, Due: domain.NewDate(2026, 11, 13), Unit: "Industry", Leader: "Wang"}}
 	forged, err := eventstore.NewCodec().Seal(&e, bytes.Repeat([]byte{1}, 32))

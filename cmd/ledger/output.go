@@ -133,8 +133,27 @@ func (a *app) printStored(res eventstore.Result) error {
 	for _, r := range res.Records {
 		fmt.Fprintf(a.stdout, "%s: %s %s at sequence %d (hash %s): %s\n",
 			verb, r.Project, r.Type, r.Sequence, shortHash(r.Hash), domain.Describe(r.Event))
+		if res.AlreadyStored {
+			if hint := repeatHint(r.Event); hint != "" {
+				fmt.Fprintln(a.stderr, hint)
+			}
+		}
 	}
 	return nil
+}
+
+// repeatHint tells how to record a second, separate fact that looks the
+// same as e, one the ledger took for a retry of e.
+func repeatHint(e domain.Event) string {
+	switch d := e.Data.(type) {
+	case *domain.FundsReceivedData:
+		if d.Reference == "" {
+			return "hint: if this is another tranche of the same amount on the same day, record it with --ref and its voucher or transfer number"
+		}
+	case *domain.IssueRaisedData:
+		return "hint: if this is another issue with the same title, raise it with its own --id"
+	}
+	return ""
 }
 
 func shortHash(h []byte) string {

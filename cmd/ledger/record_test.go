@@ -34,3 +34,31 @@ func TestEveryFormIsACommand(t *testing.T) {
 		assert.NotNil(t, c.Flags().Lookup("correlation-id"), "%v", path)
 	}
 }
+
+// Two tranches of the same amount on one day are two facts when their
+// references differ; without one the second is taken for a retry, and the
+// answer says how to record it as a fact of its own.
+func TestEqualTranchesOnOneDayAreToldApartByTheirReference(t *testing.T) {
+	c := newCLI(t)
+	c.ok("project", "register", "P-1", "--name", "n", "--investment", "100万", "--unit", "u", "--leader", "l")
+	c.ok("record", "funds_received", "P-1", "--amount", "10万", "--on", "2026-11-20")
+	code, out, errs := c.run("record", "funds_received", "P-1", "--amount", "10万", "--on", "2026-11-20")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "already stored")
+	assert.Contains(t, errs, "--ref")
+	before := c.msgCount()
+
+	out = c.ok("record", "funds_received", "P-1", "--amount", "10万", "--on", "2026-11-20", "--ref", "转账 0042")
+	assert.Contains(t, out, "stored: P-1 funds_received")
+	assert.Equal(t, before+1, c.msgCount())
+	code, out, errs = c.run("record", "funds_received", "P-1", "--amount", "10万", "--on", "2026-11-20", "--ref", "转账 0042")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "already stored")
+	assert.NotContains(t, errs, "hint", "a tranche with its reference given twice is a retry")
+	assert.Equal(t, before+1, c.msgCount())
+	assert.Contains(t, c.ok("history", "P-1", "--json"), `"reference": "转账 0042"`)
+
+	c.ok("issue", "raise", "P-1", "--title", "电力接入未排期", "--on", "2026-11-20")
+	_, _, errs = c.run("issue", "raise", "P-1", "--title", "电力接入未排期", "--on", "2026-11-20")
+	assert.Contains(t, errs, "--id")
+}

@@ -72,7 +72,7 @@ func Forms() []Form {
 				{Name: "note", Help: "free note"},
 				{Name: "amount", Help: "funds_received: amount in yuan or 万/亿"},
 				{Name: "kind", Help: "approved: registration, feasibility, eia, land, planning or construction_permit"},
-				{Name: "ref", Help: "approved: approval document number"},
+				{Name: "ref", Help: "approved: the approval document number; funds_received: the tranche's reference (voucher or transfer number), which tells two tranches of the same day and amount apart"},
 				{Name: "reason", Help: "suspended, terminated: why (required for them)"},
 				{Name: "expected-restart", Help: "suspended: expected restart date YYYY-MM-DD"},
 			},
