@@ -47,6 +47,11 @@ type RegisterProject struct {
 	Kind            ProjectKind
 	TimeZone        string // IANA name; "" means DefaultTimeZone
 	On              Date   // registration date; zero means today
+	Industry        string `json:",omitempty"`
+	NationalCode    string `json:",omitempty"` // 赋码, GB/T 40058; optional
+	// ConfirmOrder stores a plan whose deadlines run against the order of
+	// the nodes (开工 before 签约), which is otherwise refused.
+	ConfirmOrder bool `json:",omitempty"`
 	// Plan optionally sets baseline deadlines in the same command: the
 	// project and its plan are then stored together or not at all.
 	Plan []PlannedDeadline
@@ -70,20 +75,22 @@ type AssignLeader struct {
 // PlanMilestone sets the baseline deadline of a milestone.
 type PlanMilestone struct {
 	Meta
-	Project   ProjectID
-	Milestone Milestone
-	Due       Date
-	On        Date // the day the plan was made; zero means today
+	Project      ProjectID
+	Milestone    Milestone
+	Due          Date
+	On           Date // the day the plan was made; zero means today
+	ConfirmOrder bool `json:",omitempty"` // see RegisterProject
 }
 
 // ReviseDeadline moves a planned milestone's deadline, with a reason.
 type ReviseDeadline struct {
 	Meta
-	Project   ProjectID
-	Milestone Milestone
-	Due       Date
-	Reason    string
-	On        Date
+	Project      ProjectID
+	Milestone    Milestone
+	Due          Date
+	Reason       string
+	On           Date
+	ConfirmOrder bool `json:",omitempty"` // see RegisterProject
 }
 
 // RecordStep records a lifecycle step (negotiating ... terminated).
@@ -98,6 +105,9 @@ type RecordStep struct {
 	Reference       string       // approved: the approval document number
 	Reason          string       // suspended, terminated: required
 	ExpectedRestart Date         // suspended: optional
+	// ConfirmOrder stores a step dated against the order of the nodes
+	// (started before signed), which is otherwise refused.
+	ConfirmOrder bool `json:",omitempty"`
 }
 
 // ReportInvestment records the investment completed in one month.

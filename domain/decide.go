@@ -61,6 +61,12 @@ func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, er
 		return d.explainDelay(c)
 	case RecordDeadlineMissed:
 		return d.deadlineMissed(c)
+	case CorrectFacts:
+		return d.correctFacts(c)
+	case CorrectRecord:
+		return d.correctRecord(c)
+	case WithdrawDeadline:
+		return d.withdraw(c)
 	}
 	return nil, d.refuse(ErrInvalid, "the command %T is unknown", "", cmd)
 }
@@ -131,8 +137,18 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 			return nil, d.refuse(ErrInvalid, "no %s given", "every key project needs a name, a responsible unit and a responsible leader", f.name)
 		}
 	}
+	if err := d.checkLengths([2]string{FactName, c.Name}, [2]string{FactUnit, c.Unit}, [2]string{FactLeader, c.Leader},
+		[2]string{FactTownship, c.Township}, [2]string{FactIndustry, c.Industry}); err != nil {
+		return nil, err
+	}
 	if c.TotalInvestment <= 0 {
 		return nil, d.refuse(ErrInvalid, "total investment %d yuan is not positive", "give the total investment in yuan, e.g. 350000000", c.TotalInvestment)
+	}
+	code := strings.TrimSpace(c.NationalCode)
+	if code != "" {
+		if _, err := ParseNationalCode(code); err != nil {
+			return nil, d.refuse(ErrInvalid, "%v", "give the 24-character code from the national platform, or leave it out", err)
+		}
 	}
 	kind := c.Kind
 	if kind == "" {
@@ -157,6 +173,7 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 	payloads := []Payload{&RegisteredData{
 		Name: strings.TrimSpace(c.Name), TotalInvestment: c.TotalInvestment, Unit: strings.TrimSpace(c.Unit),
 		Leader: strings.TrimSpace(c.Leader), Township: strings.TrimSpace(c.Township), Kind: kind, TimeZone: zone,
+		Industry: strings.TrimSpace(c.Industry), NationalCode: code,
 	}}
 	seen := map[Milestone]bool{}
 	for _, pl := range c.Plan {
@@ -172,6 +189,9 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 		seen[pl.Milestone] = true
 		payloads = append(payloads, &MilestonePlannedData{Milestone: pl.Milestone, Due: pl.Due})
 	}
+	if err := d.checkPlanOrder(d.currentDue(c.Plan...), c.ConfirmOrder); err != nil {
+		return nil, err
+	}
 	return d.events(on, payloads...), nil
 }
 
@@ -179,6 +199,9 @@ func (d *decision) assignLeader(c AssignLeader) ([]Event, error) {
 	leader := strings.TrimSpace(c.Leader)
 	if leader == "" {
 		return nil, d.refuse(ErrInvalid, "no leader given", "name the new responsible leader")
+	}
+	if err := d.checkLengths([2]string{FactLeader, leader}, [2]string{"reason", c.Reason}); err != nil {
+		return nil, err
 	}
 	if leader == d.p.Leader {
 		return nil, d.refuse(ErrNoChange, "%s is already the responsible leader", "name a different leader", leader)
@@ -207,6 +230,9 @@ func (d *decision) plan(c PlanMilestone) ([]Event, error) {
 	if on, ok := d.p.Reached(c.Milestone); ok {
 		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "plan only milestones still ahead", c.Milestone, on)
 	}
+	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{c.Milestone, c.Due}), c.ConfirmOrder); err != nil {
+		return nil, err
+	}
 	on, err := d.date(c.On)
 	if err != nil {
 		return nil, err
@@ -230,6 +256,12 @@ func (d *decision) revise(c ReviseDeadline) ([]Event, error) {
 	}
 	if on, ok := d.p.Reached(c.Milestone); ok {
 		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "a reached milestone keeps its deadline", c.Milestone, on)
+	}
+	if err := d.checkLength("reason", c.Reason); err != nil {
+		return nil, err
+	}
+	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{c.Milestone, c.Due}), c.ConfirmOrder); err != nil {
+		return nil, err
 	}
 	on, err := d.date(c.On)
 	if err != nil {
@@ -288,6 +320,12 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 		return nil, d.refuse(ErrOutOfOrder, "construction is suspended since %s", "record resumed first", p.Steps[Suspended])
 	}
 	if err := d.onlyApplicable(c); err != nil {
+		return nil, err
+	}
+	if err := d.checkLengths([2]string{"note", c.Note}, [2]string{"reason", c.Reason}, [2]string{"reference", c.Reference}); err != nil {
+		return nil, err
+	}
+	if err := d.checkStepOrder(c.Step, on, c.ConfirmOrder); err != nil {
 		return nil, err
 	}
 	var payload Payload
@@ -416,6 +454,9 @@ func (d *decision) raiseIssue(c RaiseIssue) ([]Event, error) {
 	if strings.TrimSpace(c.Title) == "" {
 		return nil, d.refuse(ErrInvalid, "no title given", "say what the issue is (--title)")
 	}
+	if err := d.checkLengths([2]string{"title", c.Title}, [2]string{"issue id", c.IssueID}); err != nil {
+		return nil, err
+	}
 	id := c.IssueID
 	if id == "" {
 		// A derived key is a hex digest; an explicit command id may be
@@ -449,6 +490,9 @@ func (d *decision) resolveIssue(c ResolveIssue) ([]Event, error) {
 	if strings.TrimSpace(c.Resolution) == "" {
 		return nil, d.refuse(ErrInvalid, "no resolution given", "say how the issue was resolved (--resolution)")
 	}
+	if err := d.checkLength("resolution", c.Resolution); err != nil {
+		return nil, err
+	}
 	on, err := d.date(c.On)
 	if err != nil {
 		return nil, err
@@ -466,6 +510,9 @@ func (d *decision) explainDelay(c ExplainDelay) ([]Event, error) {
 	}
 	if strings.TrimSpace(c.Reason) == "" {
 		return nil, d.refuse(ErrInvalid, "no reason given", "say why the milestone is late (--reason)")
+	}
+	if err := d.checkLength("reason", c.Reason); err != nil {
+		return nil, err
 	}
 	on, err := d.date(c.On)
 	if err != nil {

@@ -31,6 +31,8 @@ const (
 	IssueResolved      EventType = "issue_resolved"
 	DelayExplained     EventType = "delay_explained"
 	DeadlineMissed     EventType = "deadline_missed"
+	// FactsCorrected, RecordCorrected and DeadlineWithdrawn are in
+	// corrections.go.
 )
 
 // EventTypes lists every event type in catalogue order.
@@ -39,6 +41,7 @@ var EventTypes = []EventType{
 	Negotiating, Signed, FundsReceived, Approved, Started, Suspended, Resumed,
 	Completed, Commissioned, FullCapacity, Terminated, InvestmentReported,
 	InvestmentPlanned, IssueRaised, IssueResolved, DelayExplained, DeadlineMissed,
+	FactsCorrected, RecordCorrected, DeadlineWithdrawn,
 }
 
 // Event is one immutable fact in a project's history: the envelope every
@@ -122,6 +125,12 @@ func NewPayload(t EventType) (Payload, error) {
 		return &DelayExplainedData{}, nil
 	case DeadlineMissed:
 		return &DeadlineMissedData{}, nil
+	case FactsCorrected:
+		return &FactsCorrectedData{}, nil
+	case RecordCorrected:
+		return &RecordCorrectedData{}, nil
+	case DeadlineWithdrawn:
+		return &DeadlineWithdrawnData{}, nil
 	}
 	return nil, invalidf("event type %q is unknown", t)
 }
@@ -145,6 +154,10 @@ type RegisteredData struct {
 	Township        string      `cbor:"township,omitempty" json:"township,omitempty"`
 	Kind            ProjectKind `cbor:"kind" json:"kind"`
 	TimeZone        string      `cbor:"time_zone" json:"time_zone"`
+	// Version 2 on: the industry (行业) and the national project code
+	// (赋码), both optional.
+	Industry     string `cbor:"industry,omitempty" json:"industry,omitempty"`
+	NationalCode string `cbor:"national_code,omitempty" json:"national_code,omitempty"`
 }
 
 // LeaderAssignedData names the responsible leader (包保领导) from OccurredOn

@@ -23,6 +23,8 @@ type Project struct {
 	Township        string      `json:"township,omitempty"`
 	Kind            ProjectKind `json:"kind,omitempty"`
 	TimeZone        string      `json:"time_zone,omitempty"`
+	Industry        string      `json:"industry,omitempty"`
+	NationalCode    string      `json:"national_code,omitempty"`
 
 	// Steps holds the date of each lifecycle step recorded; for repeatable
 	// steps (funds_received, suspended, resumed) the latest.
@@ -33,6 +35,9 @@ type Project struct {
 	Suspensions []Suspension `json:"suspensions,omitempty"`
 	Terminated  bool         `json:"terminated,omitempty"`
 	FundsTotal  int64        `json:"funds_total_yuan,omitempty"` // integer yuan received so far
+	Funds       []Tranche    `json:"funds,omitempty"`            // the tranches, in order of record
+	// ApprovalRefs holds the document number of each approval that has one.
+	ApprovalRefs map[ApprovalKind]string `json:"approval_refs,omitempty"`
 
 	Deadlines  map[Milestone]*Deadline `json:"deadlines,omitempty"`
 	Leaders    []LeaderTerm            `json:"leaders,omitempty"`
@@ -108,6 +113,9 @@ func (p *Project) ensureMaps() {
 	}
 	if p.Approvals == nil {
 		p.Approvals = map[ApprovalKind]Date{}
+	}
+	if p.ApprovalRefs == nil {
+		p.ApprovalRefs = map[ApprovalKind]string{}
 	}
 	if p.Deadlines == nil {
 		p.Deadlines = map[Milestone]*Deadline{}
@@ -186,6 +194,7 @@ func Evolve(p *Project, e Event) {
 		p.Registered, p.RegisteredOn = true, e.OccurredOn
 		p.Name, p.TotalInvestment, p.Unit = d.Name, d.TotalInvestment, d.Unit
 		p.Leader, p.Township, p.Kind, p.TimeZone = d.Leader, d.Township, d.Kind, d.TimeZone
+		p.Industry, p.NationalCode = d.Industry, d.NationalCode
 		p.loc = resolveZone(d.TimeZone)
 		p.Leaders = append(p.Leaders, LeaderTerm{Leader: d.Leader, From: e.OccurredOn})
 	case *LeaderAssignedData:
@@ -200,12 +209,16 @@ func Evolve(p *Project, e Event) {
 		}
 	case *ApprovedData:
 		p.Approvals[d.Kind] = e.OccurredOn
+		if d.Reference != "" {
+			p.ApprovalRefs[d.Kind] = d.Reference
+		}
 	case *StartedData:
 		p.Steps[Started] = e.OccurredOn
 		p.Flags = append(p.Flags, d.Flags...)
 	case *FundsReceivedData:
 		p.Steps[FundsReceived] = max(p.Steps[FundsReceived], e.OccurredOn) // the latest tranche
 		p.FundsTotal += d.Amount
+		p.Funds = append(p.Funds, Tranche{On: e.OccurredOn, Amount: d.Amount, Reference: d.Reference})
 	case *SuspendedData:
 		p.Steps[Suspended] = e.OccurredOn
 		p.Suspended = true
@@ -239,6 +252,11 @@ func Evolve(p *Project, e Event) {
 		if dl := p.Deadlines[d.Milestone]; dl != nil {
 			dl.Missed = append(dl.Missed, d.Due)
 		}
+	case *FactsCorrectedData, *RecordCorrectedData, *DeadlineWithdrawnData:
+		evolveCorrection(p, e)
+	}
+	if e.Type == Signed || e.Type == Started || e.Type == RecordCorrected {
+		p.orderFlags()
 	}
 	if m, ok := MilestoneReached(e); ok {
 		// The earliest date reaches a milestone, whatever the order the
@@ -311,6 +329,8 @@ func (p *Project) Clone() Project {
 	q := *p
 	q.Steps = maps.Clone(p.Steps)
 	q.Approvals = maps.Clone(p.Approvals)
+	q.ApprovalRefs = maps.Clone(p.ApprovalRefs)
+	q.Funds = slices.Clone(p.Funds)
 	q.Investment = maps.Clone(p.Investment)
 	q.AnnualPlan = maps.Clone(p.AnnualPlan)
 	q.Suspensions = slices.Clone(p.Suspensions)

@@ -15,6 +15,8 @@ func EventVersion(t EventType) int {
 	switch t {
 	case FundsReceived:
 		return 2 // 2 adds the tranche's reference
+	case Registered:
+		return 2 // 2 adds the industry and the national project code
 	}
 	return 1
 }
@@ -35,6 +37,10 @@ func NewStoredPayload(t EventType, v int) (Payload, error) {
 		return nil, invalidf("%s events of schema version %d are unknown (this ledger reads versions 1 to %d)", t, v, current)
 	case t == FundsReceived && v == 1:
 		return &FundsReceivedV1{}, nil
+	case t == Registered && v == 1:
+		// Version 1 is version 2 without its two optional keys: it reads
+		// into the current shape as it is.
+		return &RegisteredData{}, nil
 	}
 	return nil, invalidf("%s events of schema version %d have no reader", t, v)
 }

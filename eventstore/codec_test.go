@@ -37,6 +37,13 @@ func samplePayloads() map[domain.EventType]domain.Payload {
 		domain.IssueResolved:      &domain.IssueResolvedData{IssueID: "I-1", Resolution: "grid company connected"},
 		domain.DelayExplained:     &domain.DelayExplainedData{Milestone: domain.MilestoneStarted, Due: d, Reason: "rain"},
 		domain.DeadlineMissed:     &domain.DeadlineMissedData{Milestone: domain.MilestoneStarted, Due: d, Unit: "县工信局", Leader: "李明", DetectedAt: time.Date(2026, 11, 20, 16, 0, 0, 1234, time.UTC)},
+		domain.FactsCorrected: &domain.FactsCorrectedData{Reason: "typed from the wrong row", Changes: []domain.FactChange{
+			{Field: domain.FactName, From: "光伏组件", To: "光伏组件生产线"},
+			{Field: domain.FactTotalInvestment, FromYuan: 350_000_000, ToYuan: 380_000_000},
+			{Field: domain.FactRegisteredOn, FromDate: d, ToDate: d.AddDays(-3)},
+		}},
+		domain.RecordCorrected:   &domain.RecordCorrectedData{Type: domain.FundsReceived, Tranche: 2, FromAmount: 5_000_000, ToAmount: 6_000_000, FromDate: d, ToDate: d.AddDays(-1), ToReference: "转账 0042", Reason: "voucher misread"},
+		domain.DeadlineWithdrawn: &domain.DeadlineWithdrawnData{Milestone: domain.MilestoneEIA, Due: d, Baseline: d, Reason: "no EIA needed for this scale"},
 	}
 }
 

@@ -148,7 +148,7 @@ func TestResentAppendWhoseFirstTryWasStoredIsStoredOnce(t *testing.T) {
 
 			// The store's state moved on with the stored events: the next
 			// command is decided after them.
-			next := mustExecute(t, store, step(tc.project, domain.Negotiating, domain.NewDate(2026, 11, 3)))
+			next := mustExecute(t, store, step(tc.project, domain.Started, domain.NewDate(2026, 11, 3)))
 			assert.Equal(t, res.Records[len(res.Records)-1].Hash, next.Records[0].PrevHash)
 			v, err := store.Verify(ctx, "")
 			require.NoError(t, err)
