@@ -24,7 +24,10 @@ func TestPackedRowsComeBackTheSame(t *testing.T) {
 		reg.Plan = append(reg.Plan, domain.PlannedDeadline{Milestone: m, Due: domain.NewDate(2027, 1, 1+i)})
 	}
 	cmds := []domain.Command{reg,
-		domain.ReviseDeadline{Meta: domain.Meta{Actor: "clerk"}, Project: "B-1", Milestone: domain.Milestones[0], Due: domain.NewDate(2027, 3, 1), Reason: "land", On: domain.NewDate(2026, 2, 1)},
+		domain.ReviseDeadline{Meta: domain.Meta{Actor: "clerk"}, Project: "B-1", Milestone: domain.Milestones[0], Due: domain.NewDate(2027, 3, 1), Reason: "land", On: domain.NewDate(2026, 2, 1), ConfirmOrder: true},
+		domain.RecordStep{Meta: domain.Meta{Actor: "clerk"}, Project: "B-1", Step: domain.FundsReceived, Amount: 5_000_000, Reference: "转账 1", On: domain.NewDate(2026, 3, 1)},
+		domain.RecordStep{Meta: domain.Meta{Actor: "clerk"}, Project: "B-1", Step: domain.Approved, Approval: domain.ApprovalEIA, Reference: "环审 1", On: domain.NewDate(2026, 3, 2)},
+		domain.CorrectFacts{Meta: domain.Meta{Actor: "clerk"}, Project: "B-1", Industry: "电力", NationalCode: "2411-130202-89-01-637015", Reason: "from the platform"},
 		domain.ReportInvestment{Meta: domain.Meta{Actor: "clerk"}, Project: "B-1", Month: "2026-10", Amount: 1_234_567},
 	}
 	for i := range 3 {
