@@ -31,6 +31,12 @@ func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, er
 	if m := cmd.CommandMeta(); strings.TrimSpace(m.Actor) == "" {
 		return nil, d.refuse(ErrInvalid, "no actor given", "say who records this (--actor)")
 	}
+	if isUnitCommand(cmd) {
+		return d.decideUnits(cmd)
+	}
+	if reserved(d.id) {
+		return nil, d.refuse(ErrInvalid, "%s is the unit register's history, not a project", "use another project id", UnitRegisterID)
+	}
 	if reg, ok := cmd.(RegisterProject); ok {
 		return d.register(reg)
 	}

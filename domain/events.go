@@ -41,7 +41,7 @@ var EventTypes = []EventType{
 	Negotiating, Signed, FundsReceived, Approved, Started, Suspended, Resumed,
 	Completed, Commissioned, FullCapacity, Terminated, InvestmentReported,
 	InvestmentPlanned, IssueRaised, IssueResolved, DelayExplained, DeadlineMissed,
-	FactsCorrected, RecordCorrected, DeadlineWithdrawn,
+	FactsCorrected, RecordCorrected, DeadlineWithdrawn, UnitRegistered, UnitAliasAdded,
 }
 
 // Event is one immutable fact in a project's history: the envelope every
@@ -131,6 +131,10 @@ func NewPayload(t EventType) (Payload, error) {
 		return &RecordCorrectedData{}, nil
 	case DeadlineWithdrawn:
 		return &DeadlineWithdrawnData{}, nil
+	case UnitRegistered:
+		return &UnitRegisteredData{}, nil
+	case UnitAliasAdded:
+		return &UnitAliasAddedData{}, nil
 	}
 	return nil, invalidf("event type %q is unknown", t)
 }

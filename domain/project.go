@@ -48,6 +48,9 @@ type Project struct {
 
 	LastRecordedAt time.Time `json:"last_recorded_at"`
 
+	// Units is set only in the unit register's history (UnitRegisterID).
+	Units *UnitRegister `json:"units,omitempty"`
+
 	loc *time.Location // TimeZone resolved once, by Evolve
 }
 
@@ -254,6 +257,13 @@ func Evolve(p *Project, e Event) {
 		}
 	case *FactsCorrectedData, *RecordCorrectedData, *DeadlineWithdrawnData:
 		evolveCorrection(p, e)
+	case *UnitRegisteredData, *UnitAliasAddedData:
+		if p.Units == nil {
+			p.Units = &UnitRegister{}
+		} else {
+			p.Units = p.Units.clone() // states cloned before share nothing
+		}
+		p.Units.evolve(e)
 	}
 	if e.Type == Signed || e.Type == Started || e.Type == RecordCorrected {
 		p.orderFlags()

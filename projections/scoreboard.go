@@ -30,11 +30,22 @@ type ScoreRow struct {
 	OnTimeRateBP *int64 `json:"on_time_rate_bp"`
 }
 
+// unitRegister returns the unit register among rows, nil if none.
+func unitRegister(rows []*Row) *domain.UnitRegister {
+	for _, r := range rows {
+		if r.ID == domain.UnitRegisterID {
+			return r.Units
+		}
+	}
+	return nil
+}
+
 // Scoreboard returns the unit rows then the leader rows on o.AsOf, each
 // group worst first (see SortScores). A milestone counts for the unit of
 // its project and for the leader who answered for the project on the day
 // of its first missed deadline (or of its deadline, when none was missed),
-// so a leader is not blamed for a miss from before their time. A deadline
+// so a leader is not blamed for a miss from before their time. Units are
+// counted by their canonical names when rows hold the unit register. A deadline
 // revised after it had passed still counts as missed.
 // Terminated projects leave the board; a suspended project's open deadlines
 // are not counted as overdue while it is halted.
@@ -46,11 +57,13 @@ func Scoreboard(rows []*Row, o Options) []ScoreRow {
 		}
 		return m[name]
 	}
+	register := unitRegister(rows)
 	for _, r := range rows {
 		if !inTables(r, o.AsOf) {
 			continue
 		}
-		get(units, "unit", r.Unit).Projects++
+		unit, _ := register.Canonicalize(r.Unit)
+		get(units, "unit", unit).Projects++
 		get(leaders, "leader", r.Leader).Projects++
 		halted := suspendedOn(r, o.AsOf)
 		for _, m := range domain.Milestones {
@@ -77,7 +90,7 @@ func Scoreboard(rows []*Row, o Options) []ScoreRow {
 			default:
 				continue
 			}
-			count(get(units, "unit", r.Unit))
+			count(get(units, "unit", unit))
 			count(get(leaders, "leader", r.ResponsibleOn(blame)))
 		}
 	}

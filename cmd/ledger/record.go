@@ -135,6 +135,10 @@ func (a *app) today() domain.Date {
 // execute stores one command and prints what was stored.
 func (a *app) execute(ctx context.Context, cmd domain.Command) error {
 	return a.withStore(ctx, func(s *eventstore.Store) error {
+		cmd, err := resolveNames(ctx, s, cmd)
+		if err != nil {
+			return err
+		}
 		res, err := s.Execute(ctx, cmd)
 		if err != nil {
 			return err
