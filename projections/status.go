@@ -10,14 +10,17 @@ import (
 
 // StatusRow is one project in the status table (项目进度表) on a date.
 type StatusRow struct {
-	Project   domain.ProjectID   `json:"project"`
-	Name      string             `json:"name"`
-	Unit      string             `json:"unit"`
-	Leader    string             `json:"leader"`
-	Kind      domain.ProjectKind `json:"kind"`
-	Township  string             `json:"township"`
-	Stage     string             `json:"stage"` // furthest lifecycle step taken, or "registered"
-	Suspended bool               `json:"suspended"`
+	Project  domain.ProjectID   `json:"project"`
+	Name     string             `json:"name"`
+	Unit     string             `json:"unit"`
+	Leader   string             `json:"leader"`
+	Kind     domain.ProjectKind `json:"kind"`
+	Township string             `json:"township"`
+	// Industry (行业) and NationalCode (赋码) are empty when not recorded.
+	Industry     string `json:"industry"`
+	NationalCode string `json:"national_code"`
+	Stage        string `json:"stage"` // furthest lifecycle step taken, or "registered"
+	Suspended    bool   `json:"suspended"`
 	// The next milestone: the open deadline due first.
 	NextMilestone domain.Milestone `json:"next_milestone"`
 	NextDue       domain.Date      `json:"next_due"`
@@ -46,6 +49,7 @@ func Status(rows []*Row, o Options) []StatusRow {
 		}
 		s := StatusRow{
 			Project: r.ID, Name: r.Name, Unit: r.Unit, Leader: r.Leader, Kind: r.Kind, Township: r.Township,
+			Industry: r.Industry, NationalCode: r.NationalCode,
 			Stage: stageOn(r, o.AsOf), Suspended: suspendedOn(r, o.AsOf), Light: LightGreen,
 			TotalInvestment: r.TotalInvestment, InvestedToDate: investmentThrough(r, o.AsOf),
 			OpenIssues: openIssues(r, o.AsOf), Flags: flagsOrEmpty(flagsOn(r, o.AsOf)), LastEventAt: r.LastRecordedAt,

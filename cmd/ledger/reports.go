@@ -143,7 +143,16 @@ func (a *app) withProject(ctx context.Context, arg string, fn func(*query.Servic
 	if err != nil {
 		return err
 	}
-	return a.withQueries(ctx, func(qs *query.Service) error { return fn(qs, id) })
+	return a.withQueries(ctx, func(qs *query.Service) error {
+		if id.IsNationalCode() {
+			// A national code finds the project registered with it, under
+			// whatever id.
+			if id, err = qs.FindProject(ctx, id); err != nil {
+				return err
+			}
+		}
+		return fn(qs, id)
+	})
 }
 
 // noteBehind says on stderr that the rows read were behind the stream.

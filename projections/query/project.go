@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/keyprojects/ledger/domain"
@@ -67,6 +68,26 @@ func (s *Service) Project(ctx context.Context, id domain.ProjectID) (Result[doma
 		return Result[domain.Project]{}, &NoEventsError{Project: id}
 	}
 	return Result[domain.Project]{Value: domain.Fold(id, events(recs))}, nil
+}
+
+// FindProject returns key as a project id when a project has events
+// under it, else the project whose national code (赋码) is key; a
+// *NoEventsError when neither is found.
+func (s *Service) FindProject(ctx context.Context, key domain.ProjectID) (domain.ProjectID, error) {
+	recs, _, err := s.store.Load(ctx, key)
+	if err != nil || len(recs) > 0 {
+		return key, err
+	}
+	rows, _, err := s.rows(ctx, projections.Cut{}, "")
+	if err != nil {
+		return "", err
+	}
+	for _, r := range rows {
+		if r.NationalCode != "" && strings.EqualFold(r.NationalCode, string(key)) {
+			return r.ID, nil
+		}
+	}
+	return "", &NoEventsError{Project: key}
 }
 
 // DeadlinesQuery asks for a project's deadline histories at a cut.

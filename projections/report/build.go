@@ -54,6 +54,8 @@ func StatusTable(rows []projections.StatusRow) Table {
 			{"open_issues", Label{"Open issues", "未销号问题"}, KindInt},
 			{"flags", Label{"Flags", "合规标记"}, KindText},
 			{"last_event_at", Label{"Last update", "最近更新"}, KindTime},
+			{"industry", Label{"Industry", "行业"}, KindText},
+			{"national_code", Label{"National project code", "赋码"}, KindText},
 		},
 	}
 	for _, r := range rows {
@@ -69,6 +71,7 @@ func StatusTable(rows []projections.StatusRow) Table {
 			r.Project, r.Name, r.Unit, r.Leader, r.Kind, r.Township, domain.EventType(r.Stage),
 			r.NextMilestone, r.NextDue, r.NextBaseline, left, late, r.Light, r.OverdueCount,
 			r.TotalInvestment, r.InvestedToDate, r.InvestedShareBP, r.OpenIssues, r.Flags, r.LastEventAt,
+			r.Industry, r.NationalCode,
 		})
 	}
 	return t

@@ -56,7 +56,7 @@ func TestStatusTable(t *testing.T) {
 		DaysLeft: 0, DaysLate: 20, Light: projections.LightRed, OverdueCount: 2,
 		TotalInvestment: 350_000_000, InvestedToDate: 12_345, InvestedShareBP: 0,
 		OpenIssues: 1, Flags: []domain.ComplianceFlag{domain.FlagStartedWithoutEIA},
-		LastEventAt: time.Date(2026, 10, 19, 16, 5, 0, 0, time.UTC),
+		LastEventAt: time.Date(2026, 10, 19, 16, 5, 0, 0, time.UTC), Industry: "农副食品加工", NationalCode: "2411-130202-89-01-637015",
 	}, {
 		Project: "P-7", Name: "Not late", Kind: domain.KindContinuing, Stage: "registered",
 		NextMilestone: domain.MilestoneSigned, DaysLeft: 5, Light: projections.LightYellow, Flags: []domain.ComplianceFlag{},
@@ -67,13 +67,13 @@ func TestStatusTable(t *testing.T) {
 	checkTable(t, tab, "status",
 		[]string{"Project", "Name", "Unit", "Leader", "Kind", "Township", "Stage", "Next milestone", "Due", "Baseline",
 			"Days left", "Days late", "Light", "Overdue", "Total investment (10k yuan)", "Invested to date (10k yuan)",
-			"Share invested", "Open issues", "Flags", "Last update"},
+			"Share invested", "Open issues", "Flags", "Last update", "Industry", "National project code"},
 		[]string{"项目代码", "项目名称", "责任单位", "包保领导", "项目类型", "乡镇", "所处阶段", "下一节点", "截止日期", "原定截止日期",
-			"剩余天数", "逾期天数", "预警", "逾期节点数", "总投资(万元)", "累计完成投资(万元)", "完成比例", "未销号问题", "合规标记", "最近更新"},
+			"剩余天数", "逾期天数", "预警", "逾期节点数", "总投资(万元)", "累计完成投资(万元)", "完成比例", "未销号问题", "合规标记", "最近更新", "行业", "赋码"},
 		[]string{"2010-220621-47-01-000034", "年产10万吨饲料项目", "县工信局", "王副县长", "new", "城关镇", "signed", "started",
-			"2026-09-30", "2026-08-31", "", "20", "red", "2", "35000", "1.2345", "0.00%", "1", "started_without_eia", "2026-10-20 00:05"},
+			"2026-09-30", "2026-08-31", "", "20", "red", "2", "35000", "1.2345", "0.00%", "1", "started_without_eia", "2026-10-20 00:05", "农副食品加工", "2411-130202-89-01-637015"},
 		[]string{"2010-220621-47-01-000034", "年产10万吨饲料项目", "县工信局", "王副县长", "新建", "城关镇", "签约", "开工",
-			"2026-09-30", "2026-08-31", "", "20", "红灯", "2", "35000", "1.2345", "0.00%", "1", "无环评开工", "2026-10-20 00:05"})
+			"2026-09-30", "2026-08-31", "", "20", "红灯", "2", "35000", "1.2345", "0.00%", "1", "无环评开工", "2026-10-20 00:05", "农副食品加工", "2411-130202-89-01-637015"})
 	// Days left shows only while not late; neither shows with nothing open.
 	second, third := rowOf(tab, 1, report.ZH), rowOf(tab, 2, report.ZH)
 	assert.Equal(t, []string{"续建", "", "已登记", "签约", "", "", "5", "", "黄灯"}, second[4:13])

@@ -260,6 +260,7 @@ var zhTerms = map[any]string{
 	domain.FlagStartedWithoutEIA:    "无环评开工",
 	domain.FlagStartedWithoutLand:   "无土地开工",
 	domain.FlagStartedWithoutPermit: "无施工许可开工",
+	domain.FlagStartedBeforeSigned:  "未签约先开工",
 
 	projections.Week:    "周调度",
 	projections.Month:   "月通报",
