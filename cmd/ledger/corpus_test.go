@@ -293,6 +293,7 @@ func corpusCommands(projects []domain.ProjectID) []corpusCommand {
 		append([]string{"supervision", "--json"}, asOf...),
 		append([]string{"bulletin", "--json", "--period", "month"}, asOf...),
 		append([]string{"bulletin", "--json", "--period", "year"}, asOf...),
+		{"units", "list", "--json"},
 	}
 	for _, p := range projects {
 		cmds = append(cmds, []string{"history", string(p), "--json"})
@@ -328,9 +329,9 @@ func corpusProjects(msgs []corpusMsg) []domain.ProjectID {
 // writeCorpusHistory records the corpus on c: the demo county's year, then
 // projects of the corpus's own through December 2026 that take every event
 // type the demo does not, funds_received events as version 1 wrote them,
-// raw, since no command writes that version any more, and the corrections
+// raw, since no command writes that version any more, the corrections
 // (facts, records, a withdrawn deadline), which only the domain decides so
-// far: the CLI has no command for them yet.
+// far: the CLI has no command for them yet, and the unit register.
 func writeCorpusHistory(t *testing.T, c *cli) {
 	c.ok("demo")
 
@@ -418,7 +419,14 @@ func writeCorpusHistory(t *testing.T, c *cli) {
 	on = day(30)
 	c.ok("record", "full_capacity", full, "--on", on)
 	c.ok("report-investment", full, "2026-12", "4500万")
-	day(31)
+
+	// The county's unit register, begun on the year's last day: projects
+	// stored before it under an alias count under its canonical name.
+	on = day(31)
+	c.ok("units", "add", "县发展和改革局", "--alias", "县发改局", "--alias", "县发改委", "--on", on)
+	c.ok("units", "add", "县工业和信息化局", "--alias", "县工信局", "--on", on)
+	c.ok("units", "add", "城关镇", "--township", "--on", on)
+	c.ok("units", "alias", "县工信局", "--alias", "县经信局", "--on", on)
 	c.ok("watch-deadlines", "--once")
 }
 
