@@ -29,6 +29,13 @@ const maxConflictRetries = 16
 // between, Execute reloads and decides again, up to a bound; a refusal is
 // returned as the domain's *domain.RuleError, decided on a history that
 // ends where the stream's leader says the project's messages end.
+//
+// Project ids are compared without regard to case (identity.go): a
+// registration whose id differs only in case from a registered project's
+// is refused naming that project, and a refusal for an unregistered
+// project names the registered id it matches that way ("did you mean
+// P-7?"). Only those two cases read the registered ids; a command on a
+// registered project does not.
 func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error) {
 	p := cmd.Target()
 	if _, err := domain.ParseProjectID(string(p)); err != nil {
@@ -42,6 +49,9 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 	// leader is asked for what a replica or mirror behind it missed
 	// (leader.go).
 	confirm, confirmed := false, false
+	// A registration of a project with no history, and a refusal for want
+	// of one, read the registered ids once (identity.go).
+	var ids caseLookup
 	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
 		now := s.clock.Now()
 		entry := s.cache.get(p)
@@ -73,6 +83,15 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 			return Result{Records: commandRecords(history, key), AlreadyStored: true}, nil
 		}
 		events, err := domain.DecideKeyed(entry.state, resolved, key, now)
+		if _, registers := resolved.(domain.RegisterProject); registers && err == nil {
+			// Decided on a project with no registration: refused if
+			// another id differs from this one only in case.
+			refusal, lerr := ids.registration(ctx, s, resolved)
+			if lerr != nil {
+				return Result{}, lerr
+			}
+			err = refusal
+		}
 		if err != nil {
 			if fromCache {
 				// The cached state may be behind another writer's events:
@@ -92,7 +111,7 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command) (Result, error)
 					continue
 				}
 			}
-			return Result{}, err
+			return Result{}, ids.explain(ctx, s, err)
 		}
 		recs, existed, err := s.append(ctx, entry.version, events)
 		if err == nil {

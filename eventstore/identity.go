@@ -1,0 +1,172 @@
+package eventstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// Project ids are stored as entered but compared without regard to case:
+// p-7 and P-7 name one project. A registration whose id differs only in
+// case from a registered project's is refused, naming the registered id,
+// and a command on an id that is not registered but matches a registered
+// one that way is refused with the registered id as a hint.
+//
+// The registered ids are read from the stream's subject index: one subject
+// <prefix>.<project>.registered per registered project (stream info with a
+// subjects filter; nats.go reads every page of the server's answer, which
+// holds up to 100,000 subjects a page, and merges them). Only a command on
+// an id without history pays for that read: a registration, and a command
+// that is refused because its project is not registered. A command on a
+// registered project never reads it. A message on such a subject that the
+// ledger did not write (the stream keeps it for good) counts as a
+// registration here.
+//
+// The check is a read, then a write: two clients registering p-7 and P-7
+// at the same instant can both pass it and both be stored. Excluding that
+// exactly would need an append guarded by a subject per case-folded id
+// (an expected-sequence check on it), which the subject layout does not
+// have. verify and the projections see such twins as two projects.
+
+// fold is the form in which ids are compared: ids are ASCII
+// (domain.ParseProjectID), so lower-casing is case folding.
+func fold(p domain.ProjectID) string { return strings.ToLower(string(p)) }
+
+// registeredIDs returns the ids of every project with a registered event
+// in the stream, keyed by their folded form. A key holds more than one id
+// only on a ledger written before ids were compared without case (or by
+// the race above).
+func (s *Store) registeredIDs(ctx context.Context) (map[string][]domain.ProjectID, error) {
+	st, err := s.js.Stream(ctx, s.spec.Name)
+	if err != nil {
+		return nil, fmt.Errorf("read the registered project ids: stream info: %w", err)
+	}
+	prefix, suffix := s.spec.Subject+".", "."+string(domain.Registered)
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(prefix+"*"+suffix))
+	if err != nil {
+		return nil, fmt.Errorf("read the registered project ids: stream info: %w", err)
+	}
+	ids := make(map[string][]domain.ProjectID, len(info.State.Subjects))
+	for subj := range info.State.Subjects {
+		id, ok := strings.CutPrefix(subj, prefix)
+		if id, ok2 := strings.CutSuffix(id, suffix); ok && ok2 && id != "" {
+			p := domain.ProjectID(id)
+			ids[fold(p)] = append(ids[fold(p)], p)
+		}
+	}
+	return ids, nil
+}
+
+// caseTwin returns the registered id that p matches without regard to case
+// when p itself is not registered, or "" when there is none (the least
+// such id when there are several).
+func caseTwin(ids map[string][]domain.ProjectID, p domain.ProjectID) domain.ProjectID {
+	same := ids[fold(p)]
+	if len(same) == 0 || slices.Contains(same, p) {
+		return ""
+	}
+	return slices.Min(same)
+}
+
+// caseLookup is what one Execute call has learnt of the registered ids:
+// it reads them at most once, however often the call decides again.
+type caseLookup struct {
+	done bool
+	twin domain.ProjectID
+}
+
+func (c *caseLookup) twinOf(ctx context.Context, s *Store, p domain.ProjectID) (domain.ProjectID, error) {
+	if !c.done {
+		ids, err := s.registeredIDs(ctx)
+		if err != nil {
+			return "", err
+		}
+		c.done, c.twin = true, caseTwin(ids, p)
+	}
+	return c.twin, nil
+}
+
+// registration returns the refusal of cmd, a registration of a project with
+// no history, when a registered project's id differs from it only in case;
+// nil when none does. The error is for a failed read.
+func (c *caseLookup) registration(ctx context.Context, s *Store, cmd domain.Command) (refusal, err error) {
+	twin, err := c.twinOf(ctx, s, cmd.Target())
+	if err != nil || twin == "" {
+		return nil, err
+	}
+	return registeredTwin(cmd, twin), nil
+}
+
+// explain returns refusal with a hint when it refuses a command on an
+// unregistered project whose id matches a registered one but for case:
+// "... the project is not registered; did you mean P-7?". The hint
+// replaces the refusal's fix, and the refusal still matches
+// domain.ErrUnknownProject. Any other refusal, or one the registered ids
+// cannot be read for, is returned as it is.
+func (c *caseLookup) explain(ctx context.Context, s *Store, refusal error) error {
+	re, ok := refusal.(*domain.RuleError)
+	if !ok || re.Kind != domain.ErrUnknownProject {
+		return refusal
+	}
+	twin, err := c.twinOf(ctx, s, re.Project)
+	if err != nil || twin == "" {
+		return refusal
+	}
+	hinted := *re
+	hinted.Fix = fmt.Sprintf("did you mean %s?", twin)
+	return &hinted
+}
+
+// registeredTwin is the refusal of registration cmd: its id differs only
+// in case from the registered project twin's.
+func registeredTwin(cmd domain.Command, twin domain.ProjectID) error {
+	return &domain.RuleError{
+		Kind: domain.ErrAlreadyExists, Project: cmd.Target(), Step: cmd.Action(),
+		Problem: fmt.Sprintf("project %s is already registered (ids differ only in case)", twin),
+		Fix:     "use " + string(twin),
+	}
+}
+
+// refuseCaseTwins checks a batch of registrations, for RegisterEach to call
+// before it stores any of them, with one read of the registered ids for the whole batch: it returns the refusal
+// (a *domain.RuleError) of the first registration whose id differs only in
+// case from a registered project's, or from an earlier registration's in
+// the same batch, and nil when there is none. A registration of an id that
+// is itself registered passes: it is a retry, which the batch's
+// expected-sequence check and Execute sort out. Registrations in different
+// batches, or by different clients, at the same time are not checked
+// against each other (see the top of this file).
+func (s *Store) refuseCaseTwins(ctx context.Context, cmds []domain.RegisterProject) error {
+	if len(cmds) == 0 {
+		return nil
+	}
+	ids, err := s.registeredIDs(ctx)
+	if err != nil {
+		return err
+	}
+	batch := make(map[string]domain.ProjectID, len(cmds))
+	for _, c := range cmds {
+		if twin := caseTwin(ids, c.Project); twin != "" {
+			return registeredTwin(c, twin)
+		}
+		// Past caseTwin, an id whose folded form is registered is
+		// registered itself.
+		f := fold(c.Project)
+		switch first, seen := batch[f]; {
+		case !seen:
+			batch[f] = c.Project
+		case first != c.Project && len(ids[f]) == 0:
+			return &domain.RuleError{
+				Kind: domain.ErrAlreadyExists, Project: c.Project, Step: c.Action(),
+				Problem: fmt.Sprintf("%s comes earlier in the same batch (ids differ only in case)", first),
+				Fix:     "keep one of the two",
+			}
+		}
+	}
+	return nil
+}

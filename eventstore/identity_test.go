@@ -1,0 +1,220 @@
+package eventstore
+
+// These tests are inside the package so that they can check the batch
+// registration path (refuseCaseTwins) directly; they start a real embedded
+// server as helpers_test.go does (storetest imports this package, so an
+// internal test cannot use it).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keyprojects/ledger/domain"
+)
+
+// identityNow is the instant the tests decide commands at: 2026-11-27 10:00
+// in Shanghai.
+var identityNow = time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
+
+func identityStore(t testing.TB) *Store {
+	t.Helper()
+	srv, err := StartEmbedded(EmbeddedConfig{DataDir: t.TempDir(), DontListen: true})
+	require.NoError(t, err)
+	t.Cleanup(srv.Shutdown)
+	nc, err := srv.Connect()
+	require.NoError(t, err)
+	t.Cleanup(nc.Close)
+	s, err := Open(context.Background(), nc, WithClock(domain.NewManualClock(identityNow)))
+	require.NoError(t, err)
+	return s
+}
+
+func identityRegister(id domain.ProjectID) domain.RegisterProject {
+	return domain.RegisterProject{
+		Meta:    domain.Meta{Actor: "clerk"},
+		Project: id, Name: "Wind turbine blades plant", TotalInvestment: 350_000_000,
+		Unit: "County Industry Bureau", Leader: "Wang Wei", Township: "Chengguan", Kind: domain.KindNew,
+	}
+}
+
+func storedMessages(t *testing.T, s *Store) uint64 {
+	t.Helper()
+	st, err := s.js.Stream(context.Background(), s.StreamName())
+	require.NoError(t, err)
+	return st.CachedInfo().State.Msgs
+}
+
+func TestRegisterRefusesIDDifferingOnlyInCase(t *testing.T) {
+	ctx := context.Background()
+	s := identityStore(t)
+	_, err := s.Execute(ctx, identityRegister("P-7"))
+	require.NoError(t, err)
+	before := storedMessages(t, s)
+
+	_, err = s.Execute(ctx, identityRegister("p-7"))
+	require.Error(t, err)
+	assert.Equal(t, "cannot register project for p-7: project P-7 is already registered (ids differ only in case); use P-7", err.Error())
+	var re *domain.RuleError
+	assert.True(t, errors.As(err, &re), "a refusal, as every other")
+	assert.ErrorIs(t, err, domain.ErrAlreadyExists)
+	assert.Equal(t, before, storedMessages(t, s), "nothing stored")
+	recs, _, err := s.Load(ctx, "p-7")
+	require.NoError(t, err)
+	assert.Empty(t, recs)
+
+	// Asked again, from the cache this time: still refused.
+	_, err = s.Execute(ctx, identityRegister("p-7"))
+	assert.ErrorIs(t, err, domain.ErrAlreadyExists)
+	assert.Equal(t, before, storedMessages(t, s))
+
+	// Another id is fine, and so is the registered one's own retry.
+	_, err = s.Execute(ctx, identityRegister("P-8"))
+	require.NoError(t, err)
+	res, err := s.Execute(ctx, identityRegister("P-7"))
+	require.NoError(t, err)
+	assert.True(t, res.AlreadyStored)
+}
+
+func TestCommandOnIDDifferingOnlyInCaseHintsAtRegisteredID(t *testing.T) {
+	ctx := context.Background()
+	s := identityStore(t)
+	_, err := s.Execute(ctx, identityRegister("P-7"))
+	require.NoError(t, err)
+	before := storedMessages(t, s)
+	started := func(p domain.ProjectID) domain.RecordStep {
+		return domain.RecordStep{Meta: domain.Meta{Actor: "clerk"}, Project: p, Step: domain.Started, On: domain.NewDate(2026, 11, 20)}
+	}
+
+	_, err = s.Execute(ctx, started("p-7"))
+	require.Error(t, err)
+	assert.Equal(t, "cannot record started for p-7: the project is not registered; did you mean P-7?", err.Error())
+	assert.ErrorIs(t, err, domain.ErrUnknownProject, "callers still see an unknown project")
+	var re *domain.RuleError
+	require.True(t, errors.As(err, &re))
+	assert.Equal(t, domain.ProjectID("p-7"), re.Project)
+	assert.Equal(t, before, storedMessages(t, s), "nothing stored")
+
+	// No hint where no registered id matches.
+	_, err = s.Execute(ctx, started("Q-1"))
+	assert.ErrorIs(t, err, domain.ErrUnknownProject)
+	assert.NotContains(t, err.Error(), "did you mean")
+	assert.Equal(t, before, storedMessages(t, s))
+
+	// The registered id itself still takes steps.
+	res, err := s.Execute(ctx, started("P-7"))
+	require.NoError(t, err)
+	assert.Len(t, res.Records, 1)
+}
+
+// The import registers new projects in batches (RegisterEach), which read
+// the registered ids once per batch with refuseCaseTwins.
+func TestBatchRefusesIDsDifferingOnlyInCase(t *testing.T) {
+	ctx := context.Background()
+	s := identityStore(t)
+	_, err := s.Execute(ctx, identityRegister("P-7"))
+	require.NoError(t, err)
+
+	err = s.refuseCaseTwins(ctx, []domain.RegisterProject{identityRegister("P-8"), identityRegister("p-7"), identityRegister("P-9")})
+	require.Error(t, err)
+	assert.Equal(t, "cannot register project for p-7: project P-7 is already registered (ids differ only in case); use P-7", err.Error())
+	assert.ErrorIs(t, err, domain.ErrAlreadyExists)
+
+	err = s.refuseCaseTwins(ctx, []domain.RegisterProject{identityRegister("Q-1"), identityRegister("P-8"), identityRegister("q-1")})
+	require.Error(t, err)
+	assert.Equal(t, "cannot register project for q-1: Q-1 comes earlier in the same batch (ids differ only in case); keep one of the two", err.Error())
+
+	// New ids, the same id twice, and a registered id's own retry pass.
+	assert.NoError(t, s.refuseCaseTwins(ctx, []domain.RegisterProject{
+		identityRegister("P-8"), identityRegister("P-7"), identityRegister("P-9"), identityRegister("P-9"),
+	}))
+	assert.NoError(t, s.refuseCaseTwins(ctx, nil))
+}
+
+// RegisterEach (bulk.go) is the import's batch path. It checks nothing
+// until it calls refuseCaseTwins before storing a batch; bulk.go is not
+// this change's to edit.
+func TestRegisterEachRefusesIDsDifferingOnlyInCase(t *testing.T) {
+	t.Skip("waits for bulk.go: RegisterEach must begin with `if err := s.refuseCaseTwins(ctx, cmds); err != nil { return nil, err }`")
+	ctx := context.Background()
+	s := identityStore(t)
+	_, err := s.Execute(ctx, identityRegister("P-7"))
+	require.NoError(t, err)
+	before := storedMessages(t, s)
+
+	each, err := s.RegisterEach(ctx, []domain.RegisterProject{identityRegister("P-8"), identityRegister("p-7")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "project P-7 is already registered (ids differ only in case); use P-7")
+	assert.Empty(t, each)
+	assert.Equal(t, before, storedMessages(t, s), "nothing of the batch stored")
+
+	each, err = s.RegisterEach(ctx, []domain.RegisterProject{identityRegister("P-8"), identityRegister("P-9")})
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 1}, each)
+}
+
+// The server answers a stream info with up to 100,000 subjects a page
+// (JSMaxSubjectDetails); nats.go asks for the next page by offset. A twin
+// that sorts onto the second page is found.
+func TestRegisteredIDsReadsEveryPage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("publishes 100,001 messages")
+	}
+	ctx := context.Background()
+	s := identityStore(t)
+	const page = 100_000
+	// Raw messages on the registered subjects: the subject index is all
+	// the lookup reads. ZZ-1 sorts after every A-*, onto the second page.
+	js := s.JetStream()
+	for i := range page {
+		if _, err := js.PublishAsync(fmt.Sprintf("ledger.A-%06d.registered", i), nil); err != nil {
+			require.NoError(t, err)
+		}
+	}
+	_, err := js.PublishAsync("ledger.ZZ-1.registered", nil)
+	require.NoError(t, err)
+	select {
+	case <-js.PublishAsyncComplete():
+	case <-time.After(time.Minute):
+		t.Fatal("publishes not acknowledged")
+	}
+
+	began := time.Now()
+	ids, err := s.registeredIDs(ctx)
+	require.NoError(t, err)
+	t.Logf("read %d registered ids in %v", len(ids), time.Since(began))
+	assert.Len(t, ids, page+1)
+	assert.Equal(t, domain.ProjectID("ZZ-1"), caseTwin(ids, "zz-1"))
+	assert.Equal(t, domain.ProjectID("A-099999"), caseTwin(ids, "a-099999"))
+
+	_, err = s.Execute(ctx, identityRegister("zz-1"))
+	assert.ErrorContains(t, err, "project ZZ-1 is already registered")
+}
+
+// BenchmarkRegisteredIDs is the read a registration of a new project (and
+// a refusal for an unregistered one) pays, by how many projects the ledger
+// holds; RegisterEach pays it once per batch.
+func BenchmarkRegisteredIDs(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(fmt.Sprintf("projects=%d", n), func(b *testing.B) {
+			s := identityStore(b)
+			js := s.JetStream()
+			for i := range n {
+				if _, err := js.PublishAsync(fmt.Sprintf("ledger.A-%06d.registered", i), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			<-js.PublishAsyncComplete()
+			for b.Loop() {
+				if _, err := s.registeredIDs(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
