@@ -16,8 +16,16 @@ type Options struct {
 	Actor         string
 	CorrelationID string      // ties the import's events together, e.g. "import-<file digest>"
 	On            domain.Date // the day of the import
-	Reason        string      // why deadlines moved, for rows without a reason cell
+	Reason        string      // why deadlines moved or were withdrawn, for rows without a reason cell
 	Now           time.Time   // the instant commands are checked at
+	// WithdrawCleared withdraws the planned, unreached deadline of a
+	// milestone whose cell a row leaves empty (--withdraw-cleared).
+	// Without it such cells are listed in Change.Cleared and left alone.
+	WithdrawCleared bool
+	// ConfirmOrder stores rows whose deadlines run backwards through the
+	// nodes (开工 due before 签约; --confirm-order). Without it each such
+	// pair is a problem.
+	ConfirmOrder bool
 }
 
 // Change is what one row asks of the ledger: the commands to store, in
@@ -26,6 +34,18 @@ type Change struct {
 	Row      Row
 	Commands []domain.Command
 	Lines    []string
+	// Cleared are the withdrawals the row's empty deadline cells ask for:
+	// also in Commands when Options.WithdrawCleared is set, else stored
+	// by nothing.
+	Cleared []domain.WithdrawDeadline
+}
+
+// planned is a deadline of the plan a row leaves: its date, and whether
+// the file says it (else the ledger does, for a cell left empty or a
+// column the file does not have).
+type planned struct {
+	due    domain.Date
+	inFile bool
 }
 
 // Diff compares row r with the project's current state (a zero Project
@@ -33,6 +53,11 @@ type Change struct {
 // say what the row says. A row the ledger already matches yields none. The
 // commands are checked against the domain rules here, so a problem is
 // found before anything is stored.
+//
+// An empty deadline cell of a milestone the ledger has planned and not
+// reached asks for the deadline's withdrawal, made only with
+// o.WithdrawCleared. Deadlines that run backwards through the nodes are a
+// problem unless o.ConfirmOrder.
 func Diff(file string, r Row, current domain.Project, o Options) (Change, Problems) {
 	ch := Change{Row: r}
 	var ps Problems
@@ -45,16 +70,29 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 	}
 	meta := domain.Meta{Actor: o.Actor, CorrelationID: o.CorrelationID}
 	if !current.Registered {
-		ch.Commands = append(ch.Commands, domain.RegisterProject{
-			Meta: meta, Project: r.Project, Name: r.Name, TotalInvestment: r.TotalInvestment, Unit: r.Unit,
-			Leader: r.Leader, Township: r.Township, Kind: r.Kind, On: o.On, Plan: r.Deadlines,
-		})
+		final := map[domain.Milestone]planned{}
 		var dl []string
 		for _, d := range r.Deadlines {
 			dl = append(dl, fmt.Sprintf("%s %s", d.Milestone, d.Due))
+			final[d.Milestone] = planned{d.Due, true}
 		}
-		ch.Lines = append(ch.Lines, fmt.Sprintf("register %s, %s yuan, unit %s, leader %s, %s; deadlines: %s",
-			r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind, orNone(strings.Join(dl, ", "))))
+		confirm, ops := checkOrder(file, r, final, nil, len(r.Deadlines) > 0, o)
+		ps = append(ps, ops...)
+		ch.Commands = append(ch.Commands, domain.RegisterProject{
+			Meta: meta, Project: r.Project, Name: r.Name, TotalInvestment: r.TotalInvestment, Unit: r.Unit,
+			Leader: r.Leader, Township: r.Township, Kind: r.Kind, On: o.On, Plan: r.Deadlines,
+			Industry: r.Industry, NationalCode: r.NationalCode, ConfirmOrder: confirm != nil,
+		})
+		var facts string
+		if r.Industry != "" {
+			facts += ", industry " + r.Industry
+		}
+		if r.NationalCode != "" {
+			facts += ", national code " + r.NationalCode
+		}
+		ch.Lines = append(ch.Lines, fmt.Sprintf("register %s, %s yuan, unit %s, leader %s, %s%s; deadlines: %s",
+			r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind, facts, orNone(strings.Join(dl, ", "))))
+		ch.Lines = append(ch.Lines, confirm...)
 		return ch, check(file, r, current, ch, o, ps)
 	}
 	investment := r.column(FieldInvestmentWan, "")
@@ -82,6 +120,24 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 	if r.Township != "" && r.Township != current.Township {
 		bad(r.column(FieldTownship, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", r.Township, current.Township)
 	}
+	// Industry and national code: an empty cell says nothing; a project
+	// registered without them keeps them unrecorded.
+	for _, f := range []struct {
+		field       Field
+		what        string
+		file, state string
+	}{
+		{FieldIndustry, "industry", r.Industry, current.Industry},
+		{FieldNationalCode, "national code", r.NationalCode, current.NationalCode},
+	} {
+		switch {
+		case f.file == "" || f.file == f.state:
+		case f.state == "":
+			ch.Lines = append(ch.Lines, fmt.Sprintf("%s %s not recorded: an import records it for new projects only", f.what, f.file))
+		default:
+			bad(r.column(f.field, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", f.file, f.state)
+		}
+	}
 	reason := r.Reason
 	if reason == "" {
 		reason = o.Reason
@@ -94,27 +150,160 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		ch.Commands = append(ch.Commands, domain.AssignLeader{Meta: meta, Project: r.Project, Leader: r.Leader, Reason: why, On: o.On})
 		ch.Lines = append(ch.Lines, fmt.Sprintf("leader %s -> %s", current.Leader, r.Leader))
 	}
+	withdrawReason := reason
+	if withdrawReason == "" {
+		withdrawReason = "cleared in the plan sheet " + file
+	}
+	final := map[domain.Milestone]planned{}
+	stored := map[domain.Milestone]planned{}
+	for m, dl := range current.Deadlines {
+		final[m], stored[m] = planned{dl.Due, false}, planned{dl.Due, false}
+	}
+	inRow := make(map[domain.Milestone]domain.Date, len(r.Deadlines))
 	for _, d := range r.Deadlines {
-		col := r.column(FieldDeadline, d.Milestone)
-		dl := current.Deadlines[d.Milestone]
-		reached, isReached := current.Reached(d.Milestone)
+		inRow[d.Milestone] = d.Due
+	}
+	cleared := make(map[domain.Milestone]bool, len(r.cleared))
+	for _, m := range r.cleared {
+		cleared[m] = true
+	}
+	// The commands go in an order whose every step keeps an ordered plan
+	// ordered: withdrawals, deadlines moved later (last node first),
+	// deadlines moved earlier (first node first), then new deadlines.
+	var withdrawals, later, earlier, added []domain.Command
+	for _, m := range domain.Milestones {
+		dl := current.Deadlines[m]
+		reached, isReached := current.Reached(m)
+		due, filled := inRow[m]
 		switch {
-		case dl == nil && isReached:
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s: reached on %s, not planned", d.Milestone, reached))
-		case dl == nil:
-			ch.Commands = append(ch.Commands, domain.PlanMilestone{Meta: meta, Project: r.Project, Milestone: d.Milestone, Due: d.Due, On: o.On})
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s: plan %s", d.Milestone, d.Due))
-		case dl.Due == d.Due:
-		case isReached:
-			bad(col, "'%s' differs from the deadline %s, but %s was reached on %s; expected %s (a reached milestone keeps its deadline)", d.Due, dl.Due, d.Milestone, reached, dl.Due)
-		case reason == "":
-			bad(col, "deadline moved from %s to %s without a reason; expected a 调整原因/reason cell or --reason", dl.Due, d.Due)
-		default:
-			ch.Commands = append(ch.Commands, domain.ReviseDeadline{Meta: meta, Project: r.Project, Milestone: d.Milestone, Due: d.Due, Reason: reason, On: o.On})
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s: %s -> %s (baseline %s): %s", d.Milestone, dl.Due, d.Due, dl.Baseline, reason))
+		case filled:
+			col := r.column(FieldDeadline, m)
+			switch {
+			case dl == nil && isReached:
+				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: reached on %s, not planned", m, reached))
+			case dl == nil:
+				added = append(added, domain.PlanMilestone{Meta: meta, Project: r.Project, Milestone: m, Due: due, On: o.On})
+				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: plan %s", m, due))
+				final[m] = planned{due, true}
+			case dl.Due == due:
+				final[m] = planned{due, true}
+			case isReached:
+				bad(col, "'%s' differs from the deadline %s, but %s was reached on %s; expected %s (a reached milestone keeps its deadline)", due, dl.Due, m, reached, dl.Due)
+			case reason == "":
+				bad(col, "deadline moved from %s to %s without a reason; expected a 调整原因/reason cell or --reason", dl.Due, due)
+			default:
+				c := domain.ReviseDeadline{Meta: meta, Project: r.Project, Milestone: m, Due: due, Reason: reason, On: o.On}
+				if due > dl.Due {
+					later = append([]domain.Command{c}, later...)
+				} else {
+					earlier = append(earlier, c)
+				}
+				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: %s -> %s (baseline %s): %s", m, dl.Due, due, dl.Baseline, reason))
+				final[m] = planned{due, true}
+			}
+		case cleared[m] && dl != nil && isReached:
+			ch.Lines = append(ch.Lines, fmt.Sprintf("%s deadline %s kept: reached on %s (cell cleared)", m, dl.Due, reached))
+		case cleared[m] && dl != nil:
+			w := domain.WithdrawDeadline{Meta: meta, Project: r.Project, Milestone: m, Reason: withdrawReason, On: o.On}
+			ch.Cleared = append(ch.Cleared, w)
+			if o.WithdrawCleared {
+				withdrawals = append(withdrawals, w)
+				delete(final, m)
+				ch.Lines = append(ch.Lines, fmt.Sprintf("withdraw %s deadline %s (cell cleared): %s", m, dl.Due, withdrawReason))
+			} else {
+				ch.Lines = append(ch.Lines, fmt.Sprintf("withdraw %s deadline %s (cell cleared): applied only with --withdraw-cleared", m, dl.Due))
+			}
 		}
 	}
+	ch.Commands = append(ch.Commands, withdrawals...)
+	deadlines := len(ch.Commands)
+	ch.Commands = append(append(append(ch.Commands, later...), earlier...), added...)
+	confirm, ops := checkOrder(file, r, final, stored, len(ch.Commands) > deadlines, o)
+	ps = append(ps, ops...)
+	if confirm != nil {
+		for i, c := range ch.Commands[deadlines:] {
+			switch c := c.(type) {
+			case domain.ReviseDeadline:
+				c.ConfirmOrder = true
+				ch.Commands[deadlines+i] = c
+			case domain.PlanMilestone:
+				c.ConfirmOrder = true
+				ch.Commands[deadlines+i] = c
+			}
+		}
+		ch.Lines = append(ch.Lines, confirm...)
+	}
 	return ch, check(file, r, current, ch, o, ps)
+}
+
+// planOrder are the pairs of milestones whose deadlines follow each other
+// in a back-scheduled plan, as the domain checks them (a test keeps the
+// two lists the same).
+var planOrder = [][2]domain.Milestone{
+	{domain.MilestoneNegotiating, domain.MilestoneSigned}, {domain.MilestoneSigned, domain.MilestoneStarted},
+	{domain.MilestoneStarted, domain.MilestoneCompleted}, {domain.MilestoneStarted, domain.MilestoneCommissioned},
+	{domain.MilestoneCommissioned, domain.MilestoneFullCapacity},
+}
+
+// backwards returns the pairs of plan whose deadlines run backwards.
+func backwards(plan map[domain.Milestone]planned) [][2]domain.Milestone {
+	var out [][2]domain.Milestone
+	for _, pair := range planOrder {
+		a, okA := plan[pair[0]]
+		b, okB := plan[pair[1]]
+		if okA && okB && b.due < a.due {
+			out = append(out, pair)
+		}
+	}
+	return out
+}
+
+// checkOrder checks the order of the plan a row leaves (final; stored is
+// the ledger's plan before the row) when the row plans or moves deadlines
+// (planning). A plan that runs backwards is a problem per pair, or with
+// o.ConfirmOrder confirmed. confirm is not nil when the row's plan
+// commands need ConfirmOrder: the plan they leave runs backwards, or the
+// stored one does and the row puts it in order, one deadline at a time.
+// It holds the lines that say so.
+func checkOrder(file string, r Row, final, stored map[domain.Milestone]planned, planning bool, o Options) (confirm []string, ps Problems) {
+	if !planning {
+		return nil, nil
+	}
+	pairs := backwards(final)
+	if len(pairs) == 0 {
+		if len(backwards(stored)) > 0 {
+			return []string{"deadlines put back in the order of the nodes"}, nil
+		}
+		return nil, nil
+	}
+	say := func(m domain.Milestone) string {
+		p := final[m]
+		if p.inFile {
+			return fmt.Sprintf("%s due %s", m, p.due)
+		}
+		return fmt.Sprintf("%s due %s (as the ledger has it)", m, p.due)
+	}
+	for _, pair := range pairs {
+		first, then := pair[0], pair[1]
+		if o.ConfirmOrder {
+			confirm = append(confirm, fmt.Sprintf("%s is before %s: stored as confirmed (--confirm-order)", say(then), say(first)))
+			continue
+		}
+		column := ""
+		switch {
+		case final[then].inFile:
+			column = r.column(FieldDeadline, then)
+		case final[first].inFile:
+			column = r.column(FieldDeadline, first)
+		}
+		ps = append(ps, Problem{file, r.Line, column, fmt.Sprintf(
+			"%s is before %s; expected %s on or after %s, or --confirm-order to store the plan as it is",
+			say(then), say(first), then, first)})
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return confirm, nil
 }
 
 // check runs the change's commands through the domain on a copy of the

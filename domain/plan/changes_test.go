@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -93,15 +94,48 @@ func TestDiff(t *testing.T) {
 	revise := func(reason string) domain.Command {
 		return domain.ReviseDeadline{Meta: meta, Project: "P-1", Milestone: domain.MilestoneStarted, Due: date("2026-09-30"), Reason: reason, On: today}
 	}
-	const differs = "; expected the registered value (the ledger records no change to it)"
+	withdraw := func(m domain.Milestone, reason string) domain.WithdrawDeadline {
+		return domain.WithdrawDeadline{Meta: meta, Project: "P-1", Milestone: m, Reason: reason, On: today}
+	}
+	reviseTo := func(m domain.Milestone, due, reason string, confirm bool) domain.Command {
+		return domain.ReviseDeadline{Meta: meta, Project: "P-1", Milestone: m, Due: date(due), Reason: reason, On: today, ConfirmOrder: confirm}
+	}
+	// planned registers P-1 with signed and started due on the days given.
+	planned := func(signed, started string, confirm bool) state {
+		return registeredAs(func(r *domain.RegisterProject) {
+			r.Plan = []domain.PlannedDeadline{
+				{Milestone: domain.MilestoneSigned, Due: date(signed)}, {Milestone: domain.MilestoneStarted, Due: date(started)},
+			}
+			r.ConfirmOrder = confirm
+		})
+	}
+	withReason := func(cells ...string) func(d dialect) ([]string, []string) {
+		return func(d dialect) ([]string, []string) {
+			return append(d.header(), d.reason), append(with(with(d.row("P-1"), colSigned, cells[0]), colStarted, cells[1]), cells[2])
+		}
+	}
+	withWithdrawal := func(o *plan.Options) { o.WithdrawCleared = true }
+	withConfirm := func(o *plan.Options) { o.ConfirmOrder = true }
+	facts := func(industry, code string) func(d dialect) ([]string, []string) {
+		return func(d dialect) ([]string, []string) {
+			return append(d.header(), d.industry, d.code), append(d.row("P-1"), industry, code)
+		}
+	}
+	const (
+		differs     = "; expected the registered value (the ledger records no change to it)"
+		defaultWhy  = "cleared in the plan sheet plan.csv"
+		backwards   = "started due 2026-02-28 is before signed due 2026-03-31"
+		confirmHint = "; expected started on or after signed, or --confirm-order to store the plan as it is"
+	)
 
 	cases := []struct {
 		name     string
 		state    state
 		file     func(d dialect) (header, cells []string)
 		opts     func(o *plan.Options)
-		want     []domain.Command // when no problems are expected
-		lines    []string         // when no problems are expected
+		want     []domain.Command          // when no problems are expected
+		lines    []string                  // when no problems are expected
+		cleared  []domain.WithdrawDeadline // when no problems are expected
 		problems func(d dialect) []string
 	}{
 		{
@@ -137,9 +171,220 @@ func TestDiff(t *testing.T) {
 			file:  func(d dialect) ([]string, []string) { return d.header(), d.row("P-1") },
 		},
 		{
-			name:  "a deadline left out of the file stays as it is",
+			name:    "a cleared deadline cell: listed, and left alone without --withdraw-cleared",
+			state:   registered(),
+			file:    func(d dialect) ([]string, []string) { return d.header(), with(d.row("P-1"), colSigned, "") },
+			lines:   []string{"withdraw signed deadline 2026-03-31 (cell cleared): applied only with --withdraw-cleared"},
+			cleared: []domain.WithdrawDeadline{withdraw(domain.MilestoneSigned, defaultWhy)},
+		},
+		{
+			name:    "a cleared deadline cell withdrawn with --withdraw-cleared",
+			state:   registered(),
+			file:    func(d dialect) ([]string, []string) { return d.header(), with(d.row("P-1"), colSigned, "") },
+			opts:    withWithdrawal,
+			want:    []domain.Command{withdraw(domain.MilestoneSigned, defaultWhy)},
+			lines:   []string{"withdraw signed deadline 2026-03-31 (cell cleared): " + defaultWhy},
+			cleared: []domain.WithdrawDeadline{withdraw(domain.MilestoneSigned, defaultWhy)},
+		},
+		{
+			name:  "a cleared deadline cell withdrawn for the --reason",
 			state: registered(),
 			file:  func(d dialect) ([]string, []string) { return d.header(), with(d.row("P-1"), colSigned, "") },
+			opts: func(o *plan.Options) {
+				o.WithdrawCleared, o.Reason = true, "招商方式调整, 不再签约"
+			},
+			want:    []domain.Command{withdraw(domain.MilestoneSigned, "招商方式调整, 不再签约")},
+			lines:   []string{"withdraw signed deadline 2026-03-31 (cell cleared): 招商方式调整, 不再签约"},
+			cleared: []domain.WithdrawDeadline{withdraw(domain.MilestoneSigned, "招商方式调整, 不再签约")},
+		},
+		{
+			name:  "a cleared cell of a reached milestone keeps its deadline",
+			state: registered(step(domain.Signed, "2026-03-20")),
+			file:  func(d dialect) ([]string, []string) { return d.header(), with(d.row("P-1"), colSigned, "") },
+			opts:  withWithdrawal,
+			lines: []string{"signed deadline 2026-03-31 kept: reached on 2026-03-20 (cell cleared)"},
+		},
+		{
+			name:  "a deadline whose column the file does not have stays as it is",
+			state: registered(),
+			file: func(d dialect) ([]string, []string) {
+				return without(d.header(), colSigned), without(d.row("P-1"), colSigned)
+			},
+			opts: withWithdrawal,
+		},
+		{
+			name:  "an empty cell of a milestone the ledger has not planned",
+			state: registered(),
+			file: func(d dialect) ([]string, []string) {
+				return append(d.header(), d.completed), append(d.row("P-1"), "")
+			},
+			opts: withWithdrawal,
+		},
+		{
+			name:  "a new project whose deadlines run backwards",
+			state: unregistered,
+			file:  func(d dialect) ([]string, []string) { return d.header(), with(d.row("P-1"), colStarted, "2026-02-28") },
+			problems: func(d dialect) []string {
+				return []string{"plan.csv: row 2, column " + d.started + ": " + backwards + confirmHint}
+			},
+		},
+		{
+			name:  "a new project whose deadlines run backwards, with --confirm-order",
+			state: unregistered,
+			file:  func(d dialect) ([]string, []string) { return d.header(), with(d.row("P-1"), colStarted, "2026-02-28") },
+			opts:  withConfirm,
+			want: []domain.Command{domain.RegisterProject{
+				Meta: meta, Project: "P-1", Name: "%name", TotalInvestment: 350_000_000, Unit: "%unit", Leader: "李明",
+				Kind: domain.KindNew, On: today, ConfirmOrder: true,
+				Plan: []domain.PlannedDeadline{
+					{Milestone: domain.MilestoneSigned, Due: date("2026-03-31")},
+					{Milestone: domain.MilestoneStarted, Due: date("2026-02-28")},
+				},
+			}},
+			lines: []string{
+				"register %name, 350,000,000 yuan, unit %unit, leader 李明, new; deadlines: signed 2026-03-31, started 2026-02-28",
+				backwards + ": stored as confirmed (--confirm-order)",
+			},
+		},
+		{
+			name:  "a deadline moved before the node it follows",
+			state: registered(),
+			file:  withReason("2026-03-31", "2026-02-28", "提前开工"),
+			problems: func(d dialect) []string {
+				return []string{"plan.csv: row 2, column " + d.started + ": " + backwards + confirmHint}
+			},
+		},
+		{
+			name:  "a deadline moved before the node it follows, with --confirm-order",
+			state: registered(),
+			file:  withReason("2026-03-31", "2026-02-28", "提前开工"),
+			opts:  withConfirm,
+			want:  []domain.Command{reviseTo(domain.MilestoneStarted, "2026-02-28", "提前开工", true)},
+			lines: []string{
+				"started: 2026-07-31 -> 2026-02-28 (baseline 2026-07-31): 提前开工",
+				backwards + ": stored as confirmed (--confirm-order)",
+			},
+		},
+		{
+			name:  "--confirm-order leaves a row in order unconfirmed",
+			state: registered(),
+			file:  moveStarted,
+			opts:  func(o *plan.Options) { o.ConfirmOrder, o.Reason = true, "资金未到位" },
+			want:  []domain.Command{revise("资金未到位")},
+			lines: []string{"started: 2026-07-31 -> 2026-09-30 (baseline 2026-07-31): 资金未到位"},
+		},
+		{
+			name:  "a deadline moved before a cleared one the ledger keeps",
+			state: registered(),
+			file:  withReason("", "2026-02-28", "提前开工"),
+			problems: func(d dialect) []string {
+				return []string{"plan.csv: row 2, column " + d.started + ": started due 2026-02-28 is before signed due 2026-03-31 (as the ledger has it)" + confirmHint}
+			},
+		},
+		{
+			name:  "a deadline moved before a cleared one that is withdrawn",
+			state: registered(),
+			file:  withReason("", "2026-02-28", "提前开工"),
+			opts:  withWithdrawal,
+			want: []domain.Command{
+				withdraw(domain.MilestoneSigned, "提前开工"),
+				reviseTo(domain.MilestoneStarted, "2026-02-28", "提前开工", false),
+			},
+			lines: []string{
+				"withdraw signed deadline 2026-03-31 (cell cleared): 提前开工",
+				"started: 2026-07-31 -> 2026-02-28 (baseline 2026-07-31): 提前开工",
+			},
+			cleared: []domain.WithdrawDeadline{withdraw(domain.MilestoneSigned, "提前开工")},
+		},
+		{
+			name:  "two deadlines moved later: the later node moves first",
+			state: registered(),
+			file:  withReason("2026-08-31", "2026-10-31", "土地未摘牌"),
+			want: []domain.Command{
+				reviseTo(domain.MilestoneStarted, "2026-10-31", "土地未摘牌", false),
+				reviseTo(domain.MilestoneSigned, "2026-08-31", "土地未摘牌", false),
+			},
+			lines: []string{
+				"signed: 2026-03-31 -> 2026-08-31 (baseline 2026-03-31): 土地未摘牌",
+				"started: 2026-07-31 -> 2026-10-31 (baseline 2026-07-31): 土地未摘牌",
+			},
+		},
+		{
+			name:  "two deadlines moved earlier: the earlier node moves first",
+			state: planned("2026-03-31", "2026-04-30", false),
+			file:  withReason("2026-01-31", "2026-03-15", "提前"),
+			want: []domain.Command{
+				reviseTo(domain.MilestoneSigned, "2026-01-31", "提前", false),
+				reviseTo(domain.MilestoneStarted, "2026-03-15", "提前", false),
+			},
+			lines: []string{
+				"signed: 2026-03-31 -> 2026-01-31 (baseline 2026-03-31): 提前",
+				"started: 2026-04-30 -> 2026-03-15 (baseline 2026-04-30): 提前",
+			},
+		},
+		{
+			name:  "a stored plan out of order put back in order",
+			state: planned("2026-05-31", "2026-04-30", true),
+			file:  withReason("2026-05-10", "2026-05-20", "重排"),
+			want: []domain.Command{
+				reviseTo(domain.MilestoneStarted, "2026-05-20", "重排", true),
+				reviseTo(domain.MilestoneSigned, "2026-05-10", "重排", true),
+			},
+			lines: []string{
+				"signed: 2026-05-31 -> 2026-05-10 (baseline 2026-05-31): 重排",
+				"started: 2026-04-30 -> 2026-05-20 (baseline 2026-04-30): 重排",
+				"deadlines put back in the order of the nodes",
+			},
+		},
+		{
+			name:  "a new project's industry and national code",
+			state: unregistered,
+			file:  facts("制造业", "2611-361102-38-01-000017"),
+			want: []domain.Command{domain.RegisterProject{
+				Meta: meta, Project: "P-1", Name: "%name", TotalInvestment: 350_000_000, Unit: "%unit", Leader: "李明",
+				Kind: domain.KindNew, On: today, Industry: "制造业", NationalCode: "2611-361102-38-01-000017",
+				Plan: []domain.PlannedDeadline{
+					{Milestone: domain.MilestoneSigned, Due: date("2026-03-31")},
+					{Milestone: domain.MilestoneStarted, Due: date("2026-07-31")},
+				},
+			}},
+			lines: []string{"register %name, 350,000,000 yuan, unit %unit, leader 李明, new, industry 制造业, national code 2611-361102-38-01-000017; deadlines: signed 2026-03-31, started 2026-07-31"},
+		},
+		{
+			name:  "industry and national code of a project registered without them",
+			state: registered(),
+			file:  facts("制造业", "2611-361102-38-01-000017"),
+			lines: []string{
+				"industry 制造业 not recorded: an import records it for new projects only",
+				"national code 2611-361102-38-01-000017 not recorded: an import records it for new projects only",
+			},
+		},
+		{
+			name: "the registered industry and national code",
+			state: registeredAs(func(r *domain.RegisterProject) {
+				r.Industry, r.NationalCode = "制造业", "2611-361102-38-01-000017"
+			}),
+			file: facts("制造业", "2611-361102-38-01-000017"),
+		},
+		{
+			name: "empty industry and national code cells say nothing",
+			state: registeredAs(func(r *domain.RegisterProject) {
+				r.Industry, r.NationalCode = "制造业", "2611-361102-38-01-000017"
+			}),
+			file: facts("", ""),
+		},
+		{
+			name: "a changed industry and national code",
+			state: registeredAs(func(r *domain.RegisterProject) {
+				r.Industry, r.NationalCode = "制造业", "2611-361102-38-01-000017"
+			}),
+			file: facts("物流", "2611-361102-38-01-000018"),
+			problems: func(d dialect) []string {
+				return []string{
+					"plan.csv: row 2, column " + d.industry + ": '物流' differs from the ledger's '制造业'" + differs,
+					"plan.csv: row 2, column " + d.code + ": '2611-361102-38-01-000018' differs from the ledger's '2611-361102-38-01-000017'" + differs,
+				}
+			},
 		},
 		{
 			name:  "a deadline moved without a reason",
@@ -399,6 +644,7 @@ func TestDiff(t *testing.T) {
 				require.Empty(t, texts(ps))
 				assert.Equal(t, localize(tc.want, d), ch.Commands)
 				assert.Equal(t, localizeLines(tc.lines, d), ch.Lines)
+				assert.Equal(t, tc.cleared, ch.Cleared)
 				assert.Equal(t, domain.ProjectID("P-1"), ch.Row.Project)
 			})
 		}
@@ -469,6 +715,78 @@ func TestDiffCommandsPassTheDomain(t *testing.T) {
 	assert.Equal(t, date("2026-09-30"), after.Deadlines[domain.MilestoneStarted].Due)
 	assert.Equal(t, date("2026-07-31"), after.Deadlines[domain.MilestoneStarted].Baseline)
 	assert.Equal(t, date("2027-03-31"), after.Deadlines[domain.MilestoneCompleted].Due)
+}
+
+// TestDiffWithdrawalsPassTheDomain: with --withdraw-cleared, a row that
+// clears, moves and adds deadlines of an ordered plan, leaving it ordered,
+// stores commands the domain accepts in order, whichever deadlines move
+// which way; after them the row yields no change and the ledger's plan is
+// the row's.
+func TestDiffWithdrawalsPassTheDomain(t *testing.T) {
+	ms := []domain.Milestone{
+		domain.MilestoneNegotiating, domain.MilestoneSigned, domain.MilestoneEIA, domain.MilestoneStarted,
+		domain.MilestoneCompleted, domain.MilestoneCommissioned, domain.MilestoneFullCapacity,
+	}
+	header := []string{"project", "name", "total investment (10k yuan)", "unit", "leader"}
+	for _, m := range ms {
+		header = append(header, string(m))
+	}
+	header = append(header, "reason")
+	rnd := rand.New(rand.NewPCG(1, 2))
+	// ordered returns deadlines for a random subset of ms, in plan order.
+	ordered := func() map[domain.Milestone]domain.Date {
+		out := map[domain.Milestone]domain.Date{}
+		day := date("2026-01-01").AddDays(rnd.IntN(60))
+		for _, m := range ms {
+			day = day.AddDays(rnd.IntN(45))
+			if rnd.IntN(4) > 0 {
+				out[m] = day
+			}
+		}
+		return out
+	}
+	o := opts
+	o.WithdrawCleared = true
+	for i := range 400 {
+		before, after := ordered(), ordered()
+		reg := domain.RegisterProject{Meta: office, Project: "P-1", Name: "plant", TotalInvestment: 10_000, Unit: "bureau", Leader: "Li", On: date("2026-01-05")}
+		for _, m := range ms {
+			if due, ok := before[m]; ok {
+				reg.Plan = append(reg.Plan, domain.PlannedDeadline{Milestone: m, Due: due})
+			}
+		}
+		current := decide(t, domain.NewProject("P-1"), reg)
+		cells := []string{"P-1", "plant", "1", "bureau", "Li"}
+		for _, m := range ms {
+			if due, ok := after[m]; ok {
+				cells = append(cells, due.String())
+			} else {
+				cells = append(cells, "")
+			}
+		}
+		cells = append(cells, "重排")
+		r := onlyRow(t, header, cells)
+		ch, ps := plan.Diff(file, r, current, o)
+		require.Empty(t, texts(ps), "case %d: %v -> %v", i, before, after)
+		for _, c := range ch.Commands {
+			switch c := c.(type) {
+			case domain.ReviseDeadline:
+				assert.False(t, c.ConfirmOrder, "case %d: an ordered plan needs no confirmation", i)
+			case domain.PlanMilestone:
+				assert.False(t, c.ConfirmOrder, "case %d: an ordered plan needs no confirmation", i)
+			}
+		}
+		now := decide(t, current.Clone(), ch.Commands...)
+		got := map[domain.Milestone]domain.Date{}
+		for m, dl := range now.Deadlines {
+			got[m] = dl.Due
+		}
+		assert.Equal(t, after, got, "case %d", i)
+		ch, ps = plan.Diff(file, r, now, o)
+		require.Empty(t, texts(ps))
+		assert.Empty(t, ch.Commands, "case %d", i)
+		assert.Empty(t, ch.Cleared, "case %d", i)
+	}
 }
 
 // TestDiffSameAcrossFormats: the same plan as GB18030 CSV, UTF-8 CSV and

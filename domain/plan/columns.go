@@ -30,6 +30,8 @@ const (
 	FieldKind
 	FieldReason
 	FieldDeadline
+	FieldIndustry
+	FieldNationalCode
 )
 
 // Column is one accepted header: its field, the milestone of a deadline
@@ -68,6 +70,11 @@ var Columns = []Column{
 	{Field: FieldDeadline, Milestone: domain.MilestoneCommissioned, EN: "commissioned", ZH: "投产"},
 	{Field: FieldDeadline, Milestone: domain.MilestoneFullCapacity, EN: "full capacity", ZH: "达产"},
 	{Field: FieldReason, EN: "reason", ZH: "调整原因", Aliases: []string{"revision reason"}},
+	// Optional facts of a new project, after the older columns so that
+	// their places in the template do not move. The national code may
+	// also be the project column's id; this column records it as a fact.
+	{Field: FieldIndustry, EN: "industry", ZH: "行业", Aliases: []string{"所属行业"}},
+	{Field: FieldNationalCode, EN: "national code", ZH: "赋码", Aliases: []string{"项目赋码", "national project code", "全国投资项目代码"}},
 }
 
 // required are the fields every plan must have a column for; one of the

@@ -20,9 +20,12 @@ type Row struct {
 	Kind            domain.ProjectKind
 	Deadlines       []domain.PlannedDeadline // the cells filled, in plan order
 	Reason          string                   // why deadlines moved, if they did
+	Industry        string                   // optional; recorded for a new project
+	NationalCode    string                   // optional 赋码, checked and normalised; recorded for a new project
 
-	layout    *layout // the file's headers, to name columns in problems
-	kindBlank bool    // no kind column or an empty cell: Kind is the default, not what the file says
+	layout    *layout            // the file's headers, to name columns in problems
+	kindBlank bool               // no kind column or an empty cell: Kind is the default, not what the file says
+	cleared   []domain.Milestone // deadline columns the file has whose cells are empty, in plan order
 }
 
 // column returns the header, as written in the file, of field f (of
@@ -242,6 +245,15 @@ func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 	r.Leader = text(FieldLeader, "the responsible leader")
 	r.Township = text(FieldTownship, "")
 	r.Reason = text(FieldReason, "")
+	r.Industry = text(FieldIndustry, "")
+	if i, ok := l.byField[FieldNationalCode]; ok && cell(i) != "" {
+		code, err := domain.ParseNationalCode(cell(i))
+		if err != nil {
+			bad(i, "%v", err)
+		} else {
+			r.NationalCode = string(code)
+		}
+	}
 	if i, ok := l.byField[FieldInvestmentWan]; ok {
 		r.TotalInvestment = amount(cell(i), "万", "10k yuan, e.g. 35000 or 3500.5", func(f string, a ...any) { bad(i, f, a...) })
 	}
@@ -264,7 +276,11 @@ func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 	}
 	for _, m := range domain.Milestones {
 		i, ok := l.deadline[m]
-		if !ok || cell(i) == "" {
+		if !ok {
+			continue
+		}
+		if cell(i) == "" {
+			r.cleared = append(r.cleared, m)
 			continue
 		}
 		v := cell(i)

@@ -24,6 +24,7 @@ type dialect struct {
 	lang                                                               string
 	project, name, wan, yuan, unit, leader, township, kind             string
 	signed, started, completed, reason                                 string
+	industry, code                                                     string
 	kindNew, kindContinuing, projectAlias, unknown, nameText, unitText string
 }
 
@@ -32,6 +33,7 @@ var (
 		lang: "en", project: "project", name: "name", wan: "total investment (10k yuan)", yuan: "total investment (yuan)",
 		unit: "unit", leader: "leader", township: "township", kind: "kind",
 		signed: "signed", started: "started", completed: "completed", reason: "reason",
+		industry: "industry", code: "national code",
 		kindNew: "new", kindContinuing: "continuing", projectAlias: "project code", unknown: "budget",
 		nameText: "Photovoltaic module plant", unitText: "County Industry Bureau",
 	}
@@ -39,6 +41,7 @@ var (
 		lang: "zh", project: "项目代码", name: "项目名称", wan: "总投资(万元)", yuan: "总投资(元)",
 		unit: "责任单位", leader: "包保领导", township: "乡镇", kind: "项目类型",
 		signed: "签约", started: "开工", completed: "竣工", reason: "调整原因",
+		industry: "行业", code: "赋码",
 		kindNew: "新建", kindContinuing: "续建", projectAlias: "项目编号", unknown: "预算",
 		nameText: "光伏组件生产线项目", unitText: "县工信局",
 	}
@@ -103,6 +106,7 @@ func exported(rows []plan.Row) []plan.Row {
 		out = append(out, plan.Row{
 			Line: r.Line, Project: r.Project, Name: r.Name, TotalInvestment: r.TotalInvestment, Unit: r.Unit,
 			Leader: r.Leader, Township: r.Township, Kind: r.Kind, Deadlines: r.Deadlines, Reason: r.Reason,
+			Industry: r.Industry, NationalCode: r.NationalCode,
 		})
 	}
 	return out
@@ -174,6 +178,15 @@ func TestRowsProblems(t *testing.T) {
 			},
 			want: func(d dialect) []string {
 				return []string{"plan.csv: row 1, column 9 '" + d.started + "': the same column as column 8; expected each column once"}
+			},
+		},
+		{
+			name: "a national code that is not one",
+			file: func(d dialect) ([]string, [][]string) {
+				return append(d.header(), d.industry, d.code), [][]string{append(d.row("P-1"), "制造业", "2026-36110-38-01-000017")}
+			},
+			want: func(d dialect) []string {
+				return []string{"plan.csv: row 2, column " + d.code + `: "2026-36110-38-01-000017" is not a national project code: the region part has 5 digits, expected 6 (form YYMM-RRRRRR-II-TT-NNNNNN; codes issued before 2021 start with the year YYYY)`}
 			},
 		},
 		{
@@ -511,6 +524,33 @@ func TestRowsValid(t *testing.T) {
 			want: []plan.Row{{
 				Line: 2, Project: "P-1", Name: "Plant", TotalInvestment: 10_000, Unit: "Bureau", Leader: "Li", Kind: domain.KindNew,
 				Deadlines: []domain.PlannedDeadline{{Milestone: domain.MilestoneConstructionPermit, Due: date("2026-07-20")}},
+			}},
+		},
+		{
+			name:   "industry and national code, besides a national code as the project id",
+			header: []string{"项目代码", "项目名称", "总投资(万元)", "责任单位", "包保领导", "所属行业", "项目赋码", "签约"},
+			rows: [][]string{
+				{"2026-361102-38-01-000017", "光伏组件", "35000", "县工信局", "李明", " 制造业 ", " 2611-361102-38-01-000017 ", ""},
+				{"P-2", "物流园", "12000", "县商务局", "王强", "", "", "2026-03-31"},
+			},
+			want: []plan.Row{
+				{
+					Line: 2, Project: "2026-361102-38-01-000017", Name: "光伏组件", TotalInvestment: 350_000_000, Unit: "县工信局", Leader: "李明",
+					Kind: domain.KindNew, Industry: "制造业", NationalCode: "2611-361102-38-01-000017",
+				},
+				{
+					Line: 3, Project: "P-2", Name: "物流园", TotalInvestment: 120_000_000, Unit: "县商务局", Leader: "王强", Kind: domain.KindNew,
+					Deadlines: []domain.PlannedDeadline{{Milestone: domain.MilestoneSigned, Due: date("2026-03-31")}},
+				},
+			},
+		},
+		{
+			name:   "english optional fact columns, underscores",
+			header: []string{"project", "name", "total investment (yuan)", "unit", "leader", "Industry", "national_code"},
+			rows:   [][]string{{"P-1", "Plant", "1", "Bureau", "Li", "Manufacturing", "2017-110105-47-01-000001"}},
+			want: []plan.Row{{
+				Line: 2, Project: "P-1", Name: "Plant", TotalInvestment: 1, Unit: "Bureau", Leader: "Li", Kind: domain.KindNew,
+				Industry: "Manufacturing", NationalCode: "2017-110105-47-01-000001",
 			}},
 		},
 		{

@@ -18,12 +18,14 @@ const ExampleProject domain.ProjectID = "EXAMPLE-DELETE-ME"
 // exampleRow fills the template's example: one project, by column.
 func exampleRow(lang Lang) map[Field]string {
 	name, unit, leader, township, kind, reason := "Photovoltaic module plant", "County Industry Bureau", "Li Ming", "Chengguan", "new", ""
+	industry := "Manufacturing"
 	if lang == ZH {
-		name, unit, leader, township, kind = "光伏组件生产线项目", "县工信局", "李明", "城关镇", "新建"
+		name, unit, leader, township, kind, industry = "光伏组件生产线项目", "县工信局", "李明", "城关镇", "新建", "制造业"
 	}
 	return map[Field]string{
 		FieldProject: string(ExampleProject), FieldName: name, FieldInvestmentWan: "35000",
 		FieldUnit: unit, FieldLeader: leader, FieldTownship: township, FieldKind: kind, FieldReason: reason,
+		FieldIndustry: industry, FieldNationalCode: "",
 	}
 }
 

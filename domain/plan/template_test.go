@@ -18,11 +18,13 @@ var templateHeaders = map[plan.Lang][]string{
 		"project", "name", "total investment (10k yuan)", "unit", "leader", "township", "kind",
 		"negotiating", "signed", "funds received", "registration", "feasibility", "eia", "land", "planning",
 		"construction permit", "started", "completed", "commissioned", "full capacity", "reason",
+		"industry", "national code",
 	},
 	plan.ZH: {
 		"项目代码", "项目名称", "总投资(万元)", "责任单位", "包保领导", "乡镇", "项目类型",
 		"洽谈", "签约", "到资", "注册", "可研", "环评", "土地", "规划许可",
 		"施工许可", "开工", "竣工", "投产", "达产", "调整原因",
+		"行业", "赋码",
 	},
 }
 
@@ -31,6 +33,7 @@ func templateRow(lang plan.Lang) plan.Row {
 	r := plan.Row{
 		Line: 2, Project: plan.ExampleProject, Name: "Photovoltaic module plant", TotalInvestment: 350_000_000,
 		Unit: "County Industry Bureau", Leader: "Li Ming", Township: "Chengguan", Kind: domain.KindNew,
+		Industry: "Manufacturing",
 		Deadlines: []domain.PlannedDeadline{
 			{Milestone: domain.MilestoneSigned, Due: date("2026-03-31")},
 			{Milestone: domain.MilestoneEIA, Due: date("2026-05-31")},
@@ -42,7 +45,7 @@ func templateRow(lang plan.Lang) plan.Row {
 		},
 	}
 	if lang == plan.ZH {
-		r.Name, r.Unit, r.Leader, r.Township = "光伏组件生产线项目", "县工信局", "李明", "城关镇"
+		r.Name, r.Unit, r.Leader, r.Township, r.Industry = "光伏组件生产线项目", "县工信局", "李明", "城关镇", "制造业"
 	}
 	return r
 }
