@@ -29,7 +29,7 @@ func (a *app) importCommand() *cobra.Command {
 	var (
 		dryRun           bool
 		reason, encoding string
-		workers          int
+		run              importRun
 	)
 	p := &cobra.Command{
 		Use:   "plan FILE",
@@ -40,20 +40,31 @@ with its row and column, and nothing is stored from a file with problems.
 Then it stores what changed since the ledger last saw the plan: a new project
 is registered with its deadlines, a moved deadline is revised with the row's
 reason (or --reason), a new leader is assigned. Re-importing the same file
-stores nothing; an interrupted import re-run converges to one clean run.`,
+stores nothing; an interrupted import re-run converges to one clean run.
+
+An empty deadline cell of a milestone the ledger has planned and not reached
+withdraws that deadline, but only with --withdraw-cleared; without it the
+import stores the rest and says how many cleared cells it left alone.
+Deadlines that run backwards through the nodes (开工 due before 签约) are a
+problem unless --confirm-order.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			enc, err := plan.ParseEncoding(encoding)
 			if err != nil {
 				return usageError{fmt.Errorf("--encoding: %w", err)}
 			}
-			return a.importPlan(cmd.Context(), args[0], enc, reason, dryRun, workers, nil)
+			run.reason, run.dryRun = reason, dryRun
+			return a.importPlanRun(cmd.Context(), args[0], enc, run)
 		},
 	}
 	p.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be stored, project by project, and store nothing")
-	p.Flags().StringVar(&reason, "reason", "", "reason for moved deadlines on rows without a reason cell")
+	p.Flags().StringVar(&reason, "reason", "", "reason for moved or withdrawn deadlines on rows without a reason cell")
 	p.Flags().StringVar(&encoding, "encoding", "auto", "CSV text encoding: auto, utf-8 or gb18030 (Chinese Excel's CSV)")
-	p.Flags().IntVar(&workers, "workers", 32, "projects stored in parallel (the server holds 50 open atomic batches per stream)")
+	p.Flags().IntVar(&run.workers, "workers", 32, "projects stored in parallel (the server holds 50 open atomic batches per stream)")
+	p.Flags().BoolVar(&run.withdrawCleared, "withdraw-cleared", false,
+		"withdraw the planned, unreached deadlines whose cells the file leaves empty")
+	p.Flags().BoolVar(&run.confirmOrder, "confirm-order", false,
+		"store rows whose deadlines run backwards through the nodes (开工 due before 签约)")
 	c.AddCommand(p)
 	return c
 }
@@ -75,6 +86,9 @@ type importRun struct {
 	reason  string
 	dryRun  bool
 	workers int
+	// withdrawCleared withdraws the deadlines of cleared cells;
+	// confirmOrder stores plans that run backwards.
+	withdrawCleared, confirmOrder bool
 	// wrap, when not nil, wraps what the changes are stored through
 	// (tests use it to fail part way).
 	wrap func(plan.Executor, plan.Registrar) (plan.Executor, plan.Registrar)
@@ -83,6 +97,11 @@ type importRun struct {
 // importPlan imports a plan file.
 func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, reason string, dryRun bool, workers int,
 	wrap func(plan.Executor, plan.Registrar) (plan.Executor, plan.Registrar)) error {
+	return a.importPlanRun(ctx, path, enc, importRun{reason: reason, dryRun: dryRun, workers: workers, wrap: wrap})
+}
+
+// importPlanRun imports a plan file with every option of run.
+func (a *app) importPlanRun(ctx context.Context, path string, enc plan.Encoding, run importRun) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -92,7 +111,7 @@ func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, re
 		return err
 	}
 	return a.withSession(ctx, func(s *session) error {
-		return a.importSheet(ctx, s, sheet, data, importRun{reason: reason, dryRun: dryRun, workers: workers, wrap: wrap})
+		return a.importSheet(ctx, s, sheet, data, run)
 	})
 }
 
@@ -112,16 +131,20 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 	opts := plan.Options{
 		Actor: meta.Actor, CorrelationID: "import-" + hex.EncodeToString(digest[:6]),
 		On: a.today(), Reason: run.reason, Now: a.clock.Now(),
+		WithdrawCleared: run.withdrawCleared, ConfirmOrder: run.confirmOrder,
 	}
 	states, err := a.projectStates(ctx, sess)
 	if err != nil {
 		return err
 	}
 	var changes []plan.Change
-	var commands, fresh, changed int
+	var commands, fresh, changed, leftAlone int
 	for _, r := range rows {
 		ch, ps := plan.Diff(sheet.File, r, states[r.Project], opts)
 		problems = append(problems, ps...)
+		if !run.withdrawCleared {
+			leftAlone += len(ch.Cleared)
+		}
 		if len(ch.Commands) > 0 {
 			changes = append(changes, ch)
 			commands += len(ch.Commands)
@@ -141,7 +164,17 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 	if run.dryRun {
 		fmt.Fprintf(a.stdout, "dry run: %d rows; would store %d commands (%d new projects, %d changed); nothing stored\n",
 			len(rows), commands, fresh, changed)
+		if leftAlone > 0 {
+			fmt.Fprintf(a.stdout, "%s listed above would stay planned: they are withdrawn only with --withdraw-cleared\n", clearedCells(leftAlone))
+		}
 		return nil
+	}
+	// Said after the summary of a stored import.
+	leftNote := func() {
+		if leftAlone > 0 {
+			fmt.Fprintf(a.stdout, "left %s alone: their deadlines stay planned; --dry-run lists them, and importing again with --withdraw-cleared withdraws them\n",
+				clearedCells(leftAlone))
+		}
 	}
 	start := time.Now()
 	bar := a.progress(len(changes))
@@ -165,10 +198,12 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 		// this one's writes: say what this run stored, not what it meant to.
 		fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d stored now, %d already stored by another import running at the same time, %d unchanged; %d events stored in %.2fs\n",
 			sheet.File, sheet.Encoding, len(rows), applied.Rows, applied.Already, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
+		leftNote()
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d new projects, %d changed, %d unchanged; %d events stored in %.2fs\n",
 		sheet.File, sheet.Encoding, len(rows), fresh, changed, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
+	leftNote()
 	return nil
 }
 
@@ -196,6 +231,14 @@ func (a *app) projectStates(ctx context.Context, sess *session) (map[domain.Proj
 		states[r.ID] = r.Project
 	}
 	return states, nil
+}
+
+// clearedCells counts cleared deadline cells in words.
+func clearedCells(n int) string {
+	if n == 1 {
+		return "1 cleared deadline cell"
+	}
+	return fmt.Sprintf("%d cleared deadline cells", n)
 }
 
 // planProblems prints every problem of a plan file on stderr and returns

@@ -159,3 +159,85 @@ func TestConcurrentImportSummaryMatchesWhatItStored(t *testing.T) {
 	assert.Contains(t, out.String(), "40 rows, 0 stored now, 40 already stored by another import running at the same time, 0 unchanged; 0 events stored")
 	assert.Len(t, ledgerEvents(t, c.dir), 40, "each project once")
 }
+
+// writeSheet writes a plan.csv of the given lines under a Chinese header
+// with 环评 and the optional fact columns.
+func writeSheet(t *testing.T, dir string, rows ...string) string {
+	t.Helper()
+	body := "项目代码,项目名称,总投资(万元),责任单位,包保领导,签约,环评,开工,调整原因,行业,赋码\n" + strings.Join(rows, "\n") + "\n"
+	path := filepath.Join(dir, "plan.csv")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+	return path
+}
+
+func TestImportWithdrawsClearedDeadlinesOnlyWhenAsked(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	out := c.ok("import", "plan", writeSheet(t, dir, "P-1,光伏组件,35000,县工信局,李明,2026-03-31,2026-06-30,2026-07-31,,制造业,2611-361102-38-01-000017"))
+	assert.Contains(t, out, "1 rows, 1 new projects, 0 changed, 0 unchanged; 4 events stored")
+	show := c.ok("project", "show", "P-1", "--json")
+	assert.Contains(t, show, `"industry": "制造业"`)
+	assert.Contains(t, show, `"national_code": "2611-361102-38-01-000017"`)
+
+	cleared := writeSheet(t, dir, "P-1,光伏组件,35000,县工信局,李明,2026-03-31,,2026-07-31,,,")
+	before := c.msgCount()
+	out = c.ok("import", "plan", cleared, "--dry-run")
+	assert.Contains(t, out, "row 2  P-1 光伏组件:\n    withdraw eia deadline 2026-06-30 (cell cleared): applied only with --withdraw-cleared\n")
+	assert.Contains(t, out, "would store 0 commands (0 new projects, 0 changed); nothing stored\n"+
+		"1 cleared deadline cell listed above would stay planned: they are withdrawn only with --withdraw-cleared\n")
+	out = c.ok("import", "plan", cleared)
+	assert.Contains(t, out, "1 rows, 0 new projects, 0 changed, 1 unchanged; 0 events stored")
+	assert.Contains(t, out, "left 1 cleared deadline cell alone: their deadlines stay planned; --dry-run lists them, and importing again with --withdraw-cleared withdraws them\n")
+	assert.Equal(t, before, c.msgCount(), "nothing withdrawn without the flag")
+	assert.Contains(t, c.ok("project", "show", "P-1"), "2026-06-30")
+
+	out = c.ok("import", "plan", cleared, "--withdraw-cleared", "--dry-run")
+	assert.Contains(t, out, "    withdraw eia deadline 2026-06-30 (cell cleared): cleared in the plan sheet plan.csv\n")
+	assert.Contains(t, out, "would store 1 commands (0 new projects, 1 changed); nothing stored\n")
+	assert.NotContains(t, out, "would stay planned")
+	assert.Equal(t, before, c.msgCount(), "a dry run stores nothing")
+
+	out = c.ok("import", "plan", cleared, "--withdraw-cleared")
+	assert.Contains(t, out, "1 rows, 0 new projects, 1 changed, 0 unchanged; 1 events stored")
+	assert.NotContains(t, out, "left")
+	assert.Equal(t, before+1, c.msgCount())
+	hist := c.ok("history", "P-1")
+	assert.Contains(t, hist, "deadline_withdrawn")
+	show = c.ok("project", "show", "P-1")
+	assert.NotContains(t, show, "2026-06-30", "the eia deadline is gone")
+	assert.Contains(t, show, "2026-07-31")
+	audit := c.ok("audit", "deadlines", "P-1")
+	assert.NotContains(t, audit, "eia")
+	assert.Contains(t, audit, "started")
+
+	out = c.ok("import", "plan", cleared, "--withdraw-cleared")
+	assert.Contains(t, out, "1 rows, 0 new projects, 0 changed, 1 unchanged; 0 events stored", "withdrawn once")
+	assert.Equal(t, before+1, c.msgCount())
+}
+
+func TestImportRefusesBackwardsDeadlinesUnlessConfirmed(t *testing.T) {
+	c := newCLI(t)
+	path := writeSheet(t, t.TempDir(),
+		"P-1,光伏组件,35000,县工信局,李明,2026-03-31,,2026-07-31,,,",
+		"P-2,冷链物流园,12000,县商务局,王强,2026-05-31,2026-04-30,2026-04-15,,,")
+	before := c.msgCount()
+	code, _, errs := c.run("import", "plan", path)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "plan.csv: row 3, column 开工: started due 2026-04-15 is before signed due 2026-05-31; expected started on or after signed, or --confirm-order to store the plan as it is (1 problem in all; nothing stored)")
+	assert.Equal(t, before, c.msgCount(), "a file with problems stores nothing")
+
+	out := c.ok("import", "plan", path, "--confirm-order", "--dry-run")
+	assert.Contains(t, out, "    started due 2026-04-15 is before signed due 2026-05-31: stored as confirmed (--confirm-order)\n")
+	out = c.ok("import", "plan", path, "--confirm-order")
+	assert.Contains(t, out, "2 rows, 2 new projects, 0 changed, 0 unchanged")
+	assert.Contains(t, c.ok("project", "show", "P-2"), "2026-04-15")
+}
+
+func TestImportRefusesABadNationalCode(t *testing.T) {
+	c := newCLI(t)
+	path := writeSheet(t, t.TempDir(), "P-1,光伏组件,35000,县工信局,李明,2026-03-31,,2026-07-31,,制造业,2611-36110-38-01-000017")
+	code, _, errs := c.run("import", "plan", path)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, `plan.csv: row 2, column 赋码: "2611-36110-38-01-000017" is not a national project code`)
+	assert.Contains(t, errs, "(1 problem in all; nothing stored)")
+}
