@@ -41,6 +41,9 @@ func (s *Store) RegisterMany(ctx context.Context, cmds []domain.RegisterProject)
 // import running at the same time, or an earlier run of this one). On an
 // error, the commands after those it reports were not stored by it.
 func (s *Store) RegisterEach(ctx context.Context, cmds []domain.RegisterProject) ([]int, error) {
+	if err := s.refuseCaseTwins(ctx, cmds); err != nil {
+		return nil, err
+	}
 	stored := make([]int, 0, len(cmds))
 	for len(cmds) > 0 {
 		var group []domain.RegisterProject

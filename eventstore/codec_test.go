@@ -43,6 +43,8 @@ func samplePayloads() map[domain.EventType]domain.Payload {
 			{Field: domain.FactRegisteredOn, FromDate: d, ToDate: d.AddDays(-3)},
 		}},
 		domain.RecordCorrected:   &domain.RecordCorrectedData{Type: domain.FundsReceived, Tranche: 2, FromAmount: 5_000_000, ToAmount: 6_000_000, FromDate: d, ToDate: d.AddDays(-1), ToReference: "转账 0042", Reason: "voucher misread"},
+		domain.UnitRegistered:    &domain.UnitRegisteredData{Name: "县发展和改革局", Kind: domain.NameUnit, Aliases: []string{"县发改局"}},
+		domain.UnitAliasAdded:    &domain.UnitAliasAddedData{Name: "县发展和改革局", Alias: "县发改委"},
 		domain.DeadlineWithdrawn: &domain.DeadlineWithdrawnData{Milestone: domain.MilestoneEIA, Due: d, Baseline: d, Reason: "no EIA needed for this scale"},
 	}
 }
