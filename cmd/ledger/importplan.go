@@ -137,6 +137,10 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 	if err != nil {
 		return err
 	}
+	rows, problems = plan.CanonicalNames(sheet.File, rows, states[domain.UnitRegisterID].Units)
+	if len(problems) > 0 {
+		return a.planProblems(problems)
+	}
 	var changes []plan.Change
 	var commands, fresh, changed, leftAlone int
 	for _, r := range rows {

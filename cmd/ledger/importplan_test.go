@@ -241,3 +241,28 @@ func TestImportRefusesABadNationalCode(t *testing.T) {
 	assert.Contains(t, errs, `plan.csv: row 2, column 赋码: "2611-36110-38-01-000017" is not a national project code`)
 	assert.Contains(t, errs, "(1 problem in all; nothing stored)")
 }
+
+// With units in the register, the import stores a unit's canonical name
+// for its alias and refuses, storing nothing, a unit it does not know.
+func TestImportMapsAliasesAndRefusesUnknownUnits(t *testing.T) {
+	c := newCLI(t)
+	c.ok("units", "add", "县工业和信息化局", "--alias", "县工信局")
+	c.ok("units", "add", "县商务局")
+	dir := t.TempDir()
+	before := c.msgCount()
+	code, _, errs := c.run("import", "plan", writeSheet(t, dir,
+		"P-1,光伏组件,35000,县工信局,李明,2026-03-31,,2026-07-31,,,",
+		"P-2,冷链物流园,12000,县商务厅,王强,2026-03-31,,2026-07-31,,,"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, `plan.csv: row 3, column 责任单位: unit "县商务厅" is not in the unit register; closest: 县商务局`)
+	assert.Equal(t, before, c.msgCount(), "a file with problems stores nothing")
+
+	c.ok("import", "plan", writeSheet(t, dir,
+		"P-1,光伏组件,35000,县工信局,李明,2026-03-31,,2026-07-31,,,",
+		"P-2,冷链物流园,12000,县商务局,王强,2026-03-31,,2026-07-31,,,"))
+	assert.Contains(t, c.ok("project", "show", "P-1", "--json"), `"unit": "县工业和信息化局"`)
+	out := c.ok("import", "plan", writeSheet(t, dir,
+		"P-1,光伏组件,35000,县工信局,李明,2026-03-31,,2026-07-31,,,",
+		"P-2,冷链物流园,12000,县商务局,王强,2026-03-31,,2026-07-31,,,"), "--dry-run")
+	assert.Contains(t, out, "would store 0 commands", "the alias is the same unit: nothing changed")
+}

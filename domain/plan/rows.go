@@ -171,7 +171,11 @@ var numeric = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 func Rows(s Sheet) ([]Row, Problems) {
 	l, ps := readHeader(s)
 	var rows []Row
-	firstLine := map[domain.ProjectID]int{}
+	type rowOf struct {
+		line int
+		id   domain.ProjectID
+	}
+	firstLine := map[domain.ProjectID]rowOf{}
 	for i, cells := range s.Rows {
 		line := i + 2
 		if s.RowLines != nil {
@@ -187,12 +191,17 @@ func Rows(s Sheet) ([]Row, Problems) {
 		row, rps := checkRow(s, &l, line, cells)
 		ps = append(ps, rps...)
 		if row.Project != "" {
-			if first, dup := firstLine[row.Project]; dup {
-				ps = append(ps, Problem{s.File, line, l.headers[l.byField[FieldProject]],
-					fmt.Sprintf("project %s is also on row %d; expected one row per project", row.Project, first)})
+			// Ids differing only in case name one project.
+			key := domain.ProjectID(strings.ToLower(string(row.Project)))
+			if first, dup := firstLine[key]; dup {
+				also := fmt.Sprintf("project %s is also on row %d", row.Project, first.line)
+				if first.id != row.Project {
+					also = fmt.Sprintf("project %s is also on row %d, as %s (ids are compared without case)", row.Project, first.line, first.id)
+				}
+				ps = append(ps, Problem{s.File, line, l.headers[l.byField[FieldProject]], also + "; expected one row per project"})
 				continue
 			}
-			firstLine[row.Project] = line
+			firstLine[key] = rowOf{line, row.Project}
 		}
 		if len(rps) == 0 {
 			rows = append(rows, row)

@@ -371,12 +371,13 @@ func TestRowsProblems(t *testing.T) {
 		{
 			name: "duplicate project",
 			file: func(d dialect) ([]string, [][]string) {
-				return d.header(), [][]string{d.row("P-1"), d.row("P-2"), d.row("P-1"), d.row("P-1")}
+				return d.header(), [][]string{d.row("P-1"), d.row("P-2"), d.row("P-1"), d.row("P-1"), d.row("p-2")}
 			},
 			want: func(d dialect) []string {
 				return []string{
 					"plan.csv: row 4, column " + d.project + ": project P-1 is also on row 2; expected one row per project",
 					"plan.csv: row 5, column " + d.project + ": project P-1 is also on row 2; expected one row per project",
+					"plan.csv: row 6, column " + d.project + ": project p-2 is also on row 3, as P-2 (ids are compared without case); expected one row per project",
 				}
 			},
 		},
