@@ -28,6 +28,9 @@ type Field struct {
 	Default  string // the value when it is not given
 	Help     string // what to type into it
 	Repeated bool   // it may be given more than once
+	// Bool makes the field a switch: given alone (--confirm-order) it is
+	// "true"; not given, "false". It is read with strconv.ParseBool.
+	Bool bool
 }
 
 // Form is one change a person can ask the ledger for: how it is called,

@@ -86,6 +86,47 @@ func TestFormsBuildTheirCommands(t *testing.T) {
 			domain.ResolveIssue{Meta: meta(), Project: "P-7", IssueID: "I-1", Resolution: "settled"}},
 		{"", "explain-delay", values("project=P-7", "milestone=started", "reason=equipment late"),
 			domain.ExplainDelay{Meta: meta(), Project: "P-7", Milestone: domain.MilestoneStarted, Reason: "equipment late"}},
+
+		// The industry, the national code (full-width digits and dashes
+		// normalised) and the order switch.
+		{"project", "register", values("project=P-7", "investment=1亿", "industry=制造业", "code=２４１１－３６１１０２—４７-01-000034",
+			"confirm-order=true", "plan=started=2027-01-31", "plan=signed=2027-03-31"),
+			domain.RegisterProject{Meta: meta(), Project: "P-7", TotalInvestment: 100_000_000, Industry: "制造业",
+				NationalCode: "2411-361102-47-01-000034", ConfirmOrder: true, Kind: domain.KindNew, TimeZone: domain.DefaultTimeZone,
+				Plan: []domain.PlannedDeadline{
+					{Milestone: domain.MilestoneStarted, Due: domain.NewDate(2027, 1, 31)},
+					{Milestone: domain.MilestoneSigned, Due: domain.NewDate(2027, 3, 31)}}}},
+		{"", "plan", values("project=P-7", "milestone=signed", "due=2027-03-31", "confirm-order=true"),
+			domain.PlanMilestone{Meta: meta(), Project: "P-7", Milestone: domain.MilestoneSigned, Due: domain.NewDate(2027, 3, 31), ConfirmOrder: true}},
+		{"", "revise-deadline", values("project=P-7", "milestone=started", "new_due=2026-12-01", "reason=land early", "confirm-order=true"),
+			domain.ReviseDeadline{Meta: meta(), Project: "P-7", Milestone: domain.MilestoneStarted, Due: domain.NewDate(2026, 12, 1),
+				Reason: "land early", ConfirmOrder: true}},
+		{"", "record", values("step=started", "project=P-7", "on=2026-11-02", "confirm-order=true"),
+			domain.RecordStep{Meta: meta(), Project: "P-7", Step: domain.Started, On: domain.NewDate(2026, 11, 2), ConfirmOrder: true}},
+		{"", "record", values("step=started", "project=P-7", "confirm-order=false"),
+			domain.RecordStep{Meta: meta(), Project: "P-7", Step: domain.Started}},
+		{"", "withdraw-deadline", values("project=P-7", "milestone=eia", "reason=no EIA needed", "on=2026-11-20"),
+			domain.WithdrawDeadline{Meta: meta(), Project: "P-7", Milestone: domain.MilestoneEIA, Reason: "no EIA needed", On: domain.NewDate(2026, 11, 20)}},
+
+		// Corrections.
+		{"correct", "facts", values("project=P-7", "name=光伏组件生产线", "unit=县发改局", "township=东乡", "leader=李敏", "industry=制造业",
+			"code=2411-361102-47-01-000034", "investment=3.8亿", "registered-on=2026-10-28", "reason=typed from the wrong row", "on=2026-11-20"),
+			domain.CorrectFacts{Meta: meta(), Project: "P-7", Name: "光伏组件生产线", Unit: "县发改局", Township: "东乡", Leader: "李敏",
+				Industry: "制造业", NationalCode: "2411-361102-47-01-000034", TotalInvestment: 380_000_000,
+				RegisteredOn: domain.NewDate(2026, 10, 28), Reason: "typed from the wrong row", On: domain.NewDate(2026, 11, 20)}},
+		{"correct", "facts", values("project=P-7", "reason=r"),
+			domain.CorrectFacts{Meta: meta(), Project: "P-7", Reason: "r"}},
+		{"correct", "record", values("project=P-7", "type=signed", "date=2026-11-10", "reason=misread"),
+			domain.CorrectRecord{Meta: meta(), Project: "P-7", Type: domain.Signed, Date: domain.NewDate(2026, 11, 10), Reason: "misread"}},
+		{"correct", "record", values("project=P-7", "type=approved", "kind=eia", "ref=环审〔2026〕21号", "reason=mistyped", "on=2026-11-26"),
+			domain.CorrectRecord{Meta: meta(), Project: "P-7", Type: domain.Approved, Kind: domain.ApprovalEIA, Reference: "环审〔2026〕21号",
+				Reason: "mistyped", On: domain.NewDate(2026, 11, 26)}},
+		{"correct", "record", values("project=P-7", "type=funds_received", "tranche=2", "amount=600万", "date=2026-02-28", "ref=转账 0042", "reason=voucher misread"),
+			domain.CorrectRecord{Meta: meta(), Project: "P-7", Type: domain.FundsReceived, Tranche: 2, Amount: 6_000_000,
+				Date: domain.NewDate(2026, 2, 28), Reference: "转账 0042", Reason: "voucher misread"}},
+		{"correct", "record", values("project=P-7", "type=milestone_planned", "milestone=started", "date=2027-04-30", "reason=wrong row"),
+			domain.CorrectRecord{Meta: meta(), Project: "P-7", Type: domain.MilestonePlanned, Milestone: domain.MilestoneStarted,
+				Date: domain.NewDate(2027, 4, 30), Reason: "wrong row"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,6 +201,33 @@ func TestFormsRefuseWhatTheyCannotRead(t *testing.T) {
 			`"startd" is not a milestone; expected one of ` + strings.Join(names(domain.Milestones), ", ")},
 		{"explanation's date", "", "explain-delay", values("project=P-7", "milestone=started", "on=2200-01-01"),
 			`--on: "2200-01-01" is not a plausible date for a project; expected a year from 1990 to 2100`},
+		{"national code", "project", "register", values("project=P-7", "investment=1万", "code=2026-12-01"), "--code: " + codeError("2026-12-01")},
+		{"order switch", "", "record", values("step=started", "project=P-7", "confirm-order=maybe"),
+			`--confirm-order: "maybe" is not a yes or no; expected true or false`},
+		{"plan's order switch", "", "plan", values("project=P-7", "milestone=started", "due=2027-01-01", "confirm-order=yes please"),
+			`--confirm-order: "yes please" is not a yes or no; expected true or false`},
+		{"withdrawn milestone", "", "withdraw-deadline", values("project=P-7", "milestone=EIA", "reason=r"),
+			`"EIA" is not a milestone; expected one of ` + strings.Join(names(domain.Milestones), ", ")},
+		{"corrected project", "correct", "facts", values("project=bad.id", "investment=x"), badID},
+		{"corrected investment", "correct", "facts", values("project=P-7", "investment=1.234567891亿", "registered-on=x"),
+			`--investment: "1.234567891亿" is not a whole number of yuan that fits; expected e.g. 350000000 or 3.5亿`},
+		{"corrected code", "correct", "facts", values("project=P-7", "code=2026-361102-47-01"), "--code: " + codeError("2026-361102-47-01")},
+		{"corrected registration date", "correct", "facts", values("project=P-7", "registered-on=2026/10/28"),
+			`--registered-on: "2026/10/28" is not a date; expected YYYY-MM-DD`},
+		{"record type", "correct", "record", values("project=P-7", "type=registered", "tranche=x"),
+			`"registered" is not a record that can be corrected; expected a step (negotiating, signed, funds_received, approved, started, completed, commissioned, full_capacity) or milestone_planned`},
+		{"corrected approval", "correct", "record", values("project=P-7", "type=approved", "kind=EIA"),
+			`--kind: "EIA" is not an approval kind; expected one of ` + strings.Join(names(domain.ApprovalKinds), ", ")},
+		{"corrected baseline's milestone", "correct", "record", values("project=P-7", "type=milestone_planned", "milestone=start"),
+			`--milestone: "start" is not a milestone; expected one of ` + strings.Join(names(domain.Milestones), ", ")},
+		{"tranche", "correct", "record", values("project=P-7", "type=funds_received", "tranche=second", "date=x"),
+			`--tranche: "second" is not a tranche number; expected 1 for the first tranche recorded, 2 for the second, ...`},
+		{"tranche 0", "correct", "record", values("project=P-7", "type=funds_received", "tranche=0"),
+			`--tranche: "0" is not a tranche number; expected 1 for the first tranche recorded, 2 for the second, ...`},
+		{"corrected date", "correct", "record", values("project=P-7", "type=signed", "date=2026-11-31"),
+			`--date: "2026-11-31" is not a date; expected YYYY-MM-DD`},
+		{"corrected amount", "correct", "record", values("project=P-7", "type=funds_received", "amount=600w"),
+			`--amount: "600w" is not an amount; expected yuan as a whole number (350000000) or with a unit (35000万, 3.5亿)`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.what, func(t *testing.T) {
@@ -171,6 +239,15 @@ func TestFormsRefuseWhatTheyCannotRead(t *testing.T) {
 			assert.NotContains(t, err.Error(), "\n")
 		})
 	}
+}
+
+// codeError is how domain.ParseNationalCode refuses s.
+func codeError(s string) string {
+	_, err := domain.ParseNationalCode(s)
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 func names[T ~string](ts []T) []string {
@@ -234,5 +311,8 @@ func TestArgsFollowUse(t *testing.T) {
 	assert.Equal(t, []string{"project", "milestone", "new_due"}, form(t, "", "revise-deadline").Args())
 	assert.Equal(t, []string{"step", "project"}, form(t, "", "record").Args())
 	assert.Equal(t, []string{"project", "issue"}, form(t, "issue", "resolve").Args())
+	assert.Equal(t, []string{"project", "type"}, form(t, "correct", "record").Args())
+	assert.Equal(t, []string{"project"}, form(t, "correct", "facts").Args())
+	assert.Equal(t, []string{"project", "milestone"}, form(t, "", "withdraw-deadline").Args())
 	assert.Equal(t, "resolve", form(t, "issue", "resolve").Name())
 }

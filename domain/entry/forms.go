@@ -23,16 +23,20 @@ func Forms() []Form {
 				{Name: "unit", Help: "responsible unit, 责任单位 (required)"},
 				{Name: "leader", Help: "responsible leader, 包保领导 (required)"},
 				{Name: "township", Help: "township or location"},
+				{Name: "industry", Help: "industry, 行业"},
+				{Name: "code", Help: "national project code from the national platform, 赋码: YYMM-RRRRRR-II-TT-NNNNNN"},
 				{Name: "kind", Default: "new", Help: "new (新建) or continuing (续建)"},
 				{Name: "tz", Default: domain.DefaultTimeZone, Help: "the project's time zone"},
 				{Name: "on", Help: "registration date YYYY-MM-DD (default today)"},
 				{Name: "plan", Repeated: true, Help: "baseline deadline MILESTONE=YYYY-MM-DD, stored with the registration (repeatable)"},
+				confirmOrder("store --plan deadlines that run against the order of the nodes (started due before signed)"),
 			},
 			build: func(in *input) domain.Command {
 				return domain.RegisterProject{
 					Meta: in.meta, Project: in.project(), TotalInvestment: in.yuan("investment"), On: in.on(),
-					Plan: in.deadlines("plan"), Name: in.text("name"), Unit: in.text("unit"), Leader: in.text("leader"),
-					Township: in.text("township"), Kind: domain.ProjectKind(in.text("kind")), TimeZone: in.text("tz"),
+					Plan: in.deadlines("plan"), NationalCode: in.code("code"), ConfirmOrder: in.boolean("confirm-order"),
+					Name: in.text("name"), Unit: in.text("unit"), Leader: in.text("leader"), Township: in.text("township"),
+					Industry: in.text("industry"), Kind: domain.ProjectKind(in.text("kind")), TimeZone: in.text("tz"),
 				}
 			},
 		},
@@ -40,9 +44,15 @@ func Forms() []Form {
 			Use:     "plan PROJECT MILESTONE DUE",
 			Short:   "Set a milestone's baseline deadline (倒排工期)",
 			Example: "  ledger plan P-7 started 2027-03-31",
-			Fields:  []Field{{Name: "on", Help: "date the plan was made, YYYY-MM-DD (default today)"}},
+			Fields: []Field{
+				{Name: "on", Help: "date the plan was made, YYYY-MM-DD (default today)"},
+				confirmOrder("store a deadline that runs against the order of the nodes (started due before signed)"),
+			},
 			build: func(in *input) domain.Command {
-				return domain.PlanMilestone{Meta: in.meta, Project: in.project(), Milestone: in.milestone(), Due: in.deadline("due"), On: in.on()}
+				return domain.PlanMilestone{
+					Meta: in.meta, Project: in.project(), Milestone: in.milestone(), Due: in.deadline("due"), On: in.on(),
+					ConfirmOrder: in.boolean("confirm-order"),
+				}
 			},
 		},
 		{
@@ -52,12 +62,25 @@ func Forms() []Form {
 			Fields: []Field{
 				{Name: "reason", Help: "why the deadline moves (required)"},
 				{Name: "on", Help: "date of the revision, YYYY-MM-DD (default today)"},
+				confirmOrder("store a deadline that runs against the order of the nodes (started due before signed)"),
 			},
 			build: func(in *input) domain.Command {
 				return domain.ReviseDeadline{
 					Meta: in.meta, Project: in.project(), Milestone: in.milestone(), Due: in.deadline("new_due"), On: in.on(),
-					Reason: in.text("reason"),
+					ConfirmOrder: in.boolean("confirm-order"), Reason: in.text("reason"),
 				}
+			},
+		},
+		{
+			Use:     "withdraw-deadline PROJECT MILESTONE --reason TEXT",
+			Short:   "Withdraw a deadline that no longer applies (no EIA needed, a node dropped from the plan); the history keeps it",
+			Example: `  ledger withdraw-deadline P-7 eia --reason "registration-only project: no EIA required"`,
+			Fields: []Field{
+				{Name: "reason", Help: "why the deadline no longer applies (required)"},
+				{Name: "on", Help: "date of the withdrawal, YYYY-MM-DD (default today)"},
+			},
+			build: func(in *input) domain.Command {
+				return domain.WithdrawDeadline{Meta: in.meta, Project: in.project(), Milestone: in.milestone(), On: in.on(), Reason: in.text("reason")}
 			},
 		},
 		{
@@ -75,6 +98,7 @@ func Forms() []Form {
 				{Name: "ref", Help: "approved: the approval document number; funds_received: the tranche's reference (voucher or transfer number), which tells two tranches of the same day and amount apart"},
 				{Name: "reason", Help: "suspended, terminated: why (required for them)"},
 				{Name: "expected-restart", Help: "suspended: expected restart date YYYY-MM-DD"},
+				confirmOrder("store a step dated against the order of the nodes (started before signed); it is flagged for the auditor"),
 			},
 			build: func(in *input) domain.Command {
 				return domain.RecordStep{
@@ -82,6 +106,7 @@ func Forms() []Form {
 					Amount:          read(in, "--amount", "amount", optional(domain.ParseYuan)),
 					Approval:        read(in, "--kind", "kind", optional(domain.ParseApprovalKind)),
 					ExpectedRestart: in.date("expected-restart"),
+					ConfirmOrder:    in.boolean("confirm-order"),
 					Note:            in.text("note"), Reason: in.text("reason"), Reference: in.text("ref"),
 				}
 			},
@@ -159,7 +184,112 @@ func Forms() []Form {
 				return domain.ExplainDelay{Meta: in.meta, Project: in.project(), Milestone: in.milestone(), On: in.on(), Reason: in.text("reason")}
 			},
 		},
+		{
+			Group: "correct",
+			Use:   "facts PROJECT --reason TEXT",
+			Short: "Correct registered facts entered wrongly (name, unit, investment, ...); the original stays in the history",
+			Example: `  ledger correct facts P-7 --name "光伏组件生产线项目" --investment 3.8亿 --reason "typed from the wrong row"
+  ledger correct facts P-7 --code 2411-361102-89-01-637015 --reason "code issued after registration"`,
+			Fields: []Field{
+				{Name: "name", Help: "the right project name"},
+				{Name: "unit", Help: "the right responsible unit, 责任单位"},
+				{Name: "township", Help: "the right township or location"},
+				{Name: "leader", Help: "the right name of the current leader, entered wrongly (a new leader is assign-leader)"},
+				{Name: "industry", Help: "the right industry, 行业"},
+				{Name: "code", Help: "the right national project code, 赋码: YYMM-RRRRRR-II-TT-NNNNNN"},
+				{Name: "investment", Help: "the right total investment: yuan, or with a unit: 35000万, 3.5亿"},
+				{Name: "registered-on", Help: "the right registration date, YYYY-MM-DD"},
+				{Name: "reason", Help: "why the facts were wrong (required)"},
+				{Name: "on", Help: "date of the correction, YYYY-MM-DD (default today)"},
+			},
+			build: func(in *input) domain.Command {
+				return domain.CorrectFacts{
+					Meta: in.meta, Project: in.project(), NationalCode: in.code("code"),
+					TotalInvestment: read(in, "--investment", "investment", optional(domain.ParseYuan)),
+					RegisteredOn:    in.date("registered-on"), On: in.on(),
+					Name: in.text("name"), Unit: in.text("unit"), Township: in.text("township"), Leader: in.text("leader"),
+					Industry: in.text("industry"), Reason: in.text("reason"),
+				}
+			},
+		},
+		{
+			Group: "correct",
+			Use:   "record PROJECT TYPE --reason TEXT",
+			Short: "Correct a recorded step, approval, funds tranche or baseline deadline entered wrongly; the original stays in the history",
+			Example: `  ledger correct record P-7 signed --date 2026-11-10 --reason "signing date misread from the minutes"
+  ledger correct record P-7 approved --kind eia --ref "环审〔2026〕21号" --reason "document number mistyped"
+  ledger correct record P-7 funds_received --tranche 2 --amount 600万 --reason "voucher misread"
+  ledger correct record P-7 milestone_planned --milestone started --date 2027-04-30 --reason "baseline copied from the wrong row"`,
+			Fields: []Field{
+				{Name: "kind", Help: "approved: which approval: registration, feasibility, eia, land, planning or construction_permit"},
+				{Name: "milestone", Help: "milestone_planned: the milestone whose baseline deadline was entered wrongly"},
+				{Name: "tranche", Help: "funds_received: which tranche, 1 for the first recorded (not needed when there is one)"},
+				{Name: "date", Help: "the right date, YYYY-MM-DD (milestone_planned: the right baseline deadline)"},
+				{Name: "ref", Help: "approved, funds_received: the right document, voucher or transfer number"},
+				{Name: "amount", Help: "funds_received: the right amount in yuan or 万/亿"},
+				{Name: "reason", Help: "why the record was wrong (required)"},
+				{Name: "on", Help: "date of the correction, YYYY-MM-DD (default today)"},
+			},
+			build: func(in *input) domain.Command {
+				return domain.CorrectRecord{
+					Meta: in.meta, Project: in.project(), Type: read(in, "", "type", parseRecordType),
+					Kind:      read(in, "--kind", "kind", optional(domain.ParseApprovalKind)),
+					Milestone: read(in, "--milestone", "milestone", optional(domain.ParseMilestone)),
+					Tranche:   read(in, "--tranche", "tranche", optional(parseTranche)),
+					Date:      in.date("date"), On: in.on(),
+					Amount:    read(in, "--amount", "amount", optional(domain.ParseYuan)),
+					Reference: in.text("ref"), Reason: in.text("reason"),
+				}
+			},
+		},
 	}
+}
+
+// confirmOrder is the --confirm-order switch of a form whose dates are
+// checked against the order of the nodes; help says what it lets through.
+func confirmOrder(help string) Field {
+	return Field{Name: "confirm-order", Bool: true, Help: help}
+}
+
+// boolean reads the switch name: "" (not given) is false.
+func (in *input) boolean(name string) bool {
+	return read(in, flag(name), name, optional(parseBool))
+}
+
+// parseBool reads a switch's value.
+func parseBool(s string) (bool, error) {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, &domain.InputError{Msg: fmt.Sprintf("%q is not a yes or no; expected true or false", s)}
+	}
+	return b, nil
+}
+
+// code reads the field name, a national project code (赋码) that may be
+// left empty; full-width digits and dashes are normalised.
+func (in *input) code(name string) string {
+	return string(read(in, flag(name), name, optional(domain.ParseNationalCode)))
+}
+
+// parseRecordType reads the kind of record a correction is for: a step or
+// milestone_planned (Decide says which of them can be corrected).
+func parseRecordType(s string) (domain.EventType, error) {
+	if s == string(domain.MilestonePlanned) {
+		return domain.MilestonePlanned, nil
+	}
+	if t, err := domain.ParseStep(s); err == nil {
+		return t, nil
+	}
+	return "", &domain.InputError{Msg: fmt.Sprintf("%q is not a record that can be corrected; expected a step (negotiating, signed, funds_received, approved, started, completed, commissioned, full_capacity) or milestone_planned", s)}
+}
+
+// parseTranche reads a tranche's number, 1 for the first recorded.
+func parseTranche(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, &domain.InputError{Msg: fmt.Sprintf("%q is not a tranche number; expected 1 for the first tranche recorded, 2 for the second, ...", s)}
+	}
+	return n, nil
 }
 
 // parseYear reads a year written as a number.
