@@ -10,6 +10,9 @@ import (
 func Describe(e Event) string {
 	switch d := e.Data.(type) {
 	case *RegisteredData:
+		// Industry and national code are not added: the stored corpus
+		// (cmd/ledger/testdata/corpus) holds this summary of registrations
+		// that carry them, and a summary once printed reads the same.
 		return fmt.Sprintf("%s; %s yuan; unit %s; leader %s; %s", d.Name, FormatYuan(d.TotalInvestment), d.Unit, d.Leader, d.Kind)
 	case *LeaderAssignedData:
 		s := fmt.Sprintf("leader %s (was %s)", d.Leader, d.Previous)
@@ -62,8 +65,57 @@ func Describe(e Event) string {
 		return fmt.Sprintf("%s (due %s) late: %s", d.Milestone, d.Due, d.Reason)
 	case *DeadlineMissedData:
 		return fmt.Sprintf("%s missed its deadline %s (unit %s, leader %s)", d.Milestone, d.Due, d.Unit, d.Leader)
+	case *FactsCorrectedData:
+		return describeFacts(d)
+	case *RecordCorrectedData:
+		return describeRecord(d)
+	case *DeadlineWithdrawnData:
+		return fmt.Sprintf("%s deadline %s withdrawn (baseline %s): %s", d.Milestone, d.Due, d.Baseline, d.Reason)
 	}
 	return string(e.Type)
+}
+
+// describeFacts reads `corrected name "光伏组件" -> "光伏组件生产线";
+// investment 350,000,000 -> 380,000,000 yuan: typed from the wrong row`.
+func describeFacts(d *FactsCorrectedData) string {
+	changes := make([]string, len(d.Changes))
+	for i, ch := range d.Changes {
+		switch ch.Field {
+		case FactTotalInvestment:
+			changes[i] = fmt.Sprintf("investment %s -> %s yuan", FormatYuan(ch.FromYuan), FormatYuan(ch.ToYuan))
+		case FactRegisteredOn:
+			changes[i] = fmt.Sprintf("registered on %s -> %s", ch.FromDate, ch.ToDate)
+		default:
+			changes[i] = fmt.Sprintf("%s %q -> %q", strings.ReplaceAll(ch.Field, "_", " "), ch.From, ch.To)
+		}
+	}
+	return withReason("corrected "+strings.Join(changes, "; "), d.Reason)
+}
+
+// describeRecord reads `corrected funds_received tranche 2: amount
+// 5,000,000 -> 6,000,000 yuan, date 2026-03-01 -> 2026-02-28: voucher
+// misread`.
+func describeRecord(d *RecordCorrectedData) string {
+	what, date := string(d.Type), "date"
+	switch {
+	case d.Kind != "":
+		what += " " + string(d.Kind)
+	case d.Milestone != "":
+		what, date = what+" "+string(d.Milestone), "baseline"
+	case d.Tranche != 0:
+		what += fmt.Sprintf(" tranche %d", d.Tranche)
+	}
+	var changes []string
+	if d.ToAmount != 0 {
+		changes = append(changes, fmt.Sprintf("amount %s -> %s yuan", FormatYuan(d.FromAmount), FormatYuan(d.ToAmount)))
+	}
+	if !d.ToDate.IsZero() {
+		changes = append(changes, fmt.Sprintf("%s %s -> %s", date, d.FromDate, d.ToDate))
+	}
+	if d.ToReference != "" {
+		changes = append(changes, fmt.Sprintf("reference %q -> %q", d.FromReference, d.ToReference))
+	}
+	return withReason("corrected "+what+": "+strings.Join(changes, ", "), d.Reason)
 }
 
 func withReason(s, reason string) string {
