@@ -38,6 +38,10 @@ type recordView struct {
 	Hash          string           `json:"hash"`
 	Summary       string           `json:"summary"`
 	Data          domain.Payload   `json:"data"`
+	// In a history: the sequences of the later corrections of this event,
+	// and, for a correction, the sequence of the event it corrects.
+	CorrectedBy []uint64 `json:"corrected_by,omitempty"`
+	Corrects    uint64   `json:"corrects,omitempty"`
 }
 
 func viewOf(r eventstore.Record) recordView {
@@ -193,7 +197,17 @@ func (a *app) historyCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.printHistory(h.Value.Records)
+				all := h.Value.Records
+				if !cut.IsZero() {
+					// A correction names its original by its place among
+					// all the project's events (the N-th tranche).
+					full, err := qs.History(ctx, query.HistoryQuery{Project: id})
+					if err != nil {
+						return err
+					}
+					all = full.Value.Records
+				}
+				return a.printHistoryLinked(h.Value.Records, correctionLinks(all))
 			})
 		},
 	}
@@ -211,20 +225,37 @@ func (a *app) noteForeign(id domain.ProjectID, foreign []uint64) {
 	}
 }
 
+// printHistory prints recs, a project's events in stream order.
 func (a *app) printHistory(recs []eventstore.Record) error {
-	if a.asJSON {
-		views := make([]recordView, len(recs))
-		for i, r := range recs {
-			views[i] = viewOf(r)
+	return a.printHistoryLinked(recs, correctionLinks(recs))
+}
+
+// printHistoryLinked prints recs; links tie corrections to what they
+// correct, and a link to a correction outside recs is left out.
+func (a *app) printHistoryLinked(recs []eventstore.Record, links corrections) error {
+	shown := make(map[uint64]bool, len(recs))
+	for _, r := range recs {
+		shown[r.Sequence] = true
+	}
+	views := make([]recordView, len(recs))
+	for i, r := range recs {
+		views[i] = viewOf(r)
+		for _, by := range links.by[r.Sequence] {
+			if shown[by] {
+				views[i].CorrectedBy = append(views[i].CorrectedBy, by)
+			}
 		}
+		views[i].Corrects = links.of[r.Sequence]
+	}
+	if a.asJSON {
 		return a.printJSON(views)
 	}
 	state := domain.Fold(recs[0].Project, eventsOf(recs))
 	loc := state.Location()
 	t := a.newTable("seq", "recorded", "occurred", "actor", "type", "details", "hash")
-	for _, r := range recs {
+	for i, r := range recs {
 		t.AppendRow(table.Row{r.Sequence, r.RecordedAt.In(loc).Format("2006-01-02 15:04"),
-			r.OccurredOn.String(), r.Actor, r.Type, domain.Describe(r.Event), shortHash(r.Hash)})
+			r.OccurredOn.String(), r.Actor, r.Type, domain.Describe(r.Event) + correctionNote(views[i]), shortHash(r.Hash)})
 	}
 	t.Render()
 	return nil
