@@ -62,3 +62,24 @@ func TestEqualTranchesOnOneDayAreToldApartByTheirReference(t *testing.T) {
 	_, _, errs = c.run("issue", "raise", "P-1", "--title", "电力接入未排期", "--on", "2026-11-20")
 	assert.Contains(t, errs, "--id")
 }
+
+// A form's switch (--confirm-order) is a bool flag: given alone, it is on.
+func TestFormSwitchesAreBoolFlags(t *testing.T) {
+	root := newApp(io.Discard, io.Discard).rootCommand()
+	switches := 0
+	for _, f := range entry.Forms() {
+		c, _, err := root.Find(strings.Fields(f.Group + " " + f.Name()))
+		require.NoError(t, err)
+		for _, fl := range f.Fields {
+			if !fl.Bool {
+				continue
+			}
+			switches++
+			if flag := c.Flags().Lookup(fl.Name); assert.NotNil(t, flag, "%s %s --%s", f.Group, f.Name(), fl.Name) {
+				assert.Equal(t, "bool", flag.Value.Type(), "%s %s --%s", f.Group, f.Name(), fl.Name)
+				assert.Equal(t, "true", flag.NoOptDefVal, "%s %s --%s", f.Group, f.Name(), fl.Name)
+			}
+		}
+	}
+	assert.Equal(t, 4, switches, "--confirm-order of project register, plan, revise-deadline and record")
+}
