@@ -12,6 +12,9 @@ import (
 // Cut chooses which events an auditor's view counts, on two axes: what the
 // ledger knew (events recorded up to Recorded) and what had happened
 // (events that occurred on or before Occurred). A zero field does not cut.
+// A correction (facts_corrected, record_corrected) says what was true all
+// along, whatever day it was made: only the Recorded axis cuts it, and the
+// dates it carries decide what a report on a business date sees.
 type Cut struct {
 	Recorded time.Time
 	Occurred domain.Date
@@ -23,7 +26,7 @@ func (c Cut) Includes(e domain.Event) bool {
 		return false
 	}
 	if !c.Occurred.IsZero() && e.OccurredOn > c.Occurred {
-		return false
+		return e.Type == domain.FactsCorrected || e.Type == domain.RecordCorrected
 	}
 	return true
 }

@@ -358,3 +358,20 @@ func TestRefusedCorrectionsAndFactsStoreNothing(t *testing.T) {
 		"--plan", "signed=2027-06-30", "--plan", "started=2027-03-31", "--confirm-order")
 	assert.Equal(t, before+1+1+3, c.msgCount())
 }
+
+// On the business-date axis a correction counts whatever day it was made:
+// it says what was true all along.
+func TestACorrectedDateCountsOnEveryBusinessDate(t *testing.T) {
+	c := newCLI(t)
+	c.ok("project", "register", "P-1", "--name", "n", "--investment", "1亿", "--unit", "u", "--leader", "l", "--on", "2026-11-01")
+	c.ok("record", "signed", "P-1", "--on", "2026-11-20")
+	stage := func() string {
+		var rows []map[string]any
+		require.NoError(t, json.Unmarshal([]byte(c.ok("status", "--as-of", "2026-11-15", "--json")), &rows))
+		require.Len(t, rows, 1)
+		return rows[0]["stage"].(string)
+	}
+	assert.Equal(t, "registered", stage())
+	c.ok("correct", "record", "P-1", "signed", "--date", "2026-11-10", "--reason", "misread the contract date")
+	assert.Equal(t, "signed", stage(), "signed on 11-10 after all")
+}

@@ -58,6 +58,11 @@ var readmeWalkthrough = []readmeStep{
 	{cmd: "./ledger import plan examples/county-plan-2026.xlsx", lines: 1,
 		want: []string{"imported county-plan-2026.xlsx (xlsx): 50 rows, 0 new projects, 0 changed, 50 unchanged; 0 events stored"}},
 
+	{cmd: `./ledger correct facts DEMO-2 --unit 县商务局 --reason "录入时选错单位"`, lines: 1, want: []string{"stored: DEMO-2 facts_corrected", "县商务局"}},
+	{cmd: `./ledger correct record DEMO-1 approved --kind eia --ref "环审〔2026〕21号" --reason "文号抄错"`, lines: 1,
+		want: []string{"stored: DEMO-1 record_corrected", "环审〔2026〕21号"}},
+	{cmd: `./ledger withdraw-deadline DEMO-3 eia --reason "经核定无需环评"`, lines: 1, want: []string{"stored: DEMO-3 deadline_withdrawn"}},
+	{cmd: "./ledger units add 县发展和改革局 --alias 县发改局", lines: 1, want: []string{"stored: UNIT-REGISTER unit_registered"}},
 	{cmd: "./ledger status --as-of 2026-11-30 --unit 县工信局 --light red", lines: 2 + 6, want: []string{"2026-361102-30-01-000108"}},
 	{cmd: "./ledger overdue --as-of 2026-11-30 --lang zh", lines: 2 + 66, want: []string{"逾期清单"}},
 	{cmd: "./ledger scoreboard --as-of 2026-11-30 --by unit", want: []string{"Scoreboard of units and leaders", "县工信局"}},
@@ -72,13 +77,13 @@ var readmeWalkthrough = []readmeStep{
 	{cmd: `./ledger inspect explain DEMO-3 started --reason "equipment late"`, lines: 1, want: []string{"stored: DEMO-3 delay_explained"}},
 	{cmd: `nats --server nats://127.0.0.1:4222 --user ledger --password "$(jq -r .ledger ledger-data/credentials.json)" sub 'ledger.*.deadline_missed'`, other: "the stock nats CLI"},
 
-	{cmd: "./ledger verify --all", lines: 1, want: []string{"verified 57 projects, 398 events in"}},
+	{cmd: "./ledger verify --all", lines: 1, want: []string{"verified 58 projects, 402 events in"}},
 	{cmd: `./ledger history DEMO-1 --as-of-recorded "2026-10-31 18:00"`, lines: 1 + 17, want: []string{"issue_raised"}},
 	{cmd: "./ledger bulletin --period month --as-of-recorded 2026-10-31", want: []string{"Month bulletin 2026-10-01 to 2026-10-31"}},
 	{cmd: "./ledger audit late-entries --days 7", want: []string{"2026-09-12  2026-09-28 18:00         16  重点办 demo  land approval"}},
 	{cmd: "./ledger audit deadlines DEMO-1", lines: 1 + 5, want: []string{"reached 8 days late"}},
-	{cmd: "./ledger audit bundle DEMO-1 -o DEMO-1.bundle", lines: 1, want: []string{"wrote DEMO-1.bundle: 20 events of DEMO-1"}},
-	{cmd: "./ledger audit check-bundle DEMO-1.bundle", lines: 1, want: []string{"DEMO-1.bundle verifies: project DEMO-1, 20 events"}},
+	{cmd: "./ledger audit bundle DEMO-1 -o DEMO-1.bundle", lines: 1, want: []string{"wrote DEMO-1.bundle: 21 events of DEMO-1"}},
+	{cmd: "./ledger audit check-bundle DEMO-1.bundle", lines: 1, want: []string{"DEMO-1.bundle verifies: project DEMO-1, 21 events"}},
 
 	{cmd: "./ledger serve", other: "runs until Ctrl-C; serve_test.go runs it"},
 	{cmd: "./ledger record started 2010-220621-47-01-000034", lines: 1, want: []string{"stored: 2010-220621-47-01-000034 started"}},

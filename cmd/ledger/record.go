@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,12 @@ func (a *app) projectCommand() *cobra.Command {
 	c := &cobra.Command{Use: "project", Short: "Register and inspect projects"}
 	c.AddCommand(a.formCommands("project")...)
 	c.AddCommand(a.showCommand())
+	return c
+}
+
+func (a *app) correctCommand() *cobra.Command {
+	c := &cobra.Command{Use: "correct", Short: "Correct facts or records entered wrongly; the original stays in the history"}
+	c.AddCommand(a.formCommands("correct")...)
 	return c
 }
 
@@ -74,9 +81,13 @@ func (a *app) fromForm(form entry.Form) *cobra.Command {
 			}
 			flags := cmd.Flags()
 			for _, fl := range form.Fields {
-				if fl.Repeated {
+				switch {
+				case fl.Bool:
+					b, _ := flags.GetBool(fl.Name)
+					v[fl.Name] = []string{strconv.FormatBool(b)}
+				case fl.Repeated:
 					v[fl.Name], _ = flags.GetStringArray(fl.Name)
-				} else {
+				default:
 					s, _ := flags.GetString(fl.Name)
 					v[fl.Name] = []string{s}
 				}
@@ -95,9 +106,12 @@ func (a *app) fromForm(form entry.Form) *cobra.Command {
 	}
 	f := c.Flags()
 	for _, fl := range form.Fields {
-		if fl.Repeated {
+		switch {
+		case fl.Bool:
+			f.Bool(fl.Name, false, fl.Help)
+		case fl.Repeated:
 			f.StringArray(fl.Name, nil, fl.Help)
-		} else {
+		default:
 			f.String(fl.Name, fl.Default, fl.Help)
 		}
 	}
