@@ -52,7 +52,8 @@ func (c *Commands) Register(commandID string, p domain.ProjectID) domain.Registe
 		}
 	}
 	return domain.RegisterProject{Meta: c.meta(commandID), Project: p, Name: "项目 " + string(p), TotalInvestment: int64(1+c.rng.IntN(500)) * 1_000_000,
-		Unit: c.pick(Units), Leader: c.pick(Leaders), Kind: domain.KindNew, On: domain.NewDate(2025, 1, 1).AddDays(c.rng.IntN(60)), Plan: plan}
+		Unit: c.pick(Units), Leader: c.pick(Leaders), Kind: domain.KindNew, On: domain.NewDate(2025, 1, 1).AddDays(c.rng.IntN(60)), Plan: plan,
+		ConfirmOrder: true}
 }
 
 // Step returns a command other than a registration for p, whose state as
@@ -66,9 +67,9 @@ func (c *Commands) Step(commandID string, p domain.ProjectID, st *domain.Project
 	}
 	switch c.rng.IntN(kinds) {
 	case 0:
-		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 3, 1).AddDays(c.rng.IntN(900)), On: c.date()}
+		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 3, 1).AddDays(c.rng.IntN(900)), On: c.date(), ConfirmOrder: true}
 	case 1:
-		return domain.ReviseDeadline{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 6, 1).AddDays(c.rng.IntN(900)), Reason: "moved", On: c.date()}
+		return domain.ReviseDeadline{Meta: m, Project: p, Milestone: ms, Due: domain.NewDate(2025, 6, 1).AddDays(c.rng.IntN(900)), Reason: "moved", On: c.date(), ConfirmOrder: true}
 	case 2:
 		return domain.AssignLeader{Meta: m, Project: p, Leader: c.pick(Leaders), On: c.date()}
 	case 3:
@@ -90,7 +91,7 @@ func (c *Commands) Step(commandID string, p domain.ProjectID, st *domain.Project
 		if dl := st.Deadlines[ms]; dl != nil {
 			return domain.RecordDeadlineMissed{Meta: m, Project: p, Milestone: ms, Due: dl.Due}
 		}
-		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: c.date(), On: c.date()}
+		return domain.PlanMilestone{Meta: m, Project: p, Milestone: ms, Due: c.date(), On: c.date(), ConfirmOrder: true}
 	case 14:
 		if c.rng.IntN(40) == 0 {
 			return domain.RecordStep{Meta: m, Project: p, Step: domain.Terminated, Reason: "dropped", On: c.date()}
@@ -101,6 +102,6 @@ func (c *Commands) Step(commandID string, p domain.ProjectID, st *domain.Project
 		return domain.RecordStep{Meta: m, Project: p, Step: domain.Suspended, Reason: "weather", On: c.date()}
 	default:
 		steps := []domain.EventType{domain.Negotiating, domain.Signed, domain.Started, domain.Completed, domain.Commissioned, domain.FullCapacity}
-		return domain.RecordStep{Meta: m, Project: p, Step: steps[c.rng.IntN(len(steps))], On: c.date()}
+		return domain.RecordStep{Meta: m, Project: p, Step: steps[c.rng.IntN(len(steps))], On: c.date(), ConfirmOrder: true}
 	}
 }
