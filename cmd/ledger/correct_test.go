@@ -277,6 +277,7 @@ func TestRegisteringTheIndustryAndTheNationalCode(t *testing.T) {
 	assert.Equal(t, "2411-361102-47-01-637015", row.NationalCode)
 	assert.Equal(t, 2, c.historyViews("P-1")[0].Schema)
 	assert.Contains(t, c.ok("project", "show", "2411-361102-47-01-637015"), "光伏组件", "found by its national code")
+	assert.Contains(t, c.ok("project", "show", "P-1"), "industry 制造业, national code 2411-361102-47-01-637015\n")
 }
 
 // A refused correction, or a refused fact, prints one line, exits

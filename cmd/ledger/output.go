@@ -297,6 +297,9 @@ func (a *app) printProject(_ context.Context, p domain.Project) error {
 	w := a.stdout
 	fmt.Fprintf(w, "%s  %s\n", p.ID, p.Name)
 	fmt.Fprintf(w, "unit %s, leader %s, %s, %s yuan, township %s\n", p.Unit, p.Leader, p.Kind, domain.FormatYuan(p.TotalInvestment), p.Township)
+	if p.Industry != "" || p.NationalCode != "" {
+		fmt.Fprintf(w, "industry %s, national code %s\n", orNone(p.Industry), orNone(p.NationalCode))
+	}
 	var steps []string
 	for _, st := range domain.Steps {
 		if d, ok := p.Steps[st]; ok {
