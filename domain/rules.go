@@ -55,9 +55,10 @@ const FlagStartedBeforeSigned ComplianceFlag = "started_before_signed"
 // a step dated against one is refused unless confirmed.
 var stepOrder = [][2]EventType{{Negotiating, Signed}, {Signed, Started}}
 
-// planOrder are the pairs of milestones whose deadlines normally follow
-// each other in a back-scheduled plan.
-var planOrder = [][2]Milestone{
+// PlanOrder are the pairs of milestones whose deadlines normally follow
+// each other in a back-scheduled plan; a plan with a pair backwards is
+// refused unless confirmed.
+var PlanOrder = [][2]Milestone{
 	{MilestoneNegotiating, MilestoneSigned}, {MilestoneSigned, MilestoneStarted},
 	{MilestoneStarted, MilestoneCompleted}, {MilestoneStarted, MilestoneCommissioned},
 	{MilestoneCommissioned, MilestoneFullCapacity},
@@ -93,7 +94,7 @@ func (d *decision) checkPlanOrder(due map[Milestone]Date, confirmed bool) error 
 	if confirmed {
 		return nil
 	}
-	for _, pair := range planOrder {
+	for _, pair := range PlanOrder {
 		a, okA := due[pair[0]]
 		b, okB := due[pair[1]]
 		if okA && okB && b < a {

@@ -236,19 +236,10 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 	return ch, check(file, r, current, ch, o, ps)
 }
 
-// planOrder are the pairs of milestones whose deadlines follow each other
-// in a back-scheduled plan, as the domain checks them (a test keeps the
-// two lists the same).
-var planOrder = [][2]domain.Milestone{
-	{domain.MilestoneNegotiating, domain.MilestoneSigned}, {domain.MilestoneSigned, domain.MilestoneStarted},
-	{domain.MilestoneStarted, domain.MilestoneCompleted}, {domain.MilestoneStarted, domain.MilestoneCommissioned},
-	{domain.MilestoneCommissioned, domain.MilestoneFullCapacity},
-}
-
 // backwards returns the pairs of plan whose deadlines run backwards.
 func backwards(plan map[domain.Milestone]planned) [][2]domain.Milestone {
 	var out [][2]domain.Milestone
-	for _, pair := range planOrder {
+	for _, pair := range domain.PlanOrder {
 		a, okA := plan[pair[0]]
 		b, okB := plan[pair[1]]
 		if okA && okB && b.due < a.due {
