@@ -6,27 +6,31 @@ import (
 	"unicode/utf8"
 )
 
-// MaxLength is the longest text, in characters, each entered field takes:
-// a name that runs to thousands of characters is a paste gone wrong, and
-// it would pad every table it appears in.
-var MaxLength = map[string]int{
-	FactName:         200,
-	FactUnit:         100,
-	FactTownship:     50,
-	FactLeader:       50,
-	FactIndustry:     50,
-	"reference":      100,
-	"reason":         1000,
-	"note":           1000,
-	"title":          500,
-	"resolution":     1000,
-	"issue id":       64,
-	"previous value": 1000,
+// MaxLength returns the longest text, in characters, an entered field
+// takes, and false for a field without a limit: a name that runs to
+// thousands of characters is a paste gone wrong, and it would pad every
+// table it appears in.
+func MaxLength(field string) (int, bool) {
+	switch field {
+	case FactName:
+		return 200, true
+	case FactUnit, "reference":
+		return 100, true
+	case FactTownship, FactLeader, FactIndustry:
+		return 50, true
+	case "title":
+		return 500, true
+	case "reason", "note", "resolution", "previous value":
+		return 1000, true
+	case "issue id":
+		return 64, true
+	}
+	return 0, false
 }
 
 // checkLength refuses a value of field longer than MaxLength allows.
 func (d *decision) checkLength(field, value string) error {
-	limit, ok := MaxLength[field]
+	limit, ok := MaxLength(field)
 	if !ok {
 		return nil
 	}
@@ -51,17 +55,21 @@ func (d *decision) checkLengths(fields ...[2]string) error {
 // date, stored only when confirmed (--confirm-order).
 const FlagStartedBeforeSigned ComplianceFlag = "started_before_signed"
 
-// stepOrder are the pairs of steps whose dates normally follow each other;
-// a step dated against one is refused unless confirmed.
-var stepOrder = [][2]EventType{{Negotiating, Signed}, {Signed, Started}}
+// stepOrder returns the pairs of steps whose dates normally follow each
+// other; a step dated against one is refused unless confirmed.
+func stepOrder() [][2]EventType {
+	return [][2]EventType{{Negotiating, Signed}, {Signed, Started}}
+}
 
-// PlanOrder are the pairs of milestones whose deadlines normally follow
-// each other in a back-scheduled plan; a plan with a pair backwards is
-// refused unless confirmed.
-var PlanOrder = [][2]Milestone{
-	{MilestoneNegotiating, MilestoneSigned}, {MilestoneSigned, MilestoneStarted},
-	{MilestoneStarted, MilestoneCompleted}, {MilestoneStarted, MilestoneCommissioned},
-	{MilestoneCommissioned, MilestoneFullCapacity},
+// PlanOrder returns the pairs of milestones whose deadlines normally
+// follow each other in a back-scheduled plan; a plan with a pair backwards
+// is refused unless confirmed.
+func PlanOrder() [][2]Milestone {
+	return [][2]Milestone{
+		{MilestoneNegotiating, MilestoneSigned}, {MilestoneSigned, MilestoneStarted},
+		{MilestoneStarted, MilestoneCompleted}, {MilestoneStarted, MilestoneCommissioned},
+		{MilestoneCommissioned, MilestoneFullCapacity},
+	}
 }
 
 const confirmFix = "if that is what happened, repeat with --confirm-order: it is stored and flagged for the auditor"
@@ -72,7 +80,7 @@ func (d *decision) checkStepOrder(step EventType, on Date, confirmed bool) error
 	if confirmed {
 		return nil
 	}
-	for _, pair := range stepOrder {
+	for _, pair := range stepOrder() {
 		before, after := pair[0], pair[1]
 		if step == after {
 			if at, ok := d.p.Steps[before]; ok && on < at {
@@ -94,7 +102,7 @@ func (d *decision) checkPlanOrder(due map[Milestone]Date, confirmed bool) error 
 	if confirmed {
 		return nil
 	}
-	for _, pair := range PlanOrder {
+	for _, pair := range PlanOrder() {
 		a, okA := due[pair[0]]
 		b, okB := due[pair[1]]
 		if okA && okB && b < a {

@@ -701,8 +701,10 @@ func isDuplicate(err error) bool { return apiCode(err) == codeBatchDuplicateMsgI
 // Sequence and Subject set; the caller may skip it and go on, and sees
 // what Load does. Sequences the stream says it holds but does not deliver
 // (a damaged store) end the read with a *GapError naming them, also when
-// they are the last: a read that receives nothing for a few seconds
-// before its end gives up. (Read from a later sequence than the first
+// they are the last: when nothing arrives for a few seconds before the
+// end, the stream's leader is asked for the next message, and the read
+// goes on if it holds one (a consumer that lost its server in a leader
+// change), within the store's retry budget. (Read from a later sequence than the first
 // does not know the events before it: the first event it meets of each
 // project is taken as it is.)
 func (s *Store) Read(ctx context.Context, from uint64) iter.Seq2[Record, error] {
@@ -718,30 +720,81 @@ func (s *Store) Read(ctx context.Context, from uint64) iter.Seq2[Record, error] 
 		if last < from {
 			return
 		}
-		fctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		var stalled atomic.Bool
-		idle := time.AfterFunc(readIdle, func() { stalled.Store(true); cancel() })
-		defer idle.Stop()
 		chain := newChains(from == 1)
 		next := from
-		for rec, err := range s.Follow(fctx, from) {
-			idle.Reset(readIdle)
-			if err == nil {
-				err = chain.next(rec)
-			}
-			if !yield(rec, err) || rec.Sequence >= last {
+		start := time.Now()
+		for tries := 1; ; tries++ {
+			stalled, done := s.readSpan(ctx, next, last, chain, yield)
+			if done {
 				return
 			}
-			next = rec.Sequence + 1
-		}
-		switch {
-		case ctx.Err() != nil:
-			yield(Record{}, ctx.Err())
-		case stalled.Load():
-			yield(Record{}, &GapError{Stream: s.spec.Name, From: next, To: last})
+			if ctx.Err() != nil {
+				yield(Record{}, ctx.Err())
+				return
+			}
+			if stalled.next > next {
+				tries, start = 0, time.Now() // it moved on before it stalled
+			}
+			next = stalled.next
+			// A consumer can lose its server (a leader change, a reconnect)
+			// and stop delivering: read on when the leader still holds the
+			// next message, and call it lost only when it does not.
+			held, err := s.LeaderHolds(ctx, next)
+			waited := time.Since(start)
+			if (err == nil && !held) || (err != nil && !unanswered(err)) || waited >= s.retryBudget {
+				yield(Record{}, &GapError{Stream: s.spec.Name, From: next, To: last})
+				return
+			}
+			if s.retryReport != nil {
+				s.retryReport(Retry{Subject: s.spec.Name, Attempt: tries, Waited: waited, Err: fmt.Errorf("no message for %s from sequence %d", readIdle, next)})
+			}
+			if err := retryPause(ctx, tries, s.retryBudget-waited); err != nil {
+				yield(Record{}, err)
+				return
+			}
 		}
 	}
+}
+
+// readStall is where a span of Read stopped receiving messages.
+type readStall struct{ next uint64 }
+
+// readSpan yields Follow's events from next on, checking chain, until the
+// event at last (done), the caller stops (done), ctx ends, or nothing
+// arrives for readIdle (stalled at the returned sequence).
+func (s *Store) readSpan(ctx context.Context, next, last uint64, chain *chains, yield func(Record, error) bool) (readStall, bool) {
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stalled atomic.Bool
+	idle := time.AfterFunc(readIdle, func() { stalled.Store(true); cancel() })
+	defer idle.Stop()
+	for rec, err := range s.Follow(fctx, next) {
+		idle.Reset(readIdle)
+		if err == nil {
+			err = chain.next(rec)
+		}
+		if !yield(rec, err) || rec.Sequence >= last {
+			return readStall{}, true
+		}
+		if rec.Sequence != 0 {
+			next = rec.Sequence + 1
+		}
+	}
+	// Follow ended: stalled, ctx ended (the caller sees ctx.Err), or
+	// after an error it yielded (a gap, a failure to consume).
+	return readStall{next: next}, !stalled.Load() && ctx.Err() == nil
+}
+
+// LeaderHolds reports whether the stream's leader holds a message at
+// stream sequence seq, for a reader whose consumer stopped delivering: a
+// consumer can lose its server in a leader change, while a message the
+// leader does not hold is lost. An error when the leader gave no answer.
+func (s *Store) LeaderHolds(ctx context.Context, seq uint64) (bool, error) {
+	m, err := s.leaderGet(ctx, leaderGetRequest{Seq: seq})
+	if err != nil {
+		return false, err
+	}
+	return m != nil && m.Sequence == seq, nil
 }
 
 // Follow yields every event from stream sequence from on, in stream order,

@@ -400,6 +400,10 @@ func (r *Runner) CatchUp(ctx context.Context) (Checkpoint, error) {
 // while the stream says it holds more, before it reports the rest lost.
 const maxIdleBatches = 3
 
+// maxCursorRestarts is how many times in a row drain reads on with a new
+// cursor after the leader said it holds what the old one did not deliver.
+const maxCursorRestarts = 5
+
 // drain applies the stream from b's checkpoint to the stream's end as of
 // now, writing whenever flushRows rows or more have changed (0: after
 // every batch).
@@ -413,8 +417,8 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushRows int) (Checkpoi
 	}
 	if b.lastSeq < target {
 		cur := r.store.Cursor(ctx, b.lastSeq+1)
-		defer cur.Close()
-		idle := 0
+		defer func() { cur.Close() }()
+		idle, restarts := 0, 0
 		for b.lastSeq < target {
 			batch, err := cur.Next(ctx, r.batch, time.Second)
 			if err != nil {
@@ -423,13 +427,22 @@ func (r *Runner) drain(ctx context.Context, b *builder, flushRows int) (Checkpoi
 			if batch.Last == 0 {
 				// The stream says it holds up to target, yet nothing came:
 				// a healthy server delivers stored messages at once, so
-				// those left are ones it cannot read.
-				if idle++; idle >= maxIdleBatches {
+				// those left are ones it cannot read, unless the cursor
+				// lost its server (a leader change) and the leader still
+				// holds the next one: then read on with a new cursor.
+				if idle++; idle < maxIdleBatches {
+					continue
+				}
+				held, err := r.store.LeaderHolds(ctx, b.lastSeq+1)
+				if (err == nil && !held) || restarts >= maxCursorRestarts {
 					return Checkpoint{}, &eventstore.GapError{Stream: r.store.StreamName(), From: b.lastSeq + 1, To: target}
 				}
+				cur.Close()
+				cur = r.store.Cursor(ctx, b.lastSeq+1)
+				idle, restarts = 0, restarts+1
 				continue
 			}
-			idle = 0
+			idle, restarts = 0, 0
 			if err := b.apply(ctx, batch); err != nil {
 				return Checkpoint{}, err
 			}

@@ -239,7 +239,7 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 // backwards returns the pairs of plan whose deadlines run backwards.
 func backwards(plan map[domain.Milestone]planned) [][2]domain.Milestone {
 	var out [][2]domain.Milestone
-	for _, pair := range domain.PlanOrder {
+	for _, pair := range domain.PlanOrder() {
 		a, okA := plan[pair[0]]
 		b, okB := plan[pair[1]]
 		if okA && okB && b.due < a.due {
