@@ -3,7 +3,10 @@ package plan
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+
+	"golang.org/x/text/width"
 
 	"github.com/keyprojects/ledger/domain"
 )
@@ -22,6 +25,15 @@ type Row struct {
 	Reason          string                   // why deadlines moved, if they did
 	Industry        string                   // optional; recorded for a new project
 	NationalCode    string                   // optional 赋码, checked and normalised; recorded for a new project
+	Content         string                   // 建设内容, optional
+	AnnualPlan      int64                    // the year's planned investment in yuan, 0 when not given
+	AnnualYear      int                      // the year AnnualPlan is for
+	Progress        string                   // 形象进度, optional
+	Problem         string                   // 存在问题, optional
+	Reached         []Reached                // dates reached a progress sheet gives
+	MonthDone       map[int]int64            // investment completed by month of AnnualYear, yuan
+	ToDate          int64                    // investment completed this year to date, yuan; 0 when not given
+	Notes           []string                 // what the reader made of cells that are not plain values
 
 	layout    *layout            // the file's headers, to name columns in problems
 	kindBlank bool               // no kind column or an empty cell: Kind is the default, not what the file says
@@ -84,57 +96,185 @@ func (ps Problems) Is(target error) bool { return target == domain.ErrInvalid }
 
 // layout maps the file's columns to fields.
 type layout struct {
-	cols     []Column // by file column index; Field -1 for none
+	cols     []match // by file column index; Field -1 for none
 	headers  []string
 	byField  map[Field]int
 	deadline map[domain.Milestone]int
+	actual   map[domain.Milestone]int
+	months   map[int]int // month -> column of its completed investment
+	notes    []string    // what the reader guessed, for the dry-run
+	unit     moneyUnit   // the sheet's money unit for columns that say none
+	year     int         // the year of the sheet's annual figures
 }
 
-func readHeader(s Sheet) (layout, Problems) {
+// SheetOptions are what a whole sheet lacks and the clerk supplies.
+type SheetOptions struct {
+	Unit   string // the responsible unit of every row without one (--unit)
+	Leader string // the responsible leader of every row without one (--leader)
+	Year   int    // the year of dates and annual figures that name none, when the title does not (the import's year)
+}
+
+func readHeader(s Sheet, o SheetOptions) (layout, Problems) {
 	var ps Problems
-	l := layout{headers: s.Header, byField: map[Field]int{}, deadline: map[domain.Milestone]int{}}
+	l := layout{headers: s.Header, byField: map[Field]int{}, deadline: map[domain.Milestone]int{},
+		actual: map[domain.Milestone]int{}, months: map[int]int{}, unit: moneyUnit(s.MoneyUnit), year: s.Year}
+	if s.HeaderLine > 1 || s.HeaderRows > 1 {
+		rows := fmt.Sprintf("row %d", s.HeaderLine)
+		if s.HeaderRows > 1 {
+			rows = fmt.Sprintf("rows %d–%d", s.HeaderLine, s.HeaderLine+s.HeaderRows-1)
+		}
+		l.notes = append(l.notes, fmt.Sprintf("header found on %s (merged groups read as group/sub-header)", rows))
+	}
+	if l.year == 0 {
+		l.year = o.Year
+	} else {
+		l.notes = append(l.notes, fmt.Sprintf("year %d, from the title", l.year))
+	}
 	seen := map[string]int{}
 	for i, h := range s.Header {
-		if strings.TrimSpace(h) == "" && columnEmpty(s, i) {
-			l.cols = append(l.cols, Column{Field: -1})
+		path := []string{h}
+		if i < len(s.Paths) && len(s.Paths[i]) > 0 {
+			path = s.Paths[i]
+		}
+		if strings.TrimSpace(h) == "" {
+			l.cols = append(l.cols, match{Column: Column{Field: -1}})
+			if !columnEmpty(s, i) {
+				l.notes = append(l.notes, fmt.Sprintf("column %d has no header: ignored", i+1))
+			}
 			continue
 		}
-		c, ok := lookup(h)
-		if !ok {
-			ps = append(ps, Problem{s.File, 1, fmt.Sprintf("%d '%s'", i+1, h),
-				"unknown column; expected a plan column such as 项目代码/project or 开工/started (ledger template plan lists them all)"})
-			l.cols = append(l.cols, Column{Field: -1})
+		m, ok := resolve(path)
+		if !ok || m.Field == FieldIgnored {
+			l.cols = append(l.cols, match{Column: Column{Field: -1}})
+			if !columnEmpty(s, i) && (!ok || m.month == 0) {
+				l.notes = append(l.notes, fmt.Sprintf("column %d '%s' is not a ledger field: ignored", i+1, h))
+			}
 			continue
 		}
-		key := c.EN
+		// 开工时间 next to 计划开工时间 is the date reached.
+		if m.Field == FieldDeadline {
+			if j, dup := l.deadline[m.Milestone]; dup {
+				first := strings.Contains(l.headers[j], "计划")
+				this := strings.Contains(h, "计划")
+				if first != this {
+					m.Field = FieldActual
+					if this {
+						// this column is the plan; the earlier one is the date reached
+						m.Field = FieldDeadline
+						l.actual[m.Milestone] = j
+						l.cols[j].Field = FieldActual
+						delete(l.deadline, m.Milestone)
+						delete(seen, keyOf(m))
+					}
+				}
+			}
+		}
+		key := keyOf(m)
 		if first, dup := seen[key]; dup {
-			ps = append(ps, Problem{s.File, 1, fmt.Sprintf("%d '%s'", i+1, h), fmt.Sprintf("the same column as column %d; expected each column once", first+1)})
-			l.cols = append(l.cols, Column{Field: -1})
+			ps = append(ps, Problem{s.File, s.HeaderLine, fmt.Sprintf("%d '%s'", i+1, h), fmt.Sprintf("the same column as column %d '%s'; expected each column once", first+1, l.headers[first])})
+			l.cols = append(l.cols, match{Column: Column{Field: -1}})
 			continue
 		}
 		seen[key] = i
-		l.cols = append(l.cols, c)
-		if c.Field == FieldDeadline {
-			l.deadline[c.Milestone] = i
-		} else {
-			l.byField[c.Field] = i
+		l.cols = append(l.cols, m)
+		switch m.Field {
+		case FieldDeadline:
+			l.deadline[m.Milestone] = i
+		case FieldActual:
+			l.actual[m.Milestone] = i
+		case FieldMonthDone:
+			l.months[m.month] = i
+		default:
+			l.byField[m.Field] = i
 		}
 	}
-	for _, f := range required {
-		if _, ok := l.byField[f]; !ok {
-			c := columnOf(f)
-			ps = append(ps, Problem{s.File, 1, "", fmt.Sprintf("no %s/%s column; expected the columns %s", c.ZH, c.EN, requiredList())})
+	for m, i := range l.actual {
+		l.notes = append(l.notes, fmt.Sprintf("column '%s' read as the date %s was reached", l.headers[i], m))
+	}
+	// The sheet's money unit for money columns whose header says none.
+	for i, m := range l.cols {
+		if m.Field != FieldInvestment && !(isMoney(m.Field) && m.unit == "") {
+			continue
+		}
+		if l.unit == "" {
+			l.unit = unitWan
+			l.notes = append(l.notes, fmt.Sprintf("column '%s' says no unit and no 单位 line does: read in 万元", l.headers[i]))
+		}
+		l.cols[i].unit = l.unit
+	}
+	if i, ok := l.byField[FieldInvestment]; ok {
+		delete(l.byField, FieldInvestment)
+		f := map[moneyUnit]Field{unitWan: FieldInvestmentWan, unitYi: FieldInvestmentYi, unitYuan: FieldInvestmentYuan}[l.unit]
+		l.byField[f] = i
+		l.cols[i].Field = f
+	}
+	if _, ok := l.byField[FieldLeader]; !ok {
+		if i, ok := l.byField[FieldContact]; ok && o.Leader == "" {
+			l.byField[FieldLeader] = i
+			l.notes = append(l.notes, fmt.Sprintf("no leader column: column '%s' read as the responsible leader", l.headers[i]))
 		}
 	}
-	_, wan := l.byField[FieldInvestmentWan]
-	_, yuan := l.byField[FieldInvestmentYuan]
-	switch {
-	case !wan && !yuan:
-		ps = append(ps, Problem{s.File, 1, "", "no total investment column; expected 总投资(万元)/total investment (10k yuan) or 总投资(元)/total investment (yuan)"})
-	case wan && yuan:
-		ps = append(ps, Problem{s.File, 1, "", "two total investment columns; expected one, in 万元 or in 元"})
+	if _, ok := l.byField[FieldPeriod]; ok {
+		l.notes = append(l.notes, "建设起止年限 read as the start and completion deadlines at month precision, where the sheet has no such column")
+	}
+	for _, req := range []struct {
+		f          Field
+		what, flag string
+		given      string
+	}{
+		{FieldName, "项目名称 (project name)", "", ""},
+		{FieldUnit, "责任单位 (responsible unit)", "--unit", o.Unit},
+		{FieldLeader, "包保领导 (responsible leader)", "--leader", o.Leader},
+	} {
+		if _, ok := l.byField[req.f]; ok || req.given != "" {
+			continue
+		}
+		how := "add the column"
+		if req.flag != "" {
+			how = fmt.Sprintf("add the column, or give %s NAME to use one for every row", req.flag)
+			if req.f == FieldUnit && s.Reporter != "" {
+				how = fmt.Sprintf("add the column, or give --unit %s to use the sheet's 报送单位 for every row", s.Reporter)
+			}
+		}
+		ps = append(ps, Problem{s.File, s.HeaderLine, "", fmt.Sprintf("no %s column; %s", req.what, how)})
+	}
+	if req := []Field{FieldInvestmentWan, FieldInvestmentYuan, FieldInvestmentYi}; countFields(l, req) == 0 {
+		ps = append(ps, Problem{s.File, s.HeaderLine, "", "no total investment column; expected 总投资(万元)/total investment (10k yuan), 总投资(亿元) or 总投资(元)"})
+	} else if countFields(l, req) > 1 {
+		ps = append(ps, Problem{s.File, s.HeaderLine, "", "two total investment columns; expected one, in 万元, 亿元 or 元"})
 	}
 	return l, ps
+}
+
+func keyOf(m match) string {
+	return fmt.Sprintf("%d/%s/%d", m.Field, m.Milestone, m.month)
+}
+
+func countFields(l layout, fs []Field) int {
+	n := 0
+	for _, f := range fs {
+		if _, ok := l.byField[f]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+// isMoney reports whether a field holds an amount of money.
+func isMoney(f Field) bool {
+	switch f {
+	case FieldInvestment, FieldAnnualPlan, FieldMonthDone, FieldToDate:
+		return true
+	}
+	return false
+}
+
+// Notes are the guesses the reader made about s's layout, for the
+// dry-run: where the header is, columns read as something or ignored,
+// money units, rows that are not projects.
+func Notes(s Sheet, o SheetOptions) []string {
+	l, _ := readHeader(s, o)
+	return append(l.notes, s.SkippedRows...)
 }
 
 func columnEmpty(s Sheet, i int) bool {
@@ -168,14 +308,27 @@ var numeric = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 // Rows checks every cell of s and returns the rows, or every problem
 // found: the caller stores nothing from a file with problems.
-func Rows(s Sheet) ([]Row, Problems) {
-	l, ps := readHeader(s)
+func Rows(s Sheet) ([]Row, Problems) { return RowsWith(s, SheetOptions{}) }
+
+// RowsWith is Rows with what the whole sheet lacks supplied by o.
+func RowsWith(s Sheet, o SheetOptions) ([]Row, Problems) {
+	l, ps := readHeader(s, o)
+	if len(ps) > 0 {
+		// A header without a required field makes every row wrong the
+		// same way: say it once.
+		return nil, ps
+	}
 	var rows []Row
 	type rowOf struct {
 		line int
-		id   domain.ProjectID
+		id   string
 	}
-	firstLine := map[domain.ProjectID]rowOf{}
+	firstLine := map[string]rowOf{}
+	nameCol := -1
+	if i, ok := l.byField[FieldName]; ok {
+		nameCol = i
+	}
+	s.SkippedRows = nil
 	for i, cells := range s.Rows {
 		line := i + 2
 		if s.RowLines != nil {
@@ -184,24 +337,32 @@ func Rows(s Sheet) ([]Row, Problems) {
 		if blank(cells) {
 			continue
 		}
+		if why := skipRow(cells, s.Header, nameCol); why != "" {
+			l.notes = append(l.notes, fmt.Sprintf("row %d skipped: %s", line, why))
+			continue
+		}
 		if len(cells) > len(s.Header) && !blank(cells[len(s.Header):]) {
 			ps = append(ps, Problem{s.File, line, "", fmt.Sprintf("has %d cells but the header has %d columns; expected no cells right of the last column", len(cells), len(s.Header))})
 			continue
 		}
-		row, rps := checkRow(s, &l, line, cells)
+		row, rps := checkRow(s, &l, line, cells, o)
 		ps = append(ps, rps...)
-		if row.Project != "" {
-			// Ids differing only in case name one project.
-			key := domain.ProjectID(strings.ToLower(string(row.Project)))
+		// Ids differing only in case name one project; rows without an id
+		// are told apart by name.
+		key, what, col := strings.ToLower(string(row.Project)), "project "+string(row.Project), FieldProject
+		if row.Project == "" {
+			key, what, col = "name:"+NormalizeName(row.Name), "project "+row.Name, FieldName
+		}
+		if key != "" && key != "name:" && (row.Project != "" || len(rps) == 0) {
 			if first, dup := firstLine[key]; dup {
-				also := fmt.Sprintf("project %s is also on row %d", row.Project, first.line)
-				if first.id != row.Project {
-					also = fmt.Sprintf("project %s is also on row %d, as %s (ids are compared without case)", row.Project, first.line, first.id)
+				also := fmt.Sprintf("%s is also on row %d", what, first.line)
+				if row.Project != "" && first.id != string(row.Project) {
+					also = fmt.Sprintf("%s is also on row %d, as %s (ids are compared without case)", what, first.line, first.id)
 				}
-				ps = append(ps, Problem{s.File, line, l.headers[l.byField[FieldProject]], also + "; expected one row per project"})
+				ps = append(ps, Problem{s.File, line, l.headers[l.byField[col]], also + "; expected one row per project"})
 				continue
 			}
-			firstLine[key] = rowOf{line, row.Project}
+			firstLine[key] = rowOf{line, string(row.Project)}
 		}
 		if len(rps) == 0 {
 			rows = append(rows, row)
@@ -211,12 +372,37 @@ func Rows(s Sheet) ([]Row, Problems) {
 		return nil, ps
 	}
 	if len(rows) == 0 {
-		return nil, Problems{{s.File, 2, "", "no project rows; expected one row per project under the header"}}
+		return nil, Problems{{s.File, s.HeaderLine + max(s.HeaderRows, 1), "", "no project rows; expected one row per project under the header"}}
 	}
 	return rows, nil
 }
 
-func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
+// NormalizeName folds a project name for matching: full-width letters,
+// digits and spaces to half-width, spaces dropped.
+func NormalizeName(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(width.Fold.String(name)), ""))
+}
+
+// stateWords are what date cells say instead of a date.
+var stateWords = map[string]cellState{
+	"已完成": stateDone, "完成": stateDone, "已办结": stateDone, "已批复": stateDone, "已取得": stateDone,
+	"已开工": stateDone, "已签约": stateDone, "已竣工": stateDone, "已投产": stateDone, "已办理": stateDone, "已备案": stateDone,
+	"正在办理": stateInProgress, "办理中": stateInProgress, "在办": stateInProgress, "推进中": stateInProgress,
+	"进行中": stateInProgress, "正在推进": stateInProgress, "正在编制": stateInProgress, "编制中": stateInProgress,
+	"无需办理": stateNotApplicable, "不涉及": stateNotApplicable, "不需要": stateNotApplicable, "无": stateNotApplicable,
+	"—": stateNotApplicable, "-": stateNotApplicable, "／": stateNotApplicable, "/": stateNotApplicable,
+}
+
+// cellState is what a date cell's words say.
+type cellState int
+
+const (
+	stateDone cellState = iota + 1
+	stateInProgress
+	stateNotApplicable
+)
+
+func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row, Problems) {
 	var ps Problems
 	cell := func(i int) string {
 		if i < len(cells) {
@@ -239,22 +425,39 @@ func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 		return v
 	}
 	r := Row{Line: line, layout: l}
-	if i, ok := l.byField[FieldProject]; ok {
-		switch id, err := domain.ParseProjectID(cell(i)); {
-		case cell(i) == "":
-			bad(i, "empty; expected the project code or local id")
-		case err != nil:
-			bad(i, "'%s' is not a project code or local id; expected e.g. 2010-220621-47-01-000034 or P-7 (letters, digits, '-' or '_')", cell(i))
-		default:
+	if i, ok := l.byField[FieldProject]; ok && cell(i) != "" {
+		if id, err := domain.ParseProjectID(cell(i)); err != nil {
+			bad(i, "'%s' is not a project code or local id; expected e.g. 2010-220621-47-01-000034, P-7 or a project number such as 20263609 (letters, digits, '-' or '_'), or leave it empty to match the project by name", cell(i))
+		} else {
 			r.Project = id
 		}
 	}
 	r.Name = text(FieldName, "the project name")
-	r.Unit = text(FieldUnit, "the responsible unit")
-	r.Leader = text(FieldLeader, "the responsible leader")
+	if _, ok := l.byField[FieldUnit]; ok {
+		r.Unit = text(FieldUnit, "")
+	}
+	if r.Unit == "" && o.Unit != "" {
+		r.Unit = o.Unit
+	} else if r.Unit == "" {
+		r.Unit = text(FieldUnit, "the responsible unit (or give --unit NAME for rows without one)")
+	}
+	if _, ok := l.byField[FieldLeader]; ok {
+		r.Leader = text(FieldLeader, "")
+	}
+	if r.Leader == "" && o.Leader != "" {
+		r.Leader = o.Leader
+	} else if r.Leader == "" {
+		r.Leader = text(FieldLeader, "the responsible leader (or give --leader NAME for rows without one)")
+	}
 	r.Township = text(FieldTownship, "")
 	r.Reason = text(FieldReason, "")
 	r.Industry = text(FieldIndustry, "")
+	r.Content = text(FieldContent, "")
+	r.Progress = text(FieldProgress, "")
+	r.Problem = text(FieldProblems, "")
+	if r.Problem == "无" || r.Problem == "暂无" || r.Problem == "/" {
+		r.Problem = ""
+	}
 	if i, ok := l.byField[FieldNationalCode]; ok && cell(i) != "" {
 		code, err := domain.ParseNationalCode(cell(i))
 		if err != nil {
@@ -263,11 +466,29 @@ func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 			r.NationalCode = string(code)
 		}
 	}
-	if i, ok := l.byField[FieldInvestmentWan]; ok {
-		r.TotalInvestment = amount(cell(i), "万", "10k yuan, e.g. 35000 or 3500.5", func(f string, a ...any) { bad(i, f, a...) })
+	for f, u := range map[Field]moneyUnit{FieldInvestmentWan: unitWan, FieldInvestmentYuan: unitYuan, FieldInvestmentYi: unitYi} {
+		if i, ok := l.byField[f]; ok {
+			r.TotalInvestment = money(cell(i), u, true, func(f string, a ...any) { bad(i, f, a...) })
+		}
 	}
-	if i, ok := l.byField[FieldInvestmentYuan]; ok {
-		r.TotalInvestment = amount(cell(i), "", "yuan as a whole number, e.g. 350000000", func(f string, a ...any) { bad(i, f, a...) })
+	if i, ok := l.byField[FieldAnnualPlan]; ok && cell(i) != "" {
+		r.AnnualPlan = money(cell(i), l.cols[i].unit, false, func(f string, a ...any) { bad(i, f, a...) })
+		r.AnnualYear = l.cols[i].year
+		if r.AnnualYear == 0 {
+			r.AnnualYear = l.year
+		}
+	}
+	if i, ok := l.byField[FieldToDate]; ok && cell(i) != "" {
+		r.ToDate = money(cell(i), l.cols[i].unit, false, func(f string, a ...any) { bad(i, f, a...) })
+	}
+	for m, i := range l.months {
+		if cell(i) == "" {
+			continue
+		}
+		if r.MonthDone == nil {
+			r.MonthDone = map[int]int64{}
+		}
+		r.MonthDone[m] = money(cell(i), l.cols[i].unit, false, func(f string, a ...any) { bad(i, f, a...) })
 	}
 	if i, ok := l.byField[FieldKind]; ok {
 		switch cell(i) {
@@ -283,6 +504,21 @@ func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 	} else {
 		r.Kind, r.kindBlank = domain.KindNew, true
 	}
+	date := func(i int) (domain.Date, domain.Precision, cellState, bool) {
+		v := cell(i)
+		if st, ok := stateWords[v]; ok {
+			return 0, "", st, true
+		}
+		if s.Encoding == "xlsx" && numeric.MatchString(v) {
+			v = excelDate(v)
+		}
+		d, p, err := domain.ParseDeadline(v, l.year)
+		if err != nil {
+			bad(i, "'%s' is not a date; expected YYYY-MM-DD, a month (2026年3月, 2026.03), a quarter (2026年一季度), a half year (2026年上半年), a year (2026年底), or 已完成 / 正在办理", cell(i))
+			return 0, "", 0, false
+		}
+		return d, p, 0, true
+	}
 	for _, m := range domain.Milestones {
 		i, ok := l.deadline[m]
 		if !ok {
@@ -292,36 +528,99 @@ func checkRow(s Sheet, l *layout, line int, cells []string) (Row, Problems) {
 			r.cleared = append(r.cleared, m)
 			continue
 		}
-		v := cell(i)
-		if s.Encoding == "xlsx" && numeric.MatchString(v) {
-			v = excelDate(v)
+		d, p, st, ok := date(i)
+		switch {
+		case !ok:
+		case st == stateDone:
+			r.Notes = append(r.Notes, fmt.Sprintf("%s '%s': reached, the sheet gives no date; nothing stored, record it with the day it happened", l.headers[i], cell(i)))
+		case st == stateInProgress:
+			r.Notes = append(r.Notes, fmt.Sprintf("%s '%s': in progress, no deadline given; nothing stored", l.headers[i], cell(i)))
+		case st == stateNotApplicable:
+			r.cleared = append(r.cleared, m)
+		default:
+			r.Deadlines = append(r.Deadlines, domain.PlannedDeadline{Milestone: m, Due: d, Precision: p})
 		}
-		d, err := domain.ParseDate(v)
+	}
+	if i, ok := l.byField[FieldPeriod]; ok && cell(i) != "" {
+		from, to, err := parsePeriod(cell(i))
 		if err != nil {
-			bad(i, "'%s' is not a date; expected YYYY-MM-DD", cell(i))
+			bad(i, "'%s' is not a construction period; expected start and end months, e.g. 2025-03/2026-12 or 2026.01-2027.06", cell(i))
+		} else {
+			for _, pd := range []domain.PlannedDeadline{from, to} {
+				if _, own := l.deadline[pd.Milestone]; own || pd.Due.IsZero() {
+					continue
+				}
+				r.Deadlines = append(r.Deadlines, pd)
+			}
+			slices.SortStableFunc(r.Deadlines, func(a, b domain.PlannedDeadline) int {
+				return slices.Index(domain.Milestones, a.Milestone) - slices.Index(domain.Milestones, b.Milestone)
+			})
+		}
+	}
+	for _, m := range domain.Milestones {
+		i, ok := l.actual[m]
+		if !ok || cell(i) == "" {
 			continue
 		}
-		r.Deadlines = append(r.Deadlines, domain.PlannedDeadline{Milestone: m, Due: d})
+		d, p, st, ok := date(i)
+		switch {
+		case !ok || st == stateInProgress || st == stateNotApplicable:
+		case st == stateDone:
+			r.Notes = append(r.Notes, fmt.Sprintf("%s '%s': reached, the sheet gives no date; nothing stored, record it with the day it happened", l.headers[i], cell(i)))
+		case p != domain.PrecisionDay:
+			r.Notes = append(r.Notes, fmt.Sprintf("%s '%s': reached in %s, the sheet gives no day; nothing stored, record it with the day it happened", l.headers[i], cell(i), p.Format(d)))
+		default:
+			r.Reached = append(r.Reached, Reached{Milestone: m, On: d, column: l.headers[i]})
+		}
 	}
 	return r, ps
 }
 
-// amount reads a positive amount, in the column's unit, exactly.
-func amount(v, unit, expected string, bad func(string, ...any)) int64 {
+// Reached is a milestone's date reached, as a progress sheet gives it.
+type Reached struct {
+	Milestone domain.Milestone
+	On        domain.Date
+	column    string
+}
+
+// money reads an amount in the column's unit; a cell may give its own
+// unit ("8.62亿" in a 万元 column). A total must be more than 0; other
+// figures may be 0.
+func money(v string, unit moneyUnit, total bool, bad func(string, ...any)) int64 {
+	if unit == "" {
+		unit = unitWan
+	}
+	expected := "an amount in 万元, e.g. 35000 or 3500.5, or with its unit, e.g. 8.62亿"
+	switch unit {
+	case unitYuan:
+		expected = "whole yuan (元), e.g. 350000000, or with its unit, e.g. 3.5亿"
+	case unitYi:
+		expected = "an amount in 亿元, e.g. 8.62, or with its unit, e.g. 35000万"
+	}
+	orig := v
 	if v == "" {
-		bad("empty; expected the total investment in %s", expected)
+		if total {
+			bad("empty; expected the total investment, %s", expected)
+		}
 		return 0
+	}
+	v = strings.ReplaceAll(width.Fold.String(v), " ", "")
+	suffix := unit.suffix()
+	for _, u := range []string{"亿元", "万元", "亿", "万", "元"} {
+		if strings.HasSuffix(v, u) {
+			v, suffix = strings.TrimSuffix(v, u), strings.TrimSuffix(u, "元")
+			break
+		}
 	}
 	// Only decimal digits, thousands separators and a point: ParseYuan
-	// would also take a unit (the column has one), a base prefix (0x10)
-	// and digit separators (1_000).
-	yuan, err := domain.ParseYuan(v + unit)
-	if err != nil || strings.Trim(v, "0123456789,.") != "" {
-		bad("'%s' is not an amount; expected %s", v, expected)
+	// would also take a base prefix (0x10) and digit separators (1_000).
+	yuan, err := domain.ParseYuan(v + suffix)
+	if err != nil || strings.Trim(v, "0123456789,.") != "" || v == "" {
+		bad("'%s' is not an amount; expected %s", orig, expected)
 		return 0
 	}
-	if yuan <= 0 {
-		bad("'%s' is not more than 0; expected %s", v, expected)
+	if yuan < 0 || (total && yuan == 0) {
+		bad("'%s' is not more than 0; expected %s", orig, expected)
 		return 0
 	}
 	return yuan

@@ -27,6 +27,17 @@ type Sheet struct {
 	// Encoding is the text encoding a CSV file was read in ("utf-8",
 	// "gb18030"), or "xlsx".
 	Encoding string
+
+	// Where the header was found, and what the rows above it say (a
+	// county sheet's title rows); zero for a file whose header is row 1.
+	HeaderLine  int        // the file line of the header's first row (1 when it is the first)
+	HeaderRows  int        // how many rows the header takes
+	Paths       [][]string // per column, the header rows' texts over it (group, then sub-header)
+	Reporter    string     // the name on a 报送单位/填报单位 line
+	MoneyUnit   string     // the unit a 单位：万元 line gives money columns
+	Year        int        // the year the title names
+	Title       string     // the first title row's text
+	SkippedRows []string   // rows under the header that are not projects, and why
 }
 
 // Encoding names how a CSV file's text is encoded.
@@ -75,14 +86,7 @@ func ReadCSV(name string, data []byte, enc Encoding) (Sheet, error) {
 		line, _ := r.FieldPos(0)
 		records, lines = append(records, rec), append(lines, line)
 	}
-	sheet, err := sheetOf(name, used, records)
-	if err != nil {
-		return sheet, err
-	}
-	if len(lines) > 1 {
-		sheet.RowLines = lines[1 : 1+len(sheet.Rows)]
-	}
-	return sheet, nil
+	return sheetOf(name, used, records, lines)
 }
 
 func decodeText(data []byte, enc Encoding) (string, string, error) {
@@ -123,7 +127,11 @@ func ReadXLSX(name string, r io.Reader) (Sheet, error) {
 	if err != nil {
 		return Sheet{}, fmt.Errorf("%s: %w", name, err)
 	}
-	return sheetOf(name, "xlsx", rows)
+	lines := make([]int, len(rows))
+	for i := range rows {
+		lines[i] = i + 1
+	}
+	return sheetOf(name, "xlsx", rows, lines)
 }
 
 // excelDate turns an Excel date serial (the number a date cell stores)
@@ -143,15 +151,29 @@ func excelDate(v string) string {
 	return t.Format(time.DateOnly)
 }
 
-func sheetOf(name, enc string, records [][]string) (Sheet, error) {
+// sheetOf finds the header band of records (on file lines lines) and
+// the rows under it.
+func sheetOf(name, enc string, records [][]string, lines []int) (Sheet, error) {
 	// Drop trailing empty rows, which spreadsheets leave behind.
 	for len(records) > 0 && blank(records[len(records)-1]) {
 		records = records[:len(records)-1]
 	}
+	// And leading ones: a sheet that starts a row or two down.
+	for len(records) > 0 && blank(records[0]) {
+		records, lines = records[1:], lines[1:]
+	}
 	if len(records) == 0 {
 		return Sheet{}, fmt.Errorf("%s: the file is empty; expected a header row and one row per project", name)
 	}
-	return Sheet{File: name, Header: records[0], Rows: records[1:], Encoding: enc}, nil
+	b := findBand(records)
+	body := b.first + b.rows
+	s := Sheet{File: name, Header: b.header, Rows: records[body:], RowLines: lines[body:len(records)], Encoding: enc,
+		HeaderLine: lines[b.first], HeaderRows: b.rows, Paths: b.paths, Reporter: b.reporter,
+		MoneyUnit: string(b.unit), Year: b.year, Title: b.title}
+	if len(b.header) < len(records[b.first]) {
+		s.Header = records[b.first]
+	}
+	return s, nil
 }
 
 func blank(row []string) bool {

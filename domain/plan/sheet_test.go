@@ -226,17 +226,16 @@ func TestReadXLSXProblems(t *testing.T) {
 	records := [][]string{
 		{"project", "name", "total investment (yuan)", "unit", "leader", "started", "completed"},
 		{"P-1", "Plant", "100.5", "Bureau", "Li", "0.5", "3000000"},
-		{"P-2", "Plant", "100", "Bureau", "Li", "46234.75", "2026-7-31"},
+		{"P-2", "Plant", "100", "Bureau", "Li", "46234.75", "2026-7-31"}, // a day without its leading zeros is a day
 	}
 	s, err := plan.ReadXLSX("plan.xlsx", bytes.NewReader(workbook(t, records, nil)))
 	require.NoError(t, err)
 	rows, ps := plan.Rows(s)
 	assert.Nil(t, rows)
 	assert.Equal(t, []string{
-		"plan.xlsx: row 2, column total investment (yuan): '100.5' is not an amount; expected yuan as a whole number, e.g. 350000000",
-		"plan.xlsx: row 2, column started: '0.5' is not a date; expected YYYY-MM-DD",
-		"plan.xlsx: row 2, column completed: '3000000' is not a date; expected YYYY-MM-DD",
-		"plan.xlsx: row 3, column completed: '2026-7-31' is not a date; expected YYYY-MM-DD",
+		"plan.xlsx: row 2, column total investment (yuan): '100.5' is not an amount; expected whole yuan (元), e.g. 350000000, or with its unit, e.g. 3.5亿",
+		"plan.xlsx: row 2, column started: '0.5' is not a date; " + expectedDate,
+		"plan.xlsx: row 2, column completed: '3000000' is not a date; " + expectedDate,
 	}, texts(ps))
 }
 
@@ -270,7 +269,7 @@ func TestRowsNameTheFileLineWhenACSVHasEmptyLines(t *testing.T) {
 	require.NoError(t, err)
 	_, problems := plan.Rows(s)
 	require.Len(t, problems, 1)
-	assert.Equal(t, "plan.csv: row 6, column 开工: '2010-4-31' is not a date; expected YYYY-MM-DD", problems[0].String())
+	assert.Equal(t, "plan.csv: row 6, column 开工: '2010-4-31' is not a date; " + expectedDate, problems[0].String())
 }
 
 func TestXLSXNumbersOutsidePlausibleDatesAreNotDates(t *testing.T) {
@@ -284,6 +283,6 @@ func TestXLSXNumbersOutsidePlausibleDatesAreNotDates(t *testing.T) {
 	require.NoError(t, err)
 	_, ps := plan.Rows(s)
 	require.Len(t, ps, 2)
-	assert.Equal(t, "plan.xlsx: row 2, column 签约: '2026' is not a date; expected YYYY-MM-DD", ps[0].String())
-	assert.Equal(t, "plan.xlsx: row 2, column 开工: '3.31' is not a date; expected YYYY-MM-DD", ps[1].String())
+	assert.Equal(t, "plan.xlsx: row 2, column 签约: '2026' is not a date; " + expectedDate, ps[0].String())
+	assert.Equal(t, "plan.xlsx: row 2, column 开工: '3.31' is not a date; " + expectedDate, ps[1].String())
 }
