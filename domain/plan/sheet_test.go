@@ -269,7 +269,7 @@ func TestRowsNameTheFileLineWhenACSVHasEmptyLines(t *testing.T) {
 	require.NoError(t, err)
 	_, problems := plan.Rows(s)
 	require.Len(t, problems, 1)
-	assert.Equal(t, "plan.csv: row 6, column 开工: '2010-4-31' is not a date; " + expectedDate, problems[0].String())
+	assert.Equal(t, "plan.csv: row 6, column 开工: '2010-4-31' is not a date; "+expectedDate, problems[0].String())
 }
 
 func TestXLSXNumbersOutsidePlausibleDatesAreNotDates(t *testing.T) {
@@ -283,6 +283,6 @@ func TestXLSXNumbersOutsidePlausibleDatesAreNotDates(t *testing.T) {
 	require.NoError(t, err)
 	_, ps := plan.Rows(s)
 	require.Len(t, ps, 2)
-	assert.Equal(t, "plan.xlsx: row 2, column 签约: '2026' is not a date; " + expectedDate, ps[0].String())
-	assert.Equal(t, "plan.xlsx: row 2, column 开工: '3.31' is not a date; " + expectedDate, ps[1].String())
+	assert.Equal(t, "plan.xlsx: row 2, column 签约: '2026' is not a date; "+expectedDate, ps[0].String())
+	assert.Equal(t, "plan.xlsx: row 2, column 开工: '3.31' is not a date; "+expectedDate, ps[1].String())
 }
