@@ -57,10 +57,15 @@ type RegisterProject struct {
 	Plan []PlannedDeadline
 }
 
-// PlannedDeadline is one milestone deadline of a plan.
+// PlannedDeadline is one milestone deadline of a plan. A deadline given
+// as a month, quarter, half year or year (ParseDeadline) is due on the
+// last day of its period, and says so in Precision.
 type PlannedDeadline struct {
 	Milestone Milestone
 	Due       Date
+	// Precision is PrecisionDay (the zero value) for a day; left out of
+	// the command key when it is, so a day's key is as before.
+	Precision Precision `json:",omitempty"`
 }
 
 // AssignLeader names a new responsible leader.
@@ -80,6 +85,9 @@ type PlanMilestone struct {
 	Due          Date
 	On           Date // the day the plan was made; zero means today
 	ConfirmOrder bool `json:",omitempty"` // see RegisterProject
+	// Precision: see PlannedDeadline. Due must be the last day of its
+	// period when it is not PrecisionDay.
+	Precision Precision `json:",omitempty"`
 }
 
 // ReviseDeadline moves a planned milestone's deadline, with a reason.
@@ -91,6 +99,8 @@ type ReviseDeadline struct {
 	Reason       string
 	On           Date
 	ConfirmOrder bool `json:",omitempty"` // see RegisterProject
+	// Precision of the new deadline: see PlanMilestone.
+	Precision Precision `json:",omitempty"`
 }
 
 // RecordStep records a lifecycle step (negotiating ... terminated).

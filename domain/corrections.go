@@ -460,10 +460,17 @@ func (p *Project) correctRecord(d *RecordCorrectedData) {
 		reached(Milestone(FundsReceived), first)
 	case MilestonePlanned:
 		if dl := p.Deadlines[d.Milestone]; dl != nil && !d.ToDate.IsZero() {
-			if dl.Due == dl.Baseline && len(dl.Revisions) == 0 {
-				dl.Due = d.ToDate
+			// A corrected baseline keeps its precision while it is the
+			// last day of its period (2026年3月 typed for 2026年4月), and
+			// is a day otherwise.
+			prec := dl.BaselinePrecision
+			if CheckPrecision(d.ToDate, prec) != nil {
+				prec = PrecisionDay
 			}
-			dl.Baseline = d.ToDate
+			if dl.Due == dl.Baseline && len(dl.Revisions) == 0 {
+				dl.Due, dl.Precision = d.ToDate, prec
+			}
+			dl.Baseline, dl.BaselinePrecision = d.ToDate, prec
 		}
 	default:
 		if !d.ToDate.IsZero() {

@@ -192,8 +192,11 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 		if seen[pl.Milestone] {
 			return nil, d.refuse(ErrInvalid, "%s is planned twice", "give each milestone one deadline", pl.Milestone)
 		}
+		if err := d.checkPrecision(pl.Milestone, pl.Due, pl.Precision); err != nil {
+			return nil, err
+		}
 		seen[pl.Milestone] = true
-		payloads = append(payloads, &MilestonePlannedData{Milestone: pl.Milestone, Due: pl.Due})
+		payloads = append(payloads, &MilestonePlannedData{Milestone: pl.Milestone, Due: pl.Due, Precision: pl.Precision})
 	}
 	if err := d.checkPlanOrder(d.currentDue(c.Plan...), c.ConfirmOrder); err != nil {
 		return nil, err
@@ -230,20 +233,23 @@ func (d *decision) plan(c PlanMilestone) ([]Event, error) {
 	if c.Due.IsZero() {
 		return nil, d.refuse(ErrInvalid, "no deadline given", "give the deadline as YYYY-MM-DD")
 	}
+	if err := d.checkPrecision(c.Milestone, c.Due, c.Precision); err != nil {
+		return nil, err
+	}
 	if dl := d.p.Deadlines[c.Milestone]; dl != nil {
 		return nil, d.refuse(ErrAlreadyExists, "%s is already planned for %s", "use revise-deadline with a reason to move it", c.Milestone, dl.Due)
 	}
 	if on, ok := d.p.Reached(c.Milestone); ok {
 		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "plan only milestones still ahead", c.Milestone, on)
 	}
-	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{c.Milestone, c.Due}), c.ConfirmOrder); err != nil {
+	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{Milestone: c.Milestone, Due: c.Due}), c.ConfirmOrder); err != nil {
 		return nil, err
 	}
 	on, err := d.date(c.On)
 	if err != nil {
 		return nil, err
 	}
-	return d.events(on, &MilestonePlannedData{Milestone: c.Milestone, Due: c.Due}), nil
+	return d.events(on, &MilestonePlannedData{Milestone: c.Milestone, Due: c.Due, Precision: c.Precision}), nil
 }
 
 func (d *decision) revise(c ReviseDeadline) ([]Event, error) {
@@ -257,6 +263,9 @@ func (d *decision) revise(c ReviseDeadline) ([]Event, error) {
 	if c.Due.IsZero() {
 		return nil, d.refuse(ErrInvalid, "no new deadline given", "give the new deadline as YYYY-MM-DD")
 	}
+	if err := d.checkPrecision(c.Milestone, c.Due, c.Precision); err != nil {
+		return nil, err
+	}
 	if c.Due == dl.Due {
 		return nil, d.refuse(ErrNoChange, "%s is already due on %s", "give a different date", c.Milestone, dl.Due)
 	}
@@ -266,7 +275,7 @@ func (d *decision) revise(c ReviseDeadline) ([]Event, error) {
 	if err := d.checkLength("reason", c.Reason); err != nil {
 		return nil, err
 	}
-	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{c.Milestone, c.Due}), c.ConfirmOrder); err != nil {
+	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{Milestone: c.Milestone, Due: c.Due}), c.ConfirmOrder); err != nil {
 		return nil, err
 	}
 	on, err := d.date(c.On)
@@ -275,7 +284,18 @@ func (d *decision) revise(c ReviseDeadline) ([]Event, error) {
 	}
 	return d.events(on, &DeadlineRevisedData{
 		Milestone: c.Milestone, From: dl.Due, Due: c.Due, Baseline: dl.Baseline, Reason: strings.TrimSpace(c.Reason),
+		Precision: c.Precision,
 	}), nil
+}
+
+// checkPrecision refuses a deadline given at a precision coarser than a
+// day that is not the last day of its period (2026-03-15 as a month): a
+// month, quarter, half year or year is due on its last day.
+func (d *decision) checkPrecision(m Milestone, due Date, p Precision) error {
+	if err := CheckPrecision(due, p); err != nil {
+		return d.refuse(ErrInvalid, "deadline of %s: %v", "give the period's last day, or a day deadline", m, err)
+	}
+	return nil
 }
 
 // prerequisites: the step each lifecycle step needs before it, and how a

@@ -18,8 +18,16 @@ func Describe(e Event) string {
 		s := fmt.Sprintf("leader %s (was %s)", d.Leader, d.Previous)
 		return withReason(s, d.Reason)
 	case *MilestonePlannedData:
+		if d.Precision != PrecisionDay {
+			// "started due 2026年3月 (2026-03-31)"; a day reads as it
+			// always did.
+			return fmt.Sprintf("%s due %s (%s)", d.Milestone, d.Precision.Format(d.Due), d.Due)
+		}
 		return fmt.Sprintf("%s due %s", d.Milestone, d.Due)
 	case *DeadlineRevisedData:
+		if d.Precision != PrecisionDay {
+			return fmt.Sprintf("%s moved %s -> %s (%s; baseline %s): %s", d.Milestone, d.From, d.Precision.Format(d.Due), d.Due, d.Baseline, d.Reason)
+		}
 		return fmt.Sprintf("%s moved %s -> %s (baseline %s): %s", d.Milestone, d.From, d.Due, d.Baseline, d.Reason)
 	case *StepData:
 		return withReason(string(d.Step), d.Note)

@@ -176,6 +176,9 @@ type LeaderAssignedData struct {
 type MilestonePlannedData struct {
 	Milestone Milestone `cbor:"milestone" json:"milestone"`
 	Due       Date      `cbor:"due" json:"due"`
+	// Version 2 on: the precision the deadline was given at; Due is then
+	// the last day of its period. Left out for a day.
+	Precision Precision `cbor:"precision,omitempty" json:"precision,omitempty"`
 }
 
 // DeadlineRevisedData moves a milestone's deadline; the baseline stays.
@@ -185,6 +188,9 @@ type DeadlineRevisedData struct {
 	Due       Date      `cbor:"due" json:"due"`
 	Baseline  Date      `cbor:"baseline" json:"baseline"`
 	Reason    string    `cbor:"reason" json:"reason"`
+	// Version 2 on: the precision of the new deadline Due. Left out for
+	// a day.
+	Precision Precision `cbor:"precision,omitempty" json:"precision,omitempty"`
 }
 
 // StepData records a lifecycle step that carries nothing beyond its date:

@@ -64,6 +64,11 @@ type Deadline struct {
 	Reached   Date       `json:"reached,omitempty"`   // zero while not reached
 	Missed    []Date     `json:"missed,omitempty"`    // deadlines recorded as missed, in order
 	Explained []Date     `json:"explained,omitempty"` // deadlines a delay explanation was filed for
+	// Precision is the precision of Due, BaselinePrecision that of
+	// Baseline: PrecisionDay (left out) unless the plan gave a month,
+	// quarter, half year or year, whose last day Due is.
+	Precision         Precision `json:"precision,omitempty"`
+	BaselinePrecision Precision `json:"baseline_precision,omitempty"`
 }
 
 // Revision is one move of a deadline. A revision made On a day after From
@@ -75,6 +80,30 @@ type Revision struct {
 	Reason     string    `json:"reason"`
 	Actor      string    `json:"actor"`
 	RecordedAt time.Time `json:"recorded_at"`
+	// FromPrecision and Precision are the precisions of From and To.
+	FromPrecision Precision `json:"from_precision,omitempty"`
+	Precision     Precision `json:"precision,omitempty"`
+}
+
+// PrecisionOf returns the precision date d had as a deadline of dl: the
+// current deadline's, a revision's or the baseline's, the latest first;
+// PrecisionDay for a date that was never its deadline.
+func (dl *Deadline) PrecisionOf(d Date) Precision {
+	if d == dl.Due {
+		return dl.Precision
+	}
+	for i := len(dl.Revisions) - 1; i >= 0; i-- {
+		switch r := dl.Revisions[i]; d {
+		case r.To:
+			return r.Precision
+		case r.From:
+			return r.FromPrecision
+		}
+	}
+	if d == dl.Baseline {
+		return dl.BaselinePrecision
+	}
+	return PrecisionDay
 }
 
 // Suspension is a period construction was halted: from the suspension day
@@ -204,11 +233,14 @@ func Evolve(p *Project, e Event) {
 		p.Leader = d.Leader
 		p.Leaders = append(p.Leaders, LeaderTerm{Leader: d.Leader, From: e.OccurredOn})
 	case *MilestonePlannedData:
-		p.Deadlines[d.Milestone] = &Deadline{Milestone: d.Milestone, Baseline: d.Due, Due: d.Due}
+		p.Deadlines[d.Milestone] = &Deadline{Milestone: d.Milestone, Baseline: d.Due, Due: d.Due, Precision: d.Precision, BaselinePrecision: d.Precision}
 	case *DeadlineRevisedData:
 		if dl := p.Deadlines[d.Milestone]; dl != nil {
-			dl.Due = d.Due
-			dl.Revisions = append(dl.Revisions, Revision{From: d.From, To: d.Due, On: e.OccurredOn, Reason: d.Reason, Actor: e.Actor, RecordedAt: e.RecordedAt})
+			// A revision without a precision (version 1, or a day) is due
+			// on a day.
+			dl.Revisions = append(dl.Revisions, Revision{From: d.From, To: d.Due, On: e.OccurredOn, Reason: d.Reason, Actor: e.Actor, RecordedAt: e.RecordedAt,
+				FromPrecision: dl.PrecisionOf(d.From), Precision: d.Precision})
+			dl.Due, dl.Precision = d.Due, d.Precision
 		}
 	case *ApprovedData:
 		p.Approvals[d.Kind] = e.OccurredOn

@@ -17,6 +17,8 @@ func EventVersion(t EventType) int {
 		return 2 // 2 adds the tranche's reference
 	case Registered:
 		return 2 // 2 adds the industry and the national project code
+	case MilestonePlanned, DeadlineRevised:
+		return 2 // 2 adds the deadline's precision (month, quarter, ...)
 	}
 	return 1
 }
@@ -41,6 +43,10 @@ func NewStoredPayload(t EventType, v int) (Payload, error) {
 		// Version 1 is version 2 without its two optional keys: it reads
 		// into the current shape as it is.
 		return &RegisteredData{}, nil
+	case t == MilestonePlanned && v == 1:
+		return &MilestonePlannedV1{}, nil
+	case t == DeadlineRevised && v == 1:
+		return &DeadlineRevisedV1{}, nil
 	}
 	return nil, invalidf("%s events of schema version %d have no reader", t, v)
 }
@@ -52,6 +58,10 @@ func Upcast(e Event) (Event, error) {
 	switch d := e.Data.(type) {
 	case *FundsReceivedV1:
 		e.Data = &FundsReceivedData{Amount: d.Amount, Note: d.Note}
+	case *MilestonePlannedV1:
+		e.Data = &MilestonePlannedData{Milestone: d.Milestone, Due: d.Due, Precision: PrecisionDay}
+	case *DeadlineRevisedV1:
+		e.Data = &DeadlineRevisedData{Milestone: d.Milestone, From: d.From, Due: d.Due, Baseline: d.Baseline, Reason: d.Reason, Precision: PrecisionDay}
 	}
 	if e.Data == nil || e.Data.EventType() != e.Type {
 		return e, fmt.Errorf("%w: %s event %s version %d has no payload of its type", ErrInvalid, e.Type, e.ID, e.Schema)
@@ -68,3 +78,32 @@ type FundsReceivedV1 struct {
 
 // EventType implements Payload.
 func (*FundsReceivedV1) EventType() EventType { return FundsReceived }
+
+// MilestonePlannedV1 is milestone_planned as version 1 stored it: no
+// precision, so every deadline is a day.
+type MilestonePlannedV1 struct {
+	Milestone Milestone `cbor:"milestone" json:"milestone"`
+	Due       Date      `cbor:"due" json:"due"`
+}
+
+// EventType implements Payload.
+func (*MilestonePlannedV1) EventType() EventType { return MilestonePlanned }
+
+// MilestoneRef implements MilestoneEvent.
+func (d *MilestonePlannedV1) MilestoneRef() (Milestone, Date) { return d.Milestone, d.Due }
+
+// DeadlineRevisedV1 is deadline_revised as version 1 stored it: no
+// precision, so every new deadline is a day.
+type DeadlineRevisedV1 struct {
+	Milestone Milestone `cbor:"milestone" json:"milestone"`
+	From      Date      `cbor:"from" json:"from"`
+	Due       Date      `cbor:"due" json:"due"`
+	Baseline  Date      `cbor:"baseline" json:"baseline"`
+	Reason    string    `cbor:"reason" json:"reason"`
+}
+
+// EventType implements Payload.
+func (*DeadlineRevisedV1) EventType() EventType { return DeadlineRevised }
+
+// MilestoneRef implements MilestoneEvent.
+func (d *DeadlineRevisedV1) MilestoneRef() (Milestone, Date) { return d.Milestone, d.Due }
