@@ -63,6 +63,8 @@ problem unless --confirm-order.`,
 	p.Flags().IntVar(&run.workers, "workers", 32, "projects stored in parallel (the server holds 50 open atomic batches per stream)")
 	p.Flags().BoolVar(&run.withdrawCleared, "withdraw-cleared", false,
 		"withdraw the planned, unreached deadlines whose cells the file leaves empty")
+	p.Flags().StringVar(&run.unit, "unit", "", "the responsible unit (责任单位) of every row that names none, e.g. the sheet's 报送单位")
+	p.Flags().StringVar(&run.leader, "leader", "", "the responsible leader (包保领导) of every row that names none")
 	p.Flags().BoolVar(&run.confirmOrder, "confirm-order", false,
 		"store rows whose deadlines run backwards through the nodes (开工 due before 签约)")
 	c.AddCommand(p)
@@ -83,9 +85,11 @@ func readPlan(path string, data []byte, enc plan.Encoding) (plan.Sheet, error) {
 
 // importRun is one import: the options that are not the file.
 type importRun struct {
-	reason  string
-	dryRun  bool
-	workers int
+	// unit and leader are given to rows without one (--unit, --leader).
+	unit, leader string
+	reason       string
+	dryRun       bool
+	workers      int
 	// withdrawCleared withdraws the deadlines of cleared cells;
 	// confirmOrder stores plans that run backwards.
 	withdrawCleared, confirmOrder bool
@@ -119,9 +123,15 @@ func (a *app) importPlanRun(ctx context.Context, path string, enc plan.Encoding,
 // what changed, or prints it on a dry run.
 func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, data []byte, run importRun) error {
 	s := sess.store
-	rows, problems := plan.Rows(sheet)
+	sheetOpts := plan.SheetOptions{Unit: run.unit, Leader: run.leader, Year: a.today().Year()}
+	rows, problems := plan.RowsWith(sheet, sheetOpts)
 	if len(problems) > 0 {
 		return a.planProblems(problems)
+	}
+	if run.dryRun {
+		for _, n := range plan.Notes(sheet, sheetOpts) {
+			fmt.Fprintf(a.stdout, "read: %s\n", n)
+		}
 	}
 	meta, err := a.meta("", "")
 	if err != nil {
@@ -137,18 +147,23 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 	if err != nil {
 		return err
 	}
+	rows, problems = plan.AssignIDs(sheet.File, rows, states)
+	if len(problems) > 0 {
+		return a.planProblems(problems)
+	}
 	rows, problems = plan.CanonicalNames(sheet.File, rows, states[domain.UnitRegisterID].Units)
 	if len(problems) > 0 {
 		return a.planProblems(problems)
 	}
 	var changes []plan.Change
-	var commands, fresh, changed, leftAlone int
+	var commands, fresh, changed, leftAlone, warnings int
 	for _, r := range rows {
 		ch, ps := plan.Diff(sheet.File, r, states[r.Project], opts)
 		problems = append(problems, ps...)
 		if !run.withdrawCleared {
 			leftAlone += len(ch.Cleared)
 		}
+		warnings += len(ch.Warnings)
 		if len(ch.Commands) > 0 {
 			changes = append(changes, ch)
 			commands += len(ch.Commands)
@@ -171,10 +186,16 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 		if leftAlone > 0 {
 			fmt.Fprintf(a.stdout, "%s listed above would stay planned: they are withdrawn only with --withdraw-cleared\n", clearedCells(leftAlone))
 		}
+		if warnings > 0 {
+			fmt.Fprintf(a.stdout, "%d deadlines listed above are already past: each will be reported missed unless it is reached\n", warnings)
+		}
 		return nil
 	}
 	// Said after the summary of a stored import.
 	leftNote := func() {
+		if warnings > 0 {
+			fmt.Fprintf(a.stdout, "%d deadlines stored were already past: each will be reported missed unless it is reached (--dry-run lists them)\n", warnings)
+		}
 		if leftAlone > 0 {
 			fmt.Fprintf(a.stdout, "left %s alone: their deadlines stay planned; --dry-run lists them, and importing again with --withdraw-cleared withdraws them\n",
 				clearedCells(leftAlone))
@@ -260,13 +281,19 @@ func (a *app) planProblems(ps plan.Problems) error {
 
 func (a *app) printChange(ch plan.Change) {
 	head := fmt.Sprintf("row %d  %s %s", ch.Row.Line, ch.Row.Project, ch.Row.Name)
-	if len(ch.Lines) == 0 {
+	if len(ch.Lines) == 0 && len(ch.Row.Notes) == 0 {
 		fmt.Fprintf(a.stdout, "%s: no change\n", head)
 		return
 	}
 	fmt.Fprintf(a.stdout, "%s:\n", head)
+	for _, l := range ch.Row.Notes {
+		fmt.Fprintf(a.stdout, "    note: %s\n", l)
+	}
 	for _, l := range ch.Lines {
 		fmt.Fprintf(a.stdout, "    %s\n", l)
+	}
+	for _, l := range ch.Warnings {
+		fmt.Fprintf(a.stdout, "    warning: %s\n", l)
 	}
 }
 

@@ -34,6 +34,9 @@ type Change struct {
 	Row      Row
 	Commands []domain.Command
 	Lines    []string
+	// Warnings are what the clerk should know before storing: deadlines
+	// planned or moved to a day already past.
+	Warnings []string
 	// Cleared are the withdrawals the row's empty deadline cells ask for:
 	// also in Commands when Options.WithdrawCleared is set, else stored
 	// by nothing.
@@ -73,7 +76,7 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		final := map[domain.Milestone]planned{}
 		var dl []string
 		for _, d := range r.Deadlines {
-			dl = append(dl, fmt.Sprintf("%s %s", d.Milestone, d.Due))
+			dl = append(dl, fmt.Sprintf("%s %s", d.Milestone, d.Precision.Format(d.Due)))
 			final[d.Milestone] = planned{d.Due, true}
 		}
 		confirm, ops := checkOrder(file, r, final, nil, len(r.Deadlines) > 0, o)
@@ -93,6 +96,8 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		ch.Lines = append(ch.Lines, fmt.Sprintf("register %s, %s yuan, unit %s, leader %s, %s%s; deadlines: %s",
 			r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind, facts, orNone(strings.Join(dl, ", "))))
 		ch.Lines = append(ch.Lines, confirm...)
+		ch.Warnings = pastDeadlines(r.Deadlines, o.On)
+		ch.annualPlan(r, current, meta, o, bad)
 		return ch, check(file, r, current, ch, o, ps)
 	}
 	investment := r.column(FieldInvestmentWan, "")
@@ -160,9 +165,11 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		final[m], stored[m] = planned{dl.Due, false}, planned{dl.Due, false}
 	}
 	inRow := make(map[domain.Milestone]domain.Date, len(r.Deadlines))
+	precision := make(map[domain.Milestone]domain.Precision, len(r.Deadlines))
 	for _, d := range r.Deadlines {
-		inRow[d.Milestone] = d.Due
+		inRow[d.Milestone], precision[d.Milestone] = d.Due, d.Precision
 	}
+	var fresh []domain.PlannedDeadline
 	cleared := make(map[domain.Milestone]bool, len(r.cleared))
 	for _, m := range r.cleared {
 		cleared[m] = true
@@ -182,8 +189,9 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 			case dl == nil && isReached:
 				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: reached on %s, not planned", m, reached))
 			case dl == nil:
-				added = append(added, domain.PlanMilestone{Meta: meta, Project: r.Project, Milestone: m, Due: due, On: o.On})
-				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: plan %s", m, due))
+				added = append(added, domain.PlanMilestone{Meta: meta, Project: r.Project, Milestone: m, Due: due, On: o.On, Precision: precision[m]})
+				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: plan %s", m, precision[m].Format(due)))
+				fresh = append(fresh, domain.PlannedDeadline{Milestone: m, Due: due, Precision: precision[m]})
 				final[m] = planned{due, true}
 			case dl.Due == due:
 				final[m] = planned{due, true}
@@ -192,7 +200,8 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 			case reason == "":
 				bad(col, "deadline moved from %s to %s without a reason; expected a 调整原因/reason cell or --reason", dl.Due, due)
 			default:
-				c := domain.ReviseDeadline{Meta: meta, Project: r.Project, Milestone: m, Due: due, Reason: reason, On: o.On}
+				c := domain.ReviseDeadline{Meta: meta, Project: r.Project, Milestone: m, Due: due, Reason: reason, On: o.On, Precision: precision[m]}
+				fresh = append(fresh, domain.PlannedDeadline{Milestone: m, Due: due, Precision: precision[m]})
 				if due > dl.Due {
 					later = append([]domain.Command{c}, later...)
 				} else {
@@ -233,7 +242,48 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		}
 		ch.Lines = append(ch.Lines, confirm...)
 	}
+	ch.Warnings = pastDeadlines(fresh, o.On)
+	ch.annualPlan(r, current, meta, o, bad)
 	return ch, check(file, r, current, ch, o, ps)
+}
+
+// pastDeadlines warns of deadlines planned or moved to a day already past:
+// the watcher reports each one missed.
+func pastDeadlines(dls []domain.PlannedDeadline, on domain.Date) []string {
+	var out []string
+	for _, d := range dls {
+		if !on.IsZero() && d.Due < on {
+			out = append(out, fmt.Sprintf("%s is due %s, already past on %s: it will be reported missed unless it is reached",
+				d.Milestone, d.Precision.Format(d.Due), on))
+		}
+	}
+	return out
+}
+
+// annualPlan adds the year's planned investment a row gives, when the
+// ledger has another (with the row's reason) or none.
+func (ch *Change) annualPlan(r Row, current domain.Project, meta domain.Meta, o Options, bad func(string, string, ...any)) {
+	if r.AnnualPlan <= 0 || r.AnnualYear == 0 {
+		return
+	}
+	had, ok := current.AnnualPlan[r.AnnualYear]
+	if ok && had == r.AnnualPlan {
+		return
+	}
+	reason := r.Reason
+	if reason == "" {
+		reason = o.Reason
+	}
+	if ok && reason == "" {
+		bad(r.column(FieldAnnualPlan, ""), "the %d planned investment %s yuan differs from the ledger's %s yuan without a reason; expected a 调整原因/reason cell or --reason",
+			r.AnnualYear, domain.FormatYuan(r.AnnualPlan), domain.FormatYuan(had))
+		return
+	}
+	if !ok {
+		reason = ""
+	}
+	ch.Commands = append(ch.Commands, domain.PlanInvestment{Meta: meta, Project: r.Project, Year: r.AnnualYear, Amount: r.AnnualPlan, Reason: reason, On: o.On})
+	ch.Lines = append(ch.Lines, fmt.Sprintf("plan %d investment %s yuan", r.AnnualYear, domain.FormatYuan(r.AnnualPlan)))
 }
 
 // backwards returns the pairs of plan whose deadlines run backwards.

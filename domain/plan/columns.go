@@ -83,7 +83,7 @@ var required = []Field{FieldProject, FieldName, FieldUnit, FieldLeader}
 
 // headerFold drops spaces and underscores and makes brackets ASCII; built
 // once, as building a Replacer costs more than using it.
-var headerFold = strings.NewReplacer(" ", "", "_", "", "\u3000", "", "（", "(", "）", ")")
+var headerFold = strings.NewReplacer(" ", "", "_", "", "\u3000", "", "\n", "", "\r", "", "\t", "", "（", "(", "）", ")")
 
 // normalize folds a header for matching: lower case, no spaces or
 // underscores, ASCII brackets.

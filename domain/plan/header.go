@@ -115,7 +115,7 @@ func subHeader(row []string, nameCol int) bool {
 		if categoryCell.MatchString(c) || numeric.MatchString(c) {
 			return false
 		}
-		if !isHeaderWord(c) && !strings.ContainsAny(c, "月") {
+		if !isHeaderWord(c) && !strings.ContainsAny(c, "月") && c != "合计" && c != "小计" {
 			return false
 		}
 	}

@@ -119,11 +119,11 @@ func readHeader(s Sheet, o SheetOptions) (layout, Problems) {
 	l := layout{headers: s.Header, byField: map[Field]int{}, deadline: map[domain.Milestone]int{},
 		actual: map[domain.Milestone]int{}, months: map[int]int{}, unit: moneyUnit(s.MoneyUnit), year: s.Year}
 	if s.HeaderLine > 1 || s.HeaderRows > 1 {
-		rows := fmt.Sprintf("row %d", s.HeaderLine)
+		where := fmt.Sprintf("header found on row %d", s.HeaderLine)
 		if s.HeaderRows > 1 {
-			rows = fmt.Sprintf("rows %d–%d", s.HeaderLine, s.HeaderLine+s.HeaderRows-1)
+			where = fmt.Sprintf("header found on rows %d–%d (merged groups read as group/sub-header)", s.HeaderLine, s.HeaderLine+s.HeaderRows-1)
 		}
-		l.notes = append(l.notes, fmt.Sprintf("header found on %s (merged groups read as group/sub-header)", rows))
+		l.notes = append(l.notes, where)
 	}
 	if l.year == 0 {
 		l.year = o.Year
@@ -274,7 +274,24 @@ func isMoney(f Field) bool {
 // money units, rows that are not projects.
 func Notes(s Sheet, o SheetOptions) []string {
 	l, _ := readHeader(s, o)
-	return append(l.notes, s.SkippedRows...)
+	nameCol := -1
+	if i, ok := l.byField[FieldName]; ok {
+		nameCol = i
+	}
+	for i, cells := range s.Rows {
+		if why := skipRow(cells, s.Header, nameCol); why != "" && !blank(cells) {
+			l.notes = append(l.notes, fmt.Sprintf("row %d skipped: %s", s.line(i), why))
+		}
+	}
+	return l.notes
+}
+
+// line is the file line of s.Rows[i].
+func (s Sheet) line(i int) int {
+	if s.RowLines != nil {
+		return s.RowLines[i]
+	}
+	return i + 2
 }
 
 func columnEmpty(s Sheet, i int) bool {
@@ -328,17 +345,9 @@ func RowsWith(s Sheet, o SheetOptions) ([]Row, Problems) {
 	if i, ok := l.byField[FieldName]; ok {
 		nameCol = i
 	}
-	s.SkippedRows = nil
 	for i, cells := range s.Rows {
-		line := i + 2
-		if s.RowLines != nil {
-			line = s.RowLines[i]
-		}
-		if blank(cells) {
-			continue
-		}
-		if why := skipRow(cells, s.Header, nameCol); why != "" {
-			l.notes = append(l.notes, fmt.Sprintf("row %d skipped: %s", line, why))
+		line := s.line(i)
+		if blank(cells) || skipRow(cells, s.Header, nameCol) != "" {
 			continue
 		}
 		if len(cells) > len(s.Header) && !blank(cells[len(s.Header):]) {

@@ -30,14 +30,13 @@ type Sheet struct {
 
 	// Where the header was found, and what the rows above it say (a
 	// county sheet's title rows); zero for a file whose header is row 1.
-	HeaderLine  int        // the file line of the header's first row (1 when it is the first)
-	HeaderRows  int        // how many rows the header takes
-	Paths       [][]string // per column, the header rows' texts over it (group, then sub-header)
-	Reporter    string     // the name on a 报送单位/填报单位 line
-	MoneyUnit   string     // the unit a 单位：万元 line gives money columns
-	Year        int        // the year the title names
-	Title       string     // the first title row's text
-	SkippedRows []string   // rows under the header that are not projects, and why
+	HeaderLine int        // the file line of the header's first row (1 when it is the first)
+	HeaderRows int        // how many rows the header takes
+	Paths      [][]string // per column, the header rows' texts over it (group, then sub-header)
+	Reporter   string     // the name on a 报送单位/填报单位 line
+	MoneyUnit  string     // the unit a 单位：万元 line gives money columns
+	Year       int        // the year the title names
+	Title      string     // the first title row's text
 }
 
 // Encoding names how a CSV file's text is encoded.
