@@ -56,6 +56,9 @@ type DeadlineAudit struct {
 	Explained []domain.Date     `json:"explained"` // deadlines a delay explanation was filed for
 	Reached   domain.Date       `json:"reached"`   // zero while open
 	Outcome   string            `json:"outcome"`
+	// The precisions of Due and Baseline; left out for a day.
+	DuePrecision      domain.Precision `json:"due_precision,omitempty"`
+	BaselinePrecision domain.Precision `json:"baseline_precision,omitempty"`
 }
 
 // DeadlineAudits returns every planned milestone of project p in plan
@@ -69,7 +72,8 @@ func DeadlineAudits(p *domain.Project, asOf domain.Date) []DeadlineAudit {
 			continue
 		}
 		a := DeadlineAudit{Milestone: m, Baseline: dl.Baseline, Revisions: nonNil(dl.Revisions), Due: dl.Due,
-			Missed: nonNil(dl.Missed), Explained: nonNil(dl.Explained), Reached: dl.Reached}
+			Missed: nonNil(dl.Missed), Explained: nonNil(dl.Explained), Reached: dl.Reached,
+			DuePrecision: dl.Precision, BaselinePrecision: dl.BaselinePrecision}
 		switch late := dl.Reached.DaysSince(dl.Due); {
 		case !dl.Reached.IsZero() && late <= 0:
 			a.Outcome = "reached on time"

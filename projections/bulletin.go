@@ -85,6 +85,8 @@ type ReachedRow struct {
 	Reached   domain.Date      `json:"reached"`
 	Due       domain.Date      `json:"due"` // zero when it had no deadline
 	DaysLate  int              `json:"days_late"`
+	// DuePrecision is Due's precision; left out for a day.
+	DuePrecision domain.Precision `json:"due_precision,omitempty"`
 }
 
 // MissedRow is a deadline that passed in the period unreached.
@@ -99,6 +101,9 @@ type MissedRow struct {
 	RevisedTo  domain.Date      `json:"revised_to"` // set when the deadline was moved after it passed
 	DaysLate   int              `json:"days_late"`  // on the as-of date, or when reached
 	Explained  bool             `json:"explained"`
+	// The precisions of Due and RevisedTo; left out for a day.
+	DuePrecision       domain.Precision `json:"due_precision,omitempty"`
+	RevisedToPrecision domain.Precision `json:"revised_to_precision,omitempty"`
 }
 
 // PeriodInvestmentRow is one unit's investment completed in the period.
@@ -156,7 +161,7 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 			if ok && in(on) {
 				rr := ReachedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, Milestone: m, Reached: on}
 				if dl := r.Deadlines[m]; dl != nil {
-					rr.Due = dl.Due
+					rr.Due, rr.DuePrecision = dl.Due, dl.Precision
 					rr.DaysLate = max(0, on.DaysSince(dl.Due))
 				}
 				b.Reached = append(b.Reached, rr)
@@ -172,9 +177,10 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 				}
 				u.Due++
 				mr := MissedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, LeaderThen: r.ResponsibleOn(d),
-					Milestone: m, Due: d, DaysLate: o.AsOf.DaysSince(d), Explained: slices.Contains(dl.Explained, d)}
+					Milestone: m, Due: d, DaysLate: o.AsOf.DaysSince(d), Explained: slices.Contains(dl.Explained, d), DuePrecision: dl.PrecisionOf(d)}
 				if i := slices.IndexFunc(dl.Revisions, func(rev domain.Revision) bool { return rev.From == d }); i >= 0 {
 					mr.RevisedTo, mr.DaysLate = dl.Revisions[i].To, dl.Revisions[i].On.DaysSince(d)
+					mr.DuePrecision, mr.RevisedToPrecision = dl.Revisions[i].FromPrecision, dl.Revisions[i].Precision
 				}
 				if s.reached {
 					u.Late++
@@ -201,7 +207,7 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 				u.Open++
 			}
 			mr := MissedRow{Project: r.ID, Name: r.Name, Unit: r.Unit, LeaderThen: r.ResponsibleOn(dl.Due),
-				Milestone: m, Due: dl.Due, DaysLate: s.daysLate, Explained: slices.Contains(dl.Explained, dl.Due)}
+				Milestone: m, Due: dl.Due, DaysLate: s.daysLate, Explained: slices.Contains(dl.Explained, dl.Due), DuePrecision: dl.Precision}
 			if s.reached {
 				mr.ReachedOn, mr.DaysLate = dl.Reached, dl.Reached.DaysSince(dl.Due)
 			}

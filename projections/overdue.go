@@ -25,6 +25,10 @@ type OverdueRow struct {
 	LeaderThen string `json:"leader_then"`
 	LeaderNow  string `json:"leader_now"`
 	Unit       string `json:"unit"`
+	// The precisions of Due and Baseline when the plan gave a month,
+	// quarter, half year or year (left out for a day).
+	DuePrecision      domain.Precision `json:"due_precision,omitempty"`
+	BaselinePrecision domain.Precision `json:"baseline_precision,omitempty"`
 }
 
 // Overdue returns the overdue list on o.AsOf, the most days late first.
@@ -46,6 +50,7 @@ func Overdue(rows []*Row, o Options) []OverdueRow {
 				Project: r.ID, Name: r.Name, Milestone: dl.Milestone, Due: dl.Due, Baseline: dl.Baseline,
 				DaysLate: d.daysLate, Revisions: len(dl.Revisions), EarlierMisses: len(earlierMisses(r, dl, o.AsOf)), Explained: slices.Contains(dl.Explained, dl.Due),
 				Light: b.lightFor(d.daysLate, 0), LeaderThen: r.ResponsibleOn(dl.Due), LeaderNow: r.Leader, Unit: r.Unit,
+				DuePrecision: dl.Precision, BaselinePrecision: dl.BaselinePrecision,
 			})
 		}
 	}

@@ -27,6 +27,10 @@ type StatusRow struct {
 	NextBaseline  domain.Date      `json:"next_baseline"`
 	DaysLeft      int              `json:"days_left"` // until NextDue; 0 when late
 	DaysLate      int              `json:"days_late"` // of NextDue; 0 when not late
+	// The precisions of NextDue and NextBaseline when the plan gave a
+	// month, quarter, half year or year (left out for a day).
+	NextDuePrecision      domain.Precision `json:"next_due_precision,omitempty"`
+	NextBaselinePrecision domain.Precision `json:"next_baseline_precision,omitempty"`
 	// Light is the worst light over all open deadlines.
 	Light           Light                   `json:"light"`
 	OverdueCount    int                     `json:"overdue_count"`
@@ -59,6 +63,7 @@ func Status(rows []*Row, o Options) []StatusRow {
 		if len(open) > 0 {
 			next := open[0]
 			s.NextMilestone, s.NextDue, s.NextBaseline = next.deadline.Milestone, next.deadline.Due, next.deadline.Baseline
+			s.NextDuePrecision, s.NextBaselinePrecision = next.deadline.Precision, next.deadline.BaselinePrecision
 			s.DaysLeft, s.DaysLate = next.daysLeft, next.daysLate
 		}
 		for _, d := range open {

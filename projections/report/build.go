@@ -69,7 +69,7 @@ func StatusTable(rows []projections.StatusRow) Table {
 		}
 		t.Rows = append(t.Rows, []Value{
 			r.Project, r.Name, r.Unit, r.Leader, r.Kind, r.Township, domain.EventType(r.Stage),
-			r.NextMilestone, r.NextDue, r.NextBaseline, left, late, r.Light, r.OverdueCount,
+			r.NextMilestone, dueValue(r.NextDue, r.NextDuePrecision), dueValue(r.NextBaseline, r.NextBaselinePrecision), left, late, r.Light, r.OverdueCount,
 			r.TotalInvestment, r.InvestedToDate, r.InvestedShareBP, r.OpenIssues, r.Flags, r.LastEventAt,
 			r.Industry, r.NationalCode,
 		})
@@ -90,7 +90,7 @@ func overdueRows(rows []projections.OverdueRow) [][]Value {
 	var out [][]Value
 	for _, r := range rows {
 		out = append(out, []Value{
-			r.Project, r.Name, r.Unit, r.Milestone, r.Due, r.Baseline, r.DaysLate,
+			r.Project, r.Name, r.Unit, r.Milestone, dueValue(r.Due, r.DuePrecision), dueValue(r.Baseline, r.BaselinePrecision), r.DaysLate,
 			r.Revisions, r.EarlierMisses, r.Explained, r.Light, r.LeaderThen, r.LeaderNow,
 		})
 	}
@@ -239,7 +239,7 @@ func BulletinTables(b projections.Bulletin) []Table {
 		if !r.Due.IsZero() {
 			late = r.DaysLate
 		}
-		reached.Rows = append(reached.Rows, []Value{r.Project, r.Name, r.Unit, r.Milestone, r.Reached, r.Due, late})
+		reached.Rows = append(reached.Rows, []Value{r.Project, r.Name, r.Unit, r.Milestone, r.Reached, dueValue(r.Due, r.DuePrecision), late})
 	}
 
 	missed := Table{
@@ -253,7 +253,8 @@ func BulletinTables(b projections.Bulletin) []Table {
 		},
 	}
 	for _, r := range b.Missed {
-		missed.Rows = append(missed.Rows, []Value{r.Project, r.Name, r.Unit, r.LeaderThen, r.Milestone, r.Due, r.ReachedOn, r.RevisedTo, r.DaysLate, r.Explained})
+		missed.Rows = append(missed.Rows, []Value{r.Project, r.Name, r.Unit, r.LeaderThen, r.Milestone, dueValue(r.Due, r.DuePrecision), r.ReachedOn,
+			dueValue(r.RevisedTo, r.RevisedToPrecision), r.DaysLate, r.Explained})
 	}
 
 	overdue := Table{

@@ -78,7 +78,9 @@ const (
 	KindText Kind = iota
 	// KindInt: an integer of any Go integer type.
 	KindInt
-	// KindDate: a domain.Date, printed YYYY-MM-DD; the zero Date is empty.
+	// KindDate: a domain.Date, printed YYYY-MM-DD, or a DueDate, a
+	// deadline printed at its precision (2026年3月); the zero Date is
+	// empty.
 	KindDate
 	// KindMoney: int64 yuan, printed in 万元 (yuan / 10,000) with up to
 	// four decimals and no trailing zeros: 18000000 is "1800", 12345 is
@@ -97,6 +99,27 @@ const (
 // Value is one cell: a plain Go value of the type its column's Kind
 // expects (see the Kind constants), or nil for an empty cell.
 type Value = any
+
+// DueDate is a deadline given at a precision coarser than a day: Due is
+// the last day of its period, and it prints as the period (2026年3月,
+// 2026年一季度). A day deadline is a plain domain.Date; see dueValue.
+type DueDate struct {
+	Due       domain.Date
+	Precision domain.Precision
+}
+
+// String returns the deadline as its plan gave it (domain.Precision.Format).
+func (d DueDate) String() string { return d.Precision.Format(d.Due) }
+
+// dueValue is the cell of a deadline due on d at precision p: d itself
+// for a day, so that a day deadline prints and exports exactly as it
+// always did, a DueDate otherwise.
+func dueValue(d domain.Date, p domain.Precision) Value {
+	if p == domain.PrecisionDay || d.IsZero() {
+		return d
+	}
+	return DueDate{Due: d, Precision: p}
+}
 
 // Lang is the language of a rendering. The zero value is English.
 type Lang int
@@ -163,7 +186,10 @@ func Format(k Kind, v Value, lang Lang) string {
 			return strconv.FormatInt(n, 10)
 		}
 	case KindDate:
-		if d, ok := v.(domain.Date); ok {
+		switch d := v.(type) {
+		case domain.Date:
+			return d.String()
+		case DueDate:
 			return d.String()
 		}
 	case KindTime:

@@ -176,6 +176,11 @@ func cell(k Kind, v Value, lang Lang, st styles) any {
 			}
 			return excelize.Cell{StyleID: st.date, Value: d.DaysSince(excelEpoch)}
 		}
+		if d, ok := v.(DueDate); ok && !d.Due.IsZero() {
+			// A month or a quarter is no day: the cell is its text
+			// (2026年3月), as the plan sheet wrote it.
+			return d.String()
+		}
 	case KindTime:
 		if t, ok := v.(time.Time); ok {
 			if t.IsZero() {
