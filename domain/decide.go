@@ -57,6 +57,8 @@ func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, er
 		return d.recordStep(c)
 	case ReportInvestment:
 		return d.reportInvestment(c)
+	case ReportProgress:
+		return d.reportProgress(c)
 	case PlanInvestment:
 		return d.planInvestment(c)
 	case RaiseIssue:

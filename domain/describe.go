@@ -61,6 +61,8 @@ func Describe(e Event) string {
 		return s
 	case *TerminatedData:
 		return "terminated: " + d.Reason
+	case *ProgressReportedData:
+		return describeProgress(d)
 	case *InvestmentReportedData:
 		return withReason(fmt.Sprintf("%s investment %s yuan", d.Month, FormatYuan(d.Amount)), d.Reason)
 	case *InvestmentPlannedData:

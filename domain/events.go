@@ -42,6 +42,7 @@ var EventTypes = []EventType{
 	Completed, Commissioned, FullCapacity, Terminated, InvestmentReported,
 	InvestmentPlanned, IssueRaised, IssueResolved, DelayExplained, DeadlineMissed,
 	FactsCorrected, RecordCorrected, DeadlineWithdrawn, UnitRegistered, UnitAliasAdded,
+	ProgressReported,
 }
 
 // Event is one immutable fact in a project's history: the envelope every
@@ -115,6 +116,8 @@ func NewPayload(t EventType) (Payload, error) {
 		return &TerminatedData{}, nil
 	case InvestmentReported:
 		return &InvestmentReportedData{}, nil
+	case ProgressReported:
+		return &ProgressReportedData{}, nil
 	case InvestmentPlanned:
 		return &InvestmentPlannedData{}, nil
 	case IssueRaised:

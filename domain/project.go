@@ -43,6 +43,7 @@ type Project struct {
 	Leaders    []LeaderTerm            `json:"leaders,omitempty"`
 	Investment map[Month]int64         `json:"investment_yuan,omitempty"`  // completed, per month
 	AnnualPlan map[int]int64           `json:"annual_plan_yuan,omitempty"` // planned, per year
+	Progress   map[Month]string        `json:"progress,omitempty"`         // 形象进度, per month
 	Issues     map[string]*Issue       `json:"issues,omitempty"`
 	Flags      []ComplianceFlag        `json:"flags,omitempty"`
 
@@ -271,6 +272,11 @@ func Evolve(p *Project, e Event) {
 		p.Terminated = true
 	case *InvestmentReportedData:
 		p.Investment[d.Month] = d.Amount
+	case *ProgressReportedData:
+		if p.Progress == nil {
+			p.Progress = map[Month]string{}
+		}
+		p.Progress[d.Month] = d.Text
 	case *InvestmentPlannedData:
 		p.AnnualPlan[d.Year] = d.Amount
 	case *IssueRaisedData:
@@ -374,6 +380,7 @@ func (p *Project) Clone() Project {
 	q.ApprovalRefs = maps.Clone(p.ApprovalRefs)
 	q.Funds = slices.Clone(p.Funds)
 	q.Investment = maps.Clone(p.Investment)
+	q.Progress = maps.Clone(p.Progress)
 	q.AnnualPlan = maps.Clone(p.AnnualPlan)
 	q.Suspensions = slices.Clone(p.Suspensions)
 	q.Leaders = slices.Clone(p.Leaders)

@@ -20,7 +20,7 @@ func MaxLength(field string) (int, bool) {
 		return 50, true
 	case "title":
 		return 500, true
-	case "reason", "note", "resolution", "previous value":
+	case "reason", "note", "resolution", "previous value", "progress":
 		return 1000, true
 	case "issue id":
 		return 64, true

@@ -67,7 +67,7 @@ problem unless --confirm-order.`,
 	p.Flags().StringVar(&run.leader, "leader", "", "the responsible leader (包保领导) of every row that names none")
 	p.Flags().BoolVar(&run.confirmOrder, "confirm-order", false,
 		"store rows whose deadlines run backwards through the nodes (开工 due before 签约)")
-	c.AddCommand(p)
+	c.AddCommand(p, a.importProgressCommand())
 	return c
 }
 

@@ -25,6 +25,9 @@ var (
 	reporterLine = regexp.MustCompile(`(报送|填报|报送部门|填报部门|编制)(单位|部门)?\s*[:：]\s*([^\s:：]+)`)
 	// unitLine is "单位：万元" in a title row.
 	unitLine = regexp.MustCompile(`(^|[^报送填编制])单位\s*[:：]\s*(亿元|万元|元)`)
+	// monthInTitle is the month a progress sheet's title names:
+	// "（截至2026年10月底）".
+	monthInTitle = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(1[0-2]|0?[1-9])\s*月`)
 	// yearInTitle is the year a title names: "2026年XX市…".
 	yearInTitle = regexp.MustCompile(`(20[0-9]{2})\s*年`)
 	// categoryCell is a category row's label: "一、", "（二）", "三.".
@@ -40,6 +43,7 @@ type band struct {
 	reporter    string    // the 报送单位 line's name, if any
 	unit        moneyUnit // the 单位 line's money unit, if any
 	year        int       // the year the title names, if any
+	month       string    // the month the title names, YYYY-MM, if any
 	title       string
 }
 
@@ -71,6 +75,9 @@ func findBand(records [][]string) band {
 		}
 		if g := unitLine.FindStringSubmatch(line); g != nil {
 			b.unit = moneyUnit(g[2])
+		}
+		if g := monthInTitle.FindStringSubmatch(line); g != nil && b.month == "" {
+			b.month = fmt.Sprintf("%s-%02d", g[1], atoi(g[2]))
 		}
 		if g := yearInTitle.FindStringSubmatch(line); g != nil && b.year == 0 {
 			b.year = atoi(g[1])

@@ -67,3 +67,18 @@ func joinIDs(ids []domain.ProjectID) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// MatchIDs gives every row without a project id the id of the project of
+// the same name in states; a name the ledger does not know, or knows
+// twice, is a problem (a progress sheet reports on projects the ledger
+// holds).
+func MatchIDs(file string, rows []Row, states map[domain.ProjectID]domain.Project) ([]Row, Problems) {
+	out, ps := AssignIDs(file, rows, states)
+	for i, r := range out {
+		if rows[i].Project == "" && !states[r.Project].Registered {
+			ps = append(ps, Problem{file, r.Line, r.column(FieldName, ""),
+				fmt.Sprintf("no project code, and the ledger has no project named '%s'; expected the name as registered, or the project code", r.Name)})
+		}
+	}
+	return out, ps
+}

@@ -112,6 +112,9 @@ type SheetOptions struct {
 	Unit   string // the responsible unit of every row without one (--unit)
 	Leader string // the responsible leader of every row without one (--leader)
 	Year   int    // the year of dates and annual figures that name none, when the title does not (the import's year)
+	// Progress reads a progress sheet: its projects are in the ledger,
+	// so only a name or a code is required of a row.
+	Progress bool
 }
 
 func readHeader(s Sheet, o SheetOptions) (layout, Problems) {
@@ -226,7 +229,7 @@ func readHeader(s Sheet, o SheetOptions) (layout, Problems) {
 		{FieldUnit, "责任单位 (responsible unit)", "--unit", o.Unit},
 		{FieldLeader, "包保领导 (responsible leader)", "--leader", o.Leader},
 	} {
-		if _, ok := l.byField[req.f]; ok || req.given != "" {
+		if _, ok := l.byField[req.f]; ok || req.given != "" || (o.Progress && req.f != FieldName) {
 			continue
 		}
 		how := "add the column"
@@ -238,7 +241,7 @@ func readHeader(s Sheet, o SheetOptions) (layout, Problems) {
 		}
 		ps = append(ps, Problem{s.File, s.HeaderLine, "", fmt.Sprintf("no %s column; %s", req.what, how)})
 	}
-	if req := []Field{FieldInvestmentWan, FieldInvestmentYuan, FieldInvestmentYi}; countFields(l, req) == 0 {
+	if req := []Field{FieldInvestmentWan, FieldInvestmentYuan, FieldInvestmentYi}; countFields(l, req) == 0 && !o.Progress {
 		ps = append(ps, Problem{s.File, s.HeaderLine, "", "no total investment column; expected 总投资(万元)/total investment (10k yuan), 总投资(亿元) or 总投资(元)"})
 	} else if countFields(l, req) > 1 {
 		ps = append(ps, Problem{s.File, s.HeaderLine, "", "two total investment columns; expected one, in 万元, 亿元 or 元"})
@@ -447,7 +450,7 @@ func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row
 	}
 	if r.Unit == "" && o.Unit != "" {
 		r.Unit = o.Unit
-	} else if r.Unit == "" {
+	} else if r.Unit == "" && !o.Progress {
 		r.Unit = text(FieldUnit, "the responsible unit (or give --unit NAME for rows without one)")
 	}
 	if _, ok := l.byField[FieldLeader]; ok {
@@ -455,7 +458,7 @@ func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row
 	}
 	if r.Leader == "" && o.Leader != "" {
 		r.Leader = o.Leader
-	} else if r.Leader == "" {
+	} else if r.Leader == "" && !o.Progress {
 		r.Leader = text(FieldLeader, "the responsible leader (or give --leader NAME for rows without one)")
 	}
 	r.Township = text(FieldTownship, "")
@@ -477,7 +480,7 @@ func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row
 	}
 	for f, u := range map[Field]moneyUnit{FieldInvestmentWan: unitWan, FieldInvestmentYuan: unitYuan, FieldInvestmentYi: unitYi} {
 		if i, ok := l.byField[f]; ok {
-			r.TotalInvestment = money(cell(i), u, true, func(f string, a ...any) { bad(i, f, a...) })
+			r.TotalInvestment = money(cell(i), u, !o.Progress, func(f string, a ...any) { bad(i, f, a...) })
 		}
 	}
 	if i, ok := l.byField[FieldAnnualPlan]; ok && cell(i) != "" {

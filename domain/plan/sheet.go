@@ -36,6 +36,7 @@ type Sheet struct {
 	Reporter   string     // the name on a 报送单位/填报单位 line
 	MoneyUnit  string     // the unit a 单位：万元 line gives money columns
 	Year       int        // the year the title names
+	Month      string     // the month the title names (截至2026年10月), YYYY-MM
 	Title      string     // the first title row's text
 }
 
@@ -168,7 +169,7 @@ func sheetOf(name, enc string, records [][]string, lines []int) (Sheet, error) {
 	body := b.first + b.rows
 	s := Sheet{File: name, Header: b.header, Rows: records[body:], RowLines: lines[body:len(records)], Encoding: enc,
 		HeaderLine: lines[b.first], HeaderRows: b.rows, Paths: b.paths, Reporter: b.reporter,
-		MoneyUnit: string(b.unit), Year: b.year, Title: b.title}
+		MoneyUnit: string(b.unit), Year: b.year, Month: b.month, Title: b.title}
 	if len(b.header) < len(records[b.first]) {
 		s.Header = records[b.first]
 	}
