@@ -32,6 +32,7 @@ func samplePayloads() map[domain.EventType]domain.Payload {
 		domain.FullCapacity:       &domain.StepData{Step: domain.FullCapacity},
 		domain.Terminated:         &domain.TerminatedData{Reason: "investor withdrew"},
 		domain.InvestmentReported: &domain.InvestmentReportedData{Month: "2026-10", Amount: 30_000_000},
+		domain.ProgressReported:   &domain.ProgressReportedData{Month: "2026-10", Text: "主体结构完成60%"},
 		domain.InvestmentPlanned:  &domain.InvestmentPlannedData{Year: 2027, Amount: 200_000_000, Reason: "raised by the county plan"},
 		domain.IssueRaised:        &domain.IssueRaisedData{IssueID: "I-1", Title: "power connection late"},
 		domain.IssueResolved:      &domain.IssueResolvedData{IssueID: "I-1", Resolution: "grid company connected"},

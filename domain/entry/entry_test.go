@@ -41,7 +41,7 @@ func values(pairs ...string) entry.Values {
 
 const badID = `invalid input: project id "bad.id" is not a national project code ` +
 	`(YYYY-RRRRRR-II-TT-XXXXXX, e.g. 2010-220621-47-01-000034) ` +
-	`nor a local id (a letter, then up to 63 letters, digits, '-' or '_', e.g. P-7)`
+	`nor a local id (a letter, then up to 63 letters, digits, '-' or '_', e.g. P-7) nor a project number (4 to 20 digits)`
 
 func TestFormsBuildTheirCommands(t *testing.T) {
 	cases := []struct {
