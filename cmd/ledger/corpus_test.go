@@ -427,6 +427,12 @@ func writeCorpusHistory(t *testing.T, c *cli) {
 	c.ok("units", "add", "县工业和信息化局", "--alias", "县工信局", "--on", on)
 	c.ok("units", "add", "城关镇", "--township", "--on", on)
 	c.ok("units", "alias", "县工信局", "--alias", "县经信局", "--on", on)
+	// Deadlines at a county sheet's precision, and a month's 形象进度.
+	execute(t, c, domain.PlanMilestone{Meta: meta, Project: coded, Milestone: domain.MilestoneCompleted, Due: d(2027, 6, 30),
+		Precision: domain.PrecisionMonth, On: d(2026, 12, 31)})
+	execute(t, c, domain.ReviseDeadline{Meta: meta, Project: coded, Milestone: domain.MilestoneCompleted, Due: d(2027, 9, 30),
+		Precision: domain.PrecisionQuarter, Reason: "the equipment tender moved to the second quarter", On: d(2026, 12, 31)})
+	execute(t, c, domain.ReportProgress{Meta: meta, Project: full, Month: "2026-12", Text: "已全面投产，正在办理竣工验收", On: d(2026, 12, 31)})
 	c.ok("watch-deadlines", "--once")
 }
 
