@@ -77,10 +77,6 @@ var Columns = []Column{
 	{Field: FieldNationalCode, EN: "national code", ZH: "赋码", Aliases: []string{"项目赋码", "national project code", "全国投资项目代码"}},
 }
 
-// required are the fields every plan must have a column for; one of the
-// two investment columns is required as well.
-var required = []Field{FieldProject, FieldName, FieldUnit, FieldLeader}
-
 // headerFold drops spaces and underscores and makes brackets ASCII; built
 // once, as building a Replacer costs more than using it.
 var headerFold = strings.NewReplacer(" ", "", "_", "", "\u3000", "", "\n", "", "\r", "", "\t", "", "（", "(", "）", ")")

@@ -227,15 +227,3 @@ func atoi(s string) int {
 	}
 	return n
 }
-
-// describe says where the band was found, for the dry-run.
-func (b band) describe() string {
-	rows := fmt.Sprintf("row %d", b.first+1)
-	if b.rows > 1 {
-		rows = fmt.Sprintf("rows %d–%d", b.first+1, b.first+b.rows)
-	}
-	if b.first == 0 {
-		return "header on " + rows
-	}
-	return fmt.Sprintf("header on %s, under %d title rows", rows, b.first)
-}

@@ -306,24 +306,6 @@ func columnEmpty(s Sheet, i int) bool {
 	return true
 }
 
-func columnOf(f Field) Column {
-	for _, c := range Columns {
-		if c.Field == f {
-			return c
-		}
-	}
-	return Column{}
-}
-
-func requiredList() string {
-	var names []string
-	for _, f := range required {
-		c := columnOf(f)
-		names = append(names, c.ZH+"/"+c.EN)
-	}
-	return strings.Join(names, ", ") + " and a total investment"
-}
-
 var numeric = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 // Rows checks every cell of s and returns the rows, or every problem
