@@ -145,7 +145,7 @@ func (a *app) auditDeadlinesCommand() *cobra.Command {
 						revs = append(revs, fmt.Sprintf("%s -> %s on %s by %s (recorded %s): %s", r.From, r.To, r.On, r.Actor,
 							r.RecordedAt.In(shanghai()).Format("2006-01-02 15:04"), r.Reason))
 					}
-					t.AppendRow(table.Row{d.Milestone, d.Baseline.String(), orNone(strings.Join(revs, "\n")), d.Due.String(),
+					t.AppendRow(table.Row{d.Milestone, d.BaselinePrecision.Format(d.Baseline), orNone(strings.Join(revs, "\n")), d.DuePrecision.Format(d.Due),
 						orNone(joinDates(d.Missed)), orNone(joinDates(d.Explained)), d.Outcome})
 				}
 				t.Render()

@@ -315,7 +315,7 @@ func (a *app) printProject(_ context.Context, p domain.Project) error {
 	t := a.newTable("milestone", "baseline", "due", "revisions", "reached")
 	for _, m := range domain.Milestones {
 		if dl := p.Deadlines[m]; dl != nil {
-			t.AppendRow(table.Row{m, dl.Baseline.String(), dl.Due.String(), len(dl.Revisions), orNone(dl.Reached.String())})
+			t.AppendRow(table.Row{m, dl.BaselinePrecision.Format(dl.Baseline), dl.Precision.Format(dl.Due), len(dl.Revisions), orNone(dl.Reached.String())})
 		}
 	}
 	t.Render()
