@@ -48,6 +48,7 @@ type RegisterProject struct {
 	TimeZone        string // IANA name; "" means DefaultTimeZone
 	On              Date   // registration date; zero means today
 	Industry        string `json:",omitempty"`
+	Content         string `json:",omitempty"` // 建设内容, optional
 	NationalCode    string `json:",omitempty"` // 赋码, GB/T 40058; optional
 	// ConfirmOrder stores a plan whose deadlines run against the order of
 	// the nodes (开工 before 签约), which is otherwise refused.

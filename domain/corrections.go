@@ -23,7 +23,8 @@ type CorrectFacts struct {
 	Leader          string // the current leader's name, entered wrongly (not a handover)
 	Industry        string
 	NationalCode    string
-	TotalInvestment int64 // integer yuan
+	Content         string `json:",omitempty"` // 建设内容; left out of the command key when empty
+	TotalInvestment int64  // integer yuan
 	RegisteredOn    Date
 	Reason          string
 	On              Date // the day of the correction; zero means today
@@ -116,6 +117,7 @@ const (
 	FactTownship        = "township"
 	FactLeader          = "leader"
 	FactIndustry        = "industry"
+	FactContent         = "content"
 	FactNationalCode    = "national_code"
 	FactTotalInvestment = "total_investment"
 	FactRegisteredOn    = "registered_on"
@@ -182,6 +184,7 @@ func (d *decision) correctFacts(c CorrectFacts) ([]Event, error) {
 	}{
 		{FactName, c.Name, p.Name}, {FactUnit, c.Unit, p.Unit}, {FactTownship, c.Township, p.Township},
 		{FactLeader, c.Leader, p.Leader}, {FactIndustry, c.Industry, p.Industry}, {FactNationalCode, c.NationalCode, p.NationalCode},
+		{FactContent, c.Content, p.Content},
 	}
 	for _, f := range text {
 		to := strings.TrimSpace(f.to)
@@ -398,6 +401,8 @@ func evolveCorrection(p *Project, e Event) {
 				p.Township = ch.To
 			case FactIndustry:
 				p.Industry = ch.To
+			case FactContent:
+				p.Content = ch.To
 			case FactNationalCode:
 				p.NationalCode = ch.To
 			case FactTotalInvestment:

@@ -58,6 +58,12 @@ func TestDecideCorrectFacts(t *testing.T) {
 				assert.Equal(t, "电力", p.Industry)
 				assert.Equal(t, "2411-130202-89-01-637015", p.NationalCode)
 			}},
+		{name: "what is built",
+			cmd: correctFacts(func(c *domain.CorrectFacts) { c.Content = "新建厂房3万平方米" }),
+			check: func(t *testing.T, evs []domain.Event, p domain.Project) {
+				assert.Equal(t, "新建厂房3万平方米", p.Content)
+				assert.Equal(t, []domain.FactChange{{Field: domain.FactContent, To: "新建厂房3万平方米"}}, evs[0].Data.(*domain.FactsCorrectedData).Changes)
+			}},
 		{name: "registration date moved earlier",
 			cmd: correctFacts(func(c *domain.CorrectFacts) { c.RegisteredOn = day("2025-12-20") }),
 			check: func(t *testing.T, _ []domain.Event, p domain.Project) {
@@ -232,14 +238,17 @@ func TestDecideLengthLimits(t *testing.T) {
 		{name: "a national code and industry at registration", unregistered: true,
 			cmd: func() domain.Command {
 				r := register()
-				r.NationalCode, r.Industry = "2411-130202-89-01-637015", "电力"
+				r.NationalCode, r.Industry, r.Content = "2411-130202-89-01-637015", "电力", " 新建光伏电站 50MW "
 				return r
 			}(),
 			check: func(t *testing.T, evs []domain.Event, p domain.Project) {
-				assert.Equal(t, 2, evs[0].Schema)
+				assert.Equal(t, 3, evs[0].Schema)
 				assert.Equal(t, "2411-130202-89-01-637015", p.NationalCode)
 				assert.Equal(t, "电力", p.Industry)
+				assert.Equal(t, "新建光伏电站 50MW", p.Content)
 			}},
+		{name: "what is built, too long", unregistered: true,
+			cmd: func() domain.Command { r := register(); r.Content = long(2001); return r }(), kind: domain.ErrInvalid},
 	})
 }
 
@@ -251,7 +260,7 @@ func TestNewCommandFieldsKeepOldKeys(t *testing.T) {
 		revise(domain.MilestoneEIA, "2026-07-31", "land", "2026-03-01")} {
 		body, err := json.Marshal(c)
 		require.NoError(t, err)
-		for _, key := range []string{"ConfirmOrder", "Industry", "NationalCode"} {
+		for _, key := range []string{"ConfirmOrder", "Industry", "NationalCode", "Content", "Precision"} {
 			assert.NotContains(t, string(body), key, "%s", c.Action())
 		}
 	}

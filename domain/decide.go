@@ -146,7 +146,7 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 		}
 	}
 	if err := d.checkLengths([2]string{FactName, c.Name}, [2]string{FactUnit, c.Unit}, [2]string{FactLeader, c.Leader},
-		[2]string{FactTownship, c.Township}, [2]string{FactIndustry, c.Industry}); err != nil {
+		[2]string{FactTownship, c.Township}, [2]string{FactIndustry, c.Industry}, [2]string{FactContent, c.Content}); err != nil {
 		return nil, err
 	}
 	if c.TotalInvestment <= 0 {
@@ -181,7 +181,7 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 	payloads := []Payload{&RegisteredData{
 		Name: strings.TrimSpace(c.Name), TotalInvestment: c.TotalInvestment, Unit: strings.TrimSpace(c.Unit),
 		Leader: strings.TrimSpace(c.Leader), Township: strings.TrimSpace(c.Township), Kind: kind, TimeZone: zone,
-		Industry: strings.TrimSpace(c.Industry), NationalCode: code,
+		Industry: strings.TrimSpace(c.Industry), NationalCode: code, Content: strings.TrimSpace(c.Content),
 	}}
 	seen := map[Milestone]bool{}
 	for _, pl := range c.Plan {

@@ -165,6 +165,8 @@ type RegisteredData struct {
 	// (赋码), both optional.
 	Industry     string `cbor:"industry,omitempty" json:"industry,omitempty"`
 	NationalCode string `cbor:"national_code,omitempty" json:"national_code,omitempty"`
+	// Version 3 on: what is built (建设内容), optional.
+	Content string `cbor:"content,omitempty" json:"content,omitempty"`
 }
 
 // LeaderAssignedData names the responsible leader (包保领导) from OccurredOn

@@ -24,6 +24,7 @@ type Project struct {
 	Kind            ProjectKind `json:"kind,omitempty"`
 	TimeZone        string      `json:"time_zone,omitempty"`
 	Industry        string      `json:"industry,omitempty"`
+	Content         string      `json:"content,omitempty"` // 建设内容
 	NationalCode    string      `json:"national_code,omitempty"`
 
 	// Steps holds the date of each lifecycle step recorded; for repeatable
@@ -227,7 +228,7 @@ func Evolve(p *Project, e Event) {
 		p.Registered, p.RegisteredOn = true, e.OccurredOn
 		p.Name, p.TotalInvestment, p.Unit = d.Name, d.TotalInvestment, d.Unit
 		p.Leader, p.Township, p.Kind, p.TimeZone = d.Leader, d.Township, d.Kind, d.TimeZone
-		p.Industry, p.NationalCode = d.Industry, d.NationalCode
+		p.Industry, p.NationalCode, p.Content = d.Industry, d.NationalCode, d.Content
 		p.loc = resolveZone(d.TimeZone)
 		p.Leaders = append(p.Leaders, LeaderTerm{Leader: d.Leader, From: e.OccurredOn})
 	case *LeaderAssignedData:

@@ -14,6 +14,8 @@ func MaxLength(field string) (int, bool) {
 	switch field {
 	case FactName:
 		return 200, true
+	case FactContent:
+		return 2000, true
 	case FactUnit, "reference":
 		return 100, true
 	case FactTownship, FactLeader, FactIndustry:

@@ -16,7 +16,7 @@ func EventVersion(t EventType) int {
 	case FundsReceived:
 		return 2 // 2 adds the tranche's reference
 	case Registered:
-		return 2 // 2 adds the industry and the national project code
+		return 3 // 2 adds the industry and the national project code, 3 what is built (建设内容)
 	case MilestonePlanned, DeadlineRevised:
 		return 2 // 2 adds the deadline's precision (month, quarter, ...)
 	}
@@ -39,9 +39,9 @@ func NewStoredPayload(t EventType, v int) (Payload, error) {
 		return nil, invalidf("%s events of schema version %d are unknown (this ledger reads versions 1 to %d)", t, v, current)
 	case t == FundsReceived && v == 1:
 		return &FundsReceivedV1{}, nil
-	case t == Registered && v == 1:
-		// Version 1 is version 2 without its two optional keys: it reads
-		// into the current shape as it is.
+	case t == Registered && (v == 1 || v == 2):
+		// Versions 1 and 2 are version 3 without its later optional keys:
+		// they read into the current shape as they are.
 		return &RegisteredData{}, nil
 	case t == MilestonePlanned && v == 1:
 		return &MilestonePlannedV1{}, nil

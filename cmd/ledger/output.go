@@ -300,6 +300,9 @@ func (a *app) printProject(_ context.Context, p domain.Project) error {
 	if p.Industry != "" || p.NationalCode != "" {
 		fmt.Fprintf(w, "industry %s, national code %s\n", orNone(p.Industry), orNone(p.NationalCode))
 	}
+	if p.Content != "" {
+		fmt.Fprintf(w, "建设内容 (what is built): %s\n", p.Content)
+	}
 	var steps []string
 	for _, st := range domain.Steps {
 		if d, ok := p.Steps[st]; ok {

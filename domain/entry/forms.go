@@ -24,6 +24,7 @@ func Forms() []Form {
 				{Name: "leader", Help: "responsible leader, 包保领导 (required)"},
 				{Name: "township", Help: "township or location"},
 				{Name: "industry", Help: "industry, 行业"},
+				{Name: "content", Help: "what is built, 建设内容"},
 				{Name: "code", Help: "national project code from the national platform, 赋码: YYMM-RRRRRR-II-TT-NNNNNN"},
 				{Name: "kind", Default: "new", Help: "new (新建) or continuing (续建)"},
 				{Name: "tz", Default: domain.DefaultTimeZone, Help: "the project's time zone"},
@@ -37,6 +38,7 @@ func Forms() []Form {
 					Plan: in.deadlines("plan"), NationalCode: in.code("code"), ConfirmOrder: in.boolean("confirm-order"),
 					Name: in.text("name"), Unit: in.text("unit"), Leader: in.text("leader"), Township: in.text("township"),
 					Industry: in.text("industry"), Kind: domain.ProjectKind(in.text("kind")), TimeZone: in.text("tz"),
+					Content: in.text("content"),
 				}
 			},
 		},
@@ -196,6 +198,7 @@ func Forms() []Form {
 				{Name: "township", Help: "the right township or location"},
 				{Name: "leader", Help: "the right name of the current leader, entered wrongly (a new leader is assign-leader)"},
 				{Name: "industry", Help: "the right industry, 行业"},
+				{Name: "content", Help: "the right description of what is built, 建设内容"},
 				{Name: "code", Help: "the right national project code, 赋码: YYMM-RRRRRR-II-TT-NNNNNN"},
 				{Name: "investment", Help: "the right total investment: yuan, or with a unit: 35000万, 3.5亿"},
 				{Name: "registered-on", Help: "the right registration date, YYYY-MM-DD"},
@@ -208,7 +211,7 @@ func Forms() []Form {
 					TotalInvestment: read(in, "--investment", "investment", optional(domain.ParseYuan)),
 					RegisteredOn:    in.date("registered-on"), On: in.on(),
 					Name: in.text("name"), Unit: in.text("unit"), Township: in.text("township"), Leader: in.text("leader"),
-					Industry: in.text("industry"), Reason: in.text("reason"),
+					Industry: in.text("industry"), Content: in.text("content"), Reason: in.text("reason"),
 				}
 			},
 		},

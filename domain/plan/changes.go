@@ -84,7 +84,7 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		ch.Commands = append(ch.Commands, domain.RegisterProject{
 			Meta: meta, Project: r.Project, Name: r.Name, TotalInvestment: r.TotalInvestment, Unit: r.Unit,
 			Leader: r.Leader, Township: r.Township, Kind: r.Kind, On: o.On, Plan: r.Deadlines,
-			Industry: r.Industry, NationalCode: r.NationalCode, ConfirmOrder: confirm != nil,
+			Industry: r.Industry, NationalCode: r.NationalCode, ConfirmOrder: confirm != nil, Content: r.Content,
 		})
 		var facts string
 		if r.Industry != "" {
@@ -92,6 +92,9 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		}
 		if r.NationalCode != "" {
 			facts += ", national code " + r.NationalCode
+		}
+		if r.Content != "" {
+			facts += ", 建设内容 " + r.Content
 		}
 		ch.Lines = append(ch.Lines, fmt.Sprintf("register %s, %s yuan, unit %s, leader %s, %s%s; deadlines: %s",
 			r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind, facts, orNone(strings.Join(dl, ", "))))
@@ -133,12 +136,16 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		file, state string
 	}{
 		{FieldIndustry, "industry", r.Industry, current.Industry},
+		{FieldContent, "建设内容", r.Content, current.Content},
 		{FieldNationalCode, "national code", r.NationalCode, current.NationalCode},
 	} {
 		switch {
 		case f.file == "" || f.file == f.state:
 		case f.state == "":
 			ch.Lines = append(ch.Lines, fmt.Sprintf("%s %s not recorded: an import records it for new projects only", f.what, f.file))
+		case f.field == FieldContent:
+			// Sheets word what is built each their own way: not a conflict.
+			ch.Lines = append(ch.Lines, fmt.Sprintf("%s differs from the ledger's, left as it is: ledger correct facts --content changes it", f.what))
 		default:
 			bad(r.column(f.field, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", f.file, f.state)
 		}
