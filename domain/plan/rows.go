@@ -308,6 +308,10 @@ func columnEmpty(s Sheet, i int) bool {
 
 var numeric = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
+// ambiguousMonth is a number that reads as a year and a month, January or
+// October: 2026.1.
+var ambiguousMonth = regexp.MustCompile(`^20[0-9]{2}\.1$`)
+
 // Rows checks every cell of s and returns the rows, or every problem
 // found: the caller stores nothing from a file with problems.
 func Rows(s Sheet) ([]Row, Problems) { return RowsWith(s, SheetOptions{}) }
@@ -398,6 +402,12 @@ const (
 
 func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row, Problems) {
 	var ps Problems
+	displayed := func(_ []string, i int) string {
+		if k := slices.Index(s.RowLines, line); k >= 0 && k < len(s.Display) && i < len(s.Display[k]) {
+			return strings.TrimSpace(s.Display[k][i])
+		}
+		return ""
+	}
 	cell := func(i int) string {
 		if i < len(cells) {
 			return strings.TrimSpace(cells[i])
@@ -504,6 +514,16 @@ func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row
 			return 0, "", st, true
 		}
 		if s.Encoding == "xlsx" && numeric.MatchString(v) {
+			// A number: a date serial, or a month typed 2026.03 that
+			// Excel keeps as 2026.03 shown, 2026.3 stored.
+			if shown := displayed(cells, i); shown != "" && shown != v {
+				if d, p, err := domain.ParseDeadline(shown, l.year); err == nil && p != domain.PrecisionDay {
+					return d, p, 0, true
+				}
+			}
+			if ambiguousMonth.MatchString(v) {
+				r.Notes = append(r.Notes, fmt.Sprintf("%s '%s': read as %s年1月; Excel keeps a month typed %s.10 as %s, so check it", l.headers[i], v, v[:4], v[:4], v))
+			}
 			v = excelDate(v)
 		}
 		d, p, err := domain.ParseDeadline(v, l.year)

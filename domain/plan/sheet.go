@@ -27,6 +27,9 @@ type Sheet struct {
 	// Encoding is the text encoding a CSV file was read in ("utf-8",
 	// "gb18030"), or "xlsx".
 	Encoding string
+	// Display are Rows as Excel shows them, for a workbook: a number cell
+	// formatted "2026.10" stores 2026.1. Nil for CSV.
+	Display [][]string
 
 	// Where the header was found, and what the rows above it say (a
 	// county sheet's title rows); zero for a file whose header is row 1.
@@ -86,7 +89,7 @@ func ReadCSV(name string, data []byte, enc Encoding) (Sheet, error) {
 		line, _ := r.FieldPos(0)
 		records, lines = append(records, rec), append(lines, line)
 	}
-	return sheetOf(name, used, records, lines)
+	return sheetOf(name, used, records, lines, nil)
 }
 
 func decodeText(data []byte, enc Encoding) (string, string, error) {
@@ -127,11 +130,15 @@ func ReadXLSX(name string, r io.Reader) (Sheet, error) {
 	if err != nil {
 		return Sheet{}, fmt.Errorf("%s: %w", name, err)
 	}
+	shown, err := f.GetRows(sheets[0])
+	if err != nil {
+		return Sheet{}, fmt.Errorf("%s: %w", name, err)
+	}
 	lines := make([]int, len(rows))
 	for i := range rows {
 		lines[i] = i + 1
 	}
-	return sheetOf(name, "xlsx", rows, lines)
+	return sheetOf(name, "xlsx", rows, lines, shown)
 }
 
 // excelDate turns an Excel date serial (the number a date cell stores)
@@ -153,7 +160,7 @@ func excelDate(v string) string {
 
 // sheetOf finds the header band of records (on file lines lines) and
 // the rows under it.
-func sheetOf(name, enc string, records [][]string, lines []int) (Sheet, error) {
+func sheetOf(name, enc string, records [][]string, lines []int, shown [][]string) (Sheet, error) {
 	// Drop trailing empty rows, which spreadsheets leave behind.
 	for len(records) > 0 && blank(records[len(records)-1]) {
 		records = records[:len(records)-1]
@@ -161,6 +168,9 @@ func sheetOf(name, enc string, records [][]string, lines []int) (Sheet, error) {
 	// And leading ones: a sheet that starts a row or two down.
 	for len(records) > 0 && blank(records[0]) {
 		records, lines = records[1:], lines[1:]
+		if len(shown) > 0 {
+			shown = shown[1:]
+		}
 	}
 	if len(records) == 0 {
 		return Sheet{}, fmt.Errorf("%s: the file is empty; expected a header row and one row per project", name)
@@ -170,6 +180,14 @@ func sheetOf(name, enc string, records [][]string, lines []int) (Sheet, error) {
 	s := Sheet{File: name, Header: b.header, Rows: records[body:], RowLines: lines[body:len(records)], Encoding: enc,
 		HeaderLine: lines[b.first], HeaderRows: b.rows, Paths: b.paths, Reporter: b.reporter,
 		MoneyUnit: string(b.unit), Year: b.year, Month: b.month, Title: b.title}
+	if shown != nil {
+		s.Display = make([][]string, len(s.Rows))
+		for i := range s.Rows {
+			if body+i < len(shown) {
+				s.Display[i] = shown[body+i]
+			}
+		}
+	}
 	if len(b.header) < len(records[b.first]) {
 		s.Header = records[b.first]
 	}

@@ -286,3 +286,39 @@ func TestXLSXNumbersOutsidePlausibleDatesAreNotDates(t *testing.T) {
 	assert.Equal(t, "plan.xlsx: row 2, column 签约: '2026' is not a date; "+expectedDate, ps[0].String())
 	assert.Equal(t, "plan.xlsx: row 2, column 开工: '3.31' is not a date; "+expectedDate, ps[1].String())
 }
+
+// TestReadXLSXMonthNumbers: a month typed 2026.10 is the number 2026.1 in
+// the workbook; shown with two decimals it is October, shown as 2026.1 it
+// is January and the row says to check it.
+func TestReadXLSXMonthNumbers(t *testing.T) {
+	f := excelize.NewFile()
+	const sheet = "Sheet1"
+	for c, h := range []string{"项目代码", "项目名称", "总投资(万元)", "责任单位", "包保领导", "开工", "竣工"} {
+		cell, err := excelize.CoordinatesToCellName(c+1, 1)
+		require.NoError(t, err)
+		require.NoError(t, f.SetCellStr(sheet, cell, h))
+	}
+	for c, v := range []string{"P-1", "光伏项目", "3500", "县工信局", "李明"} {
+		cell, err := excelize.CoordinatesToCellName(c+1, 2)
+		require.NoError(t, err)
+		require.NoError(t, f.SetCellStr(sheet, cell, v))
+	}
+	twoDecimals, err := f.NewStyle(&excelize.Style{NumFmt: 2}) // 0.00
+	require.NoError(t, err)
+	require.NoError(t, f.SetCellFloat(sheet, "F2", 2026.1, -1, 64))
+	require.NoError(t, f.SetCellStyle(sheet, "F2", "F2", twoDecimals))
+	require.NoError(t, f.SetCellFloat(sheet, "G2", 2027.1, -1, 64))
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+
+	s, err := plan.ReadXLSX("plan.xlsx", bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	rows, ps := plan.Rows(s)
+	require.Empty(t, texts(ps))
+	require.Len(t, rows, 1)
+	assert.Equal(t, []domain.PlannedDeadline{
+		{Milestone: domain.MilestoneStarted, Due: domain.NewDate(2026, 10, 31), Precision: domain.PrecisionMonth},
+		{Milestone: domain.MilestoneCompleted, Due: domain.NewDate(2027, 1, 31), Precision: domain.PrecisionMonth},
+	}, rows[0].Deadlines)
+	assert.Equal(t, []string{"竣工 '2027.1': read as 2027年1月; Excel keeps a month typed 2027.10 as 2027.1, so check it"}, rows[0].Notes)
+}
