@@ -78,6 +78,7 @@ func ReadCSV(name string, data []byte, enc Encoding) (Sheet, error) {
 	r.FieldsPerRecord = -1 // ragged rows are reported per row, not as one error
 	var records [][]string
 	var lines []int
+	breaks := 0
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -86,8 +87,14 @@ func ReadCSV(name string, data []byte, enc Encoding) (Sheet, error) {
 		if err != nil {
 			return Sheet{}, fmt.Errorf("%s: not a CSV file: %w", name, err)
 		}
+		// The spreadsheet row: the file line, less the line breaks inside
+		// quoted cells above it (Excel shows such a cell in one row), and
+		// counting the empty lines the reader skips (Excel shows them).
 		line, _ := r.FieldPos(0)
-		records, lines = append(records, rec), append(lines, line)
+		records, lines = append(records, rec), append(lines, line-breaks)
+		for _, c := range rec {
+			breaks += strings.Count(c, "\n")
+		}
 	}
 	return sheetOf(name, used, records, lines, nil)
 }
