@@ -156,7 +156,7 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 		return a.planProblems(problems)
 	}
 	var changes []plan.Change
-	var commands, fresh, changed, leftAlone, warnings int
+	var commands, fresh, changed, leftAlone, warnings, cellNotes int
 	for _, r := range rows {
 		ch, ps := plan.Diff(sheet.File, r, states[r.Project], opts)
 		problems = append(problems, ps...)
@@ -164,6 +164,11 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 			leftAlone += len(ch.Cleared)
 		}
 		warnings += len(ch.Warnings)
+		for _, n := range r.Notes {
+			if !strings.HasPrefix(n, "no project code") {
+				cellNotes++
+			}
+		}
 		if len(ch.Commands) > 0 {
 			changes = append(changes, ch)
 			commands += len(ch.Commands)
@@ -193,6 +198,9 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 	}
 	// Said after the summary of a stored import.
 	leftNote := func() {
+		if cellNotes > 0 {
+			fmt.Fprintf(a.stdout, "%d cells stored nothing (a node reached without a date, in progress, or a month to check): --dry-run lists them\n", cellNotes)
+		}
 		if warnings > 0 {
 			fmt.Fprintf(a.stdout, "%d deadlines stored were already past: each will be reported missed unless it is reached (--dry-run lists them)\n", warnings)
 		}

@@ -101,6 +101,7 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		ch.Lines = append(ch.Lines, confirm...)
 		ch.Warnings = pastDeadlines(r.Deadlines, o.On)
 		ch.annualPlan(r, current, meta, o, bad)
+		ch.reachedLater(r)
 		return ch, check(file, r, current, ch, o, ps)
 	}
 	investment := r.column(FieldInvestmentWan, "")
@@ -251,7 +252,16 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 	}
 	ch.Warnings = pastDeadlines(fresh, o.On)
 	ch.annualPlan(r, current, meta, o, bad)
+	ch.reachedLater(r)
 	return ch, check(file, r, current, ch, o, ps)
+}
+
+// reachedLater says where the dates reached a plan sheet gives are
+// stored: by the progress import, which records steps.
+func (ch *Change) reachedLater(r Row) {
+	for _, re := range r.Reached {
+		ch.Lines = append(ch.Lines, fmt.Sprintf("%s reached %s (%s): stored by ledger import progress, not by the plan", re.Milestone, re.On, re.column))
+	}
 }
 
 // pastDeadlines warns of deadlines planned or moved to a day already past:
