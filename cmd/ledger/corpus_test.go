@@ -359,7 +359,7 @@ func writeCorpusHistory(t *testing.T, c *cli) {
 	day(3)
 	execute(t, c, domain.RegisterProject{Meta: meta, Project: coded, Name: "光伏支架厂 (solar mounting plant)", TotalInvestment: 150_000_000,
 		Unit: "县工信局 (county industry bureau)", Leader: "李明", Township: "城关镇", Kind: domain.KindNew, On: d(2026, 12, 3),
-		Industry: "电气机械和器材制造业", NationalCode: "2612-220621-38-01-000512",
+		Industry: "电气机械和器材制造业", NationalCode: "2612-220621-38-01-000512", Content: "新建光伏支架生产线2条，年产支架5万吨",
 		Plan: []domain.PlannedDeadline{{Milestone: domain.MilestoneEIA, Due: d(2026, 12, 20)}, {Milestone: domain.MilestoneStarted, Due: d(2026, 12, 31)}}})
 	on = day(4)
 	c.ok("record", "signed", full, "--on", on, "--note", "framework agreement")
