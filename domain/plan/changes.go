@@ -106,28 +106,38 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 	}
 	investment := r.column(FieldInvestmentWan, "")
 	if r.layout != nil {
-		if _, yuan := r.layout.byField[FieldInvestmentYuan]; yuan {
-			investment = r.column(FieldInvestmentYuan, "")
+		for _, f := range []Field{FieldInvestmentYuan, FieldInvestmentYi} {
+			if _, ok := r.layout.byField[f]; ok {
+				investment = r.column(f, "")
+			}
 		}
 	}
+	const registered = "expected the registered value (ledger correct facts changes it, with a reason)"
 	for _, f := range []struct {
 		column      string
 		file, state string
+		same        bool
 	}{
-		{r.column(FieldName, ""), r.Name, current.Name},
-		{r.column(FieldUnit, ""), r.Unit, current.Unit},
-		{investment, domain.FormatYuan(r.TotalInvestment) + " yuan", domain.FormatYuan(current.TotalInvestment) + " yuan"},
+		// A name is the same name however its spaces and full-width
+		// characters are typed: that is how a row without a code is found.
+		{r.column(FieldName, ""), r.Name, current.Name, NormalizeName(r.Name) == NormalizeName(current.Name)},
+		{r.column(FieldUnit, ""), r.Unit, current.Unit, r.Unit == current.Unit},
+		{investment, domain.FormatYuan(r.TotalInvestment) + " yuan", domain.FormatYuan(current.TotalInvestment) + " yuan", r.TotalInvestment == current.TotalInvestment},
 	} {
-		if f.file != f.state {
-			bad(f.column, "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", f.file, f.state)
+		if !f.same {
+			bad(f.column, "'%s' differs from the ledger's '%s'; %s", f.file, f.state, registered)
 		}
 	}
 	// A file that does not say the kind does not contradict the ledger's.
 	if !r.kindBlank && r.Kind != current.Kind {
-		bad(r.column(FieldKind, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", r.Kind, current.Kind)
+		bad(r.column(FieldKind, ""), "'%s' differs from the ledger's '%s'; %s", r.Kind, current.Kind, registered)
 	}
-	if r.Township != "" && r.Township != current.Township {
-		bad(r.column(FieldTownship, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", r.Township, current.Township)
+	switch {
+	case r.Township == "" || r.Township == current.Township:
+	case current.Township == "":
+		ch.Lines = append(ch.Lines, fmt.Sprintf("township %s not recorded: an import records it for new projects only (ledger correct facts --township records it)", r.Township))
+	default:
+		bad(r.column(FieldTownship, ""), "'%s' differs from the ledger's '%s'; %s", r.Township, current.Township, registered)
 	}
 	// Industry and national code: an empty cell says nothing; a project
 	// registered without them keeps them unrecorded.
@@ -148,7 +158,7 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 			// Sheets word what is built each their own way: not a conflict.
 			ch.Lines = append(ch.Lines, fmt.Sprintf("%s differs from the ledger's, left as it is: ledger correct facts --content changes it", f.what))
 		default:
-			bad(r.column(f.field, ""), "'%s' differs from the ledger's '%s'; expected the registered value (the ledger records no change to it)", f.file, f.state)
+			bad(r.column(f.field, ""), "'%s' differs from the ledger's '%s'; %s", f.file, f.state, registered)
 		}
 	}
 	reason := r.Reason

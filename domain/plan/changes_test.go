@@ -122,7 +122,7 @@ func TestDiff(t *testing.T) {
 		}
 	}
 	const (
-		differs     = "; expected the registered value (the ledger records no change to it)"
+		differs     = "; expected the registered value (ledger correct facts changes it, with a reason)"
 		defaultWhy  = "cleared in the plan sheet plan.csv"
 		backwards   = "started due 2026-02-28 is before signed due 2026-03-31"
 		confirmHint = "; expected started on or after signed, or --confirm-order to store the plan as it is"
@@ -691,7 +691,7 @@ func TestDiffRowWithoutLayout(t *testing.T) {
 	}
 	_, ps := plan.Diff(file, r, current, opts)
 	assert.Equal(t, []string{
-		"plan.csv: row 9, column 总投资(万元)/total investment (10k yuan): '350,000,001 yuan' differs from the ledger's '350,000,000 yuan'; expected the registered value (the ledger records no change to it)",
+		"plan.csv: row 9, column 总投资(万元)/total investment (10k yuan): '350,000,001 yuan' differs from the ledger's '350,000,000 yuan'; expected the registered value (ledger correct facts changes it, with a reason)",
 		"plan.csv: row 9, column 开工/started: deadline moved from 2026-07-31 to 2026-09-30 without a reason; expected a 调整原因/reason cell or --reason",
 	}, texts(ps))
 }

@@ -578,7 +578,9 @@ func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row
 		}
 		d, p, st, ok := date(i)
 		switch {
-		case !ok || st == stateInProgress || st == stateNotApplicable:
+		case !ok || st == stateNotApplicable:
+		case st == stateInProgress:
+			r.Notes = append(r.Notes, fmt.Sprintf("%s '%s': not reached yet; nothing stored", l.headers[i], cell(i)))
 		case st == stateDone:
 			r.Notes = append(r.Notes, fmt.Sprintf("%s '%s': reached, the sheet gives no date; nothing stored, record it with the day it happened", l.headers[i], cell(i)))
 		case p != domain.PrecisionDay:
