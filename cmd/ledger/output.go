@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -302,6 +304,10 @@ func (a *app) printProject(_ context.Context, p domain.Project) error {
 	}
 	if p.Content != "" {
 		fmt.Fprintf(w, "建设内容 (what is built): %s\n", p.Content)
+	}
+	if len(p.Progress) > 0 {
+		last := slices.Max(slices.Collect(maps.Keys(p.Progress)))
+		fmt.Fprintf(w, "形象进度 (progress, %s): %s\n", last, p.Progress[last])
 	}
 	var steps []string
 	for _, st := range domain.Steps {
