@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
+
+	"golang.org/x/text/width"
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/projections"
@@ -23,6 +26,13 @@ type Filter struct {
 	Light    projections.Light
 	Stage    string // furthest lifecycle step: "registered", "negotiating", ...
 	Kind     domain.ProjectKind
+	// Industry narrows the status table to one industry (行业), as
+	// recorded.
+	Industry string
+	// Search narrows the status table to projects whose id, name or
+	// national code contains it, without regard to case or full-width
+	// characters.
+	Search string
 }
 
 // Stages are the values Filter.Stage may take, in lifecycle order.
@@ -61,10 +71,19 @@ func (f Filter) projects(rows []*projections.Row) []*projections.Row {
 }
 
 func (f Filter) status(rows []projections.StatusRow) []projections.StatusRow {
+	search := fold(f.Search)
 	return slices.DeleteFunc(rows, func(r projections.StatusRow) bool {
 		return !match(f.Unit, r.Unit) || !match(f.Leader, r.Leader) || !match(string(f.Light), string(r.Light)) ||
-			!match(f.Stage, r.Stage) || !match(string(f.Kind), string(r.Kind))
+			!match(f.Stage, r.Stage) || !match(string(f.Kind), string(r.Kind)) || !match(f.Industry, r.Industry) ||
+			(search != "" && !strings.Contains(fold(string(r.Project)), search) && !strings.Contains(fold(r.Name), search) &&
+				!strings.Contains(fold(r.NationalCode), search))
 	})
+}
+
+// fold makes text comparable for a search: half-width, lower case, no
+// spaces.
+func fold(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(width.Fold.String(s)), ""))
 }
 
 func (f Filter) overdue(rows []projections.OverdueRow) []projections.OverdueRow {
