@@ -127,3 +127,14 @@ func CSV(w io.Writer, t Table, lang Lang, o CSVOptions) error {
 	}
 	return nil
 }
+
+// Headers returns the table's header row in lang, as every renderer
+// prints it.
+func Headers(t Table, lang Lang) []string { return headers(t, lang) }
+
+// Cells returns row i of t formatted in lang, as every renderer prints it.
+func Cells(t Table, i int, lang Lang) []string { return cells(t, i, lang) }
+
+// Numeric reports whether a column of kind k holds numbers, which
+// renderers right-align.
+func Numeric(k Kind) bool { return numeric(k) }

@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -49,18 +50,48 @@ var excelEpoch = domain.NewDate(1899, 12, 30)
 // format yyyy-mm-dd; Time as an Excel date-time of the Asia/Shanghai wall
 // clock; Text and Bool as strings in lang.
 func XLSX(path string, tables []Table, lang Lang) (err error) {
-	if len(tables) == 0 {
-		return errors.New("write workbook: no tables")
+	f, err := workbook(tables, lang)
+	if err != nil {
+		return fmt.Errorf("write workbook %s: %w", path, err)
 	}
-	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("write workbook %s: %w", path, cerr)
 		}
 	}()
+	if err := f.SaveAs(path); err != nil {
+		return fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteXLSX writes the workbook XLSX would save to w.
+func WriteXLSX(w io.Writer, tables []Table, lang Lang) (err error) {
+	f, err := workbook(tables, lang)
+	if err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write workbook: %w", cerr)
+		}
+	}()
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	return nil
+}
+
+// workbook builds the tables' workbook.
+func workbook(tables []Table, lang Lang) (*excelize.File, error) {
+	if len(tables) == 0 {
+		return nil, errors.New("no tables")
+	}
+	f := excelize.NewFile()
 	st, err := newStyles(f)
 	if err != nil {
-		return fmt.Errorf("write workbook %s: %w", path, err)
+		_ = f.Close()
+		return nil, err
 	}
 	names := sheetNames(tables, lang)
 	for i, t := range tables {
@@ -73,14 +104,12 @@ func XLSX(path string, tables []Table, lang Lang) (err error) {
 			err = writeSheet(f, names[i], t, lang, st)
 		}
 		if err != nil {
-			return fmt.Errorf("write workbook %s: sheet %q: %w", path, names[i], err)
+			_ = f.Close()
+			return nil, fmt.Errorf("sheet %q: %w", names[i], err)
 		}
 	}
 	f.SetActiveSheet(0)
-	if err := f.SaveAs(path); err != nil {
-		return fmt.Errorf("write workbook %s: %w", path, err)
-	}
-	return nil
+	return f, nil
 }
 
 // styles are the style ids of a workbook.
