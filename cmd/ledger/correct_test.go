@@ -269,15 +269,15 @@ func TestWithdrawingADeadline(t *testing.T) {
 func TestRegisteringTheIndustryAndTheNationalCode(t *testing.T) {
 	c := newCLI(t)
 	out := c.ok("project", "register", "P-1", "--name", "光伏组件", "--investment", "3.5亿", "--unit", "县工信局", "--leader", "李明",
-		"--industry", "制造业", "--code", "２４１１－３６１１０２－４７－０１－６３７０１５")
+		"--industry", "制造业", "--code", "２４１１－３６１１０２－４７－０１－６３７０１５", "--content", "年产光伏组件2GW")
 	assert.Contains(t, out, "光伏组件; 350,000,000 yuan; unit 县工信局; leader 李明; new\n", "the summary reads as it always has")
 	assert.Contains(t, c.ok("project", "show", "P-1", "--json"), `"national_code": "2411-361102-47-01-637015"`)
 	row := c.statusRow("P-1")
 	assert.Equal(t, "制造业", row.Industry)
 	assert.Equal(t, "2411-361102-47-01-637015", row.NationalCode)
-	assert.Equal(t, 2, c.historyViews("P-1")[0].Schema)
+	assert.Equal(t, 3, c.historyViews("P-1")[0].Schema)
 	assert.Contains(t, c.ok("project", "show", "2411-361102-47-01-637015"), "光伏组件", "found by its national code")
-	assert.Contains(t, c.ok("project", "show", "P-1"), "industry 制造业, national code 2411-361102-47-01-637015\n")
+	assert.Contains(t, c.ok("project", "show", "P-1"), "industry 制造业, national code 2411-361102-47-01-637015\n建设内容 (what is built): 年产光伏组件2GW\n")
 }
 
 // A refused correction, or a refused fact, prints one line, exits
