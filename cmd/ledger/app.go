@@ -43,6 +43,11 @@ type app struct {
 
 	clock domain.Clock
 
+	// boardAddr is where serve serves the web board ("off": not at all);
+	// onBoard, when set, is told the board's URL once it listens (tests).
+	boardAddr string
+	onBoard   func(url string)
+
 	// passwordCost is the bcrypt cost of the passwords `auth init`
 	// writes. Tests lower it: under the race detector one check at the
 	// default cost takes over a second, on every connection.

@@ -97,6 +97,7 @@ ledger service's user (docs/security.md).`,
 			return nil
 		},
 	}
+	c.Flags().StringVar(&a.boardAddr, "board", defaultBoardAddr, "HOST:PORT of the web board: loopback by default; port 0 picks a free one; off serves none")
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "HOST:PORT to listen on: loopback by default; 0.0.0.0:4222 opens it to other machines (port 0 picks a free one)")
 	c.Flags().StringVar(&sync, "sync", "interval", "fsync policy: interval (every 2 minutes; survives a process crash) or always (every write; survives power loss)")
 	return c
@@ -146,6 +147,19 @@ func (a *app) runService(ctx context.Context, store *eventstore.Store, what stri
 	go func() { runnerDone <- runner.Run(workCtx) }()
 	go func() { runnerDone <- a.newWatcher(store).Run(workCtx) }()
 	go func() { runnerDone <- a.guardStream(workCtx, store) }()
+	pending := 3
+	if a.boardAddr != "off" {
+		stopBoard, err := a.startBoard(workCtx, store, runnerDone)
+		if err != nil {
+			stopWork()
+			for ; pending > 0; pending-- {
+				<-runnerDone
+			}
+			return err
+		}
+		defer stopBoard()
+		pending++
+	}
 
 	fmt.Fprintf(a.stdout, "  projections: kept current in KV buckets %s_PROJ_*\n", store.StreamName())
 	fmt.Fprintf(a.stdout, "  deadlines: watched; misses on ledger.*.deadline_missed (ledger inspect follow)\n")
@@ -153,7 +167,6 @@ func (a *app) runService(ctx context.Context, store *eventstore.Store, what stri
 	// The projection runner, the deadline watcher and the stream's guard
 	// end with the context; one that stops on its own (the guard: on a
 	// store re-configured or cut under it) stops the server too.
-	pending := 3
 	var runErr error
 	select {
 	case <-ctx.Done():

@@ -1,0 +1,100 @@
+package board
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/keyprojects/ledger/projections/query"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server is the board: an http.Handler over a query service.
+type Server struct {
+	qs    *query.Service
+	pages map[string]*template.Template
+	live  *Hub
+	log   *slog.Logger
+	mux   *http.ServeMux
+	start time.Time
+}
+
+// New returns the board reading qs, configured by opts.
+func New(qs *query.Service, opts ...Option) (*Server, error) {
+	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), start: time.Now()}
+	for _, o := range opts {
+		o(s)
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	s.routes()
+	return s, nil
+}
+
+// Hub returns the hub live misses are published to.
+func (s *Server) Hub() *Hub { return s.live }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'")
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
+	m.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
+	m.HandleFunc("GET /{$}", s.page("overview", s.overview))
+	m.HandleFunc("GET /status", s.page("status", s.status))
+	m.HandleFunc("GET /status.csv", s.download("status", s.statusTables, "csv"))
+	m.HandleFunc("GET /status.xlsx", s.download("status", s.statusTables, "xlsx"))
+	m.HandleFunc("GET /overdue", s.page("overdue", s.overdue))
+	m.HandleFunc("GET /overdue.csv", s.download("overdue", s.overdueTables, "csv"))
+	m.HandleFunc("GET /overdue.xlsx", s.download("overdue", s.overdueTables, "xlsx"))
+	m.HandleFunc("GET /scoreboard", s.page("scoreboard", s.scoreboard))
+	m.HandleFunc("GET /scoreboard.csv", s.download("scoreboard", s.scoreboardTables, "csv"))
+	m.HandleFunc("GET /scoreboard.xlsx", s.download("scoreboard", s.scoreboardTables, "xlsx"))
+	m.HandleFunc("GET /bulletin", s.page("bulletin", s.bulletin))
+	m.HandleFunc("GET /bulletin.csv", s.download("bulletin", s.bulletinTables, "csv"))
+	m.HandleFunc("GET /bulletin.xlsx", s.download("bulletin", s.bulletinTables, "xlsx"))
+	m.HandleFunc("GET /project/{id}", s.page("project", s.project))
+	m.HandleFunc("GET /events", s.live.ServeHTTP)
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	m.HandleFunc("GET /", s.notFound)
+	s.mux = m
+}
+
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// parsePages parses each page template with the layout.
+func parsePages() (map[string]*template.Template, error) {
+	names := []string{"overview", "status", "overdue", "scoreboard", "bulletin", "project", "error"}
+	out := make(map[string]*template.Template, len(names))
+	for _, n := range names {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/table.html", "templates/"+n+".html")
+		if err != nil {
+			return nil, fmt.Errorf("board: template %s: %w", n, err)
+		}
+		out[n] = t
+	}
+	return out, nil
+}

@@ -1,0 +1,32 @@
+package board
+
+import (
+	"fmt"
+	"html/template"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/projections/report"
+)
+
+// funcs are the templates' functions.
+var funcs = template.FuncMap{
+	"t":       word,
+	"tf":      func(lang report.Lang, key string, args ...any) string { return fmt.Sprintf(word(lang, key), args...) },
+	"navKeys": func() []string { return []string{"overview", "status", "overdue", "scoreboard", "bulletin"} },
+	"other": func(lang report.Lang) string {
+		if lang == report.EN {
+			return "zh"
+		}
+		return "en"
+	},
+	"stage": func(lang report.Lang, s string) string {
+		if lang == report.EN {
+			return stageLabels[s].en
+		}
+		return stageLabels[s].zh
+	},
+	"periods": func() []string { return []string{"month", "quarter", "year"} },
+	"yuan":    func(y int64) string { return report.Format(report.KindMoney, y, report.ZH) + " 万元" },
+	"ms":      func(lang report.Lang, m domain.Milestone) string { return milestoneLabel(m, lang) },
+	"due":     func(d domain.Date, p domain.Precision) string { return p.Format(d) },
+}

@@ -1,0 +1,136 @@
+package board
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+
+	"github.com/keyprojects/ledger/projections"
+	"github.com/keyprojects/ledger/projections/query"
+	"github.com/keyprojects/ledger/projections/report"
+)
+
+// overviewData is the 总览: counts by light and by stage, the month's
+// misses, and the year's investment by unit.
+type overviewData struct {
+	Projects int
+	Lights   []count
+	Stages   []count
+	Misses   tableView
+	Chart    template.JS // ECharts option: plan vs completed by unit
+}
+
+type count struct {
+	Key, Label string
+	N          int
+	Link       string
+}
+
+// stageLabels are the stages as the overview names them.
+var stageLabels = map[string]text{
+	"registered": {"已入库", "registered"}, "negotiating": {"洽谈", "negotiating"}, "signed": {"签约", "signed"},
+	"started": {"开工", "started"}, "completed": {"竣工", "completed"}, "commissioned": {"投产", "commissioned"},
+	"full_capacity": {"达产", "full capacity"},
+}
+
+func (s *Server) overview(r *http.Request, p params, v *view) error {
+	ctx := r.Context()
+	st, err := s.qs.Status(ctx, query.StatusQuery{Report: p.report})
+	if err != nil {
+		return err
+	}
+	v.Behind = st.Behind
+	d := overviewData{Projects: len(st.Value)}
+	lights := map[projections.Light]int{}
+	stages := map[string]int{}
+	for _, row := range st.Value {
+		lights[row.Light]++
+		stages[row.Stage]++
+	}
+	for _, l := range []projections.Light{projections.LightRed, projections.LightYellow, projections.LightGreen, projections.LightSuspended} {
+		d.Lights = append(d.Lights, count{Key: string(l), Label: word(p.lang, string(l)), N: lights[l], Link: "/status" + p.With("light", string(l))})
+	}
+	for _, stage := range query.Stages() {
+		label := stageLabels[stage].zh
+		if p.lang == report.EN {
+			label = stageLabels[stage].en
+		}
+		d.Stages = append(d.Stages, count{Key: stage, Label: label, N: stages[stage], Link: "/status" + p.With("stage", stage)})
+	}
+	b, err := s.qs.Bulletin(ctx, query.BulletinQuery{Report: p.report, Period: projections.Month})
+	if err != nil {
+		return err
+	}
+	tables := report.BulletinTables(b.Value)
+	d.Misses = tableOf(tables[1], p.lang, p, 0)
+	inv, err := s.qs.InvestmentByUnit(ctx, p.report)
+	if err != nil {
+		return err
+	}
+	d.Chart = investmentChart(inv.Value, p.lang)
+	v.Data = d
+	return nil
+}
+
+// investmentChart is the ECharts option of a bar chart of each unit's
+// annual plan and investment completed, in 万元.
+func investmentChart(rows []projections.UnitInvestmentRow, lang report.Lang) template.JS {
+	var units []string
+	var plan, done []int64
+	for _, r := range rows {
+		if r.Unit == "" {
+			continue
+		}
+		units = append(units, r.Unit)
+		plan = append(plan, r.AnnualPlan/10_000)
+		done = append(done, r.YearToDate/10_000)
+	}
+	opt := map[string]any{
+		"tooltip": map[string]any{"trigger": "axis"},
+		"legend":  map[string]any{"data": []string{word(lang, "planned"), word(lang, "completed")}},
+		"grid":    map[string]any{"left": 8, "right": 8, "bottom": 8, "containLabel": true},
+		"xAxis":   map[string]any{"type": "value"},
+		"yAxis":   map[string]any{"type": "category", "data": units},
+		"series": []map[string]any{
+			{"name": word(lang, "planned"), "type": "bar", "data": plan},
+			{"name": word(lang, "completed"), "type": "bar", "data": done},
+		},
+	}
+	return chartJSON(opt)
+}
+
+// scoreChart is the ECharts option of the units' on-time and overdue
+// counts.
+func scoreChart(rows []projections.ScoreRow, lang report.Lang) template.JS {
+	var names []string
+	var onTime, overdue []int
+	for _, r := range rows {
+		names = append(names, r.Name)
+		onTime = append(onTime, r.OnTime)
+		overdue = append(overdue, r.Overdue)
+	}
+	on, late := "按期完成", "逾期合计"
+	if lang == report.EN {
+		on, late = "On time", "Overdue"
+	}
+	opt := map[string]any{
+		"tooltip": map[string]any{"trigger": "axis"},
+		"legend":  map[string]any{"data": []string{on, late}},
+		"grid":    map[string]any{"left": 8, "right": 8, "bottom": 8, "containLabel": true},
+		"xAxis":   map[string]any{"type": "value"},
+		"yAxis":   map[string]any{"type": "category", "data": names},
+		"series": []map[string]any{
+			{"name": on, "type": "bar", "stack": "n", "data": onTime, "itemStyle": map[string]string{"color": "#2e7d32"}},
+			{"name": late, "type": "bar", "stack": "n", "data": overdue, "itemStyle": map[string]string{"color": "#c62828"}},
+		},
+	}
+	return chartJSON(opt)
+}
+
+func chartJSON(v any) template.JS {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "{}"
+	}
+	return template.JS(b)
+}
