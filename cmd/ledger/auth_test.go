@@ -197,7 +197,7 @@ func (e *authEnv) serve() {
 	go func() {
 		a := newApp(&lineSignal{w: &strings.Builder{}, match: "Ctrl-C", ready: ready}, errs)
 		a.clock = e.clock
-		done <- a.run(ctx, append(e.login("ledger"), "serve"))
+		done <- a.run(ctx, append(e.login("ledger"), "serve", "--board", "127.0.0.1:0"))
 	}()
 	select {
 	case <-ready:

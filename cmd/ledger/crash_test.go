@@ -52,7 +52,7 @@ type serveProc struct {
 // listens.
 func startServe(t *testing.T, bin, dir string) *serveProc {
 	t.Helper()
-	cmd := exec.Command(bin, "--data", dir, "serve", "--listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, "--data", dir, "serve", "--listen", "127.0.0.1:0", "--board", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	cmd.Stderr = os.Stderr

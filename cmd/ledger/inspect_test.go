@@ -108,7 +108,7 @@ func TestServeOnTheDemoDataPrintsAMissAsItsDayEnds(t *testing.T) {
 	wg.Go(func() {
 		a := newApp(&lineSignal{w: &strings.Builder{}, match: "Ctrl-C", ready: ready}, serveErr)
 		a.clock = c.clock
-		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0"})
+		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0", "--board", "127.0.0.1:0"})
 	})
 	<-ready
 

@@ -97,7 +97,7 @@ func TestServeStopsWhenItsStreamIsReconfigured(t *testing.T) {
 	wg.Go(func() {
 		a := newApp(signal, errs)
 		a.clock = c.clock
-		code = a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0"})
+		code = a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0", "--board", "127.0.0.1:0"})
 	})
 	select {
 	case <-ready:

@@ -162,7 +162,7 @@ func TestServeKeepsProjectionsCurrentForOtherCommands(t *testing.T) {
 	wg.Go(func() {
 		a := newApp(&lineSignal{w: &serveOut, match: "Ctrl-C", ready: ready}, &strings.Builder{})
 		a.clock = c.clock
-		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0"})
+		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0", "--board", "127.0.0.1:0"})
 	})
 	<-ready
 	c.ok("project", "register", "P-1", "--name", "Bridge", "--investment", "1亿", "--unit", "Transport", "--leader", "Zhao",

@@ -32,7 +32,7 @@ func TestServeListensOnLoopbackByDefaultAndSaysSo(t *testing.T) {
 	wg.Go(func() {
 		a := newApp(signal, errs)
 		a.clock = c.clock
-		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", ":0"})
+		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", ":0", "--board", "127.0.0.1:0"})
 	})
 	<-ready
 	signal.mu.Lock()
@@ -89,7 +89,7 @@ func TestServeRequiresALoginThatOtherCommandsFindInTheDataFolder(t *testing.T) {
 	wg.Go(func() {
 		a := newApp(signal, errs)
 		a.clock = c.clock
-		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0"})
+		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0", "--board", "127.0.0.1:0"})
 	})
 	select {
 	case <-ready:
