@@ -20,17 +20,18 @@ var staticFS embed.FS
 
 // Server is the board: an http.Handler over a query service.
 type Server struct {
-	qs    *query.Service
-	pages map[string]*template.Template
-	live  *Hub
-	log   *slog.Logger
-	mux   *http.ServeMux
-	start time.Time
+	qs      *query.Service
+	pages   map[string]*template.Template
+	live    *Hub
+	log     *slog.Logger
+	mux     http.Handler
+	start   time.Time
+	metrics *metrics
 }
 
 // New returns the board reading qs, configured by opts.
 func New(qs *query.Service, opts ...Option) (*Server, error) {
-	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), start: time.Now()}
+	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), start: time.Now(), metrics: newMetrics()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -74,8 +75,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /project/{id}", s.page("project", s.project))
 	m.HandleFunc("GET /events", s.live.ServeHTTP)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	m.HandleFunc("GET /readyz", s.readyz)
+	m.HandleFunc("GET /metrics", s.serveMetrics)
 	m.HandleFunc("GET /", s.notFound)
-	s.mux = m
+	s.mux = s.instrument(m)
 }
 
 func cacheForever(h http.Handler) http.Handler {

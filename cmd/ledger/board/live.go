@@ -55,6 +55,13 @@ func (h *Hub) subscribe() chan Miss {
 	return c
 }
 
+// pages is how many pages follow the misses now.
+func (h *Hub) pages() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
 func (h *Hub) unsubscribe(c chan Miss) {
 	h.mu.Lock()
 	delete(h.subs, c)
