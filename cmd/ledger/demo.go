@@ -176,7 +176,9 @@ func (a *app) playDemo(ctx context.Context, player *app, sess *session, sim *dom
 		fmt.Fprintf(a.stdout, "\nnext, the reports on these 56 projects as they stood on %[1]s:\n"+
 			"  ledger status --as-of %[1]s\n"+
 			"  ledger overdue --as-of %[1]s --lang zh\n"+
-			"  ledger bulletin --period month --as-of %[1]s\n", demoDay)
+			"  ledger bulletin --period month --as-of %[1]s\n"+
+			"or in a browser, in Chinese: run  ledger serve  and open\n"+
+			"  http://127.0.0.1:8480/?as_of=%[1]s\n", demoDay)
 	}
 	return nil
 }

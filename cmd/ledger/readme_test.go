@@ -37,6 +37,7 @@ var readmeWalkthrough = []readmeStep{
 	{cmd: "go run ./cmd/ledger overdue --as-of 2026-11-30 --lang zh", lines: 2 + 66, want: []string{"逾期清单", "红灯", "DEMO-3"}},
 	{cmd: "go run ./cmd/ledger bulletin --period month --as-of 2026-11-30", want: []string{
 		"Month bulletin 2026-11-01 to 2026-11-30: milestones reached", "DEMO-2", "units ranked"}},
+	{cmd: "go run ./cmd/ledger serve", other: "runs until Ctrl-C; board_browser_test.go opens its board in Chromium"},
 
 	{cmd: "go build -o ledger ./cmd/ledger", other: "builds the binary; the walkthrough runs the same commands in-process"},
 	{cmd: `./ledger project register 2010-220621-47-01-000034 --name "光伏组件项目" --investment 3.5亿 --unit 县工信局 --leader 李明 --township 城关镇 --kind new --on 2026-11-02 --plan signed=2026-11-20 --plan started=2027-03-31`,
