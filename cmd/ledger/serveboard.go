@@ -27,7 +27,7 @@ func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan
 		return nil, usageError{fmt.Errorf("--board %q: expected HOST:PORT, e.g. 127.0.0.1:8480, or off", a.boardAddr)}
 	}
 	qs := query.New(store, query.WithClock(a.clock), query.WithZone(shanghai()))
-	b, err := board.New(qs, board.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	b, err := board.New(qs, board.WithStore(store), board.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	if err != nil {
 		return nil, err
 	}

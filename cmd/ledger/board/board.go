@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/query"
 )
 
@@ -21,6 +22,7 @@ var staticFS embed.FS
 // Server is the board: an http.Handler over a query service.
 type Server struct {
 	qs      *query.Service
+	store   *eventstore.Store // for the audit page's verification; nil: none
 	pages   map[string]*template.Template
 	live    *Hub
 	log     *slog.Logger
@@ -73,6 +75,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /bulletin.csv", s.download("bulletin", s.bulletinTables, "csv"))
 	m.HandleFunc("GET /bulletin.xlsx", s.download("bulletin", s.bulletinTables, "xlsx"))
 	m.HandleFunc("GET /project/{id}", s.page("project", s.project))
+	m.HandleFunc("GET /inspection", s.page("inspection", s.inspection))
+	m.HandleFunc("GET /audit", s.page("audit", s.audit))
 	m.HandleFunc("GET /events", s.live.ServeHTTP)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	m.HandleFunc("GET /readyz", s.readyz)
@@ -90,7 +94,7 @@ func cacheForever(h http.Handler) http.Handler {
 
 // parsePages parses each page template with the layout.
 func parsePages() (map[string]*template.Template, error) {
-	names := []string{"overview", "status", "overdue", "scoreboard", "bulletin", "project", "error"}
+	names := []string{"overview", "status", "overdue", "scoreboard", "bulletin", "project", "inspection", "audit", "error"}
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/table.html", "templates/"+n+".html")

@@ -10,9 +10,11 @@ import (
 
 // funcs are the templates' functions.
 var funcs = template.FuncMap{
-	"t":       word,
-	"tf":      func(lang report.Lang, key string, args ...any) string { return fmt.Sprintf(word(lang, key), args...) },
-	"navKeys": func() []string { return []string{"overview", "status", "overdue", "scoreboard", "bulletin"} },
+	"t":  word,
+	"tf": func(lang report.Lang, key string, args ...any) string { return fmt.Sprintf(word(lang, key), args...) },
+	"navKeys": func() []string {
+		return []string{"overview", "status", "overdue", "scoreboard", "bulletin", "inspection", "audit"}
+	},
 	"other": func(lang report.Lang) string {
 		if lang == report.EN {
 			return "zh"

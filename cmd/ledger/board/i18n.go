@@ -33,6 +33,8 @@ var words = map[string]text{
 	"scoreboard":  {"单位排名", "Scoreboard"},
 	"bulletin":    {"通报", "Bulletin"},
 	"project":     {"项目卡片", "Project card"},
+	"inspection":  {"督查", "Inspection"},
+	"audit":       {"审计", "Audit"},
 	"as_of":       {"业务日期", "Business date"},
 	"recorded":    {"记录时点", "As recorded at"},
 	"today":       {"今天", "today"},
