@@ -129,20 +129,13 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 		return a.planProblems(problems)
 	}
 	if run.dryRun {
-		for _, n := range plan.Notes(sheet, sheetOpts) {
-			fmt.Fprintf(a.stdout, "read: %s\n", n)
-		}
+		a.printNotes(plan.Notes(sheet, sheetOpts))
 	}
-	meta, err := a.meta("", "")
+	opts, err := a.importOptions("import-", data, run.reason)
 	if err != nil {
 		return err
 	}
-	digest := sha256.Sum256(data)
-	opts := plan.Options{
-		Actor: meta.Actor, CorrelationID: "import-" + hex.EncodeToString(digest[:6]),
-		On: a.today(), Reason: run.reason, Now: a.clock.Now(),
-		WithdrawCleared: run.withdrawCleared, ConfirmOrder: run.confirmOrder,
-	}
+	opts.WithdrawCleared, opts.ConfirmOrder = run.withdrawCleared, run.confirmOrder
 	states, err := a.projectStates(ctx, sess)
 	if err != nil {
 		return err
@@ -238,6 +231,25 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 		sheet.File, sheet.Encoding, len(rows), fresh, changed, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
 	leftNote()
 	return nil
+}
+
+// printNotes prints what the sheet reader guessed, for a dry run.
+func (a *app) printNotes(notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(a.stdout, "read: %s\n", n)
+	}
+}
+
+// importOptions are the options every command of an import of data
+// carries: the actor, a correlation id from the file's digest, today.
+func (a *app) importOptions(prefix string, data []byte, reason string) (plan.Options, error) {
+	meta, err := a.meta("", "")
+	if err != nil {
+		return plan.Options{}, err
+	}
+	digest := sha256.Sum256(data)
+	return plan.Options{Actor: meta.Actor, CorrelationID: prefix + hex.EncodeToString(digest[:6]),
+		On: a.today(), Reason: reason, Now: a.clock.Now()}, nil
 }
 
 // projectStates returns the current state of every project, from the

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"time"
@@ -88,18 +86,14 @@ func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding
 	}
 	if run.dryRun {
 		fmt.Fprintf(a.stdout, "read: the sheet reports %s\n", m)
-		for _, n := range plan.Notes(sheet, opts) {
-			fmt.Fprintf(a.stdout, "read: %s\n", n)
-		}
+		a.printNotes(plan.Notes(sheet, opts))
 	}
-	meta, err := a.meta("", "")
+	base, err := a.importOptions("progress-", data, run.reason)
 	if err != nil {
 		return err
 	}
-	digest := sha256.Sum256(data)
 	popts := plan.ProgressOptions{
-		Options: plan.Options{Actor: meta.Actor, CorrelationID: "progress-" + hex.EncodeToString(digest[:6]),
-			On: a.today(), Reason: run.reason, Now: a.clock.Now()},
+		Options: base,
 		Month: m, RaiseIssues: run.raiseIssues,
 	}
 	return a.withSession(ctx, func(sess *session) error {

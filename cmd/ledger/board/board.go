@@ -97,7 +97,12 @@ func parsePages() (map[string]*template.Template, error) {
 	names := []string{"overview", "status", "overdue", "scoreboard", "bulletin", "project", "inspection", "audit", "error"}
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/table.html", "templates/"+n+".html")
+		file := n
+		switch n {
+		case "status", "overdue", "scoreboard", "bulletin", "inspection":
+			file = "report" // tables with their filters, downloads and chart
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/table.html", "templates/"+file+".html")
 		if err != nil {
 			return nil, fmt.Errorf("board: template %s: %w", n, err)
 		}
