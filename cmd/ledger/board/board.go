@@ -11,6 +11,7 @@ import (
 
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/query"
+	"github.com/keyprojects/ledger/projections/report"
 )
 
 //go:embed templates/*.html
@@ -62,18 +63,21 @@ func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	m.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
 	m.HandleFunc("GET /{$}", s.page("overview", s.overview))
-	m.HandleFunc("GET /status", s.page("status", s.status))
-	m.HandleFunc("GET /status.csv", s.download("status", s.statusTables, "csv"))
-	m.HandleFunc("GET /status.xlsx", s.download("status", s.statusTables, "xlsx"))
-	m.HandleFunc("GET /overdue", s.page("overdue", s.overdue))
-	m.HandleFunc("GET /overdue.csv", s.download("overdue", s.overdueTables, "csv"))
-	m.HandleFunc("GET /overdue.xlsx", s.download("overdue", s.overdueTables, "xlsx"))
-	m.HandleFunc("GET /scoreboard", s.page("scoreboard", s.scoreboard))
-	m.HandleFunc("GET /scoreboard.csv", s.download("scoreboard", s.scoreboardTables, "csv"))
-	m.HandleFunc("GET /scoreboard.xlsx", s.download("scoreboard", s.scoreboardTables, "xlsx"))
-	m.HandleFunc("GET /bulletin", s.page("bulletin", s.bulletin))
-	m.HandleFunc("GET /bulletin.csv", s.download("bulletin", s.bulletinTables, "csv"))
-	m.HandleFunc("GET /bulletin.xlsx", s.download("bulletin", s.bulletinTables, "xlsx"))
+	for _, rp := range []struct {
+		name   string
+		page   pageFunc
+		tables func(*http.Request, params) ([]report.Table, uint64, error)
+	}{
+		{"status", s.status, s.statusTables},
+		{"overdue", s.overdue, s.overdueTables},
+		{"scoreboard", s.scoreboard, s.scoreboardTables},
+		{"bulletin", s.bulletin, s.bulletinTables},
+	} {
+		m.HandleFunc("GET /"+rp.name, s.page(rp.name, rp.page))
+		for _, format := range []string{"csv", "xlsx"} {
+			m.HandleFunc("GET /"+rp.name+"."+format, s.download(rp.name, rp.tables, format))
+		}
+	}
 	m.HandleFunc("GET /project/{id}", s.page("project", s.project))
 	m.HandleFunc("GET /inspection", s.page("inspection", s.inspection))
 	m.HandleFunc("GET /audit", s.page("audit", s.audit))
