@@ -94,7 +94,7 @@ func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding
 	}
 	popts := plan.ProgressOptions{
 		Options: base,
-		Month: m, RaiseIssues: run.raiseIssues,
+		Month:   m, RaiseIssues: run.raiseIssues,
 	}
 	return a.withSession(ctx, func(sess *session) error {
 		states, err := a.projectStates(ctx, sess)

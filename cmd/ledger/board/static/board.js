@@ -14,6 +14,13 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { charts(document); });
+  // A page left for another closes its live stream: the browser's
+  // back-forward cache would keep it open, and six open streams to one
+  // host stop the next page from loading.
+  var source;
+  document.body.addEventListener("htmx:sseOpen", function (e) { source = e.detail.source; });
+  window.addEventListener("pagehide", function () { if (source) source.close(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
   document.body.addEventListener("htmx:sseMessage", function () {
     var list = document.getElementById("live-misses");
     if (!list) return;
