@@ -25,7 +25,6 @@ var latencyBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 type metrics struct {
 	mu       sync.Mutex
 	requests map[string]*histogram // by route pattern
-	sse      int
 }
 
 type histogram struct {
