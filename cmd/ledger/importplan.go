@@ -71,6 +71,17 @@ problem unless --confirm-order.`,
 	return c
 }
 
+// readSheetFile reads a sheet file (a plan or a progress sheet) and
+// returns it with the file's bytes, which name its import.
+func readSheetFile(path string, enc plan.Encoding) (plan.Sheet, []byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return plan.Sheet{}, nil, err
+	}
+	sheet, err := readPlan(path, data, enc)
+	return sheet, data, err
+}
+
 // readPlan reads a plan file's data by the file's extension.
 func readPlan(path string, data []byte, enc plan.Encoding) (plan.Sheet, error) {
 	name := filepath.Base(path)
@@ -106,11 +117,7 @@ func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, re
 
 // importPlanRun imports a plan file with every option of run.
 func (a *app) importPlanRun(ctx context.Context, path string, enc plan.Encoding, run importRun) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	sheet, err := readPlan(path, data, enc)
+	sheet, data, err := readSheetFile(path, enc)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -60,11 +59,7 @@ record changes it, with a reason).`,
 
 // importProgress imports a progress sheet.
 func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding, run progressRun) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	sheet, err := readPlan(path, data, enc)
+	sheet, data, err := readSheetFile(path, enc)
 	if err != nil {
 		return err
 	}

@@ -84,23 +84,11 @@ func (a *app) cut(asOfFlag, recordedFlag string) (query.Cut, error) {
 	return cut, nil
 }
 
-// parseInstant reads --as-of-recorded: an instant in the years a
-// project's dates may have. (Year 1 would also be the zero time, which
-// means no cut at all.)
+// parseInstant reads --as-of-recorded.
 func parseInstant(s string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := query.ParseRecorded(s, shanghai())
 	if err != nil {
-		t, err = time.ParseInLocation("2006-01-02 15:04", s, shanghai())
-	}
-	if err != nil {
-		d, derr := domain.ParseDate(s)
-		if derr != nil {
-			return time.Time{}, fmt.Errorf("--as-of-recorded: %q is not a time; expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (Asia/Shanghai) or RFC 3339", s)
-		}
-		t = d.End(shanghai()).Add(-time.Nanosecond)
-	}
-	if y := t.In(shanghai()).Year(); y < domain.MinYear || y > domain.MaxYear {
-		return time.Time{}, fmt.Errorf("--as-of-recorded: %q is not a plausible time; expected a year from %d to %d", s, domain.MinYear, domain.MaxYear)
+		return time.Time{}, fmt.Errorf("--as-of-recorded: %w", err)
 	}
 	return t, nil
 }

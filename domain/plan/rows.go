@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -343,7 +344,11 @@ func RowsWith(s Sheet, o SheetOptions) ([]Row, Problems) {
 			ps = append(ps, Problem{s.File, line, "", fmt.Sprintf("has %d cells but the header has %d columns; expected no cells right of the last column", len(cells), len(s.Header))})
 			continue
 		}
-		row, rps := checkRow(s, &l, line, cells, o)
+		var shown []string // the row as Excel shows it, for a workbook
+		if i < len(s.Display) {
+			shown = s.Display[i]
+		}
+		row, rps := checkRow(s, &l, line, cells, shown, o)
 		ps = append(ps, rps...)
 		// Ids differing only in case name one project; rows without an id
 		// are told apart by name.
@@ -400,11 +405,11 @@ const (
 	stateNotApplicable
 )
 
-func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row, Problems) {
+func checkRow(s Sheet, l *layout, line int, cells, shown []string, o SheetOptions) (Row, Problems) {
 	var ps Problems
-	displayed := func(_ []string, i int) string {
-		if k := slices.Index(s.RowLines, line); k >= 0 && k < len(s.Display) && i < len(s.Display[k]) {
-			return strings.TrimSpace(s.Display[k][i])
+	displayed := func(i int) string {
+		if i < len(shown) {
+			return strings.TrimSpace(shown[i])
 		}
 		return ""
 	}
@@ -437,22 +442,16 @@ func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row
 		}
 	}
 	r.Name = text(FieldName, "the project name")
-	if _, ok := l.byField[FieldUnit]; ok {
-		r.Unit = text(FieldUnit, "")
+	// A unit or leader the row leaves empty is the sheet's (--unit,
+	// --leader); a progress sheet's rows need neither.
+	orSheets := func(f Field, given, what, flag string) string {
+		if v := text(f, ""); v != "" || given != "" || o.Progress {
+			return cmp.Or(v, given)
+		}
+		return text(f, fmt.Sprintf("%s (or give %s NAME for rows without one)", what, flag))
 	}
-	if r.Unit == "" && o.Unit != "" {
-		r.Unit = o.Unit
-	} else if r.Unit == "" && !o.Progress {
-		r.Unit = text(FieldUnit, "the responsible unit (or give --unit NAME for rows without one)")
-	}
-	if _, ok := l.byField[FieldLeader]; ok {
-		r.Leader = text(FieldLeader, "")
-	}
-	if r.Leader == "" && o.Leader != "" {
-		r.Leader = o.Leader
-	} else if r.Leader == "" && !o.Progress {
-		r.Leader = text(FieldLeader, "the responsible leader (or give --leader NAME for rows without one)")
-	}
+	r.Unit = orSheets(FieldUnit, o.Unit, "the responsible unit", "--unit")
+	r.Leader = orSheets(FieldLeader, o.Leader, "the responsible leader", "--leader")
 	r.Township = text(FieldTownship, "")
 	r.Reason = text(FieldReason, "")
 	r.Industry = text(FieldIndustry, "")
@@ -516,7 +515,7 @@ func checkRow(s Sheet, l *layout, line int, cells []string, o SheetOptions) (Row
 		if s.Encoding == "xlsx" && numeric.MatchString(v) {
 			// A number: a date serial, or a month typed 2026.03 that
 			// Excel keeps as 2026.03 shown, 2026.3 stored.
-			if shown := displayed(cells, i); shown != "" && shown != v {
+			if shown := displayed(i); shown != "" && shown != v {
 				if d, p, err := domain.ParseDeadline(shown, l.year); err == nil && p != domain.PrecisionDay {
 					return d, p, 0, true
 				}

@@ -160,3 +160,28 @@ func WaitCaughtUp(ctx context.Context, r *projections.Runner, limit time.Duratio
 		}
 	}
 }
+
+// ParseRecorded reads a recorded time as readers give it: a day (its
+// end), a wall-clock time in loc ("2026-10-31 18:00", or
+// "2026-10-31T18:00" as an HTML datetime input sends it), or RFC 3339;
+// in the years a project's dates may have. (Year 1 would also be the
+// zero time, which means no cut at all.)
+func ParseRecorded(s string, loc *time.Location) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		if err != nil {
+			t, err = time.ParseInLocation(layout, s, loc)
+		}
+	}
+	if err != nil {
+		d, derr := domain.ParseDate(s)
+		if derr != nil {
+			return time.Time{}, fmt.Errorf("%q is not a time; expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (%s) or RFC 3339", s, loc)
+		}
+		t = d.End(loc).Add(-time.Nanosecond)
+	}
+	if y := t.In(loc).Year(); y < domain.MinYear || y > domain.MaxYear {
+		return time.Time{}, fmt.Errorf("%q is not a plausible time; expected a year from %d to %d", s, domain.MinYear, domain.MaxYear)
+	}
+	return t, nil
+}

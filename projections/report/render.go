@@ -138,3 +138,7 @@ func Cells(t Table, i int, lang Lang) []string { return cells(t, i, lang) }
 // Numeric reports whether a column of kind k holds numbers, which
 // renderers right-align.
 func Numeric(k Kind) bool { return numeric(k) }
+
+// Term returns one of the ledger's codes (a light, milestone, stage,
+// kind, flag or period) as the tables print it in lang: "红灯", "签约".
+func Term(v Value, lang Lang) string { return textOf(v, lang) }

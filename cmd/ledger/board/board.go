@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/query"
@@ -28,13 +27,12 @@ type Server struct {
 	live    *Hub
 	log     *slog.Logger
 	mux     http.Handler
-	start   time.Time
 	metrics *metrics
 }
 
 // New returns the board reading qs, configured by opts.
 func New(qs *query.Service, opts ...Option) (*Server, error) {
-	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), start: time.Now(), metrics: newMetrics()}
+	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), metrics: newMetrics()}
 	for _, o := range opts {
 		o(s)
 	}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/projections"
 	"github.com/keyprojects/ledger/projections/report"
 )
 
@@ -21,14 +22,10 @@ var funcs = template.FuncMap{
 		}
 		return "en"
 	},
-	"stage": func(lang report.Lang, s string) string {
-		if lang == report.EN {
-			return stageLabels[s].en
-		}
-		return stageLabels[s].zh
-	},
+	"stage":   func(lang report.Lang, s string) string { return report.Term(domain.EventType(s), lang) },
+	"light":   func(lang report.Lang, l string) string { return report.Term(projections.Light(l), lang) },
 	"periods": func() []string { return []string{"month", "quarter", "year"} },
 	"yuan":    func(y int64) string { return report.Format(report.KindMoney, y, report.ZH) + " 万元" },
-	"ms":      func(lang report.Lang, m domain.Milestone) string { return milestoneLabel(m, lang) },
+	"ms":      func(lang report.Lang, m domain.Milestone) string { return report.Term(m, lang) },
 	"due":     func(d domain.Date, p domain.Precision) string { return p.Format(d) },
 }

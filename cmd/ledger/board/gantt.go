@@ -57,7 +57,7 @@ func gantt(audits []projections.DeadlineAudit, asOf domain.Date, lang report.Lan
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.0f" x2="%.1f" y2="%.0f" class="asof"/>`, x(asOf), top-6, x(asOf), h-10)
 	for i, a := range audits {
 		y := top + rowH*float64(i) + rowH/2
-		fmt.Fprintf(&b, `<text x="4" y="%.1f" class="ms">%s</text>`, y+4, html.EscapeString(milestoneLabel(a.Milestone, lang)))
+		fmt.Fprintf(&b, `<text x="4" y="%.1f" class="ms">%s</text>`, y+4, html.EscapeString(report.Term(a.Milestone, lang)))
 		if a.Due != a.Baseline {
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="moved"/>`, x(a.Baseline), y, x(a.Due), y)
 		}
@@ -77,20 +77,4 @@ func gantt(audits []projections.DeadlineAudit, asOf domain.Date, lang report.Lan
 
 func diamond(cx, cy, r float64) string {
 	return fmt.Sprintf("M%.1f %.1fL%.1f %.1fL%.1f %.1fL%.1f %.1fZ", cx, cy-r, cx+r, cy, cx, cy+r, cx-r, cy)
-}
-
-// milestoneNames are the nodes as the board names them in Chinese.
-var milestoneNames = map[domain.Milestone]string{
-	domain.MilestoneNegotiating: "洽谈", domain.MilestoneSigned: "签约", domain.MilestoneFundsReceived: "到资",
-	domain.MilestoneRegistration: "注册", domain.MilestoneFeasibility: "可研", domain.MilestoneEIA: "环评",
-	domain.MilestoneLand: "用地", domain.MilestonePlanning: "规划许可", domain.MilestoneConstructionPermit: "施工许可",
-	domain.MilestoneStarted: "开工", domain.MilestoneCompleted: "竣工", domain.MilestoneCommissioned: "投产",
-	domain.MilestoneFullCapacity: "达产",
-}
-
-func milestoneLabel(m domain.Milestone, lang report.Lang) string {
-	if n, ok := milestoneNames[m]; ok && lang == report.ZH {
-		return n
-	}
-	return string(m)
 }

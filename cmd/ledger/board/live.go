@@ -103,7 +103,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func missHTML(m Miss) string {
 	s := fmt.Sprintf(`<li class="miss" data-seq="%d"><a href="/project/%s">%s</a> %s 截止 %s 未完成 · %s · %s</li>`,
 		m.Sequence, html.EscapeString(string(m.Project)), html.EscapeString(string(m.Project)),
-		html.EscapeString(milestoneLabel(m.Milestone, report.ZH)), m.Due, html.EscapeString(m.Unit), html.EscapeString(m.Leader))
+		html.EscapeString(report.Term(m.Milestone, report.ZH)), m.Due, html.EscapeString(m.Unit), html.EscapeString(m.Leader))
 	return strings.ReplaceAll(s, "\n", " ")
 }
 

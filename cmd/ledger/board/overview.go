@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/projections"
 	"github.com/keyprojects/ledger/projections/query"
 	"github.com/keyprojects/ledger/projections/report"
@@ -26,13 +27,6 @@ type count struct {
 	Link       string
 }
 
-// stageLabels are the stages as the overview names them.
-var stageLabels = map[string]text{
-	"registered": {"已入库", "registered"}, "negotiating": {"洽谈", "negotiating"}, "signed": {"签约", "signed"},
-	"started": {"开工", "started"}, "completed": {"竣工", "completed"}, "commissioned": {"投产", "commissioned"},
-	"full_capacity": {"达产", "full capacity"},
-}
-
 func (s *Server) overview(r *http.Request, p params, v *view) error {
 	ctx := r.Context()
 	st, err := s.qs.Status(ctx, query.StatusQuery{Report: p.report})
@@ -48,14 +42,10 @@ func (s *Server) overview(r *http.Request, p params, v *view) error {
 		stages[row.Stage]++
 	}
 	for _, l := range []projections.Light{projections.LightRed, projections.LightYellow, projections.LightGreen, projections.LightSuspended} {
-		d.Lights = append(d.Lights, count{Key: string(l), Label: word(p.lang, string(l)), N: lights[l], Link: "/status" + p.With("light", string(l))})
+		d.Lights = append(d.Lights, count{Key: string(l), Label: report.Term(l, p.lang), N: lights[l], Link: "/status" + p.With("light", string(l))})
 	}
 	for _, stage := range query.Stages() {
-		label := stageLabels[stage].zh
-		if p.lang == report.EN {
-			label = stageLabels[stage].en
-		}
-		d.Stages = append(d.Stages, count{Key: stage, Label: label, N: stages[stage], Link: "/status" + p.With("stage", stage)})
+		d.Stages = append(d.Stages, count{Key: stage, Label: report.Term(domain.EventType(stage), p.lang), N: stages[stage], Link: "/status" + p.With("stage", stage)})
 	}
 	b, err := s.qs.Bulletin(ctx, query.BulletinQuery{Report: p.report, Period: projections.Month})
 	if err != nil {

@@ -66,7 +66,7 @@ func readParams(r *http.Request) (params, error) {
 		p.report.Cut.AsOf, p.AsOfText = d, s
 	}
 	if s := strings.TrimSpace(v.Get("recorded")); s != "" {
-		t, err := parseInstant(s)
+		t, err := query.ParseRecorded(s, zone)
 		if err != nil {
 			return p, &badParam{"recorded", s, "时间 YYYY-MM-DD、YYYY-MM-DD HH:MM（北京时间）或 RFC 3339"}
 		}
@@ -80,33 +80,6 @@ func readParams(r *http.Request) (params, error) {
 		p.page = n
 	}
 	return p, nil
-}
-
-// parseInstant reads a recorded time: a day (its end), a wall-clock time
-// in the county's zone (an HTML datetime-local input sends 2026-10-31T18:00),
-// or RFC 3339.
-func parseInstant(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04", "2006-01-02T15:04"} {
-		loc := zone
-		if layout == time.RFC3339 {
-			loc = time.UTC
-		}
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return checkYear(t)
-		}
-	}
-	d, err := domain.ParseDate(s)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return checkYear(d.End(zone).Add(-time.Nanosecond))
-}
-
-func checkYear(t time.Time) (time.Time, error) {
-	if y := t.In(zone).Year(); y < domain.MinYear || y > domain.MaxYear {
-		return time.Time{}, fmt.Errorf("year %d out of range", y)
-	}
-	return t, nil
 }
 
 // with returns the page's query string with key set to value (dropped
