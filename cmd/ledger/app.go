@@ -24,6 +24,7 @@ import (
 // app holds what every subcommand shares: where the ledger is, who is
 // recording, and how to print.
 type app struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 
 	dataDir  string
@@ -59,7 +60,7 @@ type app struct {
 }
 
 func newApp(stdout, stderr io.Writer) *app {
-	return &app{stdout: stdout, stderr: stderr, clock: domain.SystemClock{}, passwordCost: bcrypt.DefaultCost}
+	return &app{stdin: os.Stdin, stdout: stdout, stderr: stderr, clock: domain.SystemClock{}, passwordCost: bcrypt.DefaultCost}
 }
 
 func (a *app) rootCommand() *cobra.Command {

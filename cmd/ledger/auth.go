@@ -55,7 +55,7 @@ asks every client for a certificate signed by it.`,
 	f.StringVar(&in.tlsCA, "tls-ca", "", "PEM certificate authority that signed the server's certificate (and, with --tls-verify, the clients')")
 	f.BoolVar(&in.tlsVerify, "tls-verify", false, "require a client certificate signed by --tls-ca from every client")
 	f.BoolVar(&in.force, "force", false, "overwrite existing files (the old passwords stop working)")
-	c.AddCommand(initCmd)
+	c.AddCommand(initCmd, a.usersCommand())
 	return c
 }
 

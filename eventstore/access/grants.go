@@ -39,6 +39,10 @@ func Grants(stream, durable string) []Grant {
 		api + "CONSUMER.CREATE." + stream + "." + durable, api + "CONSUMER.CREATE." + stream + "." + durable + ".>",
 		api + "CONSUMER.MSG.NEXT." + stream + "." + durable, api + "CONSUMER.DELETE." + stream + "." + durable,
 	}
+	// The board's users and their password hashes are the service's
+	// alone.
+	users := "KV_" + UsersBucket(stream)
+	notTheUsers := []string{api + "STREAM.INFO." + users, api + "DIRECT.GET." + users, api + "DIRECT.GET." + users + ".>"}
 	misses := subject + ".*.deadline_missed"
 	withCommon := func(g Grant) Grant {
 		g.PublishAllow = append(g.PublishAllow, UserInfoSubject)
@@ -48,9 +52,12 @@ func Grants(stream, durable string) []Grant {
 	return []Grant{
 		withCommon(Grant{
 			Role:  Service,
-			About: "the service (`ledger serve --server`): creates the stream and the projection buckets, keeps the projections, records deadline_missed",
+			About: "the service (`ledger serve --server`): creates the stream and the projection buckets, keeps the projections, records deadline_missed, and stores what people signed in to its web board raise and close",
 			PublishAllow: []string{
 				misses,
+				// The web board's writes (docs/board.md), each recorded
+				// with the signed-in person as its actor.
+				subject + ".*.issue_raised", subject + ".*.issue_resolved",
 				"$KV.*.>",
 				api + "INFO", // nats.go asks for the account's limits before it creates a bucket
 				api + "STREAM.INFO.*", api + "STREAM.CREATE.*", api + "STREAM.UPDATE.*", api + "STREAM.DELETE.*",
@@ -72,7 +79,7 @@ func Grants(stream, durable string) []Grant {
 			About:        "appends events (record, project register, import plan, inspect explain/raise/close); reads histories and projections",
 			PublishAllow: append([]string{subject + ".*.*", api + "STREAM.MSG.GET." + stream}, readProjections...),
 			// Misses are the watcher's to record: a recorder cannot forge one.
-			PublishDeny: []string{misses},
+			PublishDeny: append([]string{misses}, notTheUsers...),
 		}),
 		withCommon(Grant{
 			Role:  Auditor,
@@ -81,7 +88,7 @@ func Grants(stream, durable string) []Grant {
 				[]string{api + "STREAM.MSG.GET." + stream,
 					api + "CONSUMER.CREATE." + stream + ".*", api + "CONSUMER.CREATE." + stream + ".*.>",
 					api + "CONSUMER.INFO." + stream + ".*", api + "CONSUMER.MSG.NEXT." + stream + ".*"}),
-			PublishDeny:    notTheDurable,
+			PublishDeny:    slices.Concat(notTheDurable, notTheUsers),
 			SubscribeAllow: []string{subject + ".>"},
 		}),
 		withCommon(Grant{
@@ -94,14 +101,14 @@ func Grants(stream, durable string) []Grant {
 				api + "CONSUMER.DELETE." + stream + "." + durable,
 				"$JS.ACK." + stream + "." + durable + ".>",
 			}, readProjections...),
-			PublishDeny:    notTheStream,
+			PublishDeny:    slices.Concat(notTheStream, notTheUsers),
 			SubscribeAllow: []string{misses},
 		}),
 		withCommon(Grant{
 			Role:         Reporter,
 			About:        "reads the projections only (status, overdue, scoreboard, investment, supervision, bulletin)",
 			PublishAllow: readProjections,
-			PublishDeny:  notTheStream,
+			PublishDeny:  slices.Concat(notTheStream, notTheUsers),
 		}),
 	}
 }

@@ -61,6 +61,12 @@ func TestEachGrantAllowsItsRolesJobAndNothingElse(t *testing.T) {
 		may     []Role
 	}{
 		{"ledger.P-1.signed", []Role{Recorder}},
+		{"ledger.P-1.issue_raised", []Role{Service, Recorder}},
+		{"ledger.P-1.issue_resolved", []Role{Service, Recorder}},
+		{"$JS.API.DIRECT.GET.KV_LEDGER_USERS.$KV.LEDGER_USERS.u.61", []Role{Service}},
+		{"$JS.API.DIRECT.GET.KV_LEDGER_USERS", []Role{Service}},
+		{S + "INFO.KV_LEDGER_USERS", []Role{Service}},
+		{"$KV.LEDGER_USERS.u.61", []Role{Service}},
 		{"ledger.P-1.deadline_missed", []Role{Service}},
 		{"$KV.LEDGER_PROJ_1.p.P-1", []Role{Service}},
 		{S + "CREATE.KV_LEDGER_PROJ_2", []Role{Service}},

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/spf13/cobra"
+
+	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/access"
+)
+
+// usersCommand is `ledger auth user`: the people who sign in to the web
+// board.
+func (a *app) usersCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "user",
+		Short: "People who sign in to the web board (登录用户), each with a role",
+		Long: `user adds, lists and removes the people who sign in to the web board. Each
+has a login, a name that the board shows and that events they record carry
+as their actor, and one role:
+  viewer (领导查看)   reads every page and downloads; writes nothing
+  reporter (报表)     the same, for the reporting job's people
+  inspector (督查)    also raises and closes supervision items (挂账督办, 销号)
+  recorder (录入)     the same as inspector, for the 重点办's clerks
+  auditor (审计)      also verifies the hash chain from the audit page
+Once anybody is registered, every page of the board asks to sign in; with
+nobody registered the board is read-only and open to whoever reaches it
+(it listens on loopback unless told otherwise). Passwords are kept as
+bcrypt hashes in the bucket <stream>_USERS, which only the service reads.`,
+	}
+	var name, role string
+	var fromStdin bool
+	add := &cobra.Command{
+		Use:   "add LOGIN --role ROLE [--name NAME]",
+		Short: "Register a person; prints a generated password once, unless --password-stdin",
+		Example: `  ledger auth user add li.xianzhang --role viewer --name 李县长
+  ledger auth user add zhangsan --role 督查 --name 张三
+  printf '%s\n' "$PASSWORD" | ledger auth user add wangwu --role recorder --password-stdin`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := access.ParsePersonRole(role)
+			if err != nil {
+				return usageError{fmt.Errorf("--role: %w", errors.Unwrap(err))}
+			}
+			password, generated, err := a.newPassword(fromStdin)
+			if err != nil {
+				return err
+			}
+			return a.withUsers(cmd.Context(), func(u *access.Users) error {
+				user, err := u.Add(cmd.Context(), args[0], name, r, password, a.clock.Now())
+				if err != nil {
+					return usersError(err)
+				}
+				fmt.Fprintf(a.stdout, "added %s (%s), role %s (%s)\n", user.Login, user.Name, user.Role, user.Role.Chinese())
+				if generated {
+					fmt.Fprintf(a.stdout, "password: %s\n(shown once: hand it to %s; change it with `ledger auth user password %s`)\n", password, user.Name, user.Login)
+				}
+				return nil
+			})
+		},
+	}
+	add.Flags().StringVar(&role, "role", "", "viewer, reporter, inspector, recorder or auditor (or 领导查看, 报表, 督查, 录入, 审计)")
+	add.Flags().StringVar(&name, "name", "", "the person's name as the board shows it and events record it (default: the login)")
+	add.Flags().BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input instead of generating one")
+	_ = add.MarkFlagRequired("role")
+
+	password := &cobra.Command{
+		Use:   "password LOGIN",
+		Short: "Give a person a new password; prints a generated one once, unless --password-stdin",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pw, generated, err := a.newPassword(fromStdin)
+			if err != nil {
+				return err
+			}
+			return a.withUsers(cmd.Context(), func(u *access.Users) error {
+				if err := u.SetPassword(cmd.Context(), args[0], pw); err != nil {
+					return usersError(err)
+				}
+				fmt.Fprintf(a.stdout, "new password for %s", args[0])
+				if generated {
+					fmt.Fprintf(a.stdout, ": %s (shown once)", pw)
+				}
+				fmt.Fprintln(a.stdout)
+				return nil
+			})
+		},
+	}
+	password.Flags().BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input instead of generating one")
+
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the people who may sign in, with their roles",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withUsers(cmd.Context(), func(u *access.Users) error {
+				users, err := u.List(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if len(users) == 0 {
+					fmt.Fprintln(a.stdout, "nobody is registered: the web board is read-only and needs no sign-in")
+					return nil
+				}
+				t := a.newTable("login", "name", "role", "added")
+				for _, us := range users {
+					t.AppendRow(table.Row{us.Login, us.Name, string(us.Role) + " (" + us.Role.Chinese() + ")", us.Added.In(shanghai()).Format("2006-01-02 15:04")})
+				}
+				t.Render()
+				return nil
+			})
+		},
+	}
+	remove := &cobra.Command{
+		Use:   "remove LOGIN",
+		Short: "Remove a person; their open board sessions end at their next request",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withUsers(cmd.Context(), func(u *access.Users) error {
+				if err := u.Remove(cmd.Context(), args[0]); err != nil {
+					return usersError(err)
+				}
+				fmt.Fprintf(a.stdout, "removed %s\n", args[0])
+				return nil
+			})
+		},
+	}
+	c.AddCommand(add, password, list, remove)
+	return c
+}
+
+// withUsers runs fn on the users register of the ledger.
+func (a *app) withUsers(ctx context.Context, fn func(*access.Users) error) error {
+	return a.withStore(ctx, func(s *eventstore.Store) error {
+		u, err := access.OpenUsers(ctx, s.JetStream(), a.stream, true, a.passwordCost)
+		if err != nil {
+			return err
+		}
+		return fn(u)
+	})
+}
+
+// newPassword is the password to set: the first line of stdin, or a
+// generated one (then generated is set).
+func (a *app) newPassword(fromStdin bool) (pw string, generated bool, err error) {
+	if !fromStdin {
+		pw, err := access.NewPassword()
+		return pw, true, err
+	}
+	line, err := bufio.NewReader(a.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", false, usageError{errors.New("--password-stdin: standard input holds no password")}
+	}
+	pw = strings.TrimRight(line, "\r\n")
+	if len([]rune(pw)) < access.MinPasswordLength {
+		return "", false, usageError{fmt.Errorf("--password-stdin: the password has fewer than %d characters", access.MinPasswordLength)}
+	}
+	return pw, false, nil
+}
+
+// usersError words an error of the users register for the command line.
+func usersError(err error) error {
+	if errors.Is(err, access.ErrBadUser) {
+		return usageError{err}
+	}
+	return err
+}
