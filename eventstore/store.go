@@ -109,6 +109,9 @@ func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
+// Spec returns the settings the store holds the ledger stream to.
+func (s *Store) Spec() StreamSpec { return s.spec }
+
 // StreamName returns the name of the ledger stream.
 func (s *Store) StreamName() string { return s.spec.Name }
 

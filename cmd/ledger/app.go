@@ -48,6 +48,10 @@ type app struct {
 	// onBoard, when set, is told the board's URL once it listens (tests).
 	boardAddr string
 	onBoard   func(url string)
+	// boardCert and boardKey serve the board over HTTPS; boardSecure
+	// marks its cookies Secure behind an HTTPS proxy.
+	boardCert, boardKey string
+	boardSecure         bool
 
 	// passwordCost is the bcrypt cost of the passwords `auth init`
 	// writes. Tests lower it: under the race detector one check at the

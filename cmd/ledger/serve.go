@@ -98,6 +98,9 @@ ledger service's user (docs/security.md).`,
 		},
 	}
 	c.Flags().StringVar(&a.boardAddr, "board", defaultBoardAddr, "HOST:PORT of the web board: loopback by default; port 0 picks a free one; off serves none")
+	c.Flags().StringVar(&a.boardCert, "board-tls-cert", "", "PEM certificate: the web board serves HTTPS (with --board-tls-key)")
+	c.Flags().StringVar(&a.boardKey, "board-tls-key", "", "PEM private key of --board-tls-cert")
+	c.Flags().BoolVar(&a.boardSecure, "board-secure-cookies", false, "mark the web board's cookies Secure: it is served over HTTPS by a proxy in front of it")
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "HOST:PORT to listen on: loopback by default; 0.0.0.0:4222 opens it to other machines (port 0 picks a free one)")
 	c.Flags().StringVar(&sync, "sync", "interval", "fsync policy: interval (every 2 minutes; survives a process crash) or always (every write; survives power loss)")
 	return c

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/keyprojects/ledger/cmd/ledger/board"
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/access"
 	"github.com/keyprojects/ledger/projections/query"
 )
 
@@ -26,8 +28,32 @@ func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--board %q: expected HOST:PORT, e.g. 127.0.0.1:8480, or off", a.boardAddr)}
 	}
+	if (a.boardCert == "") != (a.boardKey == "") {
+		return nil, usageError{errors.New("--board-tls-cert and --board-tls-key go together")}
+	}
+	var cert *tls.Certificate
+	if a.boardCert != "" {
+		c, err := tls.LoadX509KeyPair(a.boardCert, a.boardKey)
+		if err != nil {
+			return nil, fmt.Errorf("--board-tls-cert %s, --board-tls-key %s: %w", a.boardCert, a.boardKey, err)
+		}
+		cert = &c
+	}
+	users, err := access.OpenUsers(ctx, store.JetStream(), a.stream, true, a.passwordCost)
+	if err != nil {
+		return nil, fmt.Errorf("the web board's users: %w", err)
+	}
+	anybody, err := users.Any(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the web board's users: %w", err)
+	}
+	if !eventstore.IsLoopback(host) && !anybody {
+		return nil, usageError{fmt.Errorf("--board %s would show the ledger to anyone who reaches it: first register who may sign in (ledger auth user add LOGIN --role viewer), or keep the board on loopback", a.boardAddr)}
+	}
 	qs := query.New(store, query.WithClock(a.clock), query.WithZone(shanghai()))
-	b, err := board.New(qs, board.WithStore(store), board.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	b, err := board.New(qs, board.WithStore(store), board.WithUsers(users), board.WithClock(a.clock),
+		board.WithSecureCookies(cert != nil || a.boardSecure),
+		board.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	if err != nil {
 		return nil, err
 	}
@@ -36,10 +62,19 @@ func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan
 		return nil, fmt.Errorf("the web board cannot listen on %s (%w); give another address with --board HOST:PORT (port 0 picks a free one), or --board off", a.boardAddr, err)
 	}
 	srv := &http.Server{Handler: b, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
-	url := "http://" + ln.Addr().String() + "/"
-	fmt.Fprintf(a.stdout, "  web board: %s (Chinese first; ?lang=en for English)\n", url)
-	if !eventstore.IsLoopback(host) {
-		fmt.Fprintf(a.stderr, "ledger: warning: the web board on %s is reachable from other machines\n", ln.Addr())
+	scheme := "http"
+	if cert != nil {
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String() + "/"
+	signIn := "no sign-in: nobody is registered (ledger auth user add)"
+	if anybody {
+		signIn = "sign-in required"
+	}
+	fmt.Fprintf(a.stdout, "  web board: %s (Chinese first; ?lang=en for English; %s)\n", url, signIn)
+	if !eventstore.IsLoopback(host) && cert == nil {
+		fmt.Fprintf(a.stderr, "ledger: warning: the web board on %s is reachable from other machines without TLS: passwords cross the network in clear; give --board-tls-cert and --board-tls-key, or serve it behind an HTTPS proxy with --board-secure-cookies\n", ln.Addr())
 	}
 	shutdown := func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -47,7 +82,12 @@ func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan
 		_ = srv.Shutdown(sctx)
 	}
 	go func() {
-		err := srv.Serve(ln)
+		var err error
+		if cert != nil {
+			err = srv.ServeTLS(ln, "", "")
+		} else {
+			err = srv.Serve(ln)
+		}
 		if errors.Is(err, http.ErrServerClosed) {
 			err = nil
 		} else if err != nil {

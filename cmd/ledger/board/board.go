@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
+	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/query"
 	"github.com/keyprojects/ledger/projections/report"
@@ -28,11 +31,22 @@ type Server struct {
 	log     *slog.Logger
 	mux     http.Handler
 	metrics *metrics
+
+	// Sign-in: nil users, nobody signs in and nobody writes.
+	users      Users
+	clock      domain.Clock
+	secure     bool
+	sessions   *sessions
+	limiter    *limiter
+	usersMu    sync.Mutex
+	usersAny   bool
+	usersAsked time.Time
 }
 
 // New returns the board reading qs, configured by opts.
 func New(qs *query.Service, opts ...Option) (*Server, error) {
-	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), metrics: newMetrics()}
+	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), metrics: newMetrics(),
+		clock: domain.SystemClock{}, sessions: newSessions(), limiter: newLimiter()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -78,13 +92,20 @@ func (s *Server) routes() {
 	}
 	m.HandleFunc("GET /project/{id}", s.page("project", s.project))
 	m.HandleFunc("GET /inspection", s.page("inspection", s.inspection))
+	m.HandleFunc("POST /inspection/raise", s.raiseIssue)
+	m.HandleFunc("POST /inspection/resolve", s.resolveIssue)
+	m.HandleFunc("GET /login", s.loginPage)
+	m.HandleFunc("POST /login", s.signIn)
+	m.HandleFunc("POST /logout", s.signOut)
 	m.HandleFunc("GET /audit", s.page("audit", s.audit))
 	m.HandleFunc("GET /events", s.live.ServeHTTP)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	m.HandleFunc("GET /readyz", s.readyz)
 	m.HandleFunc("GET /metrics", s.serveMetrics)
 	m.HandleFunc("GET /", s.notFound)
-	s.mux = s.instrument(m)
+	// Posts from another site are refused before anything reads them;
+	// each form also carries its session's token (checkForm).
+	s.mux = s.instrument(http.NewCrossOriginProtection().Handler(s.signedIn(m)))
 }
 
 func cacheForever(h http.Handler) http.Handler {
@@ -96,12 +117,12 @@ func cacheForever(h http.Handler) http.Handler {
 
 // parsePages parses each page template with the layout.
 func parsePages() (map[string]*template.Template, error) {
-	names := []string{"overview", "status", "overdue", "scoreboard", "bulletin", "project", "inspection", "audit", "error"}
+	names := []string{"overview", "status", "overdue", "scoreboard", "bulletin", "project", "inspection", "audit", "error", "login"}
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
 		file := n
 		switch n {
-		case "status", "overdue", "scoreboard", "bulletin", "inspection":
+		case "status", "overdue", "scoreboard", "bulletin":
 			file = "report" // tables with their filters, downloads and chart
 		}
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/table.html", "templates/"+file+".html")

@@ -28,4 +28,5 @@ var funcs = template.FuncMap{
 	"yuan":    func(y int64) string { return report.Format(report.KindMoney, y, report.ZH) + " 万元" },
 	"ms":      func(lang report.Lang, m domain.Milestone) string { return report.Term(m, lang) },
 	"due":     func(d domain.Date, p domain.Precision) string { return p.Format(d) },
+	"role":    roleName,
 }

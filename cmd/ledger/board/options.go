@@ -3,6 +3,7 @@ package board
 import (
 	"log/slog"
 
+	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
 )
 
@@ -16,3 +17,17 @@ func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
 // WithStore gives the board the store, so its audit page can verify the
 // hash chain (default: no verification).
 func WithStore(st *eventstore.Store) Option { return func(s *Server) { s.store = st } }
+
+// WithUsers has readers sign in as the people users holds, once anybody
+// is registered; the board's writes then record who made them (default:
+// nobody signs in, and the board writes nothing).
+func WithUsers(u Users) Option { return func(s *Server) { s.users = u } }
+
+// WithClock sets the clock sessions and sign-in limits run on (default:
+// the system's).
+func WithClock(c domain.Clock) Option { return func(s *Server) { s.clock = c } }
+
+// WithSecureCookies marks the board's cookies Secure and names them with
+// the __Host- prefix: for a board served over HTTPS, directly or behind a
+// proxy (default: set when the board itself serves TLS).
+func WithSecureCookies(on bool) Option { return func(s *Server) { s.secure = on } }

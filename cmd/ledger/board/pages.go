@@ -29,6 +29,8 @@ type view struct {
 	Behind  uint64
 	Data    any
 	Filters *filterView
+	Who     *who // the reader: a signed-in user or a guest
+	Bare    bool // the sign-in page: no navigation, no live misses
 }
 
 // pageFunc answers one page: its title and data.
@@ -39,7 +41,7 @@ type pageFunc func(r *http.Request, p params, v *view) error
 func (s *Server) page(name string, fn pageFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := readParams(r)
-		v := &view{Lang: p.lang, Page: name, Title: word(p.lang, name), P: p, Today: s.qs.Today()}
+		v := &view{Lang: p.lang, Page: name, Title: word(p.lang, name), P: p, Today: s.qs.Today(), Who: whoOf(r)}
 		_, v.AsOf = s.qs.Resolve(p.report.Cut)
 		if err == nil {
 			err = fn(r, p, v)
@@ -77,12 +79,15 @@ type errorView struct {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, lang report.Lang, err error) {
 	code, heading := http.StatusInternalServerError, word(lang, "error")
 	var bad *badParam
+	var refused *forbiddenError
 	var unknown *query.UnknownNameError
 	var filter *query.BadFilterError
 	msg := err.Error()
 	switch {
 	case errors.As(err, &bad):
 		code, heading = http.StatusBadRequest, word(lang, "bad_request")
+	case errors.As(err, &refused):
+		code, heading = http.StatusForbidden, word(lang, "forbidden")
 	case errors.As(err, &unknown):
 		code, heading = http.StatusBadRequest, word(lang, "bad_request")
 		msg = fmt.Sprintf("台账中没有%s“%s”", word(lang, unknown.Field), unknown.Value)
@@ -104,10 +109,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, lang report.Lang, 
 		s.log.Error("board: request failed", "path", r.URL.Path, "err", err)
 	}
 	p, _ := readParams(r)
-	s.render(w, code, "error", &view{Lang: lang, Page: "error", Title: heading, P: p, Data: errorView{heading, msg}})
+	s.render(w, code, "error", &view{Lang: lang, Page: "error", Title: heading, P: p, Who: whoOf(r), Data: errorView{heading, msg}})
 }
 
 var errNotFound = errors.New("no such page")
+
+// forbiddenError is what the reader's role may not do: a 403 page.
+type forbiddenError struct{ msg string }
+
+func (e *forbiddenError) Error() string { return e.msg }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	lang := langOf(r)
