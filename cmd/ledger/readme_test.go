@@ -38,6 +38,10 @@ var readmeWalkthrough = []readmeStep{
 	{cmd: "go run ./cmd/ledger bulletin --period month --as-of 2026-11-30", want: []string{
 		"Month bulletin 2026-11-01 to 2026-11-30: milestones reached", "DEMO-2", "units ranked"}},
 	{cmd: "go run ./cmd/ledger serve", other: "runs until Ctrl-C; board_browser_test.go opens its board in Chromium"},
+	{cmd: "go run ./cmd/ledger auth user add li --role viewer --name 李县长", lines: 3,
+		want: []string{"added li (李县长), role viewer (领导查看)", "password: "}},
+	{cmd: "go run ./cmd/ledger auth user add zhangsan --role inspector --name 张三", lines: 3,
+		want: []string{"added zhangsan (张三), role inspector (督查)", "password: "}},
 
 	{cmd: "go build -o ledger ./cmd/ledger", other: "builds the binary; the walkthrough runs the same commands in-process"},
 	{cmd: `./ledger project register 2010-220621-47-01-000034 --name "光伏组件项目" --investment 3.5亿 --unit 县工信局 --leader 李明 --township 城关镇 --kind new --on 2026-11-02 --plan signed=2026-11-20 --plan started=2027-03-31`,

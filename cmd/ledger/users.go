@@ -43,9 +43,12 @@ bcrypt hashes in the bucket <stream>_USERS, which only the service reads.`,
   printf '%s\n' "$PASSWORD" | ledger auth user add wangwu --role recorder --password-stdin`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if role == "" {
+				return usageError{errors.New("--role is required: viewer, reporter, inspector, recorder or auditor (领导查看, 报表, 督查, 录入, 审计)")}
+			}
 			r, err := access.ParsePersonRole(role)
 			if err != nil {
-				return usageError{fmt.Errorf("--role: %w", errors.Unwrap(err))}
+				return usageError{fmt.Errorf("--role: %s", strings.TrimPrefix(err.Error(), access.ErrBadUser.Error()+": "))}
 			}
 			password, generated, err := a.newPassword(fromStdin)
 			if err != nil {
@@ -67,7 +70,6 @@ bcrypt hashes in the bucket <stream>_USERS, which only the service reads.`,
 	add.Flags().StringVar(&role, "role", "", "viewer, reporter, inspector, recorder or auditor (or 领导查看, 报表, 督查, 录入, 审计)")
 	add.Flags().StringVar(&name, "name", "", "the person's name as the board shows it and events record it (default: the login)")
 	add.Flags().BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input instead of generating one")
-	_ = add.MarkFlagRequired("role")
 
 	password := &cobra.Command{
 		Use:   "password LOGIN",

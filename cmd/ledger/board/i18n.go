@@ -92,6 +92,8 @@ var words = map[string]text{
 	"cannot_verify":     {"您的角色（%s）不能运行哈希链校验；需要审计、督查或录入角色。", "Your role (%s) cannot run the chain verification: it takes the auditor, inspector or recorder role."},
 	"read_only":         {"只读：尚未设置登录用户", "Read-only: nobody is registered to sign in"},
 	"not_stored":        {"未保存：", "Not stored: "},
+	"saved_raise":       {"%s 已挂账督办（第 %d 条事件）", "%s: supervision item raised (event %d)"},
+	"saved_resolve":     {"%s 已销号（第 %d 条事件）", "%s: supervision item closed (event %d)"},
 	"saved":             {"已保存：", "Stored: "},
 	"raise":             {"挂账督办", "Raise a supervision item"},
 	"resolve":           {"销号", "Close a supervision item"},

@@ -71,7 +71,7 @@ func (s *Server) storeIssue(w http.ResponseWriter, r *http.Request, f issueForm,
 	cmd, err := form.Parse(values, meta)
 	if err == nil {
 		var stored string
-		stored, err = s.execute(r, cmd)
+		stored, err = s.execute(r, cmd, word(lang, "saved_"+name))
 		if err == nil {
 			q := url.Values{"saved": {stored}}
 			http.Redirect(w, r, "/inspection?"+q.Encode(), http.StatusSeeOther)
@@ -93,20 +93,19 @@ func (s *Server) storeIssue(w http.ResponseWriter, r *http.Request, f issueForm,
 	s.render(w, http.StatusBadRequest, "inspection", v)
 }
 
-// execute stores cmd and says what was stored, for the page to show.
-func (s *Server) execute(r *http.Request, cmd domain.Command) (string, error) {
+// execute stores cmd and says what was stored, in the words of what
+// (a format of the project and the event's sequence), for the page to
+// show.
+func (s *Server) execute(r *http.Request, cmd domain.Command, what string) (string, error) {
 	res, err := s.store.Execute(r.Context(), cmd)
 	if err != nil {
 		return "", err
 	}
 	var parts []string
 	for _, rec := range res.Records {
-		parts = append(parts, fmt.Sprintf("%s %s #%d", rec.Project, rec.Type, rec.Sequence))
+		parts = append(parts, fmt.Sprintf(what, rec.Project, rec.Sequence))
 	}
-	if res.AlreadyStored {
-		return "(already stored) " + strings.Join(parts, ", "), nil
-	}
-	return strings.Join(parts, ", "), nil
+	return strings.Join(parts, "；"), nil
 }
 
 // refusal reports whether err is the ledger refusing what was typed, as
