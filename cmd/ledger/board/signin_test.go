@@ -386,3 +386,24 @@ func TestTheAuditPageNamesDriftAndDamage(t *testing.T) {
 	assert.Contains(t, page, "Damage: events have left the stream.")
 	assert.Contains(t, page, fmt.Sprintf("its first message is sequence %d, expected 1", last-1))
 }
+
+func TestEveryRoleReadsEveryPage(t *testing.T) {
+	f := newSignInFixture(t, true)
+	for _, r := range access.PersonRoles() {
+		t.Run(string(r), func(t *testing.T) {
+			b := f.browser(t)
+			resp, _ := b.signIn(string(r), string(r)+" password", "")
+			require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+			for _, path := range []string{"/", "/status?unit=县工信局", "/overdue", "/scoreboard", "/bulletin?period=month",
+				"/project/P-1", "/inspection", "/audit", "/status.csv", "/bulletin.xlsx", "/?lang=en"} {
+				resp, page := b.get(path)
+				assert.Equal(t, http.StatusOK, resp.StatusCode, path)
+				if strings.HasSuffix(path, ".csv") || strings.HasSuffix(path, ".xlsx") {
+					assert.NotEmpty(t, page, path)
+					continue
+				}
+				assert.Contains(t, page, `<span class="user">用户`, "%s names who is signed in", path)
+			}
+		})
+	}
+}
