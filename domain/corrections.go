@@ -260,7 +260,7 @@ func (d *decision) correctRecord(c CorrectRecord) ([]Event, error) {
 	var fromDate Date
 	switch {
 	case c.Type == Approved:
-		if _, err := ParseApprovalKind(string(c.Kind)); err != nil {
+		if !slices.Contains(ApprovalKinds, c.Kind) {
 			return nil, d.refuse(ErrInvalid, "approval kind %q is unknown", "expected one of "+joinNames(ApprovalKinds), c.Kind)
 		}
 		at, ok := p.Approvals[c.Kind]

@@ -185,7 +185,7 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 	}}
 	seen := map[Milestone]bool{}
 	for _, pl := range c.Plan {
-		if _, err := ParseMilestone(string(pl.Milestone)); err != nil {
+		if !slices.Contains(Milestones, pl.Milestone) {
 			return nil, d.refuse(ErrInvalid, "%q is not a milestone", "expected one of "+joinNames(Milestones), pl.Milestone)
 		}
 		if pl.Due.IsZero() {
@@ -229,7 +229,7 @@ func (d *decision) assignLeader(c AssignLeader) ([]Event, error) {
 }
 
 func (d *decision) plan(c PlanMilestone) ([]Event, error) {
-	if _, err := ParseMilestone(string(c.Milestone)); err != nil {
+	if !slices.Contains(Milestones, c.Milestone) {
 		return nil, d.refuse(ErrInvalid, "%q is not a milestone", "expected one of "+joinNames(Milestones), c.Milestone)
 	}
 	if c.Due.IsZero() {
@@ -319,7 +319,7 @@ var oneTime = map[EventType]bool{
 }
 
 func (d *decision) recordStep(c RecordStep) ([]Event, error) {
-	if _, err := ParseStep(string(c.Step)); err != nil {
+	if !slices.Contains(Steps, c.Step) {
 		return nil, d.refuse(ErrInvalid, "%q is not a step", "expected one of "+joinNames(Steps), c.Step)
 	}
 	on, err := d.date(c.On)
@@ -364,7 +364,7 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 		}
 		payload = &FundsReceivedData{Amount: c.Amount, Reference: c.Reference, Note: c.Note}
 	case Approved:
-		if _, err := ParseApprovalKind(string(c.Approval)); err != nil {
+		if !slices.Contains(ApprovalKinds, c.Approval) {
 			return nil, d.refuse(ErrInvalid, "approval kind %q is unknown", "expected one of "+joinNames(ApprovalKinds), c.Approval)
 		}
 		if prev, ok := p.Approvals[c.Approval]; ok {

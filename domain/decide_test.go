@@ -1350,7 +1350,9 @@ func TestParseNames(t *testing.T) {
 		{"step", func(s string) error { _, err := domain.ParseStep(s); return err }},
 	}
 	for _, b := range bad {
-		for _, s := range []string{"", "Started", "opened", " eia"} {
+		// Case, spaces and full-width letters are forgiven ("Started", " eia"
+		// read as started and eia); a word that names nothing is not.
+		for _, s := range []string{"", "opened", "剪彩", "start"} {
 			err := b.parse(s)
 			require.Error(t, err, "%s %q", b.name, s)
 			assert.True(t, errors.Is(err, domain.ErrInvalid), "%s %q", b.name, s)

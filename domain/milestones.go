@@ -35,14 +35,13 @@ var Milestones = []Milestone{
 	MilestoneStarted, MilestoneCompleted, MilestoneCommissioned, MilestoneFullCapacity,
 }
 
-// ParseMilestone checks that s names a milestone.
+// ParseMilestone reads a milestone by its code (signed, eia) or its
+// Chinese name (签约, 环评).
 func ParseMilestone(s string) (Milestone, error) {
-	for _, m := range Milestones {
-		if string(m) == s {
-			return m, nil
-		}
+	if m, ok := readTerm(s, Milestones, milestoneNames); ok {
+		return m, nil
 	}
-	return "", invalidf("%q is not a milestone; expected one of %s", s, joinNames(Milestones))
+	return "", invalidf("%q is not a milestone; expected one of %s", s, namesOf(Milestones, milestoneNames))
 }
 
 // ApprovalKind names a pre-construction approval (前期手续).
@@ -64,14 +63,13 @@ var ApprovalKinds = []ApprovalKind{
 	ApprovalPlanning, ApprovalConstructionPermit,
 }
 
-// ParseApprovalKind checks that s names an approval kind.
+// ParseApprovalKind reads an approval kind by its code (eia) or its
+// Chinese name (环评).
 func ParseApprovalKind(s string) (ApprovalKind, error) {
-	for _, k := range ApprovalKinds {
-		if string(k) == s {
-			return k, nil
-		}
+	if k, ok := readTerm(s, ApprovalKinds, approvalNames()); ok {
+		return k, nil
 	}
-	return "", invalidf("%q is not an approval kind; expected one of %s", s, joinNames(ApprovalKinds))
+	return "", invalidf("%q is not an approval kind; expected one of %s", s, namesOf(ApprovalKinds, approvalNames()))
 }
 
 // ComplianceFlag marks a recorded fact that broke the rules of the plan, for
@@ -102,14 +100,13 @@ var Steps = []EventType{
 	Completed, Commissioned, FullCapacity, Terminated,
 }
 
-// ParseStep checks that s names a recordable step.
+// ParseStep reads a recordable step by its code (signed) or its Chinese
+// name (签约).
 func ParseStep(s string) (EventType, error) {
-	for _, t := range Steps {
-		if string(t) == s {
-			return t, nil
-		}
+	if t, ok := readTerm(s, Steps, eventNames); ok {
+		return t, nil
 	}
-	return "", invalidf("%q is not a step; expected one of %s", s, joinNames(Steps))
+	return "", invalidf("%q is not a step; expected one of %s", s, namesOf(Steps, eventNames))
 }
 
 // MilestoneReached returns the milestone an event reaches, if any: an

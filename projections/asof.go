@@ -202,3 +202,25 @@ func earlierMisses(r *Row, dl *domain.Deadline, asOf domain.Date) []domain.Date 
 	slices.Sort(out)
 	return out
 }
+
+// lightNames are the lights' names in Chinese.
+var lightNames = map[Light][]string{
+	LightGreen:     {"绿灯", "绿"},
+	LightYellow:    {"黄灯", "黄"},
+	LightRed:       {"红灯", "红"},
+	LightSuspended: {"停工", "暂停"},
+}
+
+// Lights are the lights a project can show, best first.
+func Lights() []Light { return []Light{LightGreen, LightYellow, LightRed, LightSuspended} }
+
+// ReadLight returns the light whose code (red) or Chinese name (红灯) is s.
+func ReadLight(s string) (Light, bool) {
+	f := domain.FoldTerm(s)
+	for _, l := range Lights() {
+		if f == string(l) || slices.Contains(lightNames[l], f) {
+			return l, true
+		}
+	}
+	return "", false
+}

@@ -22,14 +22,24 @@ const (
 	Year    Period = "year"
 )
 
-// ParsePeriod checks that s names a period.
+// periodNames are the periods' names in Chinese, as offices write them.
+var periodNames = map[Period][]string{
+	Week:    {"周", "每周", "周调度", "本周"},
+	Month:   {"月", "月度", "每月", "月通报", "本月"},
+	Quarter: {"季", "季度", "每季", "季度通报", "本季度"},
+	Half:    {"半年", "半年度", "半年通报"},
+	Year:    {"年", "年度", "全年", "年度通报", "本年"},
+}
+
+// ParsePeriod reads a period by its code (month) or Chinese name (月, 月度).
 func ParsePeriod(s string) (Period, error) {
+	f := domain.FoldTerm(s)
 	for _, p := range []Period{Week, Month, Quarter, Half, Year} {
-		if string(p) == s {
+		if f == string(p) || slices.Contains(periodNames[p], f) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("period %q is unknown; expected week, month, quarter, half or year", s)
+	return "", fmt.Errorf("period %q is unknown; expected week (周), month (月), quarter (季度), half (半年) or year (年)", s)
 }
 
 // Span returns the first and last day of the period that contains d.

@@ -50,12 +50,18 @@ func TestParsePeriod(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, p, got)
 	}
-	for _, s := range []string{"", "Month", "fortnight", "weekly"} {
+	for in, want := range map[string]projections.Period{"Month": projections.Month, "月": projections.Month, "月度": projections.Month,
+		"周": projections.Week, "季度": projections.Quarter, "半年": projections.Half, "年度": projections.Year, " 年 ": projections.Year} {
+		got, err := projections.ParsePeriod(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, s := range []string{"", "fortnight", "weekly", "旬"} {
 		t.Run(s, func(t *testing.T) {
 			got, err := projections.ParsePeriod(s)
 			require.Error(t, err)
 			assert.Empty(t, got)
-			assert.Contains(t, err.Error(), "expected week, month, quarter, half or year")
+			assert.Contains(t, err.Error(), "expected week (周), month (月), quarter (季度), half (半年) or year (年)")
 		})
 	}
 }

@@ -183,8 +183,7 @@ func (fl *filters) add(fs *pflag.FlagSet, which ...string) {
 // kind no project can have rather than print an empty table. (Units and
 // leaders the ledger does not know are refused by the query service.)
 func (fl filters) filter() (query.Filter, error) {
-	f := query.Filter{Unit: fl.unit, Leader: fl.leader, Light: projections.Light(fl.light), Stage: fl.stage, Kind: domain.ProjectKind(fl.kind)}
-	err := f.Validate()
+	f, err := query.Filter{Unit: fl.unit, Leader: fl.leader, Light: projections.Light(fl.light), Stage: fl.stage, Kind: domain.ProjectKind(fl.kind)}.Canonical()
 	if err == nil {
 		return f, nil
 	}

@@ -37,7 +37,7 @@ func Forms() []Form {
 					Meta: in.meta, Project: in.project(), TotalInvestment: in.yuan("investment"), On: in.on(),
 					Plan: in.deadlines("plan"), NationalCode: in.code("code"), ConfirmOrder: in.boolean("confirm-order"),
 					Name: in.text("name"), Unit: in.text("unit"), Leader: in.text("leader"), Township: in.text("township"),
-					Industry: in.text("industry"), Kind: domain.ProjectKind(in.text("kind")), TimeZone: in.text("tz"),
+					Industry: in.text("industry"), Kind: read(in, "--kind", "kind", optional(domain.ParseProjectKind)), TimeZone: in.text("tz"),
 					Content: in.text("content"),
 				}
 			},
@@ -96,7 +96,7 @@ func Forms() []Form {
 				{Name: "on", Help: "the day it happened, YYYY-MM-DD (default today)"},
 				{Name: "note", Help: "free note"},
 				{Name: "amount", Help: "funds_received: amount in yuan or 万/亿"},
-				{Name: "kind", Help: "approved: registration, feasibility, eia, land, planning or construction_permit"},
+				{Name: "kind", Help: "approved: registration (注册), feasibility (可研), eia (环评), land (土地), planning (规划许可) or construction_permit (施工许可)"},
 				{Name: "ref", Help: "approved: the approval document number; funds_received: the tranche's reference (voucher or transfer number), which tells two tranches of the same day and amount apart"},
 				{Name: "reason", Help: "suspended, terminated: why (required for them)"},
 				{Name: "expected-restart", Help: "suspended: expected restart date YYYY-MM-DD"},

@@ -44,19 +44,47 @@ func Stages() []string {
 	return out
 }
 
+// stageNames are the stages as messages list them: "started (开工)".
+func stageNames() []string {
+	out := Stages()
+	for i, s := range out {
+		out[i] = s + " (" + domain.EventType(s).Chinese() + ")"
+	}
+	return out
+}
+
+// Canonical returns f with a light, stage or kind given by its Chinese
+// name (红灯, 开工, 新建) replaced by its code, and validated.
+func (f Filter) Canonical() (Filter, error) {
+	if l, ok := projections.ReadLight(string(f.Light)); ok {
+		f.Light = l
+	}
+	var stages []domain.EventType
+	for _, s := range Stages() {
+		stages = append(stages, domain.EventType(s))
+	}
+	if st, ok := domain.ReadEventType(f.Stage, stages); ok {
+		f.Stage = string(st)
+	}
+	if k, err := domain.ParseProjectKind(string(f.Kind)); err == nil {
+		f.Kind = k
+	}
+	return f, f.Validate()
+}
+
 // Validate refuses values that no project can have, rather than answer
 // with nothing: one *BadFilterError per such field, joined.
 func (f Filter) Validate() error {
 	check := func(field, value string, allowed ...string) error {
-		if value == "" || slices.Contains(allowed, value) {
+		if value == "" || slices.ContainsFunc(allowed, func(a string) bool { return value == a || strings.HasPrefix(a, value+" (") }) {
 			return nil
 		}
 		return &BadFilterError{Field: field, Value: value, Allowed: allowed}
 	}
 	return errors.Join(
-		check("light", string(f.Light), string(projections.LightGreen), string(projections.LightYellow), string(projections.LightRed), string(projections.LightSuspended)),
-		check("stage", f.Stage, Stages()...),
-		check("kind", string(f.Kind), string(domain.KindNew), string(domain.KindContinuing)),
+		check("light", string(f.Light), "green (绿灯)", "yellow (黄灯)", "red (红灯)", "suspended (停工)"),
+		check("stage", f.Stage, stageNames()...),
+		check("kind", string(f.Kind), "new (新建)", "continuing (续建)"),
 	)
 }
 

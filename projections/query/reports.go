@@ -17,11 +17,13 @@ type Report struct {
 	Bands  projections.Bands
 }
 
-// prepare validates q, reads the rows to report on (through the unit index
+// prepare validates q, replacing Chinese names in its filter by codes,
+// reads the rows to report on (through the unit index
 // when unitIndex is set and q names a unit) and refuses names the ledger
 // does not know.
-func (s *Service) prepare(ctx context.Context, q Report, unitIndex bool) ([]*projections.Row, projections.Options, uint64, error) {
-	if err := q.Filter.Validate(); err != nil {
+func (s *Service) prepare(ctx context.Context, q *Report, unitIndex bool) ([]*projections.Row, projections.Options, uint64, error) {
+	var err error
+	if q.Filter, err = q.Filter.Canonical(); err != nil {
 		return nil, projections.Options{}, 0, err
 	}
 	if q.Bands != (projections.Bands{}) {
@@ -83,7 +85,7 @@ func (s *Service) Status(ctx context.Context, q StatusQuery) (Result[[]projectio
 	if _, err := ParseStatusOrder(string(order)); err != nil {
 		return Result[[]projections.StatusRow]{}, err
 	}
-	rows, o, behind, err := s.prepare(ctx, q.Report, true)
+	rows, o, behind, err := s.prepare(ctx, &q.Report, true)
 	if err != nil {
 		return Result[[]projections.StatusRow]{}, err
 	}
@@ -116,7 +118,7 @@ func sortStatus(rows []projections.StatusRow, by StatusOrder) {
 // Overdue returns the overdue list, most days late first, narrowed by
 // unit, leader (then or now), light and township.
 func (s *Service) Overdue(ctx context.Context, q Report) (Result[[]projections.OverdueRow], error) {
-	rows, o, behind, err := s.prepare(ctx, q, true)
+	rows, o, behind, err := s.prepare(ctx, &q, true)
 	if err != nil {
 		return Result[[]projections.OverdueRow]{}, err
 	}
@@ -153,7 +155,7 @@ func (s *Service) Scoreboard(ctx context.Context, q ScoreboardQuery) (Result[[]p
 	if err != nil {
 		return Result[[]projections.ScoreRow]{}, fmt.Errorf("%w: %w", ErrBadOrder, err)
 	}
-	rows, o, behind, err := s.prepare(ctx, q.Report, false)
+	rows, o, behind, err := s.prepare(ctx, &q.Report, false)
 	if err != nil {
 		return Result[[]projections.ScoreRow]{}, err
 	}
@@ -180,7 +182,7 @@ func (s *Service) Scoreboard(ctx context.Context, q ScoreboardQuery) (Result[[]p
 // Investment returns investment per project and month against the annual
 // plan, narrowed by unit and township.
 func (s *Service) Investment(ctx context.Context, q Report) (Result[[]projections.InvestmentRow], error) {
-	rows, o, behind, err := s.prepare(ctx, q, true)
+	rows, o, behind, err := s.prepare(ctx, &q, true)
 	if err != nil {
 		return Result[[]projections.InvestmentRow]{}, err
 	}
@@ -190,7 +192,7 @@ func (s *Service) Investment(ctx context.Context, q Report) (Result[[]projection
 // InvestmentByUnit returns investment totals per unit, narrowed by unit
 // and township.
 func (s *Service) InvestmentByUnit(ctx context.Context, q Report) (Result[[]projections.UnitInvestmentRow], error) {
-	rows, o, behind, err := s.prepare(ctx, q, true)
+	rows, o, behind, err := s.prepare(ctx, &q, true)
 	if err != nil {
 		return Result[[]projections.UnitInvestmentRow]{}, err
 	}
@@ -207,7 +209,7 @@ type SupervisionQuery struct {
 // Supervision returns the supervision ledger (挂账督办), narrowed by unit and
 // township.
 func (s *Service) Supervision(ctx context.Context, q SupervisionQuery) (Result[[]projections.SupervisionRow], error) {
-	rows, o, behind, err := s.prepare(ctx, q.Report, true)
+	rows, o, behind, err := s.prepare(ctx, &q.Report, true)
 	if err != nil {
 		return Result[[]projections.SupervisionRow]{}, err
 	}
@@ -232,7 +234,7 @@ func (s *Service) Bulletin(ctx context.Context, q BulletinQuery) (Result[project
 	if err != nil {
 		return Result[projections.Bulletin]{}, fmt.Errorf("bulletin: %w", err)
 	}
-	rows, o, behind, err := s.prepare(ctx, q.Report, true)
+	rows, o, behind, err := s.prepare(ctx, &q.Report, true)
 	if err != nil {
 		return Result[projections.Bulletin]{}, err
 	}
@@ -256,7 +258,7 @@ type Workbook struct {
 // Workbook returns every read model from one read of the rows: the status
 // table by project, the scoreboard as projections.Scoreboard orders it.
 func (s *Service) Workbook(ctx context.Context, q Report) (Result[Workbook], error) {
-	rows, o, behind, err := s.prepare(ctx, q, false)
+	rows, o, behind, err := s.prepare(ctx, &q, false)
 	if err != nil {
 		return Result[Workbook]{}, err
 	}

@@ -146,10 +146,32 @@ func TestFiltersNarrowTheReports(t *testing.T) {
 	require.Len(t, sc.Value, 1)
 	assert.Equal(t, "县工信局", sc.Value[0].Name)
 
-	_, err = qs.Status(ctx, query.StatusQuery{Report: query.Report{Filter: query.Filter{Light: "rde", Stage: "开工"}}})
+	_, err = qs.Status(ctx, query.StatusQuery{Report: query.Report{Filter: query.Filter{Light: "rde", Stage: "剪彩"}}})
 	assert.ErrorIs(t, err, query.ErrBadFilter)
-	assert.ErrorContains(t, err, `light "rde": expected one of green, yellow, red, suspended`)
-	assert.ErrorContains(t, err, `stage "开工": expected one of registered, negotiating`)
+	assert.ErrorContains(t, err, `light "rde": expected one of green (绿灯), yellow (黄灯), red (红灯), suspended (停工)`)
+	assert.ErrorContains(t, err, `stage "剪彩": expected one of registered (已登记), negotiating (洽谈)`)
+
+	// Chinese names filter as the codes do.
+	for _, f := range []query.Filter{{Kind: "续建"}, {Kind: "continuing"}} {
+		st, err = qs.Status(ctx, query.StatusQuery{Report: query.Report{Filter: f}})
+		require.NoError(t, err)
+		require.Len(t, st.Value, 1, "%+v", f)
+		assert.Equal(t, domain.ProjectID("P-3"), st.Value[0].Project)
+	}
+	red, err := qs.Status(ctx, query.StatusQuery{Report: query.Report{Filter: query.Filter{Light: projections.LightRed}}})
+	require.NoError(t, err)
+	hong, err := qs.Status(ctx, query.StatusQuery{Report: query.Report{Filter: query.Filter{Light: "红灯"}}})
+	require.NoError(t, err)
+	assert.Equal(t, red.Value, hong.Value)
+	all, err := qs.Status(ctx, query.StatusQuery{})
+	require.NoError(t, err)
+	stage := all.Value[0].Stage
+	started, err := qs.Status(ctx, query.StatusQuery{Report: query.Report{Filter: query.Filter{Stage: stage}}})
+	require.NoError(t, err)
+	kaigong, err := qs.Status(ctx, query.StatusQuery{Report: query.Report{Filter: query.Filter{Stage: domain.EventType(stage).Chinese()}}})
+	require.NoError(t, err)
+	assert.NotEmpty(t, started.Value)
+	assert.Equal(t, started.Value, kaigong.Value)
 
 	_, err = qs.Status(ctx, query.StatusQuery{Order: "worst"})
 	assert.ErrorIs(t, err, query.ErrBadOrder)

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCommandsTakeChineseWords types every enumerated value in Chinese, as
+// a clerk would, and checks the ledger stored and reports the same as with
+// the English codes.
+func TestCommandsTakeChineseWords(t *testing.T) {
+	c := newCLI(t)
+	c.ok("project", "register", "XM-2026-901", "--name", "光伏组件项目", "--investment", "3.5亿", "--unit", "县工信局",
+		"--leader", "李明", "--kind", "续建", "--on", "2026-03-02", "--plan", "签约=2026-04-30", "--plan", "开工=2026-09-30")
+	c.ok("plan", "XM-2026-901", "环评", "2026-06-30")
+	c.ok("record", "签约", "XM-2026-901", "--on", "2026-04-20")
+	c.ok("record", "审批", "XM-2026-901", "--kind", "环评", "--ref", "环审〔2026〕12号", "--on", "2026-06-10")
+	c.ok("revise-deadline", "XM-2026-901", "开工", "2026-12-31", "--reason", "用地指标待批")
+	c.ok("project", "register", "XM-2026-902", "--name", "物流园", "--investment", "1亿", "--unit", "县商务局",
+		"--leader", "赵强", "--kind", "new", "--on", "2026-03-02", "--plan", "signed=2026-04-30")
+
+	show := c.ok("project", "show", "XM-2026-901")
+	assert.Contains(t, show, "continuing", "--kind 续建 stored as the code")
+	hist := c.ok("history", "XM-2026-901")
+	for _, w := range []string{"signed", "approved", "eia", "deadline_revised"} {
+		assert.Contains(t, hist, w)
+	}
+
+	for _, pair := range [][2][]string{
+		{{"status", "--light", "红灯"}, {"status", "--light", "red"}},
+		{{"status", "--stage", "签约"}, {"status", "--stage", "signed"}},
+		{{"status", "--kind", "续建"}, {"status", "--kind", "continuing"}},
+		{{"bulletin", "--period", "月"}, {"bulletin", "--period", "month"}},
+		{{"bulletin", "--period", "季度", "--lang", "zh"}, {"bulletin", "--period", "quarter", "--lang", "zh"}},
+	} {
+		zh, en := c.ok(pair[0]...), c.ok(pair[1]...)
+		assert.Equal(t, en, zh, "%v and %v", pair[0], pair[1])
+	}
+	red := c.ok("status", "--light", "红灯")
+	assert.Contains(t, red, "XM-2026-902")
+	assert.NotContains(t, red, "XM-2026-901")
+
+	for _, bad := range [][]string{
+		{"record", "剪彩", "XM-2026-901"},
+		{"plan", "XM-2026-901", "竣工验收", "2027-01-01"},
+		{"status", "--light", "紫灯"},
+		{"bulletin", "--period", "旬"},
+	} {
+		code, _, errs := c.run(bad...)
+		require.NotEqual(t, 0, code, "%v", bad)
+		assert.Regexp(t, `\((签约|绿灯|周|洽谈)\)`, errs, "%v: the choices are named in Chinese too", bad)
+	}
+}
