@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
@@ -11,7 +13,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyprojects/ledger/cmd/ledger/bench"
+	"github.com/keyprojects/ledger/cmd/ledger/board"
+	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/projections/query"
 )
 
 func (a *app) benchCommand() *cobra.Command {
@@ -25,8 +30,10 @@ with messages of the same size: ours, raw, the ratio, and the peak memory of
 this process. Where the raw baseline gives fewer guarantees than the path
 (Msg-Id, expected sequence, acknowledged commands, atomic batches), it also
 measures raw JetStream giving them, with no ledger code: the most any such
-path reaches here. --projects and --events set the scale: seconds at the
-defaults, full size at --projects 100000 --events 1000000.`,
+path reaches here. It also times the web board over HTTP: a unit's status
+page, the overview, and a miss reaching a page's live stream. --projects
+and --events set the scale: seconds at the defaults, full size at
+--projects 100000 --events 1000000.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := os.MkdirTemp("", "ledger-bench-")
@@ -40,6 +47,7 @@ defaults, full size at --projects 100000 --events 1000000.`,
 			}
 			cfg.Progress = func(s string) { fmt.Fprintln(a.stderr, "ledger bench: "+s) }
 			cfg.Clock = a.clock
+			cfg.Board = benchBoard
 			rows, err := bench.Run(cmd.Context(), cfg)
 			if err != nil {
 				return err
@@ -56,6 +64,9 @@ defaults, full size at --projects 100000 --events 1000000.`,
 				ours := fmt.Sprintf("%.0f %s", r.Ours, r.Unit)
 				if r.Unit == "ms" {
 					ours = fmt.Sprintf("%.3f ms", r.Ours)
+					if r.P95 > 0 && r.Median > 0 {
+						ours = fmt.Sprintf("p95 %.3f ms, median %.3f ms", r.P95, r.Median)
+					}
 					if r.Raw > 0 {
 						raw = fmt.Sprintf("%.3f ms", r.Raw)
 					}
@@ -81,6 +92,19 @@ defaults, full size at --projects 100000 --events 1000000.`,
 	f.IntVar(&cfg.Samples, "samples", 50, "samples of each latency")
 	f.IntVar(&cfg.Writers, "writers", 32, "concurrent writers on the append path")
 	return c
+}
+
+// benchBoard serves the web board over store for the bench's board rows,
+// wired as startBoard wires it for serve: reports on clock in the
+// county's zone, the audit page verifying store, misses fed from now on.
+func benchBoard(ctx context.Context, store *eventstore.Store, clock domain.Clock) (http.Handler, error) {
+	qs := query.New(store, query.WithClock(clock), query.WithZone(shanghai()))
+	b, err := board.New(qs, board.WithStore(store))
+	if err != nil {
+		return nil, err
+	}
+	go func() { _ = board.Feed(ctx, store, b.Hub()) }()
+	return b, nil
 }
 
 func (a *app) benchLoadCommand() *cobra.Command {

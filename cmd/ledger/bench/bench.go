@@ -43,9 +43,11 @@ type Config struct {
 	// Progress, when not nil, is told what is being measured.
 	Progress func(string)
 	// Clock is the time the run's commands are decided by and its dates
-	// derived from (default: the system clock). The deadline row waits
+	// derived from (default: the system clock). The deadline rows wait
 	// for real time to pass on it, so it must run at real speed.
 	Clock domain.Clock
+	// Board serves the web board for its rows (board.go); nil skips them.
+	Board Board
 }
 
 // Row is one line of the results: our path, its raw baseline, and how
@@ -67,6 +69,10 @@ type Row struct {
 	// gives them.
 	Floor      float64 `json:"floor,omitempty"`
 	FloorRatio float64 `json:"floor_ratio,omitempty"`
+	// P95 and Median are a latency row's 95th percentile and median, in
+	// ms, where it reports both (Ours is the one its target judges).
+	P95    float64 `json:"p95,omitempty"`
+	Median float64 `json:"median,omitempty"`
 }
 
 // env is the run's embedded server and store.
@@ -116,6 +122,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	var rows []Row
 	for _, measure := range []func(context.Context) (Row, error){
 		e.appendConcurrent, e.appendSync, e.importPlan, e.bigStream, e.rebuild, e.runnerMemory, e.history, e.status, e.verify, e.deadline,
+		e.boardStatus, e.boardOverview, e.boardLive,
 	} {
 		// Each measurement starts from a collected heap, as testing.B's
 		// do: the embedded server shares this process, and the garbage
@@ -401,7 +408,7 @@ func (e *env) bigStream(ctx context.Context) (Row, error) {
 	e.progress(fmt.Sprintf("filling a stream of %d events over %d projects", e.cfg.Events, e.cfg.Projects))
 	perProject := max(e.cfg.Events/max(e.cfg.Projects, 1), 9)
 	var cmds []domain.RegisterProject
-	units := max(e.cfg.Projects/200, 1) // about 200 projects per unit, as in a county
+	units := e.bigUnits()
 	for p := range e.cfg.Projects {
 		r := registration(fmt.Sprintf("B-%07d", p), domain.Milestones[:8], e.today)
 		r.Unit = fmt.Sprintf("unit-%d", p%units)
@@ -431,6 +438,10 @@ func (e *env) bigStream(ctx context.Context) (Row, error) {
 	return Row{Path: fmt.Sprintf("fill: %d events over %d projects (bulk registrations, then one issue per command)", stored, e.cfg.Projects),
 		Unit: "events/s", Ours: rate, Target: "-", Met: true}, nil
 }
+
+// bigUnits is how many units the big stream's projects are spread over,
+// p%units each: about 200 projects per unit, as in a county.
+func (e *env) bigUnits() int { return max(e.cfg.Projects/200, 1) }
 
 func (e *env) fillIssues(ctx context.Context, n int) error {
 	return inTurn(max(e.cfg.Writers, 8), 0, n, func(i int) error {
@@ -739,7 +750,7 @@ func (e *env) status(ctx context.Context) (Row, error) {
 		return Row{Path: "ledger status for one unit, as a process (skipped: no binary)", Unit: "ms", Target: "<= 50 ms"}, nil
 	}
 	e.progress("ledger status for one unit, as a process")
-	unit := "unit-0" // one of the big stream's units, about 200 projects
+	unit := statusUnit // one of the big stream's units, about 200 projects
 	var lat []time.Duration
 	var note string
 	for range max(e.cfg.Samples/5, 5) {

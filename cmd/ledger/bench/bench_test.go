@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"context"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,9 +15,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keyprojects/ledger/cmd/ledger/bench"
+	"github.com/keyprojects/ledger/cmd/ledger/board"
+	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/domain/testday"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
+	"github.com/keyprojects/ledger/projections/query"
 )
 
 // The suite at a tiny size, so that it never rots: every row is produced
@@ -29,10 +33,11 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 
 	dir := t.TempDir()
 	rows, err := bench.Run(context.Background(), bench.Config{Projects: 60, Events: 900, Samples: 5, Writers: 4,
-		Dir: dir, Ledger: ledger, Clock: testday.Flowing(t)})
+		Dir: dir, Ledger: ledger, Clock: testday.Flowing(t), Board: serveBoard})
 	require.NoError(t, err)
 	paths := []string{"append, many projects, concurrent", "append, one command at a time", "plan import", "fill:", "rebuild all projections",
-		"projection runner holding 60 projects", "one project's history", "ledger status", "verify --all", "deadline_missed"}
+		"projection runner holding 60 projects", "one project's history", "ledger status", "verify --all", "deadline_missed",
+		"web board: status page", "web board: overview page", "web board: live miss"}
 	require.Len(t, rows, len(paths))
 	for i, r := range rows {
 		assert.Contains(t, r.Path, paths[i])
@@ -42,6 +47,11 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 		if r.Raw > 0 {
 			assert.Positive(t, r.Ratio, r.Path)
 		}
+	}
+	// The board's rows report a median and a p95 each.
+	for _, r := range rows[10:] {
+		assert.Positive(t, r.Median, r.Path)
+		assert.GreaterOrEqual(t, r.P95, r.Median, r.Path)
 	}
 	// The paths whose raw baseline gives fewer guarantees also have raw
 	// JetStream measured giving them.
@@ -70,6 +80,16 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 	for _, name := range streams {
 		assert.False(t, strings.HasPrefix(name, "RAW"), "raw stream %s left behind", name)
 	}
+}
+
+// serveBoard wires the board as `ledger bench` does.
+func serveBoard(ctx context.Context, store *eventstore.Store, clock domain.Clock) (http.Handler, error) {
+	b, err := board.New(query.New(store, query.WithClock(clock)), board.WithStore(store))
+	if err != nil {
+		return nil, err
+	}
+	go func() { _ = board.Feed(ctx, store, b.Hub()) }()
+	return b, nil
 }
 
 // A brief load run against a server with its projection runner going:
