@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"regexp"
 	"testing"
 	"time"
 
@@ -85,3 +86,13 @@ func milestone(s string) (string, error) { m, err := domain.ParseMilestone(s); r
 func step(s string) (string, error)      { m, err := domain.ParseStep(s); return string(m), err }
 func approval(s string) (string, error)  { m, err := domain.ParseApprovalKind(s); return string(m), err }
 func kind(s string) (string, error)      { m, err := domain.ParseProjectKind(s); return string(m), err }
+
+func TestEveryEventReadsInChinese(t *testing.T) {
+	han := regexp.MustCompile(`\p{Han}`)
+	for _, et := range domain.EventTypes {
+		pl, err := domain.NewPayload(et)
+		require.NoError(t, err, et)
+		assert.Regexp(t, han, domain.EventName(et), et)
+		assert.Regexp(t, han, domain.DescribeChinese(domain.Event{Type: et, Data: pl}), et)
+	}
+}

@@ -156,6 +156,38 @@ func loginName() string {
 	return ""
 }
 
+// langFlag adds --lang to c, defaulting to the language of the
+// environment (chineseEnv).
+func (a *app) langFlag(c *cobra.Command, lang *string) {
+	def := "en"
+	if chineseEnv(os.Getenv) {
+		def = "zh"
+	}
+	c.Flags().StringVar(lang, "lang", def, "language of what is printed: zh or en (default from LC_ALL, LC_MESSAGES or LANG: zh_CN... is zh)")
+}
+
+// chinese reads a --lang value: whether to print in Chinese.
+func (a *app) chinese(lang string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(lang)) {
+	case "zh", "中文", "zh_cn", "zh-cn", "cn":
+		return true, nil
+	case "en", "english", "英文":
+		return false, nil
+	}
+	return false, usageError{fmt.Errorf("--lang %q: expected zh (中文) or en", lang)}
+}
+
+// chineseEnv reports whether the environment asks for Chinese: the first
+// of LC_ALL, LC_MESSAGES and LANG that is set starts with zh.
+func chineseEnv(getenv func(string) string) bool {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(name); v != "" {
+			return strings.HasPrefix(strings.ToLower(v), "zh")
+		}
+	}
+	return false
+}
+
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v

@@ -53,3 +53,31 @@ func TestCommandsTakeChineseWords(t *testing.T) {
 		assert.Regexp(t, `\((签约|绿灯|周|洽谈)\)`, errs, "%v: the choices are named in Chinese too", bad)
 	}
 }
+
+func TestHistoryInChinese(t *testing.T) {
+	c := newCLI(t)
+	c.ok("project", "register", "XM-2026-901", "--name", "光伏组件项目", "--investment", "3.5亿", "--unit", "县工信局",
+		"--leader", "李明", "--kind", "新建", "--on", "2026-03-02", "--plan", "签约=2026-04-30")
+	c.ok("record", "签约", "XM-2026-901", "--on", "2026-04-20")
+	c.ok("record", "审批", "XM-2026-901", "--kind", "环评", "--ref", "环审〔2026〕12号", "--on", "2026-06-10")
+	c.ok("issue", "raise", "XM-2026-901", "--title", "用地指标待批")
+	c.ok("correct", "record", "XM-2026-901", "signed", "--date", "2026-04-21", "--reason", "日期抄错")
+
+	zh := c.ok("history", "XM-2026-901", "--lang", "zh")
+	for _, w := range []string{"序号", "记录时间", "发生日期", "记录人", "内容", "登记入库", "光伏组件项目；总投资 350,000,000 元；责任单位 县工信局；包保领导 李明；新建",
+		"签约 计划于 2026-04-30 前完成", "环评批复 环审〔2026〕12号", "挂账督办", "更正签约：日期 2026-04-20 → 2026-04-21：日期抄错", "（更正第 "} {
+		assert.Contains(t, zh, w)
+	}
+	assert.NotContains(t, zh, "milestone_planned")
+
+	en := c.ok("history", "XM-2026-901")
+	assert.Contains(t, en, "milestone_planned", "English unless asked, in an English environment")
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	assert.Equal(t, zh, c.ok("history", "XM-2026-901"), "a Chinese environment prints Chinese")
+	t.Setenv("LC_ALL", "C")
+	assert.Equal(t, en, c.ok("history", "XM-2026-901"), "LC_ALL comes first")
+
+	code, _, errs := c.run("history", "XM-2026-901", "--lang", "fr")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, `--lang "fr": expected zh (中文) or en`)
+}

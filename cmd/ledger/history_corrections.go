@@ -70,17 +70,25 @@ func correctionLinks(recs []eventstore.Record) corrections {
 
 // correctionNote is what a history line adds to an event's details: the
 // corrections of it, or what it corrects.
-func correctionNote(v recordView) string {
+func correctionNote(v recordView, zh bool) string {
 	var notes []string
 	if len(v.CorrectedBy) > 0 {
 		seqs := make([]string, len(v.CorrectedBy))
 		for i, s := range v.CorrectedBy {
 			seqs[i] = fmt.Sprint(s)
 		}
-		notes = append(notes, "(corrected at seq "+strings.Join(seqs, ", ")+")")
+		if zh {
+			notes = append(notes, "（已由第 "+strings.Join(seqs, "、")+" 号更正）")
+		} else {
+			notes = append(notes, "(corrected at seq "+strings.Join(seqs, ", ")+")")
+		}
 	}
 	if v.Corrects != 0 {
-		notes = append(notes, fmt.Sprintf("(corrects seq %d)", v.Corrects))
+		if zh {
+			notes = append(notes, fmt.Sprintf("（更正第 %d 号）", v.Corrects))
+		} else {
+			notes = append(notes, fmt.Sprintf("(corrects seq %d)", v.Corrects))
+		}
 	}
 	if len(notes) == 0 {
 		return ""

@@ -171,12 +171,16 @@ func shortHash(h []byte) string {
 }
 
 func (a *app) historyCommand() *cobra.Command {
-	var asOf, recorded string
+	var asOf, recorded, lang string
 	c := &cobra.Command{
 		Use:   "history PROJECT",
 		Short: "Every event of a project, in order, with sequence, dates, actor, hash and compliance flags",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			zh, err := a.chinese(lang)
+			if err != nil {
+				return err
+			}
 			cut := projections.Cut{}
 			if recorded != "" {
 				t, err := parseInstant(recorded)
@@ -209,10 +213,11 @@ func (a *app) historyCommand() *cobra.Command {
 					}
 					all = full.Value.Records
 				}
-				return a.printHistoryLinked(h.Value.Records, correctionLinks(all))
+				return a.printHistoryLinked(h.Value.Records, correctionLinks(all), zh)
 			})
 		},
 	}
+	a.langFlag(c, &lang)
 	c.Flags().StringVar(&asOf, "as-of", "", "only events that had happened by this business date, YYYY-MM-DD")
 	c.Flags().StringVar(&recorded, "as-of-recorded", "", "only events the ledger had recorded by this time: YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or RFC 3339")
 	return c
@@ -229,12 +234,12 @@ func (a *app) noteForeign(id domain.ProjectID, foreign []uint64) {
 
 // printHistory prints recs, a project's events in stream order.
 func (a *app) printHistory(recs []eventstore.Record) error {
-	return a.printHistoryLinked(recs, correctionLinks(recs))
+	return a.printHistoryLinked(recs, correctionLinks(recs), false)
 }
 
 // printHistoryLinked prints recs; links tie corrections to what they
 // correct, and a link to a correction outside recs is left out.
-func (a *app) printHistoryLinked(recs []eventstore.Record, links corrections) error {
+func (a *app) printHistoryLinked(recs []eventstore.Record, links corrections, zh bool) error {
 	shown := make(map[uint64]bool, len(recs))
 	for _, r := range recs {
 		shown[r.Sequence] = true
@@ -255,9 +260,16 @@ func (a *app) printHistoryLinked(recs []eventstore.Record, links corrections) er
 	state := domain.Fold(recs[0].Project, eventsOf(recs))
 	loc := state.Location()
 	t := a.newTable("seq", "recorded", "occurred", "actor", "type", "details", "hash")
+	if zh {
+		t = a.newTable("序号", "记录时间", "发生日期", "记录人", "事件", "内容", "哈希")
+	}
 	for i, r := range recs {
+		kind, details := string(r.Type), domain.Describe(r.Event)
+		if zh {
+			kind, details = domain.EventName(r.Type), domain.DescribeChinese(r.Event)
+		}
 		t.AppendRow(table.Row{r.Sequence, r.RecordedAt.In(loc).Format("2006-01-02 15:04"),
-			r.OccurredOn.String(), r.Actor, r.Type, domain.Describe(r.Event) + correctionNote(views[i]), shortHash(r.Hash)})
+			r.OccurredOn.String(), r.Actor, kind, details + correctionNote(views[i], zh), shortHash(r.Hash)})
 	}
 	t.Render()
 	return nil

@@ -141,9 +141,9 @@ func TestReportsRefuseBadFlags(t *testing.T) {
 		{[]string{"status", "--red-late", "0"}, "traffic-light bands"},
 		{[]string{"scoreboard", "--sort", "best"}, "--sort"},
 		{[]string{"bulletin", "--period", "decade"}, "--period"},
-		{[]string{"status", "--light", "rde"}, "--light \"rde\": expected one of green, yellow, red, suspended"},
-		{[]string{"status", "--stage", "开工"}, "--stage"},
-		{[]string{"status", "--kind", "New"}, "--kind"},
+		{[]string{"status", "--light", "rde"}, "--light \"rde\": expected one of green (绿灯), yellow (黄灯), red (红灯), suspended (停工)"},
+		{[]string{"status", "--stage", "剪彩"}, "--stage"},
+		{[]string{"status", "--kind", "扩建"}, "--kind"},
 	} {
 		code, out, errs := c.run(tc.args...)
 		assert.NotEqual(t, 0, code, "%v", tc.args)
