@@ -128,6 +128,14 @@ func describeRecord(d *RecordCorrectedData) string {
 	return withReason("corrected "+what+": "+strings.Join(changes, ", "), d.Reason)
 }
 
+// Days is n days in English: "1 day", "3 days".
+func Days(n int) string {
+	if n == 1 || n == -1 {
+		return fmt.Sprintf("%d day", n)
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
 func withReason(s, reason string) string {
 	if reason == "" {
 		return s

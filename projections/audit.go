@@ -2,7 +2,6 @@ package projections
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
 
@@ -78,11 +77,11 @@ func DeadlineAudits(p *domain.Project, asOf domain.Date) []DeadlineAudit {
 		case !dl.Reached.IsZero() && late <= 0:
 			a.Outcome = "reached on time"
 		case !dl.Reached.IsZero():
-			a.Outcome = fmt.Sprintf("reached %d days late", late)
+			a.Outcome = "reached " + domain.Days(late) + " late"
 		case p.SuspendedOn(asOf):
 			a.Outcome = "open, construction suspended"
 		case asOf > dl.Due:
-			a.Outcome = fmt.Sprintf("open, %d days late", asOf.DaysSince(dl.Due))
+			a.Outcome = "open, " + domain.Days(asOf.DaysSince(dl.Due)) + " late"
 		default:
 			a.Outcome = "open"
 		}

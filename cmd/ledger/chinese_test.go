@@ -81,3 +81,20 @@ func TestHistoryInChinese(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, `--lang "fr": expected zh (中文) or en`)
 }
+
+func TestInspectFollowInChineseAndInPlainEnglish(t *testing.T) {
+	c := newCLI(t)
+	// The clock stands at 2026-11-27 10:00: a deadline of the 25th is
+	// two days late, one of the 26th one day.
+	c.ok("project", "register", "XM-2026-903", "--name", "冷链物流园", "--investment", "1亿", "--unit", "县商务局",
+		"--leader", "赵强", "--on", "2026-10-01", "--plan", "开工=2026-11-25", "--plan", "签约=2026-11-24")
+	c.ok("project", "register", "XM-2026-904", "--name", "农光互补", "--investment", "1亿", "--unit", "县发改局",
+		"--leader", "王建国", "--on", "2026-10-01", "--plan", "签约=2026-11-26")
+	assert.Equal(t, "recorded 3 missed deadlines\n", c.ok("watch-deadlines", "--once"))
+	zh := c.ok("inspect", "follow", "--durable", "zh", "--wait", "500ms", "--lang", "zh")
+	assert.Contains(t, zh, "XM-2026-903 冷链物流园：签约 期限 2026-11-24 未完成，已逾期 3 天；责任单位 县商务局，包保领导 赵强")
+	assert.Contains(t, zh, "XM-2026-904 农光互补：签约 期限 2026-11-26 未完成，已逾期 1 天")
+	en := c.ok("inspect", "follow", "--durable", "en", "--wait", "500ms")
+	assert.Contains(t, en, "signed due 2026-11-26 missed, 1 day late")
+	assert.Contains(t, en, "started due 2026-11-25 missed, 2 days late")
+}

@@ -88,6 +88,7 @@ type missView struct {
 func (a *app) followCommand() *cobra.Command {
 	var (
 		durable, unit, leader, execCmd string
+		lang                           string
 		fromStart                      bool
 		count                          int
 		wait                           time.Duration
@@ -104,6 +105,10 @@ program is retried with growing pauses, and a miss it already received may be
 handed over again after a crash, with the same LEDGER_EVENT_ID to recognise it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			zh, err := a.chinese(lang)
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			return a.withSession(ctx, func(sess *session) error {
 				s := sess.store
@@ -143,7 +148,7 @@ handed over again after a crash, with the same LEDGER_EVENT_ID to recognise it.`
 						return err
 					}
 					if match(unit, v.Unit) && match(leader, v.Leader) {
-						if err := a.handOver(ctx, d, v, execCmd); err != nil {
+						if err := a.handOver(ctx, d, v, execCmd, zh); err != nil {
 							return err
 						}
 						printed++
@@ -164,6 +169,7 @@ handed over again after a crash, with the same LEDGER_EVENT_ID to recognise it.`
 	f.StringVar(&execCmd, "exec", "", "hand each miss to this shell command (JSON on stdin); acknowledge when it exits 0")
 	f.IntVar(&count, "count", 0, "stop after this many misses (0: run until Ctrl-C)")
 	f.DurationVar(&wait, "wait", 0, "stop when no miss arrives for this long (0: wait for ever)")
+	a.langFlag(c, &lang)
 	return c
 }
 
@@ -208,13 +214,18 @@ func (a *app) missView(ctx context.Context, sess *session, cache map[domain.Proj
 }
 
 // handOver prints a miss, and runs --exec on it until the program succeeds.
-func (a *app) handOver(ctx context.Context, d eventstore.Delivery, v missView, execCmd string) error {
+func (a *app) handOver(ctx context.Context, d eventstore.Delivery, v missView, execCmd string, zh bool) error {
 	line, _ := json.Marshal(v)
-	if a.asJSON {
+	detected := v.Detected.In(shanghai()).Format("2006-01-02 15:04")
+	switch {
+	case a.asJSON:
 		fmt.Fprintln(a.stdout, string(line))
-	} else {
-		fmt.Fprintf(a.stdout, "%s  %s %s: %s due %s missed, %d days late; unit %s, leader %s\n",
-			v.Detected.In(shanghai()).Format("2006-01-02 15:04"), v.Project, v.Name, v.Milestone, v.Due, v.DaysLate, v.Unit, v.Leader)
+	case zh:
+		fmt.Fprintf(a.stdout, "%s  %s %s：%s 期限 %s 未完成，已逾期 %d 天；责任单位 %s，包保领导 %s\n",
+			detected, v.Project, v.Name, v.Milestone.Chinese(), v.Due, v.DaysLate, v.Unit, v.Leader)
+	default:
+		fmt.Fprintf(a.stdout, "%s  %s %s: %s due %s missed, %s late; unit %s, leader %s\n",
+			detected, v.Project, v.Name, v.Milestone, v.Due, domain.Days(v.DaysLate), v.Unit, v.Leader)
 	}
 	if execCmd == "" {
 		return nil

@@ -284,11 +284,16 @@ func eventsOf(recs []eventstore.Record) []domain.Event {
 }
 
 func (a *app) showCommand() *cobra.Command {
-	return &cobra.Command{
+	var lang string
+	c := &cobra.Command{
 		Use:   "show PROJECT",
 		Short: "A project's current state: stage, leader, deadlines, issues, flags",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			zh, err := a.chinese(lang)
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			return a.withProject(ctx, args[0], func(qs *query.Service, id domain.ProjectID) error {
 				r, err := qs.Project(ctx, id)
@@ -301,10 +306,15 @@ func (a *app) showCommand() *cobra.Command {
 				if a.asJSON {
 					return a.printJSON(r.Value)
 				}
+				if zh {
+					return a.printProjectChinese(r.Value)
+				}
 				return a.printProject(ctx, r.Value)
 			})
 		},
 	}
+	a.langFlag(c, &lang)
+	return c
 }
 
 func (a *app) printProject(_ context.Context, p domain.Project) error {
@@ -353,6 +363,56 @@ func (a *app) printProject(_ context.Context, p domain.Project) error {
 		flags[i] = string(f)
 	}
 	fmt.Fprintf(w, "compliance flags: %s\n", orNone(strings.Join(flags, ", ")))
+	return nil
+}
+
+// printProjectChinese is printProject in Chinese.
+func (a *app) printProjectChinese(p domain.Project) error {
+	w := a.stdout
+	fmt.Fprintf(w, "%s  %s\n", p.ID, p.Name)
+	fmt.Fprintf(w, "责任单位 %s，包保领导 %s，%s，总投资 %s 元，乡镇 %s\n", p.Unit, p.Leader, p.Kind.Chinese(), domain.FormatYuan(p.TotalInvestment), orNone(p.Township))
+	if p.Industry != "" || p.NationalCode != "" {
+		fmt.Fprintf(w, "行业 %s，项目代码（赋码）%s\n", orNone(p.Industry), orNone(p.NationalCode))
+	}
+	if p.Content != "" {
+		fmt.Fprintf(w, "建设内容：%s\n", p.Content)
+	}
+	if len(p.Progress) > 0 {
+		last := slices.Max(slices.Collect(maps.Keys(p.Progress)))
+		fmt.Fprintf(w, "形象进度（%s）：%s\n", last, p.Progress[last])
+	}
+	var steps []string
+	for _, st := range domain.Steps {
+		if d, ok := p.Steps[st]; ok {
+			steps = append(steps, fmt.Sprintf("%s %s", st.Chinese(), d))
+		}
+	}
+	for _, k := range domain.ApprovalKinds {
+		if d, ok := p.Approvals[k]; ok {
+			steps = append(steps, fmt.Sprintf("%s批复 %s", k.Chinese(), d))
+		}
+	}
+	fmt.Fprintf(w, "已完成：%s\n", orNone(strings.Join(steps, "；")))
+	t := a.newTable("节点", "基准期限", "当前期限", "调整次数", "完成日期")
+	for _, m := range domain.Milestones {
+		if dl := p.Deadlines[m]; dl != nil {
+			t.AppendRow(table.Row{m.Chinese(), dl.BaselinePrecision.Format(dl.Baseline), dl.Precision.Format(dl.Due), len(dl.Revisions), orNone(dl.Reached.String())})
+		}
+	}
+	t.Render()
+	var open []string
+	for _, is := range p.Issues {
+		if is.ResolvedOn.IsZero() {
+			open = append(open, is.ID+" "+is.Title)
+		}
+	}
+	sort.Strings(open)
+	fmt.Fprintf(w, "未销号督办事项：%s\n", orNone(strings.Join(open, "；")))
+	flags := make([]string, len(p.Flags))
+	for i, f := range p.Flags {
+		flags[i] = f.Chinese()
+	}
+	fmt.Fprintf(w, "合规标记：%s\n", orNone(strings.Join(flags, "、")))
 	return nil
 }
 
