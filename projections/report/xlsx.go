@@ -1,30 +1,36 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
 
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/projections"
 )
 
 // Number formats of the workbook cells.
 const (
-	// MoneyNumFmt shows a cell holding integer yuan in 万元: the quoted
-	// "." is a literal placed before the last four digits, so 18000000
-	// shows as 1800.0000 and 12345 as 1.2345. The cell keeps the exact
-	// yuan, so sums and formulas stay exact (and are in yuan). Excel's
+	// MoneyNumFmt shows a cell holding integer yuan in 万元 (the plain
+	// layout): the quoted "." is a literal placed before the last four
+	// digits, so 18000000 shows as 1800.0000 and 12345 as 1.2345. The
+	// cell keeps the exact yuan, so sums are exact but in yuan. Excel's
 	// shorthand 0!.0000 is not used: excelize renders it "18000000.!0000"
 	// and LibreOffice 7.4 "18000000!.0000", while this quoted form renders
-	// 1800.0000 in both; a quoted literal is standard in Excel too.
+	// 1800.0000 in both.
 	MoneyNumFmt = `0"."0000`
+	// WanNumFmt shows a cell holding 万元 (the form layout): 1800 is
+	// 1,800.00.
+	WanNumFmt = "#,##0.00"
 	// DateNumFmt shows a date serial as YYYY-MM-DD whatever the locale.
 	DateNumFmt = "yyyy-mm-dd"
 	// TimeNumFmt shows a date-time serial to the minute.
@@ -38,211 +44,253 @@ const (
 // 1900 was a leap year, so from March 1900 on serial n is epoch + n days.
 var excelEpoch = domain.NewDate(1899, 12, 30)
 
-// XLSX writes the tables to an Excel workbook at path, one worksheet per
-// table. A sheet is named by Table.Name for EN and by the Chinese title for
-// ZH, cut to Excel's 31 characters, with characters Excel forbids in sheet
-// names replaced by '_' and a repeated name numbered.
-//
-// Each sheet has a bold, frozen header row and columns as wide as their
-// contents. Cells are typed: Int as numbers; Money as the exact integer
-// yuan shown in 万元 by MoneyNumFmt; Percent as the ratio bp/10000 (a
-// float, for display only) in format 0.00%; Date as a real Excel date in
-// format yyyy-mm-dd; Time as an Excel date-time of the Asia/Shanghai wall
-// clock; Text and Bool as strings in lang.
-func XLSX(path string, tables []Table, lang Lang) (err error) {
-	f, err := workbook(tables, lang)
-	if err != nil {
-		return fmt.Errorf("write workbook %s: %w", path, err)
+// Layout is how a workbook lays a table out on its sheet.
+type Layout int
+
+// The layouts. Both print on landscape A4 fitted to the page width, with
+// the header row repeated on every page, thin borders, page numbers in
+// the footer, a frozen header with an autofilter, and lights filled in
+// their colour.
+const (
+	// LayoutPlain starts each sheet with the header in row 1 and puts one
+	// table row on each sheet row, column A holding the table's first
+	// column, for programs and clerks reading the cells by position. A
+	// money cell holds the exact integer yuan, shown in 万元 by
+	// MoneyNumFmt. The heading, the 填报单位 and the date are printed in
+	// the page header.
+	LayoutPlain Layout = iota
+	// LayoutForm lays each sheet out as a report form to print and send:
+	// a heading row naming the table and its date, a 填报单位 line, the
+	// header, a 序号 column numbering the rows, and a 合计 row under
+	// them where sums mean something. A money cell holds the amount in
+	// 万元 (yuan / 10,000) in format WanNumFmt, so that the clerk's own
+	// SUM comes out in the unit the header names.
+	LayoutForm
+)
+
+// ParseLayout reads a --layout flag: "plain" or "form" ("" means plain).
+func ParseLayout(s string) (Layout, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "plain":
+		return LayoutPlain, nil
+	case "form":
+		return LayoutForm, nil
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("write workbook %s: %w", path, cerr)
-		}
-	}()
-	if err := f.SaveAs(path); err != nil {
+	return LayoutPlain, fmt.Errorf("layout %q is unknown; expected plain or form", s)
+}
+
+// String returns "plain" or "form".
+func (l Layout) String() string {
+	if l == LayoutForm {
+		return "form"
+	}
+	return "plain"
+}
+
+// XLSXOptions say what a workbook's sheets are headed and signed with,
+// and how they are laid out. The zero value is a plain workbook headed by
+// its tables' titles, with no date.
+type XLSXOptions struct {
+	// Title heads the first sheet ("重点项目推进情况"). Empty: its table's
+	// title. Every other sheet is headed by its table's title.
+	Title string
+	// Issuer is the office that reports the figures (填报单位), printed
+	// under the heading. Empty: the line is left for the clerk to fill in
+	// (the form layout) or not printed (the plain layout).
+	Issuer string
+	// Date is the business date the figures are as of. A heading ends
+	// with it, "（截至2026年11月30日）" or " (as of 2026-11-30)", unless
+	// it names that date already (a bulletin section's period does); the
+	// form's 填报单位 line repeats it. Zero: no date is printed.
+	Date domain.Date
+	// Recorded, when set, is the time the figures count recordings up to
+	// (--as-of-recorded); the date line says so.
+	Recorded time.Time
+	// Layout is the layout of every sheet.
+	Layout Layout
+}
+
+// AsOf returns o for a report on the cut and business date a query
+// service resolved, so that a caller passes Resolve's answer as it is:
+// o.AsOf(qs.Resolve(cut)).
+func (o XLSXOptions) AsOf(cut projections.Cut, asOf domain.Date) XLSXOptions {
+	o.Date, o.Recorded = asOf, cut.Recorded
+	return o
+}
+
+// XLSX writes the tables to an Excel workbook at path, one worksheet per
+// table; opts, at most one, head and lay out the sheets (the zero
+// XLSXOptions when none is given). A sheet is named by Table.Name for EN
+// and by the Chinese title for ZH, cut to Excel's 31 characters, with
+// characters Excel forbids in sheet names replaced by '_' and a repeated
+// name numbered.
+//
+// Cells are typed: Int as numbers; Money as the exact yuan shown in 万元 by
+// MoneyNumFmt (LayoutPlain) or as 万元 in WanNumFmt (LayoutForm: the
+// double of the exact decimal yuan / 10,000, which prints back as those
+// digits); Percent as the ratio bp/10000 (a float, for display only) in
+// format 0.00%; Date as a real Excel date in format yyyy-mm-dd; Time as
+// an Excel date-time of the Asia/Shanghai wall clock; Text and Bool as
+// strings in lang, a light filled in its colour. See Layout for how the
+// sheets are laid out and printed.
+//
+// The bytes depend on the tables, lang and opts only: written twice, by
+// the command line or by the web board, the same tables make the same
+// file.
+func XLSX(path string, tables []Table, lang Lang, opts ...XLSXOptions) error {
+	if ext := filepath.Ext(path); !strings.EqualFold(ext, ".xlsx") {
+		return fmt.Errorf("write workbook %s: the file name must end in .xlsx", path)
+	}
+	b, err := encodeXLSX(tables, lang, opts)
+	if err == nil {
+		err = os.WriteFile(path, b, 0o644)
+	}
+	if err != nil {
 		return fmt.Errorf("write workbook %s: %w", path, err)
 	}
 	return nil
 }
 
 // WriteXLSX writes the workbook XLSX would save to w.
-func WriteXLSX(w io.Writer, tables []Table, lang Lang) (err error) {
-	f, err := workbook(tables, lang)
-	if err != nil {
-		return fmt.Errorf("write workbook: %w", err)
+func WriteXLSX(w io.Writer, tables []Table, lang Lang, opts ...XLSXOptions) error {
+	b, err := encodeXLSX(tables, lang, opts)
+	if err == nil {
+		_, err = w.Write(b)
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("write workbook: %w", cerr)
-		}
-	}()
-	if _, err := f.WriteTo(w); err != nil {
+	if err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
 }
 
-// workbook builds the tables' workbook.
-func workbook(tables []Table, lang Lang) (*excelize.File, error) {
-	if len(tables) == 0 {
-		return nil, errors.New("no tables")
+// encodeXLSX returns the workbook's bytes.
+func encodeXLSX(tables []Table, lang Lang, opts []XLSXOptions) ([]byte, error) {
+	if len(opts) > 1 {
+		return nil, errors.New("more than one XLSXOptions")
 	}
-	f := excelize.NewFile()
-	st, err := newStyles(f)
-	if err != nil {
-		_ = f.Close()
+	var o XLSXOptions
+	if len(opts) == 1 {
+		o = opts[0]
+	}
+	var packed, out bytes.Buffer
+	if err := writeWorkbook(&packed, tables, lang, o); err != nil {
 		return nil, err
 	}
+	if err := canonicalZip(&out, packed.Bytes()); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// writeWorkbook builds the tables' workbook and writes it to w as
+// excelize packs it.
+func writeWorkbook(w io.Writer, tables []Table, lang Lang, o XLSXOptions) (err error) {
+	if len(tables) == 0 {
+		return errors.New("no tables")
+	}
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	st := newStyles(f)
 	names := sheetNames(tables, lang)
+	var headings []string
 	for i, t := range tables {
 		if i == 0 {
 			err = f.SetSheetName(f.GetSheetName(0), names[0])
 		} else {
 			_, err = f.NewSheet(names[i])
 		}
-		if err == nil {
-			err = writeSheet(f, names[i], t, lang, st)
-		}
 		if err != nil {
-			_ = f.Close()
-			return nil, fmt.Errorf("sheet %q: %w", names[i], err)
+			return fmt.Errorf("sheet %q: %w", names[i], err)
+		}
+		s := planSheet(names[i], t, lang, o, i)
+		headings = append(headings, s.heading)
+		if err := writeSheet(f, s, st); err != nil {
+			return fmt.Errorf("sheet %q: %w", names[i], err)
 		}
 	}
 	f.SetActiveSheet(0)
-	return f, nil
-}
-
-// styles are the style ids of a workbook.
-type styles struct {
-	header, money, percent, date, time int
-}
-
-func newStyles(f *excelize.File) (styles, error) {
-	var s styles
-	var err error
-	custom := func(code string) int {
-		if err != nil {
-			return 0
-		}
-		var id int
-		id, err = f.NewStyle(&excelize.Style{CustomNumFmt: &code})
-		return id
-	}
-	s.money, s.date, s.time = custom(MoneyNumFmt), custom(DateNumFmt), custom(TimeNumFmt)
-	if err != nil {
-		return s, err
-	}
-	if s.percent, err = f.NewStyle(&excelize.Style{NumFmt: percentNumFmt}); err != nil {
-		return s, err
-	}
-	s.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	return s, err
-}
-
-// writeSheet streams t into the existing sheet name.
-func writeSheet(f *excelize.File, name string, t Table, lang Lang, st styles) error {
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
+	if err := setDocProps(f, headings[0], lang, o); err != nil {
 		return err
 	}
-	for j, c := range t.Columns {
-		if err := sw.SetColWidth(j+1, j+1, columnWidth(t, j, c, lang)); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	row := make([]any, len(t.Columns))
-	for j, c := range t.Columns {
-		row[j] = excelize.Cell{StyleID: st.header, Value: c.Header(lang)}
-	}
-	if err := sw.SetRow("A1", row); err != nil {
-		return err
-	}
-	for i, values := range t.Rows {
-		row := make([]any, len(t.Columns))
-		for j, c := range t.Columns {
-			if j < len(values) {
-				row[j] = cell(c.Kind, values[j], lang, st)
-			}
-		}
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), row); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
+	_, err = f.WriteTo(w)
+	return err
 }
 
-// cell returns the typed cell of one value; nil is an empty cell.
-func cell(k Kind, v Value, lang Lang, st styles) any {
+// value returns the cell value of v in a column of kind k, and the look
+// of its cell; a nil value is an empty cell.
+func value(k Kind, v Value, lang Lang, layout Layout) (any, look) {
+	l := look{border: true, vcenter: true}
 	if p, ok := v.(*int64); ok {
 		if p == nil {
-			return nil
+			return nil, l
 		}
 		v = *p
 	}
 	if v == nil {
-		return nil
+		return nil, l
 	}
 	switch k {
 	case KindInt:
 		if n, ok := asInt64(v); ok {
-			return n
+			return n, l
 		}
 	case KindMoney:
 		if n, ok := asInt64(v); ok {
-			return excelize.Cell{StyleID: st.money, Value: n}
+			if layout == LayoutForm {
+				l.numFmt = WanNumFmt
+				return wanNumber(n), l
+			}
+			l.numFmt = MoneyNumFmt
+			return n, l
 		}
 	case KindPercent:
 		if n, ok := asInt64(v); ok {
-			return excelize.Cell{StyleID: st.percent, Value: float64(n) / 10_000}
+			l.builtin = percentNumFmt
+			return float64(n) / 10_000, l
 		}
 	case KindDate:
 		if d, ok := v.(domain.Date); ok {
 			if d.IsZero() {
-				return nil
+				return nil, l
 			}
-			return excelize.Cell{StyleID: st.date, Value: d.DaysSince(excelEpoch)}
+			l.numFmt = DateNumFmt
+			return d.DaysSince(excelEpoch), l
 		}
 		if d, ok := v.(DueDate); ok && !d.Due.IsZero() {
 			// A month or a quarter is no day: the cell is its text
 			// (2026年3月), as the plan sheet wrote it.
-			return d.String()
+			return d.String(), l
 		}
 	case KindTime:
 		if t, ok := v.(time.Time); ok {
 			if t.IsZero() {
-				return nil
+				return nil, l
 			}
 			// excelize writes the wall clock of the time's own zone.
-			return excelize.Cell{StyleID: st.time, Value: t.In(shanghai)}
+			l.numFmt = TimeNumFmt
+			return t.In(shanghai), l
 		}
 	}
-	if s := Format(k, v, lang); s != "" {
-		return s
+	if light, ok := v.(projections.Light); ok {
+		l.fill, l.color, l.align = lightColours[light].fill, lightColours[light].font, "center"
 	}
-	return nil
+	l.wrap = true
+	if s := Format(k, v, lang); s != "" {
+		return s, l
+	}
+	return nil, l
 }
 
-// columnWidth returns a width in Excel character units that fits column j
-// of t: the widest of its header and values, wide characters counting
-// two, plus a margin, at most 60.
-func columnWidth(t Table, j int, c Column, lang Lang) float64 {
-	w := text.StringWidthWithoutEscSequences(c.Header(lang))
-	for _, values := range t.Rows {
-		if j >= len(values) {
-			continue
-		}
-		s := Format(c.Kind, values[j], lang)
-		if c.Kind == KindMoney && s != "" {
-			if n, ok := asInt64(values[j]); ok {
-				s = scaled(n, 4) // the workbook shows all four decimals
-			}
-		}
-		w = max(w, text.StringWidthWithoutEscSequences(s))
-	}
-	return float64(min(w+2, 60))
+// wanNumber is yuan in 万元 as a float64: the double nearest the exact
+// quotient, found by parsing its decimal digits (scaled), which Excel and
+// excelize print back as those digits for any amount below 10^15 yuan.
+func wanNumber(yuan int64) float64 {
+	f, _ := strconv.ParseFloat(scaled(yuan, 4), 64)
+	return f
 }
 
 // sheetNames returns a valid, distinct sheet name for each table.
