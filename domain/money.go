@@ -26,6 +26,13 @@ var yuanUnits = []struct {
 // yuan that fits in int64; floats never enter.
 func ParseYuan(s string) (int64, error) {
 	text := strings.TrimSpace(s)
+	// The minus sign as typography and full-width input write it.
+	for _, minus := range []string{"\u2212", "－"} {
+		if rest, ok := strings.CutPrefix(text, minus); ok {
+			text = "-" + rest
+			s = text
+		}
+	}
 	if strings.Contains(text, ",") {
 		if !thousands.MatchString(text) {
 			return 0, invalidf("%q has commas that are not thousands separators; expected e.g. 350,000,000 or 350000000", s)

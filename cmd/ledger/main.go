@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -43,7 +45,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 	ctx, a.abort = context.WithCancelCause(ctx)
 	defer a.abort(nil)
 	root := a.rootCommand()
-	root.SetArgs(args)
+	root.SetArgs(negativesAsValues(args))
 	err := root.ExecuteContext(ctx)
 	var refused *refusedError
 	if errors.As(context.Cause(ctx), &refused) {
@@ -70,3 +72,29 @@ func (a *app) run(ctx context.Context, args []string) int {
 type usageError struct{ error }
 
 func (e usageError) Unwrap() error { return e.error }
+
+// negativeNumber is an argument that reads as a negative number or
+// amount: -100万, -3.5, -1,000.
+var negativeNumber = regexp.MustCompile(`^-[0-9][0-9,.]*[^-]*$`)
+
+// negativesAsValues keeps a negative number typed as an argument from
+// being read as a flag (-100万 is not the flags -1, -0, -0, -万): it is
+// written with the minus sign U+2212, which the amount and number
+// readers take as "-". A number after a flag that takes a value is left
+// alone: the flag reads it as its value.
+func negativesAsValues(args []string) []string {
+	out := slices.Clone(args)
+	for i, arg := range out {
+		if arg == "--" {
+			break
+		}
+		if !negativeNumber.MatchString(arg) {
+			continue
+		}
+		if i > 0 && strings.HasPrefix(out[i-1], "-") && !strings.Contains(out[i-1], "=") {
+			continue // --amount -100万: the flag's value
+		}
+		out[i] = "\u2212" + arg[1:]
+	}
+	return out
+}

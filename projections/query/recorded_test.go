@@ -18,9 +18,14 @@ func TestParseRecordedReadsWhatReadersType(t *testing.T) {
 		want time.Time
 	}{
 		{"2026-10-31", time.Date(2026, 10, 31, 23, 59, 59, 999999999, loc)},
-		{"2026-10-31 18:00", time.Date(2026, 10, 31, 18, 0, 0, 0, loc)},
-		{"2026-10-31T18:00", time.Date(2026, 10, 31, 18, 0, 0, 0, loc)},
+		// To the minute or the second: the end of it, so that what was
+		// recorded at 18:00:42 is in "18:00".
+		{"2026-10-31 18:00", time.Date(2026, 10, 31, 18, 0, 59, 999999999, loc)},
+		{"2026-10-31T18:00", time.Date(2026, 10, 31, 18, 0, 59, 999999999, loc)},
+		{" 2026-10-31 18:00:42 ", time.Date(2026, 10, 31, 18, 0, 42, 999999999, loc)},
+		{"2026-10-31T18:00:42", time.Date(2026, 10, 31, 18, 0, 42, 999999999, loc)},
 		{"2026-10-31T10:00:00Z", time.Date(2026, 10, 31, 10, 0, 0, 0, time.UTC)},
+		{"2026-10-31T10:00:00.5+08:00", time.Date(2026, 10, 31, 10, 0, 0, 500000000, loc)},
 	} {
 		got, err := query.ParseRecorded(tc.in, loc)
 		require.NoError(t, err, tc.in)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/keyprojects/ledger/domain"
@@ -161,16 +162,28 @@ func WaitCaughtUp(ctx context.Context, r *projections.Runner, limit time.Duratio
 	}
 }
 
-// ParseRecorded reads a recorded time as readers give it: a day (its
-// end), a wall-clock time in loc ("2026-10-31 18:00", or
-// "2026-10-31T18:00" as an HTML datetime input sends it), or RFC 3339;
-// in the years a project's dates may have. (Year 1 would also be the
-// zero time, which means no cut at all.)
+// ParseRecorded reads a recorded time as readers give it: a day, a
+// wall-clock time in loc to the minute or the second ("2026-10-31 18:00",
+// or "2026-10-31T18:00" as an HTML datetime input sends it), or RFC 3339;
+// in the years a project's dates may have. A time given to the day, the
+// minute or the second means the end of it: "18:00" holds what was
+// recorded at 18:00:42. (Year 1 would also be the zero time, which means
+// no cut at all.)
 func ParseRecorded(s string, loc *time.Location) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, s)
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+	s = strings.TrimSpace(s)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	for _, f := range []struct {
+		layout string
+		span   time.Duration
+	}{
+		{"2006-01-02 15:04", time.Minute}, {"2006-01-02T15:04", time.Minute},
+		{"2006-01-02 15:04:05", time.Second}, {"2006-01-02T15:04:05", time.Second},
+	} {
 		if err != nil {
-			t, err = time.ParseInLocation(layout, s, loc)
+			t, err = time.ParseInLocation(f.layout, s, loc)
+			if err == nil {
+				t = t.Add(f.span - time.Nanosecond)
+			}
 		}
 	}
 	if err != nil {
