@@ -40,7 +40,7 @@ func TestNegativesAsValuesLeavesFlagsAlone(t *testing.T) {
 }
 
 func TestRecordedToTheMinuteHoldsTheWholeMinute(t *testing.T) {
-	c := newCLI(t)                  // 2026-11-27 10:00 in Shanghai
+	c := newCLI(t)                    // 2026-11-27 10:00 in Shanghai
 	c.clock.Advance(42 * time.Second) // 10:00:42
 	c.ok("project", "register", "P-1", "--name", "光伏", "--investment", "1亿", "--unit", "县工信局", "--leader", "李明")
 	assert.Contains(t, c.ok("history", "P-1", "--as-of-recorded", "2026-11-27 10:00"), "registered")
