@@ -28,7 +28,11 @@ type reportFlags struct {
 	csv, bom bool
 	md       bool
 	xlsx     string
-	bands    projections.Bands
+	// layout, title and issuer shape the --xlsx workbook; workbook is
+	// them parsed.
+	layout, title, issuer string
+	workbook              report.XLSXOptions
+	bands                 projections.Bands
 }
 
 func (f *reportFlags) add(fs *pflag.FlagSet) {
@@ -39,6 +43,9 @@ func (f *reportFlags) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.bom, "bom", false, "with --csv: start with a UTF-8 byte order mark, for Excel on Chinese Windows")
 	fs.BoolVar(&f.md, "md", false, "print Markdown")
 	fs.StringVar(&f.xlsx, "xlsx", "", "write an Excel workbook with one sheet per read model to this file")
+	fs.StringVar(&f.layout, "layout", "plain", "with --xlsx: plain (the header in row 1, a sheet row per table row) or form (to print and send: a heading, the 填报单位 line, 序号, a 合计 row, money cells in 万元)")
+	fs.StringVar(&f.title, "title", "", "with --xlsx: the heading of the first sheet (default its table's title); the as-of date is added")
+	fs.StringVar(&f.issuer, "issuer", "", "with --xlsx: the office reporting the figures (填报单位), printed under the heading")
 	fs.IntVar(&f.bands.YellowDueWithin, "yellow-within", projections.DefaultBands.YellowDueWithin, "yellow light when a deadline is due within this many days")
 	fs.IntVar(&f.bands.YellowLateFrom, "yellow-late", projections.DefaultBands.YellowLateFrom, "yellow light from this many days late")
 	fs.IntVar(&f.bands.RedLateFrom, "red-late", projections.DefaultBands.RedLateFrom, "red light from this many days late")
@@ -56,6 +63,14 @@ func (a *app) options(f *reportFlags) (query.Report, report.Lang, error) {
 	if formats := countTrue(f.csv, f.md, f.xlsx != "", a.asJSON); formats > 1 {
 		return query.Report{}, 0, usageError{errors.New("choose one of --json, --csv, --md and --xlsx")}
 	}
+	layout, err := report.ParseLayout(f.layout)
+	if err != nil {
+		return query.Report{}, 0, usageError{fmt.Errorf("--layout: %w", err)}
+	}
+	if f.xlsx == "" && (layout != report.LayoutPlain || f.title != "" || f.issuer != "") {
+		return query.Report{}, 0, usageError{errors.New("--layout, --title and --issuer shape the workbook: give --xlsx FILE")}
+	}
+	f.workbook = report.XLSXOptions{Title: f.title, Issuer: f.issuer, Layout: layout}
 	cut, err := a.cut(f.asOf, f.recorded)
 	if err != nil {
 		return query.Report{}, 0, err
@@ -269,6 +284,11 @@ func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []str
 					return err
 				}
 				a.noteBehind(ans.behind)
+				if rf.xlsx != "" {
+					// Headed with the date the figures are as of, as the
+					// board's download is.
+					return a.writeWorkbook(rf.xlsx, ans.tables, lang, rf.workbook.AsOf(qs.Resolve(q.Cut)))
+				}
 				return a.render(&rf, lang, ans.data, ans.tables)
 			})
 		},
@@ -279,6 +299,19 @@ func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []str
 		extra(c.Flags())
 	}
 	return c
+}
+
+// writeWorkbook writes tables to the --xlsx file path.
+func (a *app) writeWorkbook(path string, tables []report.Table, lang report.Lang, o report.XLSXOptions) error {
+	if err := report.XLSX(path, tables, lang, o); err != nil {
+		return err
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = t.Name
+	}
+	fmt.Fprintf(a.stdout, "wrote %s (sheets: %v)\n", path, names)
+	return nil
 }
 
 func (a *app) statusCommand() *cobra.Command {
