@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,6 +102,16 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 			return nil, err
 		}
 		creds = &c
+	}
+	if !cfg.DontListen && port > 0 {
+		// The server would only retry the taken port until the 30-second
+		// wait below ran out; ask first, so a taken port is a prompt error.
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+		if err != nil {
+			lock.release()
+			return nil, fmt.Errorf("%w: %s:%d (%w); choose another with --listen HOST:PORT (port 0 picks a free one)", ErrPortInUse, host, port, err)
+		}
+		_ = ln.Close()
 	}
 	opts := &server.Options{
 		ServerName: "ledger",

@@ -2,6 +2,7 @@ package eventstore_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"net"
 	"os"
@@ -210,4 +211,15 @@ func TestEmbeddedServerGivesAnOlderDataFolderCredentials(t *testing.T) {
 	store, err := eventstore.Open(context.Background(), nc)
 	require.NoError(t, err, "the old stream opens as the ledger user")
 	assert.Equal(t, eventstore.DefaultStream, store.StreamName())
+}
+
+func TestATakenPortIsRefusedAtOnce(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	_, err = eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: t.TempDir(), Port: port})
+	require.ErrorIs(t, err, eventstore.ErrPortInUse)
+	assert.Contains(t, err.Error(), fmt.Sprintf("127.0.0.1:%d", port))
+	assert.Contains(t, err.Error(), "--listen")
 }

@@ -109,5 +109,9 @@ func (e *StreamDamagedError) Error() string {
 // Is makes errors.Is(err, ErrStreamDamaged) true.
 func (e *StreamDamagedError) Is(target error) bool { return target == ErrStreamDamaged }
 
+// ErrPortInUse is returned by StartEmbedded when its listen address is
+// taken by another process.
+var ErrPortInUse = errors.New("the address to listen on is in use")
+
 // ErrDataDirLocked is returned when another process holds the data folder.
 var ErrDataDirLocked = errors.New("data folder in use by another process")
