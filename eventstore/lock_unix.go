@@ -27,7 +27,8 @@ func lockDir(dir string) (*dirLock, error) {
 		holder, _ := os.ReadFile(path)
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: %s is held by process %s; stop it or connect to it with --server", ErrDataDirLocked, dir, strings.TrimSpace(string(holder)))
+			pid := strings.TrimSpace(string(holder))
+			return nil, fmt.Errorf("%w: %s is held by process %s, a ledger command that serves no connections; wait for it to end or stop it (kill %s); to run commands side by side, run `ledger serve` on the folder: they then share it", ErrDataDirLocked, dir, pid, pid)
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}

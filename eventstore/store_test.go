@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -338,6 +339,8 @@ func TestDataFolderIsOpenedByOneProcessAtATime(t *testing.T) {
 	_, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: e.dir, DontListen: true})
 	require.ErrorIs(t, err, eventstore.ErrDataDirLocked)
 	assert.Contains(t, err.Error(), e.dir)
+	assert.Contains(t, err.Error(), fmt.Sprintf("held by process %d", os.Getpid()))
+	assert.Contains(t, err.Error(), "run `ledger serve` on the folder", "what to do, not --server to a folder nothing serves")
 }
 
 func TestReadReportsForeignMessagesAndGoesOn(t *testing.T) {
