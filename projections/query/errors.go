@@ -84,6 +84,9 @@ func (e *StreamUnreadableError) Is(target error) bool { return target == ErrStre
 type NoEventsError struct {
 	Project domain.ProjectID
 	InCut   bool // the project has events, but none inside the cut
+	// Closest are the ids (or national codes) nearest to Project of the
+	// projects in the ledger, nearest first.
+	Closest []string
 }
 
 // Error implements error.
@@ -91,7 +94,11 @@ func (e *NoEventsError) Error() string {
 	if e.InCut {
 		return fmt.Sprintf("project %s has no events in that time", e.Project)
 	}
-	return fmt.Sprintf("project %s has no events", e.Project)
+	msg := fmt.Sprintf("project %s has no events", e.Project)
+	if len(e.Closest) > 0 {
+		msg += "; the closest: " + strings.Join(e.Closest, ", ")
+	}
+	return msg
 }
 
 // Is makes errors.Is(err, ErrNoEvents) true.

@@ -41,8 +41,11 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (Result[ProjectVi
 		}
 	}
 	res := Result[ProjectView]{Foreign: h.Foreign}
-	if len(kept) == 0 {
-		return res, &NoEventsError{Project: q.Project, InCut: !q.Events.IsZero()}
+	switch {
+	case len(kept) == 0 && len(h.Records) > 0:
+		return res, &NoEventsError{Project: q.Project, InCut: true}
+	case len(kept) == 0:
+		return res, s.noEvents(ctx, q.Project)
 	}
 	res.Value = ProjectView{State: domain.Fold(q.Project, events(kept)), Records: kept}
 	return res, nil
@@ -65,7 +68,7 @@ func (s *Service) Project(ctx context.Context, id domain.ProjectID) (Result[doma
 		return Result[domain.Project]{}, err
 	}
 	if len(recs) == 0 {
-		return Result[domain.Project]{}, &NoEventsError{Project: id}
+		return Result[domain.Project]{}, s.noEvents(ctx, id)
 	}
 	return Result[domain.Project]{Value: domain.Fold(id, events(recs))}, nil
 }
@@ -87,7 +90,32 @@ func (s *Service) FindProject(ctx context.Context, key domain.ProjectID) (domain
 			return r.ID, nil
 		}
 	}
-	return "", &NoEventsError{Project: key}
+	return "", s.noEvents(ctx, key)
+}
+
+// noEvents is the error for a project id nothing is recorded under,
+// naming the ids and national codes nearest to it (without regard to
+// case: "demo-1" finds DEMO-1).
+func (s *Service) noEvents(ctx context.Context, id domain.ProjectID) error {
+	e := &NoEventsError{Project: id}
+	rows, _, err := s.rows(ctx, projections.Cut{}, "")
+	if err != nil {
+		return e
+	}
+	known := make(map[string]string, 2*len(rows))
+	folded := make(map[string]bool, 2*len(rows))
+	for _, r := range rows {
+		for _, k := range []string{string(r.ID), r.NationalCode} {
+			if k != "" {
+				known[strings.ToUpper(k)] = k
+				folded[strings.ToUpper(k)] = true
+			}
+		}
+	}
+	for _, c := range closest(strings.ToUpper(string(id)), folded, 3) {
+		e.Closest = append(e.Closest, known[c])
+	}
+	return e
 }
 
 // DeadlinesQuery asks for a project's deadline histories at a cut.

@@ -264,7 +264,11 @@ func TestProjectViewsCutTheHistory(t *testing.T) {
 	assert.EqualError(t, err, "project P-4 has no events in that time")
 
 	_, err = qs.Project(ctx, "P-9")
-	assert.EqualError(t, err, "project P-9 has no events")
+	assert.EqualError(t, err, "project P-9 has no events; the closest: P-1, P-2, P-3")
+	_, err = qs.History(ctx, query.HistoryQuery{Project: "p-2"})
+	var none *query.NoEventsError
+	require.ErrorAs(t, err, &none)
+	assert.Equal(t, "P-2", none.Closest[0], "ids typed in another case find the project first")
 
 	card, err := qs.Project(ctx, "P-2")
 	require.NoError(t, err)
