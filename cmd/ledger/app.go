@@ -159,11 +159,16 @@ func loginName() string {
 // langFlag adds --lang to c, defaulting to the language of the
 // environment (chineseEnv).
 func (a *app) langFlag(c *cobra.Command, lang *string) {
-	def := "en"
+	c.Flags().StringVar(lang, "lang", defaultLang(), "language of what is printed: zh or en (default from LC_ALL, LC_MESSAGES or LANG: zh_CN... is zh)")
+}
+
+// defaultLang is the language --lang defaults to: zh in a Chinese
+// environment (chineseEnv), else en.
+func defaultLang() string {
 	if chineseEnv(os.Getenv) {
-		def = "zh"
+		return "zh"
 	}
-	c.Flags().StringVar(lang, "lang", def, "language of what is printed: zh or en (default from LC_ALL, LC_MESSAGES or LANG: zh_CN... is zh)")
+	return "en"
 }
 
 // chinese reads a --lang value: whether to print in Chinese.

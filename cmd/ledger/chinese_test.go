@@ -98,3 +98,13 @@ func TestInspectFollowInChineseAndInPlainEnglish(t *testing.T) {
 	assert.Contains(t, en, "signed due 2026-11-26 missed, 1 day late")
 	assert.Contains(t, en, "started due 2026-11-25 missed, 2 days late")
 }
+
+func TestReportsSpeakTheEnvironmentsLanguage(t *testing.T) {
+	c := newCLI(t)
+	c.ok("project", "register", "P-1", "--name", "光伏", "--investment", "1亿", "--unit", "县工信局", "--leader", "李明", "--on", "2026-03-02")
+	en, zh := c.ok("status"), c.ok("status", "--lang", "zh")
+	require.NotEqual(t, en, zh)
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	assert.Equal(t, zh, c.ok("status"))
+	assert.Equal(t, en, c.ok("status", "--lang", "en"))
+}

@@ -366,7 +366,7 @@ func (a *app) templateCommand() *cobra.Command {
 			return nil
 		},
 	}
-	p.Flags().StringVar(&lang, "lang", "en", "header language: en or zh")
+	p.Flags().StringVar(&lang, "lang", defaultLang(), "header language: zh or en (default from LC_ALL, LC_MESSAGES or LANG)")
 	p.Flags().StringVar(&xlsx, "xlsx", "", "write an Excel workbook to this file instead of CSV to stdout")
 	c.AddCommand(p)
 	return c

@@ -38,7 +38,7 @@ type reportFlags struct {
 func (f *reportFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.asOf, "as-of", "", "the business date to report on, YYYY-MM-DD (default today): days late and colours are computed for it; a past date counts only what had happened by then")
 	fs.StringVar(&f.recorded, "as-of-recorded", "", "count only what the ledger knew at this time: YYYY-MM-DD (end of that day), 'YYYY-MM-DD HH:MM' (Asia/Shanghai) or RFC 3339")
-	fs.StringVar(&f.lang, "lang", "en", "column labels: en or zh")
+	fs.StringVar(&f.lang, "lang", defaultLang(), "column labels: zh or en (default from LC_ALL, LC_MESSAGES or LANG: zh_CN... is zh)")
 	fs.BoolVar(&f.csv, "csv", false, "print CSV")
 	fs.BoolVar(&f.bom, "bom", false, "with --csv: start with a UTF-8 byte order mark, for Excel on Chinese Windows")
 	fs.BoolVar(&f.md, "md", false, "print Markdown")
