@@ -99,7 +99,7 @@ and --events set the scale: seconds at the defaults, full size at
 // county's zone, the audit page verifying store, misses fed from now on.
 func benchBoard(ctx context.Context, store *eventstore.Store, clock domain.Clock) (http.Handler, error) {
 	qs := query.New(store, query.WithClock(clock), query.WithZone(shanghai()))
-	b, err := board.New(qs, board.WithStore(store))
+	b, err := board.New(qs, board.WithStore(store), board.WithStaleFor(boardStaleFor))
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,11 @@ import (
 // otherwise: loopback, so nobody else on the network reads the ledger.
 const defaultBoardAddr = "127.0.0.1:8480"
 
+// boardStaleFor is how long the board may show an overview or filter
+// choices computed before the ledger last moved, while it computes them
+// again: seconds at 100,000 projects.
+const boardStaleFor = 10 * time.Second
+
 // startBoard serves the web board on a.boardAddr until ctx ends, feeding
 // it the misses the watcher records; an error of the server ends up on
 // done. The returned func stops it.
@@ -52,7 +57,7 @@ func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan
 	}
 	qs := query.New(store, query.WithClock(a.clock), query.WithZone(shanghai()))
 	b, err := board.New(qs, board.WithStore(store), board.WithUsers(users), board.WithClock(a.clock),
-		board.WithSecureCookies(cert != nil || a.boardSecure),
+		board.WithSecureCookies(cert != nil || a.boardSecure), board.WithStaleFor(boardStaleFor),
 		board.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	if err != nil {
 		return nil, err
@@ -101,6 +106,7 @@ func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan
 		shutdown()
 	}()
 	go func() { _ = board.Feed(ctx, store, b.Hub()) }()
+	go func() { _ = b.Warm(ctx) }()
 	if a.onBoard != nil {
 		a.onBoard(url)
 	}

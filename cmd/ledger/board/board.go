@@ -1,6 +1,7 @@
 package board
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -41,12 +42,17 @@ type Server struct {
 	usersMu    sync.Mutex
 	usersAny   bool
 	usersAsked time.Time
+
+	// memo keeps what pages compute from every row (cache.go).
+	memo *cache
 }
 
 // New returns the board reading qs, configured by opts.
 func New(qs *query.Service, opts ...Option) (*Server, error) {
 	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), metrics: newMetrics(),
 		clock: domain.SystemClock{}, sessions: newSessions(), limiter: newLimiter()}
+	s.memo = &cache{entries: map[string]*cached{}, now: time.Now, position: s.position,
+		log: func(key string, err error) { s.log.Error("board: refresh", "page", key, "err", err) }}
 	for _, o := range opts {
 		o(s)
 	}
@@ -57,6 +63,19 @@ func New(qs *query.Service, opts ...Option) (*Server, error) {
 	s.pages = pages
 	s.routes()
 	return s, nil
+}
+
+// position is how far the ledger has gone: the stream's last sequence,
+// or where the projections stand when the stream cannot be read.
+func (s *Server) position(ctx context.Context) (uint64, error) {
+	pr, err := s.qs.Progress(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if pr.StreamUnread {
+		return pr.Checkpoint.LastSeq, nil
+	}
+	return pr.StreamLast, nil
 }
 
 // Hub returns the hub live misses are published to.

@@ -1,7 +1,9 @@
 package board
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 
@@ -27,13 +29,34 @@ type count struct {
 	Link       string
 }
 
+// overviewPage is the overview as computed, with how far behind its rows
+// were.
+type overviewPage struct {
+	data   overviewData
+	behind uint64
+}
+
+// overview reads every project's row three times: it is kept while the
+// ledger stands still (cache.go).
 func (s *Server) overview(r *http.Request, p params, v *view) error {
-	ctx := r.Context()
-	st, err := s.qs.Status(ctx, query.StatusQuery{Report: p.report})
+	key := fmt.Sprintf("overview|%s|%s|%s", p.lang, v.AsOf, r.URL.RawQuery)
+	got, err := s.memo.get(r.Context(), key, func(ctx context.Context) (any, error) {
+		d, behind, err := s.computeOverview(ctx, p)
+		return overviewPage{d, behind}, err
+	})
 	if err != nil {
 		return err
 	}
-	v.Behind = st.Behind
+	page := got.(overviewPage)
+	v.Data, v.Behind = page.data, page.behind
+	return nil
+}
+
+func (s *Server) computeOverview(ctx context.Context, p params) (overviewData, uint64, error) {
+	st, err := s.qs.Status(ctx, query.StatusQuery{Report: p.report})
+	if err != nil {
+		return overviewData{}, 0, err
+	}
 	d := overviewData{Projects: len(st.Value)}
 	lights := map[projections.Light]int{}
 	stages := map[string]int{}
@@ -49,17 +72,16 @@ func (s *Server) overview(r *http.Request, p params, v *view) error {
 	}
 	b, err := s.qs.Bulletin(ctx, query.BulletinQuery{Report: p.report, Period: projections.Month})
 	if err != nil {
-		return err
+		return overviewData{}, 0, err
 	}
 	tables := report.BulletinTables(b.Value)
 	d.Misses = tableOf(tables[1], p.lang, p, 0)
 	inv, err := s.qs.InvestmentByUnit(ctx, p.report)
 	if err != nil {
-		return err
+		return overviewData{}, 0, err
 	}
 	d.Chart = investmentChart(inv.Value, p.lang)
-	v.Data = d
-	return nil
+	return d, max(st.Behind, b.Behind, inv.Behind), nil
 }
 
 // investmentChart is the ECharts option of a bar chart of each unit's

@@ -2,6 +2,7 @@ package board
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -208,34 +209,43 @@ type filterView struct {
 // filters lists the names the filter selects offer, from the status rows
 // of the cut (the same names the query layer accepts).
 func (s *Server) filters(r *http.Request, p params, fields ...string) (*filterView, error) {
-	q := query.StatusQuery{Report: query.Report{Cut: p.report.Cut, Bands: p.report.Bands}}
-	res, err := s.qs.Status(r.Context(), q)
+	// The choices come from every project's row: kept while the ledger
+	// stands still (cache.go).
+	key := fmt.Sprintf("filters|%+v", p.report.Cut)
+	v, err := s.memo.get(r.Context(), key, func(ctx context.Context) (any, error) {
+		q := query.StatusQuery{Report: query.Report{Cut: p.report.Cut, Bands: p.report.Bands}}
+		res, err := s.qs.Status(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		set := func(get func(projections.StatusRow) string) []string {
+			var out []string
+			for _, row := range res.Value {
+				if v := get(row); v != "" {
+					out = append(out, v)
+				}
+			}
+			slices.Sort(out)
+			return slices.Compact(out)
+		}
+		return filterView{
+			Units:      set(func(r projections.StatusRow) string { return r.Unit }),
+			Leaders:    set(func(r projections.StatusRow) string { return r.Leader }),
+			Townships:  set(func(r projections.StatusRow) string { return r.Township }),
+			Industries: set(func(r projections.StatusRow) string { return r.Industry }),
+		}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	set := func(get func(projections.StatusRow) string) []string {
-		var out []string
-		for _, row := range res.Value {
-			if v := get(row); v != "" {
-				out = append(out, v)
-			}
-		}
-		slices.Sort(out)
-		return slices.Compact(out)
-	}
-	fv := &filterView{
-		Units:      set(func(r projections.StatusRow) string { return r.Unit }),
-		Leaders:    set(func(r projections.StatusRow) string { return r.Leader }),
-		Townships:  set(func(r projections.StatusRow) string { return r.Township }),
-		Industries: set(func(r projections.StatusRow) string { return r.Industry }),
-		Stages:     query.Stages(),
-		Lights:     []string{string(projections.LightRed), string(projections.LightYellow), string(projections.LightGreen), string(projections.LightSuspended)},
-		Show:       map[string]bool{},
-	}
+	fv := v.(filterView)
+	fv.Stages = query.Stages()
+	fv.Lights = []string{string(projections.LightRed), string(projections.LightYellow), string(projections.LightGreen), string(projections.LightSuspended)}
+	fv.Show = map[string]bool{}
 	for _, f := range fields {
 		fv.Show[f] = true
 	}
-	return fv, nil
+	return &fv, nil
 }
 
 func (s *Server) statusTables(r *http.Request, p params) ([]report.Table, uint64, error) {
