@@ -647,12 +647,12 @@ func TestRoundTripStatusWorkbookBackAsProgress(t *testing.T) {
 			rows, err := f.GetRows(sheet)
 			require.NoError(t, err)
 			require.NotEmpty(t, rows)
-			head := rows[0]
-			require.Equal(t, "项目代码", head[0], "the first sheet is the status table: %v", head)
+			head := rows[2]
+			require.Equal(t, "项目代码", head[1], "the first sheet is the status table: %v", head)
 			require.Contains(t, head, "项目名称")
 			line := 0
 			for i, r := range rows {
-				if len(r) > 0 && r[0] == id {
+				if len(r) > 1 && r[1] == id {
 					line = i + 1
 				}
 			}
@@ -663,8 +663,8 @@ func TestRoundTripStatusWorkbookBackAsProgress(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, f.SetCellValue(sheet, cell, v))
 			}
-			set(progressCol, 1, "形象进度")
-			set(startedCol, 1, "实际开工时间")
+			set(progressCol, 3, "形象进度")
+			set(startedCol, 3, "实际开工时间")
 			set(progressCol, line, "基础施工完成")
 			set(startedCol, line, "2026-10-15")
 			edited := filepath.Join(t.TempDir(), "status-filled.xlsx")

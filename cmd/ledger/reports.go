@@ -43,7 +43,7 @@ func (f *reportFlags) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.bom, "bom", false, "with --csv: start with a UTF-8 byte order mark, for Excel on Chinese Windows")
 	fs.BoolVar(&f.md, "md", false, "print Markdown")
 	fs.StringVar(&f.xlsx, "xlsx", "", "write an Excel workbook with one sheet per read model to this file")
-	fs.StringVar(&f.layout, "layout", "plain", "with --xlsx: plain (the header in row 1, a sheet row per table row) or form (to print and send: a heading, the 填报单位 line, 序号, a 合计 row, money cells in 万元)")
+	fs.StringVar(&f.layout, "layout", "form", "with --xlsx: form (to print and send: a heading, the 填报单位 line, 序号, a 合计 row, money cells in 万元) or plain (the header in row 1, a sheet row per table row)")
 	fs.StringVar(&f.title, "title", "", "with --xlsx: the heading of the first sheet (default its table's title); the as-of date is added")
 	fs.StringVar(&f.issuer, "issuer", "", "with --xlsx: the office reporting the figures (填报单位), printed under the heading")
 	fs.IntVar(&f.bands.YellowDueWithin, "yellow-within", projections.DefaultBands.YellowDueWithin, "yellow light when a deadline is due within this many days")
@@ -67,7 +67,7 @@ func (a *app) options(f *reportFlags) (query.Report, report.Lang, error) {
 	if err != nil {
 		return query.Report{}, 0, usageError{fmt.Errorf("--layout: %w", err)}
 	}
-	if f.xlsx == "" && (layout != report.LayoutPlain || f.title != "" || f.issuer != "") {
+	if f.xlsx == "" && (layout != report.LayoutForm || f.title != "" || f.issuer != "") {
 		return query.Report{}, 0, usageError{errors.New("--layout, --title and --issuer shape the workbook: give --xlsx FILE")}
 	}
 	f.workbook = report.XLSXOptions{Title: f.title, Issuer: f.issuer, Layout: layout}

@@ -62,9 +62,11 @@ func TestStatusXLSXOpensWithEverySheet(t *testing.T) {
 
 	rows, err := f.GetRows("status")
 	require.NoError(t, err)
-	require.Len(t, rows, 1+55)
-	assert.Equal(t, "Project", rows[0][0])
-	head := rows[0]
+	require.Len(t, rows, 2+1+55+1, "heading, date line, header, a row per project, total")
+	assert.Equal(t, "Project status (as of 2026-11-30)", rows[0][0])
+	assert.Equal(t, []string{"No.", "Project"}, rows[2][:2])
+	assert.Equal(t, "Total", rows[len(rows)-1][0])
+	head := rows[2]
 	col := func(name string) int {
 		i := indexOf(head, name)
 		require.GreaterOrEqual(t, i, 0, "column %q in %v", name, head)
@@ -72,7 +74,7 @@ func TestStatusXLSXOpensWithEverySheet(t *testing.T) {
 	}
 	line := func(project string) int {
 		for i, r := range rows {
-			if r[0] == project {
+			if len(r) > 1 && r[1] == project {
 				return i
 			}
 		}
@@ -82,13 +84,13 @@ func TestStatusXLSXOpensWithEverySheet(t *testing.T) {
 	assert.Equal(t, "red", rows[line("DEMO-3")][col("Light")])
 	total, err := f.GetCellValue("status", cellName(t, col("Total investment (10k yuan)"), line("DEMO-1")+1), excelize.Options{RawCellValue: true})
 	require.NoError(t, err)
-	assert.Equal(t, "350000000", total, "money cells hold exact yuan; the format shows 万元")
+	assert.Equal(t, "35000", total, "money cells hold 万元, as the header says")
 
 	var overdueJSON []projections.OverdueRow
 	require.NoError(t, json.Unmarshal([]byte(c.ok("overdue", "--as-of", "2026-11-30", "--json")), &overdueJSON))
 	overdue, err := f.GetRows("overdue")
 	require.NoError(t, err)
-	assert.Len(t, overdue, 1+len(overdueJSON), "one row per overdue deadline")
+	assert.Len(t, overdue, 3+len(overdueJSON)+1, "heading, date line, header, one row per overdue deadline, total")
 }
 
 func indexOf(xs []string, x string) int {

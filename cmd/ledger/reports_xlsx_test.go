@@ -72,7 +72,7 @@ func wan(yuan int64) string {
 func TestReportWorkbookFlagsNeedXLSX(t *testing.T) {
 	c := newCLI(t)
 	for _, args := range [][]string{
-		{"status", "--layout", "form"},
+		{"status", "--layout", "plain"},
 		{"overdue", "--issuer", "县发改局"},
 		{"bulletin", "--title", "十一月通报"},
 	} {

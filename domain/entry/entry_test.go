@@ -206,8 +206,8 @@ func TestFormsRefuseWhatTheyCannotRead(t *testing.T) {
 			`--confirm-order: "maybe" is not a yes or no; expected true or false`},
 		{"plan's order switch", "", "plan", values("project=P-7", "milestone=started", "due=2027-01-01", "confirm-order=yes please"),
 			`--confirm-order: "yes please" is not a yes or no; expected true or false`},
-		{"withdrawn milestone", "", "withdraw-deadline", values("project=P-7", "milestone=EIA", "reason=r"),
-			`"EIA" is not a milestone; expected one of ` + strings.Join(names(domain.Milestones), ", ")},
+		{"withdrawn milestone", "", "withdraw-deadline", values("project=P-7", "milestone=EIAA", "reason=r"),
+			`"EIAA" is not a milestone; expected one of ` + strings.Join(names(domain.Milestones), ", ")},
 		{"corrected project", "correct", "facts", values("project=bad.id", "investment=x"), badID},
 		{"corrected investment", "correct", "facts", values("project=P-7", "investment=1.234567891亿", "registered-on=x"),
 			`--investment: "1.234567891亿" is not a whole number of yuan that fits; expected e.g. 350000000 or 3.5亿`},
@@ -216,8 +216,8 @@ func TestFormsRefuseWhatTheyCannotRead(t *testing.T) {
 			`--registered-on: "2026/10/28" is not a date; expected YYYY-MM-DD`},
 		{"record type", "correct", "record", values("project=P-7", "type=registered", "tranche=x"),
 			`"registered" is not a record that can be corrected; expected a step (negotiating, signed, funds_received, approved, started, completed, commissioned, full_capacity) or milestone_planned`},
-		{"corrected approval", "correct", "record", values("project=P-7", "type=approved", "kind=EIA"),
-			`--kind: "EIA" is not an approval kind; expected one of ` + strings.Join(names(domain.ApprovalKinds), ", ")},
+		{"corrected approval", "correct", "record", values("project=P-7", "type=approved", "kind=EIAA"),
+			`--kind: "EIAA" is not an approval kind; expected one of ` + strings.Join(names(domain.ApprovalKinds), ", ")},
 		{"corrected baseline's milestone", "correct", "record", values("project=P-7", "type=milestone_planned", "milestone=start"),
 			`--milestone: "start" is not a milestone; expected one of ` + strings.Join(names(domain.Milestones), ", ")},
 		{"tranche", "correct", "record", values("project=P-7", "type=funds_received", "tranche=second", "date=x"),
@@ -250,10 +250,14 @@ func codeError(s string) string {
 	return err.Error()
 }
 
-func names[T ~string](ts []T) []string {
+// names lists ts as messages do: "signed (签约)".
+func names[T interface {
+	~string
+	Chinese() string
+}](ts []T) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = string(t)
+		out[i] = string(t) + " (" + t.Chinese() + ")"
 	}
 	return out
 }

@@ -333,11 +333,11 @@ func TestDownloads(t *testing.T) {
 		assert.Equal(t, "项目进度表", sheets[0])
 		rows, err := wb.GetRows(sheets[0])
 		require.NoError(t, err)
-		require.Len(t, rows, 4, "the header and three projects")
-		assert.Equal(t, report.Headers(report.StatusTable(nil), report.ZH), rows[0])
-		assert.Equal(t, []string{"项目代码", "项目名称", "责任单位", "包保领导"}, rows[0][:4])
-		assert.Equal(t, "P-1", rows[1][0])
-		assert.Equal(t, "光伏组件", rows[1][1])
+		require.Len(t, rows, 2+1+3+1, "the heading, the 填报单位 line, the header, three projects and the 合计")
+		assert.Equal(t, append([]string{"序号"}, report.Headers(report.StatusTable(nil), report.ZH)...), rows[2])
+		assert.Equal(t, []string{"序号", "项目代码", "项目名称", "责任单位"}, rows[2][:4])
+		assert.Equal(t, []string{"1", "P-1", "光伏组件"}, rows[3][:3])
+		assert.Equal(t, "合计", rows[6][0])
 	})
 }
 

@@ -29,7 +29,7 @@ func (s *Server) download(name string, tables func(*http.Request, params) ([]rep
 			err = writeCSV(&b, ts, p.lang)
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		default:
-			err = report.WriteXLSX(&b, ts, p.lang, report.XLSXOptions{}.AsOf(s.qs.Resolve(p.report.Cut)))
+			err = report.WriteXLSX(&b, ts, p.lang, report.XLSXOptions{Layout: report.LayoutForm}.AsOf(s.qs.Resolve(p.report.Cut)))
 			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		}
 		if err != nil {
