@@ -246,14 +246,16 @@ func MakeBulletin(rows []*Row, p Period, o Options) Bulletin {
 		}
 		b.Units = append(b.Units, *u)
 	}
+	// Best first: the highest on-time rate, then the fewest deadlines
+	// still open; units with nothing due in the period come last.
 	rate := func(u UnitRankRow) int64 {
 		if u.RateBP == nil {
-			return 10_001
+			return -1
 		}
 		return *u.RateBP
 	}
 	slices.SortFunc(b.Units, func(x, y UnitRankRow) int {
-		return cmp.Or(cmp.Compare(rate(x), rate(y)), cmp.Compare(y.Open+y.OverdueNow, x.Open+x.OverdueNow), cmp.Compare(x.Unit, y.Unit))
+		return cmp.Or(cmp.Compare(rate(y), rate(x)), cmp.Compare(x.Open+x.OverdueNow, y.Open+y.OverdueNow), cmp.Compare(x.Unit, y.Unit))
 	})
 	for i := range b.Units {
 		b.Units[i].Rank = i + 1

@@ -848,10 +848,11 @@ func TestMakeBulletin(t *testing.T) {
 			},
 			InvestmentTotal: 11_000_000,
 			Units: []projections.UnitRankRow{
-				{Rank: 1, Unit: "Energy Bureau", Due: 3, OnTime: 1, Late: 1, Open: 1, RateBP: bp(3333), OverdueNow: 2},
-				// A tie at 100 %: more overdue now ranks worse.
+				// Best first; a tie at 100 %: fewer overdue now ranks better.
+				{Rank: 1, Unit: "Transport Bureau", Due: 1, OnTime: 1, RateBP: bp(10_000)},
 				{Rank: 2, Unit: "Water Bureau", Due: 1, OnTime: 1, RateBP: bp(10_000), OverdueNow: 1},
-				{Rank: 3, Unit: "Transport Bureau", Due: 1, OnTime: 1, RateBP: bp(10_000)},
+				{Rank: 3, Unit: "Energy Bureau", Due: 3, OnTime: 1, Late: 1, Open: 1, RateBP: bp(3333), OverdueNow: 2},
+				// Nothing due: no rate to rank by, last.
 				{Rank: 4, Unit: "Culture Bureau"},
 			},
 		}},
@@ -871,9 +872,9 @@ func TestMakeBulletin(t *testing.T) {
 			},
 			InvestmentTotal: 19_000_000,
 			Units: []projections.UnitRankRow{
-				{Rank: 1, Unit: "Energy Bureau", Due: 4, OnTime: 1, Late: 1, Open: 2, RateBP: bp(2500), OverdueNow: 2},
+				{Rank: 1, Unit: "Transport Bureau", Due: 1, OnTime: 1, RateBP: bp(10_000)},
 				{Rank: 2, Unit: "Water Bureau", Due: 2, OnTime: 1, Open: 1, RateBP: bp(5000), OverdueNow: 1},
-				{Rank: 3, Unit: "Transport Bureau", Due: 1, OnTime: 1, RateBP: bp(10_000)},
+				{Rank: 3, Unit: "Energy Bureau", Due: 4, OnTime: 1, Late: 1, Open: 2, RateBP: bp(2500), OverdueNow: 2},
 				{Rank: 4, Unit: "Culture Bureau"},
 			},
 		}},
@@ -881,10 +882,10 @@ func TestMakeBulletin(t *testing.T) {
 			Period: projections.Week, From: dt("2026-11-23"), AsOf: asOf,
 			Overdue: overdue,
 			Units: []projections.UnitRankRow{
-				{Rank: 1, Unit: "Energy Bureau", OverdueNow: 2},
-				{Rank: 2, Unit: "Water Bureau", OverdueNow: 1},
-				{Rank: 3, Unit: "Culture Bureau"},
-				{Rank: 4, Unit: "Transport Bureau"},
+				{Rank: 1, Unit: "Culture Bureau"},
+				{Rank: 2, Unit: "Transport Bureau"},
+				{Rank: 3, Unit: "Water Bureau", OverdueNow: 1},
+				{Rank: 4, Unit: "Energy Bureau", OverdueNow: 2},
 			},
 		}},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -306,11 +307,7 @@ func (a *app) writeWorkbook(path string, tables []report.Table, lang report.Lang
 	if err := report.XLSX(path, tables, lang, o); err != nil {
 		return err
 	}
-	names := make([]string, len(tables))
-	for i, t := range tables {
-		names[i] = t.Name
-	}
-	fmt.Fprintf(a.stdout, "wrote %s (sheets: %v)\n", path, names)
+	fmt.Fprintf(a.stdout, "wrote %s (sheets: %s)\n", path, strings.Join(report.SheetNames(tables, lang), ", "))
 	return nil
 }
 

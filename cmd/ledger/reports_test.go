@@ -225,7 +225,7 @@ func TestBulletinCSVHasOneByteOrderMarkAndTitledTables(t *testing.T) {
 	out := c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--csv", "--bom")
 	assert.Equal(t, 1, strings.Count(out, "\ufeff"), "one byte order mark, at the start")
 	assert.True(t, strings.HasPrefix(out, "\ufeffMonth bulletin 2026-11-01 to 2026-11-30: milestones reached\n"))
-	assert.Contains(t, out, "\n\nMonth bulletin 2026-11-01 to 2026-11-30: units ranked\n")
+	assert.Contains(t, out, "\n\nMonth bulletin 2026-11-01 to 2026-11-30: units ranked, best first\n")
 }
 
 // On an empty ledger every list prints as [] in JSON, at any depth, never

@@ -24,22 +24,12 @@ func (a *app) newTable(header ...any) table.Writer {
 	return t
 }
 
-// render prints tables in the chosen format, or writes them to the --xlsx
-// workbook; data is what --json prints.
+// render prints tables in the chosen format (an --xlsx workbook is
+// written by writeWorkbook); data is what --json prints.
 func (a *app) render(f *reportFlags, lang report.Lang, data any, tables []report.Table) error {
 	switch {
 	case a.asJSON:
 		return a.printJSON(data)
-	case f.xlsx != "":
-		if err := report.XLSX(f.xlsx, tables, lang); err != nil {
-			return err
-		}
-		names := make([]string, len(tables))
-		for i, t := range tables {
-			names[i] = t.Name
-		}
-		fmt.Fprintf(a.stdout, "wrote %s (sheets: %v)\n", f.xlsx, names)
-		return nil
 	case f.csv:
 		// Several tables (the bulletin's) follow one another, each with its
 		// title on a line of its own and a blank line before the next; the

@@ -257,9 +257,13 @@ func BulletinTables(b projections.Bulletin) []Table {
 			dueValue(r.RevisedTo, r.RevisedToPrecision), r.DaysLate, r.Explained})
 	}
 
+	// The overdue list is of the as-of date, whenever each deadline fell.
 	overdue := Table{
-		Name:    "bulletin-overdue",
-		Title:   title("overdue on the as-of date", "逾期清单"),
+		Name: "bulletin-overdue",
+		Title: Label{
+			EN: strings.ToUpper(string(b.Period[:1])) + string(b.Period[1:]) + " bulletin: deadlines overdue and open on " + b.AsOf.String(),
+			ZH: "逾期未完成节点（截至" + b.AsOf.String() + "）",
+		},
 		Columns: overdueColumns,
 		Rows:    overdueRows(b.Overdue),
 	}
@@ -279,7 +283,7 @@ func BulletinTables(b projections.Bulletin) []Table {
 
 	units := Table{
 		Name:  "bulletin-units",
-		Title: title("units ranked", "单位排名"),
+		Title: title("units ranked, best first", "单位排名"),
 		Columns: []Column{
 			{"rank", Label{"Rank", "排名"}, KindInt},
 			colUnit,
@@ -291,7 +295,11 @@ func BulletinTables(b projections.Bulletin) []Table {
 		},
 	}
 	for _, r := range b.Units {
-		units.Rows = append(units.Rows, []Value{r.Rank, r.Unit, r.Due, r.OnTime, r.Late, r.Open, r.RateBP, r.OverdueNow})
+		var rate Value = r.RateBP
+		if r.RateBP == nil {
+			rate = Label{"— (nothing due)", "—（本期无应完成节点）"}
+		}
+		units.Rows = append(units.Rows, []Value{r.Rank, r.Unit, r.Due, r.OnTime, r.Late, r.Open, rate, r.OverdueNow})
 	}
 	return []Table{reached, missed, overdue, invest, units}
 }

@@ -12,5 +12,8 @@
 // value is printed, and Format translates the ledger's codes (lights,
 // milestones, stages, project kinds, compliance flags) into Chinese for ZH.
 // Money is integer yuan in the rows and is shown in 万元 (10,000 yuan) with
-// integer arithmetic only: no amount ever passes through a float.
+// integer arithmetic only. The one place a number of 万元 is stored as
+// such is a workbook's money cell in the form layout, where the
+// spreadsheet's own formulas need it: written from the exact decimal, it
+// reads back to the yuan below 10^15 yuan.
 package report

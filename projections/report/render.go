@@ -77,6 +77,12 @@ func Text(w io.Writer, t Table, lang Lang) error {
 	style.Format.Header = text.FormatDefault // labels as written, not upper-cased
 	tw.SetStyle(style)
 	tw.SuppressTrailingSpaces()
+	if len(t.Rows) == 0 {
+		// A section with nothing in it says so, rather than print a
+		// header over nothing.
+		_, err := fmt.Fprintf(w, "%s\n%s\n", t.Title.In(lang), Label{"none", "无"}.In(lang))
+		return err
+	}
 	if _, err := fmt.Fprintf(w, "%s\n%s\n", t.Title.In(lang), tw.Render()); err != nil {
 		return fmt.Errorf("write table %s: %w", t.Name, err)
 	}
@@ -91,7 +97,11 @@ func Markdown(w io.Writer, tables []Table, lang Lang) error {
 		if i == 0 {
 			sep = ""
 		}
-		if _, err := fmt.Fprintf(w, "%s## %s\n\n%s\n", sep, t.Title.In(lang), writer(t, lang).RenderMarkdown()); err != nil {
+		body := writer(t, lang).RenderMarkdown()
+		if len(t.Rows) == 0 {
+			body = Label{"None.", "无。"}.In(lang)
+		}
+		if _, err := fmt.Fprintf(w, "%s## %s\n\n%s\n", sep, t.Title.In(lang), body); err != nil {
 			return fmt.Errorf("write table %s: %w", t.Name, err)
 		}
 	}

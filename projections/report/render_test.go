@@ -123,6 +123,13 @@ func TestMarkdown(t *testing.T) {
 		"\n"+
 		"## 逾期清单\n"+
 		"\n"+
-		"| 项目代码 | 项目名称 | 责任单位 | 节点 | 截止日期 | 原定截止日期 | 逾期天数 | 调整次数 | 此前逾期次数 | 已说明原因 | 预警 | 当时包保领导 | 现包保领导 |\n"+
-		"|:--- |:--- |:--- |:--- |:--- |:--- | ---:| ---:| ---:|:--- |:--- |:--- |:--- |\n", b.String())
+		"无。\n", b.String(), "an empty section says so")
+}
+
+func TestAnEmptyTableSaysSo(t *testing.T) {
+	for lang, want := range map[report.Lang]string{report.ZH: "逾期清单\n无\n", report.EN: "Overdue deadlines\nnone\n"} {
+		var b bytes.Buffer
+		require.NoError(t, report.Text(&b, report.OverdueTable(nil), lang))
+		assert.Equal(t, want, b.String())
+	}
 }

@@ -294,6 +294,9 @@ func wanNumber(yuan int64) float64 {
 }
 
 // sheetNames returns a valid, distinct sheet name for each table.
+// SheetNames are the names of the sheets a workbook of tables has in lang.
+func SheetNames(tables []Table, lang Lang) []string { return sheetNames(tables, lang) }
+
 func sheetNames(tables []Table, lang Lang) []string {
 	names := make([]string, len(tables))
 	taken := map[string]bool{}
