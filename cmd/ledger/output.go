@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -307,9 +306,9 @@ func (a *app) showCommand() *cobra.Command {
 					return a.printJSON(r.Value)
 				}
 				if zh {
-					return a.printProjectChinese(r.Value)
+					return a.printProject(r.Value, projectChinese)
 				}
-				return a.printProject(ctx, r.Value)
+				return a.printProject(r.Value, projectEnglish)
 			})
 		},
 	}
@@ -317,86 +316,73 @@ func (a *app) showCommand() *cobra.Command {
 	return c
 }
 
-func (a *app) printProject(_ context.Context, p domain.Project) error {
-	w := a.stdout
-	fmt.Fprintf(w, "%s  %s\n", p.ID, p.Name)
-	fmt.Fprintf(w, "unit %s, leader %s, %s, %s yuan, township %s\n", p.Unit, p.Leader, p.Kind, domain.FormatYuan(p.TotalInvestment), p.Township)
-	if p.Industry != "" || p.NationalCode != "" {
-		fmt.Fprintf(w, "industry %s, national code %s\n", orNone(p.Industry), orNone(p.NationalCode))
-	}
-	if p.Content != "" {
-		fmt.Fprintf(w, "建设内容 (what is built): %s\n", p.Content)
-	}
-	if len(p.Progress) > 0 {
-		last := slices.Max(slices.Collect(maps.Keys(p.Progress)))
-		fmt.Fprintf(w, "形象进度 (progress, %s): %s\n", last, p.Progress[last])
-	}
-	var steps []string
-	for _, st := range domain.Steps {
-		if d, ok := p.Steps[st]; ok {
-			steps = append(steps, fmt.Sprintf("%s %s", st, d))
-		}
-	}
-	for _, k := range domain.ApprovalKinds {
-		if d, ok := p.Approvals[k]; ok {
-			steps = append(steps, fmt.Sprintf("%s approval %s", k, d))
-		}
-	}
-	fmt.Fprintf(w, "steps: %s\n", orNone(strings.Join(steps, "; ")))
-	t := a.newTable("milestone", "baseline", "due", "revisions", "reached")
-	for _, m := range domain.Milestones {
-		if dl := p.Deadlines[m]; dl != nil {
-			t.AppendRow(table.Row{m, dl.BaselinePrecision.Format(dl.Baseline), dl.Precision.Format(dl.Due), len(dl.Revisions), orNone(dl.Reached.String())})
-		}
-	}
-	t.Render()
-	var open []string
-	for _, is := range p.Issues {
-		if is.ResolvedOn.IsZero() {
-			open = append(open, is.ID+" "+is.Title)
-		}
-	}
-	sort.Strings(open)
-	fmt.Fprintf(w, "open issues: %s\n", orNone(strings.Join(open, "; ")))
-	flags := make([]string, len(p.Flags))
-	for i, f := range p.Flags {
-		flags[i] = string(f)
-	}
-	fmt.Fprintf(w, "compliance flags: %s\n", orNone(strings.Join(flags, ", ")))
-	return nil
+// projectWords are the words printProject prints in one language.
+type projectWords struct {
+	facts, more, content, progress, steps, approval, sep, open, flags, flagSep string
+	headers                                                                    []any
+	kind                                                                       func(domain.ProjectKind) string
+	step                                                                       func(domain.EventType) string
+	approvalKind                                                               func(domain.ApprovalKind) string
+	milestone                                                                  func(domain.Milestone) any
+	flag                                                                       func(domain.ComplianceFlag) string
 }
 
-// printProjectChinese is printProject in Chinese.
-func (a *app) printProjectChinese(p domain.Project) error {
+var (
+	projectEnglish = projectWords{
+		facts: "unit %s, leader %s, %s, %s yuan, township %s\n", more: "industry %s, national code %s\n",
+		content: "建设内容 (what is built): %s\n", progress: "形象进度 (progress, %s): %s\n", steps: "steps: %s\n",
+		approval: "%s approval %s", sep: "; ", open: "open issues: %s\n", flags: "compliance flags: %s\n", flagSep: ", ",
+		headers:      []any{"milestone", "baseline", "due", "revisions", "reached"},
+		kind:         func(k domain.ProjectKind) string { return string(k) },
+		step:         func(t domain.EventType) string { return string(t) },
+		milestone:    func(m domain.Milestone) any { return m },
+		flag:         func(f domain.ComplianceFlag) string { return string(f) },
+		approvalKind: func(k domain.ApprovalKind) string { return string(k) },
+	}
+	projectChinese = projectWords{
+		facts: "责任单位 %s，包保领导 %s，%s，总投资 %s 元，乡镇 %s\n", more: "行业 %s，项目代码（赋码）%s\n",
+		content: "建设内容：%s\n", progress: "形象进度（%s）：%s\n", steps: "已完成：%s\n",
+		approval: "%s批复 %s", sep: "；", open: "未销号督办事项：%s\n", flags: "合规标记：%s\n", flagSep: "、",
+		headers:      []any{"节点", "基准期限", "当前期限", "调整次数", "完成日期"},
+		kind:         domain.ProjectKind.Chinese,
+		step:         domain.EventType.Chinese,
+		milestone:    func(m domain.Milestone) any { return m.Chinese() },
+		flag:         domain.ComplianceFlag.Chinese,
+		approvalKind: domain.ApprovalKind.Chinese,
+	}
+)
+
+// printProject prints a project's state in the words of w.
+func (a *app) printProject(p domain.Project, words projectWords) error {
 	w := a.stdout
 	fmt.Fprintf(w, "%s  %s\n", p.ID, p.Name)
-	fmt.Fprintf(w, "责任单位 %s，包保领导 %s，%s，总投资 %s 元，乡镇 %s\n", p.Unit, p.Leader, p.Kind.Chinese(), domain.FormatYuan(p.TotalInvestment), orNone(p.Township))
+	fmt.Fprintf(w, words.facts, p.Unit, p.Leader, words.kind(p.Kind), domain.FormatYuan(p.TotalInvestment), orNone(p.Township))
 	if p.Industry != "" || p.NationalCode != "" {
-		fmt.Fprintf(w, "行业 %s，项目代码（赋码）%s\n", orNone(p.Industry), orNone(p.NationalCode))
+		fmt.Fprintf(w, words.more, orNone(p.Industry), orNone(p.NationalCode))
 	}
 	if p.Content != "" {
-		fmt.Fprintf(w, "建设内容：%s\n", p.Content)
+		fmt.Fprintf(w, words.content, p.Content)
 	}
 	if len(p.Progress) > 0 {
 		last := slices.Max(slices.Collect(maps.Keys(p.Progress)))
-		fmt.Fprintf(w, "形象进度（%s）：%s\n", last, p.Progress[last])
+		fmt.Fprintf(w, words.progress, last, p.Progress[last])
 	}
 	var steps []string
 	for _, st := range domain.Steps {
 		if d, ok := p.Steps[st]; ok {
-			steps = append(steps, fmt.Sprintf("%s %s", st.Chinese(), d))
+			steps = append(steps, fmt.Sprintf("%s %s", words.step(st), d))
 		}
 	}
 	for _, k := range domain.ApprovalKinds {
 		if d, ok := p.Approvals[k]; ok {
-			steps = append(steps, fmt.Sprintf("%s批复 %s", k.Chinese(), d))
+			steps = append(steps, fmt.Sprintf(words.approval, words.approvalKind(k), d))
 		}
 	}
-	fmt.Fprintf(w, "已完成：%s\n", orNone(strings.Join(steps, "；")))
-	t := a.newTable("节点", "基准期限", "当前期限", "调整次数", "完成日期")
+	fmt.Fprintf(w, words.steps, orNone(strings.Join(steps, words.sep)))
+	t := a.newTable(words.headers...)
 	for _, m := range domain.Milestones {
 		if dl := p.Deadlines[m]; dl != nil {
-			t.AppendRow(table.Row{m.Chinese(), dl.BaselinePrecision.Format(dl.Baseline), dl.Precision.Format(dl.Due), len(dl.Revisions), orNone(dl.Reached.String())})
+			t.AppendRow(table.Row{words.milestone(m), dl.BaselinePrecision.Format(dl.Baseline), dl.Precision.Format(dl.Due), len(dl.Revisions), orNone(dl.Reached.String())})
 		}
 	}
 	t.Render()
@@ -407,12 +393,12 @@ func (a *app) printProjectChinese(p domain.Project) error {
 		}
 	}
 	sort.Strings(open)
-	fmt.Fprintf(w, "未销号督办事项：%s\n", orNone(strings.Join(open, "；")))
+	fmt.Fprintf(w, words.open, orNone(strings.Join(open, words.sep)))
 	flags := make([]string, len(p.Flags))
 	for i, f := range p.Flags {
-		flags[i] = f.Chinese()
+		flags[i] = words.flag(f)
 	}
-	fmt.Fprintf(w, "合规标记：%s\n", orNone(strings.Join(flags, "、")))
+	fmt.Fprintf(w, words.flags, orNone(strings.Join(flags, words.flagSep)))
 	return nil
 }
 
