@@ -87,6 +87,8 @@ func (a *app) authInit(cmd *cobra.Command, in authInitFlags) error {
 	fmt.Fprintf(a.stdout, "then the service: (set -a; . %s; set +a; ledger serve)\n", shellPath(loginOf(setup, access.Service)))
 	fmt.Fprintf(a.stdout, "and each person or job with its own login file, e.g.: (set -a; . %s; set +a; ledger record signed P-7)\n",
 		shellPath(loginOf(setup, access.Recorder)))
+	fmt.Fprintf(a.stdout, "people sign in to the web board under their own names, with these roles or viewer (leaders): (set -a; . %s; set +a; ledger auth user add LOGIN --role viewer --name 姓名)\n",
+		shellPath(loginOf(setup, access.Service)))
 	if !setup.LoopbackOnly && !setup.TLS {
 		fmt.Fprintf(a.stderr, "ledger: warning: %s is reachable from other machines and there is no TLS: passwords and events cross the network in clear; give --tls-cert and --tls-key\n", setup.Listen)
 	}
