@@ -20,10 +20,11 @@ import (
 // otherwise: loopback, so nobody else on the network reads the ledger.
 const defaultBoardAddr = "127.0.0.1:8480"
 
-// boardStaleFor is how long the board may show an overview or filter
-// choices computed before the ledger last moved, while it computes them
-// again: seconds at 100,000 projects.
-const boardStaleFor = 10 * time.Second
+// boardStaleFor is how old an overview or a list of filter choices the
+// board may show while it computes a newer one in the background, once
+// the ledger has moved: computing takes milliseconds for a county and
+// tens of seconds at 100,000 projects.
+const boardStaleFor = 2 * time.Minute
 
 // startBoard serves the web board on a.boardAddr until ctx ends, feeding
 // it the misses the watcher records; an error of the server ends up on
