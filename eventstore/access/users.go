@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -94,6 +95,10 @@ const MinPasswordLength = 10
 type Users struct {
 	kv   jetstream.KeyValue
 	cost int
+	// dummy is a hash at cost compared against when a login is unknown,
+	// so that a wrong login takes as long to refuse as a wrong password.
+	dummy     []byte
+	dummyOnce sync.Once
 }
 
 // UsersBucket is the name of the users bucket of the ledger stream named
@@ -263,16 +268,13 @@ func (u *Users) get(ctx context.Context, login string) (User, uint64, error) {
 	return user, e.Revision(), nil
 }
 
-// dummyHash is compared against when a login is unknown, so that a
-// wrong login takes as long to refuse as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.MinCost)
-
 // Authenticate returns the user of login if password is theirs, and
 // ErrWrongPassword if either is wrong.
 func (u *Users) Authenticate(ctx context.Context, login, password string) (User, error) {
 	user, err := u.Lookup(ctx, login)
 	if errors.Is(err, ErrNoUser) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		u.dummyOnce.Do(func() { u.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), u.cost) })
+		_ = bcrypt.CompareHashAndPassword(u.dummy, []byte(password))
 		return User{}, ErrWrongPassword
 	}
 	if err != nil {
