@@ -41,7 +41,40 @@ type Change struct {
 	// also in Commands when Options.WithdrawCleared is set, else stored
 	// by nothing.
 	Cleared []domain.WithdrawDeadline
+
+	linesZH, warningsZH []string // Lines and Warnings in Chinese, one for one
 }
+
+// say adds a line in English and in Chinese.
+func (ch *Change) say(en, zh string) {
+	ch.Lines = append(ch.Lines, en)
+	ch.linesZH = append(ch.linesZH, zh)
+}
+
+// warn adds a warning in English and in Chinese.
+func (ch *Change) warn(en, zh string) {
+	ch.Warnings = append(ch.Warnings, en)
+	ch.warningsZH = append(ch.warningsZH, zh)
+}
+
+// LinesIn are Lines in Chinese (zh) or English.
+func (ch Change) LinesIn(zh bool) []string {
+	if zh && len(ch.linesZH) == len(ch.Lines) {
+		return ch.linesZH
+	}
+	return ch.Lines
+}
+
+// WarningsIn are Warnings in Chinese (zh) or English.
+func (ch Change) WarningsIn(zh bool) []string {
+	if zh && len(ch.warningsZH) == len(ch.Warnings) {
+		return ch.warningsZH
+	}
+	return ch.Warnings
+}
+
+// bilingual is a text in English and in Chinese.
+type bilingual struct{ en, zh string }
 
 // planned is a deadline of the plan a row leaves: its date, and whether
 // the file says it (else the ledger does, for a cell left empty or a
@@ -64,19 +97,21 @@ type planned struct {
 func Diff(file string, r Row, current domain.Project, o Options) (Change, Problems) {
 	ch := Change{Row: r}
 	var ps Problems
-	bad := func(column, format string, args ...any) {
-		ps = append(ps, Problem{file, r.Line, column, fmt.Sprintf(format, args...)})
+	bad := func(column, en, zh string) {
+		ps = append(ps, problem(file, r.Line, column, en, zh))
 	}
 	if r.Project == ExampleProject {
-		bad(r.column(FieldProject, ""), "'%s' is the template's example row; delete the row before importing", r.Project)
+		bad(r.column(FieldProject, ""), fmt.Sprintf("'%s' is the template's example row; delete the row before importing", r.Project),
+			fmt.Sprintf("“%s”是模板的示例行；导入前请删除该行", r.Project))
 		return ch, ps
 	}
 	meta := domain.Meta{Actor: o.Actor, CorrelationID: o.CorrelationID}
 	if !current.Registered {
 		final := map[domain.Milestone]planned{}
-		var dl []string
+		var dl, dlZH []string
 		for _, d := range r.Deadlines {
 			dl = append(dl, fmt.Sprintf("%s %s", d.Milestone, d.Precision.Format(d.Due)))
+			dlZH = append(dlZH, fmt.Sprintf("%s %s", d.Milestone.Chinese(), d.Precision.Format(d.Due)))
 			final[d.Milestone] = planned{d.Due, true}
 		}
 		confirm, ops := checkOrder(file, r, final, nil, len(r.Deadlines) > 0, o)
@@ -86,20 +121,31 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 			Leader: r.Leader, Township: r.Township, Kind: r.Kind, On: o.On, Plan: r.Deadlines,
 			Industry: r.Industry, NationalCode: r.NationalCode, ConfirmOrder: confirm != nil, Content: r.Content,
 		})
-		var facts string
+		var facts, factsZH string
 		if r.Industry != "" {
 			facts += ", industry " + r.Industry
+			factsZH += "，行业" + r.Industry
 		}
 		if r.NationalCode != "" {
 			facts += ", national code " + r.NationalCode
+			factsZH += "，赋码" + r.NationalCode
 		}
 		if r.Content != "" {
 			facts += ", 建设内容 " + r.Content
+			factsZH += "，建设内容" + r.Content
 		}
-		ch.Lines = append(ch.Lines, fmt.Sprintf("register %s, %s yuan, unit %s, leader %s, %s%s; deadlines: %s",
-			r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind, facts, orNone(strings.Join(dl, ", "))))
-		ch.Lines = append(ch.Lines, confirm...)
-		ch.Warnings = pastDeadlines(r.Deadlines, o.On)
+		dlsZH := strings.Join(dlZH, "、")
+		if dlsZH == "" {
+			dlsZH = "无"
+		}
+		ch.say(fmt.Sprintf("register %s, %s yuan, unit %s, leader %s, %s%s; deadlines: %s",
+			r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind, facts, orNone(strings.Join(dl, ", "))),
+			fmt.Sprintf("登记%s，总投资%s元，责任单位%s，包保领导%s，%s%s；节点期限：%s",
+				r.Name, domain.FormatYuan(r.TotalInvestment), r.Unit, r.Leader, r.Kind.Chinese(), factsZH, dlsZH))
+		for _, c := range confirm {
+			ch.say(c.en, c.zh)
+		}
+		ch.pastDeadlines(r.Deadlines, o.On)
 		ch.annualPlan(r, current, meta, o, bad)
 		ch.reachedLater(r)
 		return ch, check(file, r, current, ch, o, ps)
@@ -112,32 +158,38 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 			}
 		}
 	}
-	const registered = "expected the registered value (ledger correct facts changes it, with a reason)"
+	differs := func(column, file, state, fileZH, stateZH string) {
+		bad(column, fmt.Sprintf("'%s' differs from the ledger's '%s'; expected the registered value (ledger correct facts changes it, with a reason)", file, state),
+			fmt.Sprintf("“%s”与台账登记的“%s”不一致；应与登记的一致（可用 ledger correct facts 更正，须说明原因）", fileZH, stateZH))
+	}
 	for _, f := range []struct {
-		column      string
-		file, state string
-		same        bool
+		column          string
+		file, state     string
+		fileZH, stateZH string
+		same            bool
 	}{
 		// A name is the same name however its spaces and full-width
 		// characters are typed: that is how a row without a code is found.
-		{r.column(FieldName, ""), r.Name, current.Name, NormalizeName(r.Name) == NormalizeName(current.Name)},
-		{r.column(FieldUnit, ""), r.Unit, current.Unit, r.Unit == current.Unit},
-		{investment, domain.FormatYuan(r.TotalInvestment) + " yuan", domain.FormatYuan(current.TotalInvestment) + " yuan", r.TotalInvestment == current.TotalInvestment},
+		{r.column(FieldName, ""), r.Name, current.Name, r.Name, current.Name, NormalizeName(r.Name) == NormalizeName(current.Name)},
+		{r.column(FieldUnit, ""), r.Unit, current.Unit, r.Unit, current.Unit, r.Unit == current.Unit},
+		{investment, domain.FormatYuan(r.TotalInvestment) + " yuan", domain.FormatYuan(current.TotalInvestment) + " yuan",
+			domain.FormatYuan(r.TotalInvestment) + "元", domain.FormatYuan(current.TotalInvestment) + "元", r.TotalInvestment == current.TotalInvestment},
 	} {
 		if !f.same {
-			bad(f.column, "'%s' differs from the ledger's '%s'; %s", f.file, f.state, registered)
+			differs(f.column, f.file, f.state, f.fileZH, f.stateZH)
 		}
 	}
 	// A file that does not say the kind does not contradict the ledger's.
 	if !r.kindBlank && r.Kind != current.Kind {
-		bad(r.column(FieldKind, ""), "'%s' differs from the ledger's '%s'; %s", r.Kind, current.Kind, registered)
+		differs(r.column(FieldKind, ""), string(r.Kind), string(current.Kind), r.Kind.Chinese(), current.Kind.Chinese())
 	}
 	switch {
 	case r.Township == "" || r.Township == current.Township:
 	case current.Township == "":
-		ch.Lines = append(ch.Lines, fmt.Sprintf("township %s not recorded: an import records it for new projects only (ledger correct facts --township records it)", r.Township))
+		ch.say(fmt.Sprintf("township %s not recorded: an import records it for new projects only (ledger correct facts --township records it)", r.Township),
+			fmt.Sprintf("乡镇%s未记录：导入只为新项目记录乡镇（可用 ledger correct facts --township 记录）", r.Township))
 	default:
-		bad(r.column(FieldTownship, ""), "'%s' differs from the ledger's '%s'; %s", r.Township, current.Township, registered)
+		differs(r.column(FieldTownship, ""), r.Township, current.Township, r.Township, current.Township)
 	}
 	// Industry and national code: an empty cell says nothing; a project
 	// registered without them keeps them unrecorded.
@@ -145,20 +197,23 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 		field       Field
 		what        string
 		file, state string
+		whatZH      string
 	}{
-		{FieldIndustry, "industry", r.Industry, current.Industry},
-		{FieldContent, "建设内容", r.Content, current.Content},
-		{FieldNationalCode, "national code", r.NationalCode, current.NationalCode},
+		{FieldIndustry, "industry", r.Industry, current.Industry, "行业"},
+		{FieldContent, "建设内容", r.Content, current.Content, "建设内容"},
+		{FieldNationalCode, "national code", r.NationalCode, current.NationalCode, "赋码"},
 	} {
 		switch {
 		case f.file == "" || f.file == f.state:
 		case f.state == "":
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s %s not recorded: an import records it for new projects only", f.what, f.file))
+			ch.say(fmt.Sprintf("%s %s not recorded: an import records it for new projects only", f.what, f.file),
+				fmt.Sprintf("%s%s未记录：导入只为新项目记录%s", f.whatZH, f.file, f.whatZH))
 		case f.field == FieldContent:
 			// Sheets word what is built each their own way: not a conflict.
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s differs from the ledger's, left as it is: ledger correct facts --content changes it", f.what))
+			ch.say(fmt.Sprintf("%s differs from the ledger's, left as it is: ledger correct facts --content changes it", f.what),
+				fmt.Sprintf("%s与台账中的不同，保持不变：可用 ledger correct facts --content 修改", f.whatZH))
 		default:
-			bad(r.column(f.field, ""), "'%s' differs from the ledger's '%s'; %s", f.file, f.state, registered)
+			differs(r.column(f.field, ""), f.file, f.state, f.file, f.state)
 		}
 	}
 	reason := r.Reason
@@ -171,11 +226,12 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 			why = "changed in the plan"
 		}
 		ch.Commands = append(ch.Commands, domain.AssignLeader{Meta: meta, Project: r.Project, Leader: r.Leader, Reason: why, On: o.On})
-		ch.Lines = append(ch.Lines, fmt.Sprintf("leader %s -> %s", current.Leader, r.Leader))
+		ch.say(fmt.Sprintf("leader %s -> %s", current.Leader, r.Leader), fmt.Sprintf("包保领导%s → %s", current.Leader, r.Leader))
 	}
-	withdrawReason := reason
+	withdrawReason, withdrawReasonZH := reason, reason
 	if withdrawReason == "" {
 		withdrawReason = "cleared in the plan sheet " + file
+		withdrawReasonZH = "计划表" + file + "中已清空"
 	}
 	final := map[domain.Milestone]planned{}
 	stored := map[domain.Milestone]planned{}
@@ -205,18 +261,20 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 			col := r.column(FieldDeadline, m)
 			switch {
 			case dl == nil && isReached:
-				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: reached on %s, not planned", m, reached))
+				ch.say(fmt.Sprintf("%s: reached on %s, not planned", m, reached), fmt.Sprintf("%s：已于%s完成，不再安排期限", m.Chinese(), reached))
 			case dl == nil:
 				added = append(added, domain.PlanMilestone{Meta: meta, Project: r.Project, Milestone: m, Due: due, On: o.On, Precision: precision[m]})
-				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: plan %s", m, precision[m].Format(due)))
+				ch.say(fmt.Sprintf("%s: plan %s", m, precision[m].Format(due)), fmt.Sprintf("%s：计划%s", m.Chinese(), precision[m].Format(due)))
 				fresh = append(fresh, domain.PlannedDeadline{Milestone: m, Due: due, Precision: precision[m]})
 				final[m] = planned{due, true}
 			case dl.Due == due:
 				final[m] = planned{due, true}
 			case isReached:
-				bad(col, "'%s' differs from the deadline %s, but %s was reached on %s; expected %s (a reached milestone keeps its deadline)", due, dl.Due, m, reached, dl.Due)
+				bad(col, fmt.Sprintf("'%s' differs from the deadline %s, but %s was reached on %s; expected %s (a reached milestone keeps its deadline)", due, dl.Due, m, reached, dl.Due),
+					fmt.Sprintf("“%s”与期限%s不一致，而%s已于%s完成；应为%s（已完成的节点保留其期限）", due, dl.Due, m.Chinese(), reached, dl.Due))
 			case reason == "":
-				bad(col, "deadline moved from %s to %s without a reason; expected a 调整原因/reason cell or --reason", dl.Due, due)
+				bad(col, fmt.Sprintf("deadline moved from %s to %s without a reason; expected a 调整原因/reason cell or --reason", dl.Due, due),
+					fmt.Sprintf("期限由%s调整为%s，但未说明原因；请填写调整原因列，或用 --reason 说明", dl.Due, due))
 			default:
 				c := domain.ReviseDeadline{Meta: meta, Project: r.Project, Milestone: m, Due: due, Reason: reason, On: o.On, Precision: precision[m]}
 				fresh = append(fresh, domain.PlannedDeadline{Milestone: m, Due: due, Precision: precision[m]})
@@ -225,20 +283,24 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 				} else {
 					earlier = append(earlier, c)
 				}
-				ch.Lines = append(ch.Lines, fmt.Sprintf("%s: %s -> %s (baseline %s): %s", m, dl.Due, due, dl.Baseline, reason))
+				ch.say(fmt.Sprintf("%s: %s -> %s (baseline %s): %s", m, dl.Due, due, dl.Baseline, reason),
+					fmt.Sprintf("%s：%s → %s（原定%s）：%s", m.Chinese(), dl.Due, due, dl.Baseline, reason))
 				final[m] = planned{due, true}
 			}
 		case cleared[m] && dl != nil && isReached:
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s deadline %s kept: reached on %s (cell cleared)", m, dl.Due, reached))
+			ch.say(fmt.Sprintf("%s deadline %s kept: reached on %s (cell cleared)", m, dl.Due, reached),
+				fmt.Sprintf("%s期限%s保留：已于%s完成（单元格已清空）", m.Chinese(), dl.Due, reached))
 		case cleared[m] && dl != nil:
 			w := domain.WithdrawDeadline{Meta: meta, Project: r.Project, Milestone: m, Reason: withdrawReason, On: o.On}
 			ch.Cleared = append(ch.Cleared, w)
 			if o.WithdrawCleared {
 				withdrawals = append(withdrawals, w)
 				delete(final, m)
-				ch.Lines = append(ch.Lines, fmt.Sprintf("withdraw %s deadline %s (cell cleared): %s", m, dl.Due, withdrawReason))
+				ch.say(fmt.Sprintf("withdraw %s deadline %s (cell cleared): %s", m, dl.Due, withdrawReason),
+					fmt.Sprintf("撤销%s期限%s（单元格已清空）：%s", m.Chinese(), dl.Due, withdrawReasonZH))
 			} else {
-				ch.Lines = append(ch.Lines, fmt.Sprintf("withdraw %s deadline %s (cell cleared): applied only with --withdraw-cleared", m, dl.Due))
+				ch.say(fmt.Sprintf("withdraw %s deadline %s (cell cleared): applied only with --withdraw-cleared", m, dl.Due),
+					fmt.Sprintf("撤销%s期限%s（单元格已清空）：仅在使用 --withdraw-cleared 时执行", m.Chinese(), dl.Due))
 			}
 		}
 	}
@@ -258,9 +320,11 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 				ch.Commands[deadlines+i] = c
 			}
 		}
-		ch.Lines = append(ch.Lines, confirm...)
+		for _, c := range confirm {
+			ch.say(c.en, c.zh)
+		}
 	}
-	ch.Warnings = pastDeadlines(fresh, o.On)
+	ch.pastDeadlines(fresh, o.On)
 	ch.annualPlan(r, current, meta, o, bad)
 	ch.reachedLater(r)
 	return ch, check(file, r, current, ch, o, ps)
@@ -270,26 +334,26 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 // stored: by the progress import, which records steps.
 func (ch *Change) reachedLater(r Row) {
 	for _, re := range r.Reached {
-		ch.Lines = append(ch.Lines, fmt.Sprintf("%s reached %s (%s): stored by ledger import progress, not by the plan", re.Milestone, re.On, re.column))
+		ch.say(fmt.Sprintf("%s reached %s (%s): stored by ledger import progress, not by the plan", re.Milestone, re.On, re.column),
+			fmt.Sprintf("%s于%s完成（%s）：由 ledger import progress 保存，计划导入不保存", re.Milestone.Chinese(), re.On, re.column))
 	}
 }
 
 // pastDeadlines warns of deadlines planned or moved to a day already past:
 // the watcher reports each one missed.
-func pastDeadlines(dls []domain.PlannedDeadline, on domain.Date) []string {
-	var out []string
+func (ch *Change) pastDeadlines(dls []domain.PlannedDeadline, on domain.Date) {
 	for _, d := range dls {
 		if !on.IsZero() && d.Due < on {
-			out = append(out, fmt.Sprintf("%s is due %s, already past on %s: it will be reported missed unless it is reached",
-				d.Milestone, d.Precision.Format(d.Due), on))
+			ch.warn(fmt.Sprintf("%s is due %s, already past on %s: it will be reported missed unless it is reached",
+				d.Milestone, d.Precision.Format(d.Due), on),
+				fmt.Sprintf("%s期限%s，至%s已过：如未完成，将报为逾期", d.Milestone.Chinese(), d.Precision.Format(d.Due), on))
 		}
 	}
-	return out
 }
 
 // annualPlan adds the year's planned investment a row gives, when the
 // ledger has another (with the row's reason) or none.
-func (ch *Change) annualPlan(r Row, current domain.Project, meta domain.Meta, o Options, bad func(string, string, ...any)) {
+func (ch *Change) annualPlan(r Row, current domain.Project, meta domain.Meta, o Options, bad func(column, en, zh string)) {
 	if r.AnnualPlan <= 0 || r.AnnualYear == 0 {
 		return
 	}
@@ -302,15 +366,18 @@ func (ch *Change) annualPlan(r Row, current domain.Project, meta domain.Meta, o 
 		reason = o.Reason
 	}
 	if ok && reason == "" {
-		bad(r.column(FieldAnnualPlan, ""), "the %d planned investment %s yuan differs from the ledger's %s yuan without a reason; expected a 调整原因/reason cell or --reason",
-			r.AnnualYear, domain.FormatYuan(r.AnnualPlan), domain.FormatYuan(had))
+		bad(r.column(FieldAnnualPlan, ""), fmt.Sprintf("the %d planned investment %s yuan differs from the ledger's %s yuan without a reason; expected a 调整原因/reason cell or --reason",
+			r.AnnualYear, domain.FormatYuan(r.AnnualPlan), domain.FormatYuan(had)),
+			fmt.Sprintf("%d年计划投资%s元与台账中的%s元不一致，但未说明原因；请填写调整原因列，或用 --reason 说明",
+				r.AnnualYear, domain.FormatYuan(r.AnnualPlan), domain.FormatYuan(had)))
 		return
 	}
 	if !ok {
 		reason = ""
 	}
 	ch.Commands = append(ch.Commands, domain.PlanInvestment{Meta: meta, Project: r.Project, Year: r.AnnualYear, Amount: r.AnnualPlan, Reason: reason, On: o.On})
-	ch.Lines = append(ch.Lines, fmt.Sprintf("plan %d investment %s yuan", r.AnnualYear, domain.FormatYuan(r.AnnualPlan)))
+	ch.say(fmt.Sprintf("plan %d investment %s yuan", r.AnnualYear, domain.FormatYuan(r.AnnualPlan)),
+		fmt.Sprintf("%d年计划投资%s元", r.AnnualYear, domain.FormatYuan(r.AnnualPlan)))
 }
 
 // backwards returns the pairs of plan whose deadlines run backwards.
@@ -333,14 +400,14 @@ func backwards(plan map[domain.Milestone]planned) [][2]domain.Milestone {
 // commands need ConfirmOrder: the plan they leave runs backwards, or the
 // stored one does and the row puts it in order, one deadline at a time.
 // It holds the lines that say so.
-func checkOrder(file string, r Row, final, stored map[domain.Milestone]planned, planning bool, o Options) (confirm []string, ps Problems) {
+func checkOrder(file string, r Row, final, stored map[domain.Milestone]planned, planning bool, o Options) (confirm []bilingual, ps Problems) {
 	if !planning {
 		return nil, nil
 	}
 	pairs := backwards(final)
 	if len(pairs) == 0 {
 		if len(backwards(stored)) > 0 {
-			return []string{"deadlines put back in the order of the nodes"}, nil
+			return []bilingual{{"deadlines put back in the order of the nodes", "各节点期限已恢复为节点先后顺序"}}, nil
 		}
 		return nil, nil
 	}
@@ -351,10 +418,19 @@ func checkOrder(file string, r Row, final, stored map[domain.Milestone]planned, 
 		}
 		return fmt.Sprintf("%s due %s (as the ledger has it)", m, p.due)
 	}
+	sayZH := func(m domain.Milestone) string {
+		p := final[m]
+		if p.inFile {
+			return fmt.Sprintf("%s期限%s", m.Chinese(), p.due)
+		}
+		return fmt.Sprintf("%s期限%s（台账现有）", m.Chinese(), p.due)
+	}
 	for _, pair := range pairs {
 		first, then := pair[0], pair[1]
 		if o.ConfirmOrder {
-			confirm = append(confirm, fmt.Sprintf("%s is before %s: stored as confirmed (--confirm-order)", say(then), say(first)))
+			confirm = append(confirm, bilingual{
+				fmt.Sprintf("%s is before %s: stored as confirmed (--confirm-order)", say(then), say(first)),
+				fmt.Sprintf("%s早于%s：经确认按原样保存（--confirm-order）", sayZH(then), sayZH(first))})
 			continue
 		}
 		column := ""
@@ -364,9 +440,11 @@ func checkOrder(file string, r Row, final, stored map[domain.Milestone]planned, 
 		case final[first].inFile:
 			column = r.column(FieldDeadline, first)
 		}
-		ps = append(ps, Problem{file, r.Line, column, fmt.Sprintf(
+		ps = append(ps, problem(file, r.Line, column, fmt.Sprintf(
 			"%s is before %s; expected %s on or after %s, or --confirm-order to store the plan as it is",
-			say(then), say(first), then, first)})
+			say(then), say(first), then, first),
+			fmt.Sprintf("%s早于%s；%s应不早于%s，或用 --confirm-order 按原样保存计划",
+				sayZH(then), sayZH(first), then.Chinese(), first.Chinese())))
 	}
 	if len(ps) > 0 {
 		return nil, ps
@@ -390,7 +468,7 @@ func check(file string, r Row, current domain.Project, ch Change, o Options, ps 
 	for _, c := range ch.Commands {
 		events, err := domain.Decide(state, c, o.Now)
 		if err != nil {
-			return append(ps, Problem{file, r.Line, "", err.Error()})
+			return append(ps, problem(file, r.Line, "", err.Error(), "台账不接受该行："+err.Error()))
 		}
 		for _, e := range events {
 			domain.Evolve(&state, e)

@@ -177,9 +177,10 @@ func (b *band) flatten(rows [][]string) {
 	}
 }
 
-// skipRow says why a row under the header is not a project row: a total
-// (合计, 小计, 总计), a category (一、交通基础设施), or the header again.
-func skipRow(row []string, header []string, nameCol int) string {
+// skipRow says why a row under the header is not a project row, in
+// English and in Chinese: a total (合计, 小计, 总计), a category
+// (一、交通基础设施), or the header again.
+func skipRow(row []string, header []string, nameCol int) (why, whyZH string) {
 	for j, c := range row {
 		c = strings.ReplaceAll(strings.TrimSpace(c), " ", "")
 		if j > 2 && j != nameCol {
@@ -188,9 +189,9 @@ func skipRow(row []string, header []string, nameCol int) string {
 		switch {
 		case c == "":
 		case strings.HasPrefix(c, "合计") || strings.HasPrefix(c, "小计") || strings.HasPrefix(c, "总计") || c == "总合计":
-			return "a total row (" + c + ")"
+			return "a total row (" + c + ")", "合计行（" + c + "）"
 		case categoryCell.MatchString(c) && filledCells(row) <= 3:
-			return "a category row (" + c + ")"
+			return "a category row (" + c + ")", "分类行（" + c + "）"
 		}
 	}
 	if len(row) > 0 && len(header) > 0 {
@@ -201,10 +202,10 @@ func skipRow(row []string, header []string, nameCol int) string {
 			}
 		}
 		if same >= 2 && same*2 >= filledCells(row) {
-			return "the header repeated"
+			return "the header repeated", "重复的表头"
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func filledCells(row []string) int {

@@ -45,13 +45,14 @@ func AssignIDs(file string, rows []Row, states map[domain.ProjectID]domain.Proje
 			switch ids := byName[NormalizeName(r.Name)]; len(ids) {
 			case 0:
 				r.Project = LocalID(r.Name)
-				r.Notes = append(r.Notes, fmt.Sprintf("no project code: new local id %s", r.Project))
+				r.note(fmt.Sprintf("no project code: new local id %s", r.Project), fmt.Sprintf("无项目代码：新编本地编号%s", r.Project))
 			case 1:
 				r.Project = ids[0]
-				r.Notes = append(r.Notes, fmt.Sprintf("no project code: matched by name to %s", r.Project))
+				r.note(fmt.Sprintf("no project code: matched by name to %s", r.Project), fmt.Sprintf("无项目代码：按项目名称对应到%s", r.Project))
 			default:
-				ps = append(ps, Problem{file, r.Line, r.column(FieldName, ""),
-					fmt.Sprintf("no project code, and the ledger has %d projects named '%s' (%s); expected the project code in the row", len(ids), r.Name, joinIDs(ids))})
+				ps = append(ps, problem(file, r.Line, r.column(FieldName, ""),
+					fmt.Sprintf("no project code, and the ledger has %d projects named '%s' (%s); expected the project code in the row", len(ids), r.Name, joinIDs(ids)),
+					fmt.Sprintf("无项目代码，而台账中有%d个名为“%s”的项目（%s）；请在该行填写项目代码", len(ids), r.Name, joinIDs(ids))))
 			}
 		}
 		out[i] = r
@@ -76,8 +77,9 @@ func MatchIDs(file string, rows []Row, states map[domain.ProjectID]domain.Projec
 	out, ps := AssignIDs(file, rows, states)
 	for i, r := range out {
 		if rows[i].Project == "" && !states[r.Project].Registered {
-			ps = append(ps, Problem{file, r.Line, r.column(FieldName, ""),
-				fmt.Sprintf("no project code, and the ledger has no project named '%s'; expected the name as registered, or the project code", r.Name)})
+			ps = append(ps, problem(file, r.Line, r.column(FieldName, ""),
+				fmt.Sprintf("no project code, and the ledger has no project named '%s'; expected the name as registered, or the project code", r.Name),
+				fmt.Sprintf("无项目代码，台账中也没有名为“%s”的项目；应填写登记时的项目名称，或填写项目代码", r.Name)))
 		}
 	}
 	return out, ps

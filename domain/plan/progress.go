@@ -37,11 +37,10 @@ func stepOf(m domain.Milestone) domain.EventType { return domain.EventType(m) }
 func ProgressDiff(file string, r Row, current domain.Project, o ProgressOptions) (Change, Problems) {
 	ch := Change{Row: r}
 	var ps Problems
-	bad := func(column, format string, args ...any) {
-		ps = append(ps, Problem{file, r.Line, column, fmt.Sprintf(format, args...)})
-	}
 	if !current.Registered {
-		bad(r.column(FieldName, ""), "project %s %s is not in the ledger; expected a project the plan has registered (ledger import plan FILE first)", r.Project, r.Name)
+		ps = append(ps, problem(file, r.Line, r.column(FieldName, ""),
+			fmt.Sprintf("project %s %s is not in the ledger; expected a project the plan has registered (ledger import plan FILE first)", r.Project, r.Name),
+			fmt.Sprintf("项目%s %s不在台账中；应为计划已登记的项目（请先用 ledger import plan 导入计划表）", r.Project, r.Name)))
 		return ch, ps
 	}
 	meta := domain.Meta{Actor: o.Actor, CorrelationID: o.CorrelationID}
@@ -50,11 +49,13 @@ func ProgressDiff(file string, r Row, current domain.Project, o ProgressOptions)
 		switch at, ok := current.Steps[step]; {
 		case ok && at == re.On:
 		case ok:
-			ch.Warnings = append(ch.Warnings, fmt.Sprintf("%s '%s': the ledger has %s reached on %s; left as it is (ledger correct record changes a recorded date, with a reason)",
-				re.column, re.On, re.Milestone, at))
+			ch.warn(fmt.Sprintf("%s '%s': the ledger has %s reached on %s; left as it is (ledger correct record changes a recorded date, with a reason)",
+				re.column, re.On, re.Milestone, at),
+				fmt.Sprintf("%s“%s”：台账记载%s已于%s完成；保持不变（可用 ledger correct record 更正已记录的日期，须说明原因）",
+					re.column, re.On, re.Milestone.Chinese(), at))
 		default:
 			ch.Commands = append(ch.Commands, domain.RecordStep{Meta: meta, Project: r.Project, Step: step, On: re.On})
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s reached on %s", re.Milestone, re.On))
+			ch.say(fmt.Sprintf("%s reached on %s", re.Milestone, re.On), fmt.Sprintf("%s于%s完成", re.Milestone.Chinese(), re.On))
 		}
 	}
 	year := r.AnnualYear
@@ -79,14 +80,18 @@ func ProgressDiff(file string, r Row, current domain.Project, o ProgressOptions)
 		switch had, ok := current.Investment[month]; {
 		case ok && had == v:
 		case ok && o.Reason == "":
-			bad(r.layout.headers[r.layout.months[m]], "%s yuan differs from the %s yuan the ledger has for %s; expected the same figure, or --reason to correct it",
-				domain.FormatYuan(v), domain.FormatYuan(had), month)
+			ps = append(ps, problem(file, r.Line, r.layout.headers[r.layout.months[m]],
+				fmt.Sprintf("%s yuan differs from the %s yuan the ledger has for %s; expected the same figure, or --reason to correct it",
+					domain.FormatYuan(v), domain.FormatYuan(had), month),
+				fmt.Sprintf("%s元与台账记载的%s元（%s）不一致；应一致，或用 --reason 说明原因后更正",
+					domain.FormatYuan(v), domain.FormatYuan(had), month)))
 		case ok:
 			ch.Commands = append(ch.Commands, domain.ReportInvestment{Meta: meta, Project: r.Project, Month: month, Amount: v, Reason: o.Reason, On: o.On})
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s investment %s -> %s yuan: %s", month, domain.FormatYuan(had), domain.FormatYuan(v), o.Reason))
+			ch.say(fmt.Sprintf("%s investment %s -> %s yuan: %s", month, domain.FormatYuan(had), domain.FormatYuan(v), o.Reason),
+				fmt.Sprintf("%s完成投资%s元 → %s元：%s", month, domain.FormatYuan(had), domain.FormatYuan(v), o.Reason))
 		default:
 			ch.Commands = append(ch.Commands, domain.ReportInvestment{Meta: meta, Project: r.Project, Month: month, Amount: v, On: o.On})
-			ch.Lines = append(ch.Lines, fmt.Sprintf("%s investment %s yuan", month, domain.FormatYuan(v)))
+			ch.say(fmt.Sprintf("%s investment %s yuan", month, domain.FormatYuan(v)), fmt.Sprintf("%s完成投资%s元", month, domain.FormatYuan(v)))
 		}
 	}
 	if r.ToDate > 0 && len(months) > 0 {
@@ -95,13 +100,14 @@ func ProgressDiff(file string, r Row, current domain.Project, o ProgressOptions)
 			total += v
 		}
 		if total != r.ToDate {
-			ch.Warnings = append(ch.Warnings, fmt.Sprintf("%s says %s yuan completed to date; the months add up to %s yuan",
-				r.column(FieldToDate, ""), domain.FormatYuan(r.ToDate), domain.FormatYuan(total)))
+			ch.warn(fmt.Sprintf("%s says %s yuan completed to date; the months add up to %s yuan",
+				r.column(FieldToDate, ""), domain.FormatYuan(r.ToDate), domain.FormatYuan(total)),
+				fmt.Sprintf("%s为累计完成%s元，而各月合计为%s元", r.column(FieldToDate, ""), domain.FormatYuan(r.ToDate), domain.FormatYuan(total)))
 		}
 	}
 	if r.Progress != "" && current.Progress[o.Month] != r.Progress {
 		ch.Commands = append(ch.Commands, domain.ReportProgress{Meta: meta, Project: r.Project, Month: o.Month, Text: r.Progress, On: o.On})
-		ch.Lines = append(ch.Lines, fmt.Sprintf("%s progress: %s", o.Month, r.Progress))
+		ch.say(fmt.Sprintf("%s progress: %s", o.Month, r.Progress), fmt.Sprintf("%s形象进度：%s", o.Month, r.Progress))
 	}
 	if r.Problem != "" {
 		id := IssueID(r.Problem)
@@ -109,9 +115,10 @@ func ProgressDiff(file string, r Row, current domain.Project, o ProgressOptions)
 		case raised:
 		case o.RaiseIssues:
 			ch.Commands = append(ch.Commands, domain.RaiseIssue{Meta: meta, Project: r.Project, IssueID: id, Title: r.Problem, On: o.On})
-			ch.Lines = append(ch.Lines, fmt.Sprintf("raise issue %s: %s", id, r.Problem))
+			ch.say(fmt.Sprintf("raise issue %s: %s", id, r.Problem), fmt.Sprintf("挂账督办%s：%s", id, r.Problem))
 		default:
-			ch.Lines = append(ch.Lines, fmt.Sprintf("problem '%s' not raised: --raise-issues puts it on the supervision ledger", r.Problem))
+			ch.say(fmt.Sprintf("problem '%s' not raised: --raise-issues puts it on the supervision ledger", r.Problem),
+				fmt.Sprintf("存在问题“%s”未挂账：使用 --raise-issues 可列入督办台账", r.Problem))
 		}
 	}
 	if len(ps) > 0 {

@@ -1,6 +1,11 @@
 package plan
 
-import "github.com/keyprojects/ledger/domain"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/keyprojects/ledger/domain"
+)
 
 // CanonicalNames returns rows with their unit and township names in the
 // canonical form the unit register gives them, and a problem for each
@@ -19,7 +24,7 @@ func CanonicalNames(file string, rows []Row, u *domain.UnitRegister) ([]Row, Pro
 		}{{domain.NameUnit, "责任单位", &r.Unit}, {domain.NameTownship, "乡镇", &r.Township}} {
 			c, err := u.Resolve(f.kind, *f.name)
 			if err != nil {
-				problems = append(problems, Problem{File: file, Line: r.Line, Column: f.column, Message: err.Error()})
+				problems = append(problems, problem(file, r.Line, f.column, err.Error(), notRegisteredZH(f.column, *f.name, err.Error())))
 				continue
 			}
 			*f.name = c
@@ -27,4 +32,17 @@ func CanonicalNames(file string, rows []Row, u *domain.UnitRegister) ([]Row, Pro
 		out[i] = r
 	}
 	return out, problems
+}
+
+// notRegisteredZH says in Chinese that name is not in the unit register,
+// with the closest names the register's refusal (msg) gives.
+func notRegisteredZH(what, name, msg string) string {
+	closest := ""
+	if _, after, ok := strings.Cut(msg, "; closest: "); ok {
+		closest, _, _ = strings.Cut(after, " (add it with")
+	}
+	if closest != "" {
+		closest = "；最接近的有：" + strings.ReplaceAll(closest, ", ", "、")
+	}
+	return fmt.Sprintf("%s“%s”不在单位名录中%s（可用 ledger units add 添加，或用 ledger units alias 添加别名）", what, name, closest)
 }
