@@ -200,7 +200,7 @@ const appProps = `<Properties xmlns="http://schemas.openxmlformats.org/officeDoc
 const settings = `<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` +
 	`<w:zoom w:percent="100"/>` +
 	`<w:defaultTabStop w:val="420"/>` +
-	`<w:characterSpacingControl w:val="compressPunctuation"/>` +
+	`<w:characterSpacingControl w:val="doNotCompress"/>` +
 	`<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>` +
 	`<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>` +
 	`</w:settings>`
