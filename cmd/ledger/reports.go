@@ -33,7 +33,10 @@ type reportFlags struct {
 	// them parsed.
 	layout, title, issuer string
 	workbook              report.XLSXOptions
-	bands                 projections.Bands
+	// docx is the bulletin's --docx file (bulletin_docx.go), which
+	// --title and --issuer shape too; other reports leave it empty.
+	docx  string
+	bands projections.Bands
 }
 
 func (f *reportFlags) add(fs *pflag.FlagSet) {
@@ -45,8 +48,8 @@ func (f *reportFlags) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.md, "md", false, "print Markdown")
 	fs.StringVar(&f.xlsx, "xlsx", "", "write an Excel workbook with one sheet per read model to this file")
 	fs.StringVar(&f.layout, "layout", "form", "with --xlsx: form (to print and send: a heading, the 填报单位 line, 序号, a 合计 row, money cells in 万元) or plain (the header in row 1, a sheet row per table row)")
-	fs.StringVar(&f.title, "title", "", "with --xlsx: the heading of the first sheet (default its table's title); the as-of date is added")
-	fs.StringVar(&f.issuer, "issuer", "", "with --xlsx: the office reporting the figures (填报单位), printed under the heading")
+	fs.StringVar(&f.title, "title", "", "with --xlsx: the heading of the first sheet (default its table's title); the as-of date is added; with the bulletin's --docx: the notice's title")
+	fs.StringVar(&f.issuer, "issuer", "", "with --xlsx: the office reporting the figures (填报单位), printed under the heading; with the bulletin's --docx: the issuing office (发文机关)")
 	fs.IntVar(&f.bands.YellowDueWithin, "yellow-within", projections.DefaultBands.YellowDueWithin, "yellow light when a deadline is due within this many days")
 	fs.IntVar(&f.bands.YellowLateFrom, "yellow-late", projections.DefaultBands.YellowLateFrom, "yellow light from this many days late")
 	fs.IntVar(&f.bands.RedLateFrom, "red-late", projections.DefaultBands.RedLateFrom, "red light from this many days late")
@@ -61,6 +64,9 @@ func (a *app) options(f *reportFlags) (query.Report, report.Lang, error) {
 	if err := f.bands.Validate(); err != nil {
 		return query.Report{}, 0, usageError{err}
 	}
+	if f.docx != "" && countTrue(f.csv, f.md, f.xlsx != "", a.asJSON) > 0 {
+		return query.Report{}, 0, usageError{errors.New("--docx writes the document alone: leave out --json, --csv, --md and --xlsx")}
+	}
 	if formats := countTrue(f.csv, f.md, f.xlsx != "", a.asJSON); formats > 1 {
 		return query.Report{}, 0, usageError{errors.New("choose one of --json, --csv, --md and --xlsx")}
 	}
@@ -68,7 +74,10 @@ func (a *app) options(f *reportFlags) (query.Report, report.Lang, error) {
 	if err != nil {
 		return query.Report{}, 0, usageError{fmt.Errorf("--layout: %w", err)}
 	}
-	if f.xlsx == "" && (layout != report.LayoutForm || f.title != "" || f.issuer != "") {
+	if f.docx != "" && layout != report.LayoutForm {
+		return query.Report{}, 0, usageError{errors.New("--layout shapes the workbook, not the --docx document")}
+	}
+	if f.xlsx == "" && f.docx == "" && (layout != report.LayoutForm || f.title != "" || f.issuer != "") {
 		return query.Report{}, 0, usageError{errors.New("--layout, --title and --issuer shape the workbook: give --xlsx FILE")}
 	}
 	f.workbook = report.XLSXOptions{Title: f.title, Issuer: f.issuer, Layout: layout}
@@ -236,6 +245,8 @@ type answer struct {
 	data   any
 	tables []report.Table
 	behind uint64
+	// written: run wrote the answer to its file and said so.
+	written bool
 }
 
 // answerOf is the answer for a result whose value prints as tables.
@@ -252,14 +263,20 @@ func answerOf[T any](r query.Result[T], err error, tables func(T) []report.Table
 // command's own tables.
 func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []string, extra func(*pflag.FlagSet), check func() error,
 	run func(ctx context.Context, qs *query.Service, q query.Report) (answer, error)) *cobra.Command {
-	var rf reportFlags
+	return a.reportCommandWith(&reportFlags{}, use, short, ownSheets, filterFlags, extra, check, run)
+}
+
+// reportCommandWith is reportCommand on the flags rf, for a command
+// whose check and run read them.
+func (a *app) reportCommandWith(rf *reportFlags, use, short string, ownSheets bool, filterFlags []string, extra func(*pflag.FlagSet), check func() error,
+	run func(ctx context.Context, qs *query.Service, q query.Report) (answer, error)) *cobra.Command {
 	var fl filters
 	c := &cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			q, lang, err := a.options(&rf)
+			q, lang, err := a.options(rf)
 			if err != nil {
 				return err
 			}
@@ -285,12 +302,15 @@ func (a *app) reportCommand(use, short string, ownSheets bool, filterFlags []str
 					return err
 				}
 				a.noteBehind(ans.behind)
+				if ans.written {
+					return nil
+				}
 				if rf.xlsx != "" {
 					// Headed with the date the figures are as of, as the
 					// board's download is.
 					return a.writeWorkbook(rf.xlsx, ans.tables, lang, rf.workbook.AsOf(qs.Resolve(q.Cut)))
 				}
-				return a.render(&rf, lang, ans.data, ans.tables)
+				return a.render(rf, lang, ans.data, ans.tables)
 			})
 		},
 	}
@@ -413,19 +433,25 @@ func (a *app) supervisionCommand() *cobra.Command {
 func (a *app) bulletinCommand() *cobra.Command {
 	var period string
 	var p projections.Period
-	return a.reportCommand("bulletin", "The dispatch or bulletin for a period: reached, missed, overdue, investment, units ranked",
+	var rf reportFlags
+	var doc docxFlags
+	return a.reportCommandWith(&rf, "bulletin", "The dispatch or bulletin for a period: reached, missed, overdue, investment, units ranked",
 		true,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) {
 			fs.StringVar(&period, "period", "month", "week, month, quarter, half or year (the one containing --as-of)")
+			doc.add(fs, &rf)
 		},
 		func() (err error) {
 			if p, err = projections.ParsePeriod(period); err != nil {
 				return usageError{fmt.Errorf("--period: %w", err)}
 			}
-			return nil
+			return doc.check(&rf)
 		},
 		func(ctx context.Context, qs *query.Service, q query.Report) (answer, error) {
+			if rf.docx != "" {
+				return a.writeBulletinDocx(ctx, qs, query.BulletinQuery{Report: q, Period: p}, &rf, doc)
+			}
 			r, err := qs.Bulletin(ctx, query.BulletinQuery{Report: q, Period: p})
 			return answerOf(r, err, report.BulletinTables)
 		})
