@@ -27,9 +27,9 @@ const progressFrom = 300
 func (a *app) importCommand() *cobra.Command {
 	c := &cobra.Command{Use: "import", Short: "Import data from spreadsheets"}
 	var (
-		dryRun           bool
-		reason, encoding string
-		run              importRun
+		dryRun                 bool
+		reason, encoding, lang string
+		run                    importRun
 	)
 	p := &cobra.Command{
 		Use:   "plan FILE",
@@ -53,7 +53,11 @@ problem unless --confirm-order.`,
 			if err != nil {
 				return usageError{fmt.Errorf("--encoding: %w", err)}
 			}
-			run.reason, run.dryRun = reason, dryRun
+			zh, err := a.chinese(lang)
+			if err != nil {
+				return err
+			}
+			run.reason, run.dryRun, run.zh = reason, dryRun, zh
 			return a.importPlanRun(cmd.Context(), args[0], enc, run)
 		},
 	}
@@ -67,6 +71,7 @@ problem unless --confirm-order.`,
 	p.Flags().StringVar(&run.leader, "leader", "", "the responsible leader (包保领导) of every row that names none")
 	p.Flags().BoolVar(&run.confirmOrder, "confirm-order", false,
 		"store rows whose deadlines run backwards through the nodes (开工 due before 签约)")
+	a.langFlag(p, &lang)
 	c.AddCommand(p, a.importProgressCommand())
 	return c
 }
@@ -104,6 +109,9 @@ type importRun struct {
 	// withdrawCleared withdraws the deadlines of cleared cells;
 	// confirmOrder stores plans that run backwards.
 	withdrawCleared, confirmOrder bool
+	// zh prints the import's notes, rows, problems and summaries in
+	// Chinese (--lang zh).
+	zh bool
 	// wrap, when not nil, wraps what the changes are stored through
 	// (tests use it to fail part way).
 	wrap func(plan.Executor, plan.Registrar) (plan.Executor, plan.Registrar)
@@ -130,13 +138,14 @@ func (a *app) importPlanRun(ctx context.Context, path string, enc plan.Encoding,
 // what changed, or prints it on a dry run.
 func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, data []byte, run importRun) error {
 	s := sess.store
+	t := tongue(run.zh)
 	sheetOpts := plan.SheetOptions{Unit: run.unit, Leader: run.leader, Year: a.today().Year()}
 	rows, problems := plan.RowsWith(sheet, sheetOpts)
 	if len(problems) > 0 {
-		return a.planProblems(problems)
+		return a.planProblems(problems, t)
 	}
 	if run.dryRun {
-		a.printNotes(plan.Notes(sheet, sheetOpts))
+		a.printNotes(plan.NotesIn(sheet, sheetOpts, run.zh), t)
 	}
 	opts, err := a.importOptions("import-", data, run.reason)
 	if err != nil {
@@ -149,11 +158,11 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 	}
 	rows, problems = plan.AssignIDs(sheet.File, rows, states)
 	if len(problems) > 0 {
-		return a.planProblems(problems)
+		return a.planProblems(problems, t)
 	}
 	rows, problems = plan.CanonicalNames(sheet.File, rows, states[domain.UnitRegisterID].Units)
 	if len(problems) > 0 {
-		return a.planProblems(problems)
+		return a.planProblems(problems, t)
 	}
 	var changes []plan.Change
 	var commands, fresh, changed, leftAlone, warnings, cellNotes int
@@ -179,34 +188,40 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 			}
 		}
 		if run.dryRun && len(ps) == 0 {
-			a.printChange(ch)
+			a.printChange(ch, t)
 		}
 	}
 	if len(problems) > 0 {
-		return a.planProblems(problems)
+		return a.planProblems(problems, t)
 	}
 	if run.dryRun {
-		fmt.Fprintf(a.stdout, "dry run: %d rows; would store %d commands (%d new projects, %d changed); nothing stored\n",
+		fmt.Fprintf(a.stdout, t.say("dry run: %d rows; would store %d commands (%d new projects, %d changed); nothing stored\n",
+			"试运行：共%d行；将保存%d条命令（新项目%d个，有变化%d个）；未保存任何内容\n"),
 			len(rows), commands, fresh, changed)
 		if leftAlone > 0 {
-			fmt.Fprintf(a.stdout, "%s listed above would stay planned: they are withdrawn only with --withdraw-cleared\n", clearedCells(leftAlone))
+			fmt.Fprintf(a.stdout, t.say("%s listed above would stay planned: they are withdrawn only with --withdraw-cleared\n",
+				"上列%s将保持原计划：仅在使用 --withdraw-cleared 时撤销\n"), t.clearedCells(leftAlone))
 		}
 		if warnings > 0 {
-			fmt.Fprintf(a.stdout, "%d deadlines listed above are already past: each will be reported missed unless it is reached\n", warnings)
+			fmt.Fprintf(a.stdout, t.say("%d deadlines listed above are already past: each will be reported missed unless it is reached\n",
+				"上列%d个期限已过：如未完成，将逐一报为逾期\n"), warnings)
 		}
 		return nil
 	}
 	// Said after the summary of a stored import.
 	leftNote := func() {
 		if cellNotes > 0 {
-			fmt.Fprintf(a.stdout, "%d cells stored nothing (a node reached without a date, in progress, or a month to check): --dry-run lists them\n", cellNotes)
+			fmt.Fprintf(a.stdout, t.say("%d cells stored nothing (a node reached without a date, in progress, or a month to check): --dry-run lists them\n",
+				"%d个单元格未保存任何内容（节点已完成但没有日期、正在办理，或月份待核对）：--dry-run 可逐一列出\n"), cellNotes)
 		}
 		if warnings > 0 {
-			fmt.Fprintf(a.stdout, "%d deadlines stored were already past: each will be reported missed unless it is reached (--dry-run lists them)\n", warnings)
+			fmt.Fprintf(a.stdout, t.say("%d deadlines stored were already past: each will be reported missed unless it is reached (--dry-run lists them)\n",
+				"已保存的期限中有%d个已过：如未完成，将逐一报为逾期（--dry-run 可逐一列出）\n"), warnings)
 		}
 		if leftAlone > 0 {
-			fmt.Fprintf(a.stdout, "left %s alone: their deadlines stay planned; --dry-run lists them, and importing again with --withdraw-cleared withdraws them\n",
-				clearedCells(leftAlone))
+			fmt.Fprintf(a.stdout, t.say("left %s alone: their deadlines stay planned; --dry-run lists them, and importing again with --withdraw-cleared withdraws them\n",
+				"%s未处理：其期限仍按原计划；--dry-run 可逐一列出，加 --withdraw-cleared 再次导入即撤销\n"),
+				t.clearedCells(leftAlone))
 		}
 	}
 	start := time.Now()
@@ -224,26 +239,47 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 	}
 	applied, err := plan.Apply(ctx, ex, reg, sheet.File, changes, run.workers, bar)
 	if err != nil {
-		return fmt.Errorf("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)", err, applied.Events)
+		return t.storeFailed(err, applied.Events)
 	}
 	if applied.Already > 0 {
 		// Another import stored some of these rows between the diff and
 		// this one's writes: say what this run stored, not what it meant to.
-		fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d stored now, %d already stored by another import running at the same time, %d unchanged; %d events stored in %.2fs\n",
+		fmt.Fprintf(a.stdout, t.say("imported %s (%s): %d rows, %d stored now, %d already stored by another import running at the same time, %d unchanged; %d events stored in %.2fs\n",
+			"已导入%s（%s）：共%d行，本次保存%d行，另有%d行已由同时运行的另一次导入保存，无变化%d行；保存事件%d条，用时%.2f秒\n"),
 			sheet.File, sheet.Encoding, len(rows), applied.Rows, applied.Already, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
 		leftNote()
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "imported %s (%s): %d rows, %d new projects, %d changed, %d unchanged; %d events stored in %.2fs\n",
+	fmt.Fprintf(a.stdout, t.say("imported %s (%s): %d rows, %d new projects, %d changed, %d unchanged; %d events stored in %.2fs\n",
+		"已导入%s（%s）：共%d行，新项目%d个，有变化%d个，无变化%d个；保存事件%d条，用时%.2f秒\n"),
 		sheet.File, sheet.Encoding, len(rows), fresh, changed, len(rows)-fresh-changed, applied.Events, time.Since(start).Seconds())
 	leftNote()
 	return nil
 }
 
+// tongue is the language an import speaks: Chinese when true (--lang
+// zh), else English.
+type tongue bool
+
+// say is en, or zh in Chinese.
+func (t tongue) say(en, zh string) string {
+	if t {
+		return zh
+	}
+	return en
+}
+
+// storeFailed is the error of an import that failed part way, events
+// stored before it.
+func (t tongue) storeFailed(err error, events int) error {
+	return fmt.Errorf(t.say("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)",
+		"%w（此前已保存事件%d条；请修正该行后重新导入：已保存的不会重复保存）"), err, events)
+}
+
 // printNotes prints what the sheet reader guessed, for a dry run.
-func (a *app) printNotes(notes []string) {
+func (a *app) printNotes(notes []string, t tongue) {
 	for _, n := range notes {
-		fmt.Fprintf(a.stdout, "read: %s\n", n)
+		fmt.Fprintf(a.stdout, t.say("read: %s\n", "读取：%s\n"), n)
 	}
 }
 
@@ -286,7 +322,10 @@ func (a *app) projectStates(ctx context.Context, sess *session) (map[domain.Proj
 }
 
 // clearedCells counts cleared deadline cells in words.
-func clearedCells(n int) string {
+func (t tongue) clearedCells(n int) string {
+	if t {
+		return fmt.Sprintf("%d个已清空的期限单元格", n)
+	}
 	if n == 1 {
 		return "1 cleared deadline cell"
 	}
@@ -295,9 +334,13 @@ func clearedCells(n int) string {
 
 // planProblems prints every problem of a plan file on stderr and returns
 // the error that ends the command.
-func (a *app) planProblems(ps plan.Problems) error {
+func (a *app) planProblems(ps plan.Problems, t tongue) error {
+	zh := bool(t)
 	for _, p := range ps[:len(ps)-1] {
-		fmt.Fprintln(a.stderr, "ledger: "+p.String())
+		fmt.Fprintln(a.stderr, "ledger: "+p.In(zh))
+	}
+	if zh {
+		return fmt.Errorf("%s（共%d个问题；未保存任何内容）", ps[len(ps)-1].In(zh), len(ps))
 	}
 	count := fmt.Sprintf("%d problems", len(ps))
 	if len(ps) == 1 {
@@ -306,21 +349,22 @@ func (a *app) planProblems(ps plan.Problems) error {
 	return fmt.Errorf("%s (%s in all; nothing stored)", ps[len(ps)-1].String(), count)
 }
 
-func (a *app) printChange(ch plan.Change) {
-	head := fmt.Sprintf("row %d  %s %s", ch.Row.Line, ch.Row.Project, ch.Row.Name)
+func (a *app) printChange(ch plan.Change, t tongue) {
+	zh := bool(t)
+	head := fmt.Sprintf(t.say("row %d  %s %s", "第%d行  %s %s"), ch.Row.Line, ch.Row.Project, ch.Row.Name)
 	if len(ch.Lines) == 0 && len(ch.Row.Notes) == 0 {
-		fmt.Fprintf(a.stdout, "%s: no change\n", head)
+		fmt.Fprintf(a.stdout, t.say("%s: no change\n", "%s：无变化\n"), head)
 		return
 	}
-	fmt.Fprintf(a.stdout, "%s:\n", head)
-	for _, l := range ch.Row.Notes {
-		fmt.Fprintf(a.stdout, "    note: %s\n", l)
+	fmt.Fprintf(a.stdout, t.say("%s:\n", "%s：\n"), head)
+	for _, l := range ch.Row.NotesIn(zh) {
+		fmt.Fprintf(a.stdout, t.say("    note: %s\n", "    说明：%s\n"), l)
 	}
-	for _, l := range ch.Lines {
+	for _, l := range ch.LinesIn(zh) {
 		fmt.Fprintf(a.stdout, "    %s\n", l)
 	}
-	for _, l := range ch.Warnings {
-		fmt.Fprintf(a.stdout, "    warning: %s\n", l)
+	for _, l := range ch.WarningsIn(zh) {
+		fmt.Fprintf(a.stdout, t.say("    warning: %s\n", "    提醒：%s\n"), l)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 // progressRun is one progress import: the options that are not the file.
 type progressRun struct {
 	month, reason string
+	lang          string
 	dryRun        bool
 	raiseIssues   bool
 	workers       int
@@ -54,11 +55,17 @@ record changes it, with a reason).`,
 	c.Flags().BoolVar(&run.raiseIssues, "raise-issues", false, "put each 存在问题 cell on the supervision ledger")
 	c.Flags().StringVar(&encoding, "encoding", "auto", "CSV text encoding: auto, utf-8 or gb18030 (Chinese Excel's CSV)")
 	c.Flags().IntVar(&run.workers, "workers", 8, "projects stored in parallel")
+	a.langFlag(c, &run.lang)
 	return c
 }
 
 // importProgress imports a progress sheet.
 func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding, run progressRun) error {
+	zh, err := a.chinese(run.lang)
+	if err != nil {
+		return err
+	}
+	t := tongue(zh)
 	sheet, data, err := readSheetFile(path, enc)
 	if err != nil {
 		return err
@@ -68,20 +75,21 @@ func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding
 		month = sheet.Month
 	}
 	if month == "" {
-		return usageError{fmt.Errorf("%s: the title does not say which month the sheet reports (截至2026年10月); give --month YYYY-MM", sheet.File)}
+		return usageError{fmt.Errorf(t.say("%s: the title does not say which month the sheet reports (截至2026年10月); give --month YYYY-MM",
+			"%s：标题未注明本表报送的月份（截至2026年10月）；请用 --month YYYY-MM 指定"), sheet.File)}
 	}
 	m, err := domain.ParseMonth(month)
 	if err != nil {
-		return usageError{fmt.Errorf("--month %q: expected YYYY-MM", month)}
+		return usageError{fmt.Errorf(t.say("--month %q: expected YYYY-MM", "--month %q：应为YYYY-MM"), month)}
 	}
 	opts := plan.SheetOptions{Year: m.FirstDay().Year(), Progress: true}
 	rows, problems := plan.RowsWith(sheet, opts)
 	if len(problems) > 0 {
-		return a.planProblems(problems)
+		return a.planProblems(problems, t)
 	}
 	if run.dryRun {
-		fmt.Fprintf(a.stdout, "read: the sheet reports %s\n", m)
-		a.printNotes(plan.Notes(sheet, opts))
+		fmt.Fprintf(a.stdout, t.say("read: the sheet reports %s\n", "读取：本表报送%s的进度\n"), m)
+		a.printNotes(plan.NotesIn(sheet, opts, zh), t)
 	}
 	base, err := a.importOptions("progress-", data, run.reason)
 	if err != nil {
@@ -98,7 +106,7 @@ func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding
 		}
 		rows, problems := plan.MatchIDs(sheet.File, rows, states)
 		if len(problems) > 0 {
-			return a.planProblems(problems)
+			return a.planProblems(problems, t)
 		}
 		var changes []plan.Change
 		var commands, warnings int
@@ -111,14 +119,15 @@ func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding
 				commands += len(ch.Commands)
 			}
 			if run.dryRun && len(ps) == 0 {
-				a.printChange(ch)
+				a.printChange(ch, t)
 			}
 		}
 		if len(problems) > 0 {
-			return a.planProblems(problems)
+			return a.planProblems(problems, t)
 		}
 		if run.dryRun {
-			fmt.Fprintf(a.stdout, "dry run: %d rows; would store %d commands for %d projects; nothing stored\n", len(rows), commands, len(changes))
+			fmt.Fprintf(a.stdout, t.say("dry run: %d rows; would store %d commands for %d projects; nothing stored\n",
+				"试运行：共%d行；将保存%d条命令，涉及%d个项目；未保存任何内容\n"), len(rows), commands, len(changes))
 			return nil
 		}
 		start := time.Now()
@@ -131,12 +140,14 @@ func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding
 		})
 		applied, err := plan.Apply(ctx, ex, nil, sheet.File, changes, run.workers, nil)
 		if err != nil {
-			return fmt.Errorf("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)", err, applied.Events)
+			return t.storeFailed(err, applied.Events)
 		}
-		fmt.Fprintf(a.stdout, "imported progress %s for %s: %d rows, %d projects changed, %d unchanged; %d events stored in %.2fs\n",
+		fmt.Fprintf(a.stdout, t.say("imported progress %s for %s: %d rows, %d projects changed, %d unchanged; %d events stored in %.2fs\n",
+			"已导入%s（%s进度）：共%d行，有变化的项目%d个，无变化%d个；保存事件%d条，用时%.2f秒\n"),
 			sheet.File, m, len(rows), len(changes), len(rows)-len(changes), applied.Events, time.Since(start).Seconds())
 		if warnings > 0 {
-			fmt.Fprintf(a.stdout, "%d things to check were left as they are: --dry-run lists them\n", warnings)
+			fmt.Fprintf(a.stdout, t.say("%d things to check were left as they are: --dry-run lists them\n",
+				"%d处待核对的内容保持不变：--dry-run 可逐一列出\n"), warnings)
 		}
 		return nil
 	})

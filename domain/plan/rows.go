@@ -262,7 +262,11 @@ func readHeader(s Sheet, o SheetOptions) (layout, Problems) {
 			l.byField[m.Field] = i
 		}
 	}
-	for m, i := range l.actual {
+	for _, m := range domain.Milestones {
+		i, ok := l.actual[m]
+		if !ok {
+			continue
+		}
 		l.note(fmt.Sprintf("column '%s' read as the date %s was reached", l.headers[i], m),
 			fmt.Sprintf("“%s”列按%s的实际完成日期读取", l.headers[i], m.Chinese()))
 	}
