@@ -11,15 +11,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// signIn fills the board's sign-in form as a person would.
-func (b *browser) signIn(login, password string) {
+// signIn fills the board's sign-in form as a person would and waits for
+// what the answer shows: then, a CSS selector.
+func (b *browser) signIn(login, password, then string) {
 	b.t.Helper()
 	b.do(
 		chromedp.WaitVisible(chromedp.CSS(`form.signin input[name="login"]`)),
 		chromedp.SendKeys(chromedp.CSS(`form.signin input[name="login"]`), login),
 		chromedp.SendKeys(chromedp.CSS(`form.signin input[name="password"]`), password),
 		chromedp.Click(chromedp.CSS(`form.signin button[type="submit"]`)),
-		chromedp.WaitReady(chromedp.CSS("main > h1")),
+		chromedp.WaitVisible(chromedp.CSS(then)),
 	)
 }
 
@@ -58,13 +59,14 @@ func TestBoardBrowserSignInAndRoles(t *testing.T) {
 	assert.Contains(t, browse(b, chromedp.Location()), "/login?next=%2Finspection", "a page asks to sign in first")
 	b.screenshot(dir, "desktop-login")
 
-	b.signIn("zhangsan", "not the password")
+	b.signIn("zhangsan", "not the password", "form.signin .error-message")
 	assert.Contains(t, browse(b, chromedp.Text(chromedp.CSS("form.signin .error-message"))), "用户名或密码错误")
 	assert.Equal(t, []string{"browser log (network): Failed to load resource: the server responded with a status of 401 (Unauthorized) " + base + "login"},
 		b.takeProblems(), "the refused sign-in is answered 401, and nothing else went wrong")
 
-	b.do(chromedp.Clear(chromedp.CSS(`form.signin input[name="login"]`)))
-	b.signIn("zhangsan", inspectorPassword)
+	// Signing in again from a fresh page, as a person retyping would.
+	browse(b, chromedp.NavigateResponse(base+"login?next=%2Finspection"))
+	b.signIn("zhangsan", inspectorPassword, "header .user")
 	assert.True(t, strings.HasSuffix(browse(b, chromedp.Location()), "/inspection"), "back on the page asked for")
 	assert.Equal(t, "张三（督查）", browse(b, chromedp.Text(chromedp.CSS("header .user"))))
 
@@ -96,7 +98,7 @@ func TestBoardBrowserSignInAndRoles(t *testing.T) {
 	// The leader reads, and is offered no form; a write sent anyway is refused.
 	leader := newBrowser(t, 375, 800)
 	browse(leader, chromedp.NavigateResponse(base+"inspection"))
-	leader.signIn("li", viewerPassword)
+	leader.signIn("li", viewerPassword, "header .user")
 	assert.Equal(t, "李县长（领导查看）", browse(leader, chromedp.Text(chromedp.CSS("header .user"))))
 	assert.Equal(t, 0, browse(leader, chromedp.Evaluate[int](`document.querySelectorAll("form.write").length`)))
 	leader.screenshot(dir, "phone-inspection-viewer")
