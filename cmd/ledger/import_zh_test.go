@@ -158,3 +158,37 @@ func TestImportLangIsChecked(t *testing.T) {
 		assert.Contains(t, errs, `--lang "fr"`)
 	}
 }
+
+func TestImportSpeaksTheEnvironmentsLanguage(t *testing.T) {
+	c := newSheetCLI(t)
+	sheet := countySheet("city-annual-plan.csv")
+	en := c.ok("import", "plan", "--dry-run", sheet)
+	zh := c.ok("import", "plan", "--dry-run", "--lang", "zh", sheet)
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	assert.Equal(t, zh, c.ok("import", "plan", "--dry-run", sheet))
+	assert.Equal(t, en, c.ok("import", "plan", "--dry-run", "--lang", "en", sheet))
+}
+
+// seconds is how long a stored import took, which differs run to run.
+var seconds = regexp.MustCompile(`[0-9]+\.[0-9]{2}(s|秒)`)
+
+func TestStoredImportSaysItInChinese(t *testing.T) {
+	for _, steps := range [][][]string{
+		{{"import", "plan", countySheet("city-annual-plan.csv")}},
+		{{"import", "plan", countySheet("annual-summary-quarters.csv")}},
+		{{"import", "plan", countySheet("district-monthly-progress.xlsx")}, {"import", "progress", countySheet("district-monthly-progress.xlsx")}},
+	} {
+		t.Run(strings.Join(steps[len(steps)-1][:2], " "), func(t *testing.T) {
+			en, zh := newSheetCLI(t), newSheetCLI(t)
+			for _, args := range steps {
+				outEN := seconds.ReplaceAllString(en.ok(append(args, "--lang", "en")...), "")
+				outZH := seconds.ReplaceAllString(zh.ok(append(args, "--lang", "zh")...), "")
+				if os.Getenv("LEDGER_SHOW_ZH") != "" {
+					t.Logf("\n%s\n---\n%s", outEN, outZH)
+				}
+				assertSaysTheSameInChinese(t, outEN, outZH)
+			}
+			assert.Equal(t, en.statusRows(), zh.statusRows(), "the language changes what is printed, not what is stored")
+		})
+	}
+}
