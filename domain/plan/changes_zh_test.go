@@ -270,3 +270,18 @@ func TestProgressDiffSaysItInChinese(t *testing.T) {
 	assert.Equal(t, []string{"plan.csv：第2行，项目名称列：项目P-1 " + zh.nameText + "不在台账中；应为计划已登记的项目（请先用 ledger import plan 导入计划表）"},
 		inChinese(t, plan.Change{}, ps).problems)
 }
+
+func TestCanonicalNamesInChinese(t *testing.T) {
+	u := &domain.UnitRegister{
+		Names:     map[string][]string{domain.NameUnit: {"县工信局", "县发改局"}},
+		Canonical: map[string]string{"县工信局": "县工信局", "县发改局": "县发改局"},
+		Kinds:     map[string]string{"县工信局": domain.NameUnit, "县发改局": domain.NameUnit},
+	}
+	rows, ps := plan.Rows(sheetOf(t, zh.header(), with(zh.row("P-1"), colUnit, "县工信")))
+	require.Empty(t, texts(ps))
+	_, ps = plan.CanonicalNames(file, rows, u)
+	require.Len(t, ps, 1)
+	assert.Contains(t, ps[0].String(), "not in the unit register")
+	assert.Equal(t, []string{"plan.csv：第2行，责任单位列：责任单位“县工信”不在单位名录中；最接近的有：县工信局、县发改局（可用 ledger units add 添加，或用 ledger units alias 添加别名）"},
+		inChinese(t, plan.Change{}, ps).problems)
+}
