@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -189,6 +190,40 @@ func TestStoredImportSaysItInChinese(t *testing.T) {
 				assertSaysTheSameInChinese(t, outEN, outZH)
 			}
 			assert.Equal(t, en.statusRows(), zh.statusRows(), "the language changes what is printed, not what is stored")
+		})
+	}
+}
+
+func TestUnreadableSheetInChinese(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+		return path
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"not a sheet", []string{"import", "plan", write("plan.pdf", "%PDF")}, "plan.pdf：应为.csv或.xlsx文件"},
+		{"empty", []string{"import", "plan", write("empty.csv", "\n\n")}, "empty.csv：文件为空；应有表头行，表头下每个项目一行"},
+		{"not UTF-8", []string{"import", "plan", "--encoding", "utf-8", write("gbk.csv", "\xcf\xee\xc4\xbf\n")},
+			"gbk.csv：不是有效的UTF-8文本；如由Excel保存，请改用 --encoding gb18030"},
+		{"not a workbook", []string{"import", "progress", "--month", "2026-10", write("progress.xlsx", "PK")}, "progress.xlsx：不是Excel .xlsx工作簿："},
+		{"an encoding that is not one", []string{"import", "progress", "--encoding", "latin1", write("p.csv", "a,b\n")}, `--encoding：编码"latin1"未知；应为auto、utf-8或gb18030`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newSheetCLI(t)
+			codeEN, _, errEN := c.run(append(tc.args, "--lang", "en")...)
+			code, out, errs := c.run(append(tc.args, "--lang", "zh")...)
+			assert.NotZero(t, code)
+			assert.Equal(t, codeEN, code)
+			assert.Empty(t, out)
+			assert.Contains(t, errs, tc.want)
+			assert.Equal(t, 1, strings.Count(errs, "\n"), errs)
+			assert.NotContains(t, errEN, "：", "English stays English")
+			assert.Zero(t, c.msgCount())
 		})
 	}
 }

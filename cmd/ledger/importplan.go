@@ -49,13 +49,13 @@ Deadlines that run backwards through the nodes (开工 due before 签约) are a
 problem unless --confirm-order.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			enc, err := plan.ParseEncoding(encoding)
-			if err != nil {
-				return usageError{fmt.Errorf("--encoding: %w", err)}
-			}
 			zh, err := a.chinese(lang)
 			if err != nil {
 				return err
+			}
+			enc, err := plan.ParseEncoding(encoding)
+			if err != nil {
+				return tongue(zh).encodingError(err)
 			}
 			run.reason, run.dryRun, run.zh = reason, dryRun, zh
 			return a.importPlanRun(cmd.Context(), args[0], enc, run)
@@ -77,18 +77,22 @@ problem unless --confirm-order.`,
 }
 
 // readSheetFile reads a sheet file (a plan or a progress sheet) and
-// returns it with the file's bytes, which name its import.
-func readSheetFile(path string, enc plan.Encoding) (plan.Sheet, []byte, error) {
+// returns it with the file's bytes, which name its import. Its errors are
+// said in the import's language.
+func readSheetFile(path string, enc plan.Encoding, t tongue) (plan.Sheet, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return plan.Sheet{}, nil, err
 	}
-	sheet, err := readPlan(path, data, enc)
+	sheet, err := readPlan(path, data, enc, t)
+	if err != nil && t {
+		return sheet, data, errors.New(plan.ErrorIn(err, true))
+	}
 	return sheet, data, err
 }
 
 // readPlan reads a plan file's data by the file's extension.
-func readPlan(path string, data []byte, enc plan.Encoding) (plan.Sheet, error) {
+func readPlan(path string, data []byte, enc plan.Encoding, t tongue) (plan.Sheet, error) {
 	name := filepath.Base(path)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv", ".txt":
@@ -96,7 +100,7 @@ func readPlan(path string, data []byte, enc plan.Encoding) (plan.Sheet, error) {
 	case ".xlsx":
 		return plan.ReadXLSX(name, bytes.NewReader(data))
 	}
-	return plan.Sheet{}, fmt.Errorf("%s: expected a .csv or .xlsx file", name)
+	return plan.Sheet{}, fmt.Errorf(t.say("%s: expected a .csv or .xlsx file", "%s：应为.csv或.xlsx文件"), name)
 }
 
 // importRun is one import: the options that are not the file.
@@ -125,7 +129,7 @@ func (a *app) importPlan(ctx context.Context, path string, enc plan.Encoding, re
 
 // importPlanRun imports a plan file with every option of run.
 func (a *app) importPlanRun(ctx context.Context, path string, enc plan.Encoding, run importRun) error {
-	sheet, data, err := readSheetFile(path, enc)
+	sheet, data, err := readSheetFile(path, enc, tongue(run.zh))
 	if err != nil {
 		return err
 	}
@@ -267,6 +271,11 @@ func (t tongue) say(en, zh string) string {
 		return zh
 	}
 	return en
+}
+
+// encodingError is the usage error of an --encoding that is not one.
+func (t tongue) encodingError(err error) error {
+	return usageError{fmt.Errorf(t.say("--encoding: %s", "--encoding：%s"), plan.ErrorIn(err, bool(t)))}
 }
 
 // storeFailed is the error of an import that failed part way, events

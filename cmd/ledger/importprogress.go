@@ -42,9 +42,13 @@ differs from the one recorded is left as it is and named (ledger correct
 record changes it, with a reason).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			zh, err := a.chinese(run.lang)
+			if err != nil {
+				return err
+			}
 			enc, err := plan.ParseEncoding(encoding)
 			if err != nil {
-				return usageError{fmt.Errorf("--encoding: %w", err)}
+				return tongue(zh).encodingError(err)
 			}
 			return a.importProgress(cmd.Context(), args[0], enc, run)
 		},
@@ -66,7 +70,7 @@ func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding
 		return err
 	}
 	t := tongue(zh)
-	sheet, data, err := readSheetFile(path, enc)
+	sheet, data, err := readSheetFile(path, enc, t)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -65,13 +66,55 @@ func ParseEncoding(s string) (Encoding, error) {
 	case "utf8":
 		return EncodingUTF8, nil
 	}
-	return "", fmt.Errorf("encoding %q is unknown; expected auto, utf-8 or gb18030", s)
+	return "", &ReadError{en: fmt.Sprintf("encoding %q is unknown; expected auto, utf-8 or gb18030", s),
+		zh: fmt.Sprintf("编码%q未知；应为auto、utf-8或gb18030", s)}
+}
+
+// ReadError is a file that cannot be read as a sheet, or an encoding
+// that is not one: Error says it in English, In in either language.
+type ReadError struct {
+	en, zh string
+	err    error // the cause, if any
+}
+
+// Error implements error.
+func (e *ReadError) Error() string { return e.en }
+
+// Unwrap returns the cause.
+func (e *ReadError) Unwrap() error { return e.err }
+
+// In is the error in Chinese (zh) or English.
+func (e *ReadError) In(zh bool) string {
+	if zh {
+		return e.zh
+	}
+	return e.en
+}
+
+// readError is a ReadError of file name: en and zh say what is wrong,
+// after the name; cause, if not nil, is wrapped.
+func readError(name string, cause error, en, zh string) error {
+	return &ReadError{en: name + ": " + en, zh: name + "：" + zh, err: cause}
+}
+
+// ErrorIn is err's text in Chinese (zh) when err is or wraps a
+// ReadError, else err's text.
+func ErrorIn(err error, zh bool) string {
+	var re *ReadError
+	if zh && errors.As(err, &re) && re.Error() == err.Error() {
+		return re.In(true)
+	}
+	return err.Error()
 }
 
 // ReadCSV reads a CSV plan.
 func ReadCSV(name string, data []byte, enc Encoding) (Sheet, error) {
 	text, used, err := decodeText(data, enc)
 	if err != nil {
+		var re *ReadError
+		if errors.As(err, &re) {
+			return Sheet{}, readError(name, err, re.en, re.zh)
+		}
 		return Sheet{}, fmt.Errorf("%s: %w", name, err)
 	}
 	r := csv.NewReader(strings.NewReader(text))
@@ -85,7 +128,7 @@ func ReadCSV(name string, data []byte, enc Encoding) (Sheet, error) {
 			break
 		}
 		if err != nil {
-			return Sheet{}, fmt.Errorf("%s: not a CSV file: %w", name, err)
+			return Sheet{}, readError(name, err, fmt.Sprintf("not a CSV file: %v", err), fmt.Sprintf("不是CSV文件：%v", err))
 		}
 		// The spreadsheet row: the file line, less the line breaks inside
 		// quoted cells above it (Excel shows such a cell in one row), and
@@ -104,13 +147,14 @@ func decodeText(data []byte, enc Encoding) (string, string, error) {
 	switch enc {
 	case EncodingUTF8:
 		if !utf8.Valid(data) {
-			return "", "", fmt.Errorf("not valid UTF-8; if Excel saved it, try --encoding gb18030")
+			return "", "", &ReadError{en: "not valid UTF-8; if Excel saved it, try --encoding gb18030",
+				zh: "不是有效的UTF-8文本；如由Excel保存，请改用 --encoding gb18030"}
 		}
 		return string(data), string(EncodingUTF8), nil
 	case EncodingGB18030:
 		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil {
-			return "", "", fmt.Errorf("not valid GB18030: %w", err)
+			return "", "", &ReadError{en: fmt.Sprintf("not valid GB18030: %v", err), zh: fmt.Sprintf("不是有效的GB18030文本：%v", err), err: err}
 		}
 		return string(out), string(EncodingGB18030), nil
 	}
@@ -126,12 +170,12 @@ func decodeText(data []byte, enc Encoding) (string, string, error) {
 func ReadXLSX(name string, r io.Reader) (Sheet, error) {
 	f, err := excelize.OpenReader(r)
 	if err != nil {
-		return Sheet{}, fmt.Errorf("%s: not an Excel .xlsx workbook: %w", name, err)
+		return Sheet{}, readError(name, err, fmt.Sprintf("not an Excel .xlsx workbook: %v", err), fmt.Sprintf("不是Excel .xlsx工作簿：%v", err))
 	}
 	defer func() { _ = f.Close() }()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return Sheet{}, fmt.Errorf("%s: the workbook has no sheet", name)
+		return Sheet{}, readError(name, nil, "the workbook has no sheet", "工作簿中没有工作表")
 	}
 	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -180,7 +224,7 @@ func sheetOf(name, enc string, records [][]string, lines []int, shown [][]string
 		}
 	}
 	if len(records) == 0 {
-		return Sheet{}, fmt.Errorf("%s: the file is empty; expected a header row and one row per project", name)
+		return Sheet{}, readError(name, nil, "the file is empty; expected a header row and one row per project", "文件为空；应有表头行，表头下每个项目一行")
 	}
 	b := findBand(records)
 	body := b.first + b.rows
