@@ -156,7 +156,7 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 		return err
 	}
 	opts.WithdrawCleared, opts.ConfirmOrder = run.withdrawCleared, run.confirmOrder
-	states, err := a.projectStates(ctx, sess)
+	states, err := a.projectStates(ctx, sess, t)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func (a *app) importSheet(ctx context.Context, sess *session, sheet plan.Sheet, 
 		}
 	}
 	start := time.Now()
-	bar := a.progress(len(changes))
+	bar := a.progress(len(changes), t)
 	var ex plan.Executor = plan.ExecutorFunc(func(ctx context.Context, c domain.Command) (int, error) {
 		res, err := s.Execute(ctx, c)
 		if res.AlreadyStored {
@@ -308,16 +308,17 @@ func (a *app) importOptions(prefix string, data []byte, reason string) (plan.Opt
 // projection rows brought up to date: by this process when it owns the
 // data folder, else by the server's runner, which it waits for (writing
 // them here too would race that runner).
-func (a *app) projectStates(ctx context.Context, sess *session) (map[domain.ProjectID]domain.Project, error) {
+func (a *app) projectStates(ctx context.Context, sess *session, t tongue) (map[domain.ProjectID]domain.Project, error) {
 	runner := projections.NewRunner(sess.store)
 	if sess.owned {
 		if _, err := runner.CatchUp(ctx); err != nil {
-			return nil, fmt.Errorf("read the ledger's projects: %w", err)
+			return nil, fmt.Errorf(t.say("read the ledger's projects: %w", "读取台账中的项目出错：%w"), err)
 		}
 	} else if behind, err := waitCaughtUp(ctx, runner, 10*time.Second); err != nil && !errors.Is(err, projections.ErrNoProjections) {
 		return nil, err
 	} else if behind > 0 || errors.Is(err, projections.ErrNoProjections) {
-		return nil, fmt.Errorf("the server's projections are not current (is `ledger serve` running its runner?); the import needs them to compare the plan with the ledger")
+		return nil, errors.New(t.say("the server's projections are not current (is `ledger serve` running its runner?); the import needs them to compare the plan with the ledger",
+			"服务器的投影不是最新的（`ledger serve` 是否在运行其投影更新？）；导入要靠它们把计划表与台账比对"))
 	}
 	snap, err := runner.Storage().Read(ctx)
 	if err != nil && !errors.Is(err, projections.ErrNoProjections) {
@@ -379,12 +380,12 @@ func (a *app) printChange(ch plan.Change, t tongue) {
 
 // progress returns a callback that advances a progress bar on stderr, or
 // nil when stderr is not a terminal or the import is small.
-func (a *app) progress(n int) func() {
+func (a *app) progress(n int, t tongue) func() {
 	f, ok := a.stderr.(*os.File)
 	if n < progressFrom || !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
-	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("importing"),
+	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription(t.say("importing", "正在导入")),
 		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	return func() { _ = bar.Add(1) }
 }

@@ -104,7 +104,7 @@ func (a *app) importProgress(ctx context.Context, path string, enc plan.Encoding
 		Month:   m, RaiseIssues: run.raiseIssues,
 	}
 	return a.withSession(ctx, func(sess *session) error {
-		states, err := a.projectStates(ctx, sess)
+		states, err := a.projectStates(ctx, sess, t)
 		if err != nil {
 			return err
 		}
