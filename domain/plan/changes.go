@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -468,13 +469,25 @@ func check(file string, r Row, current domain.Project, ch Change, o Options, ps 
 	for _, c := range ch.Commands {
 		events, err := domain.Decide(state, c, o.Now)
 		if err != nil {
-			return append(ps, problem(file, r.Line, "", err.Error(), "台账不接受该行："+err.Error()))
+			return append(ps, problem(file, r.Line, "", err.Error(), chinese(err, "台账不接受该行："+err.Error())))
 		}
 		for _, e := range events {
 			domain.Evolve(&state, e)
 		}
 	}
 	return ps
+}
+
+// chinese is the domain's own Chinese text of err where it has one (a
+// refusal or an input error with a Chinese method), else otherwise.
+func chinese(err error, otherwise string) string {
+	var c interface{ Chinese() string }
+	if errors.As(err, &c) {
+		if s := c.Chinese(); s != "" && s != err.Error() {
+			return s
+		}
+	}
+	return otherwise
 }
 
 func orNone(s string) string {

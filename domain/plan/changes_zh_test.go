@@ -285,3 +285,12 @@ func TestCanonicalNamesInChinese(t *testing.T) {
 	assert.Equal(t, []string{"plan.csv：第2行，责任单位列：责任单位“县工信”不在单位名录中；最接近的有：县工信局、县发改局（可用 ledger units add 添加，或用 ledger units alias 添加别名）"},
 		inChinese(t, plan.Change{}, ps).problems)
 }
+
+func TestDomainRefusalInChinese(t *testing.T) {
+	o := opts
+	o.Actor = " "
+	_, ps := plan.Diff(file, onlyRow(t, zh.header(), zh.row("P-1")), domain.Project{}, o)
+	require.Len(t, ps, 1)
+	assert.Equal(t, "plan.csv: row 2: cannot register project for P-1: no actor given; say who records this (--actor)", ps[0].String())
+	assert.Regexp(t, `^plan\.csv：第2行：\p{Han}`, ps[0].In(true), "the domain's refusal, in Chinese where the domain says it so")
+}

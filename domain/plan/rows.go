@@ -561,7 +561,7 @@ func checkRow(s Sheet, l *layout, line int, cells, shown []string, o SheetOption
 	if i, ok := l.byField[FieldNationalCode]; ok && cell(i) != "" {
 		code, err := domain.ParseNationalCode(cell(i))
 		if err != nil {
-			bad(i, err.Error(), fmt.Sprintf("“%s”不是全国投资项目代码（赋码）；应为以连字符分隔的五段，如2010-220621-47-01-000034", cell(i)))
+			bad(i, err.Error(), chinese(err, fmt.Sprintf("“%s”不是全国投资项目代码（赋码）；应为以连字符分隔的五段，如2010-220621-47-01-000034", cell(i))))
 		} else {
 			r.NationalCode = string(code)
 		}
