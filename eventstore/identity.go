@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -37,11 +38,24 @@ import (
 // (domain.ParseProjectID), so lower-casing is case folding.
 func fold(p domain.ProjectID) string { return strings.ToLower(string(p)) }
 
+// registeredIDsTimeout bounds the read of the registered ids when the
+// caller's context sets no deadline.
+const registeredIDsTimeout = 2 * time.Minute
+
 // registeredIDs returns the ids of every project with a registered event
 // in the stream, keyed by their folded form. A key holds more than one id
 // only on a ledger written before ids were compared without case (or by
 // the race above).
 func (s *Store) registeredIDs(ctx context.Context) (map[string][]domain.ProjectID, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		// The subject index of a large ledger comes in pages of 100,000
+		// subjects; each page is one API request, which without a
+		// deadline would get the client's default of a few seconds, too
+		// short for a busy server.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, registeredIDsTimeout)
+		defer cancel()
+	}
 	st, err := s.js.Stream(ctx, s.spec.Name)
 	if err != nil {
 		return nil, fmt.Errorf("read the registered project ids: stream info: %w", err)
