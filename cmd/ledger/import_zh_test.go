@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/domain/plan"
 )
 
 // `import plan` and `import progress` with --lang zh: every line the
@@ -226,4 +231,26 @@ func TestUnreadableSheetInChinese(t *testing.T) {
 			assert.Zero(t, c.msgCount())
 		})
 	}
+}
+
+func TestImportStoppedPartWayInChinese(t *testing.T) {
+	c := newCLI(t)
+	path := writePlan(t, t.TempDir(), 5, "2026-07-31")
+	fail := func(plan.Executor, plan.Registrar) (plan.Executor, plan.Registrar) {
+		return plan.ExecutorFunc(func(context.Context, domain.Command) (int, error) { return 0, errors.New("store unavailable") }),
+			registrarFunc(func(context.Context, []domain.RegisterProject) ([]int, error) {
+				return nil, errors.New("store unavailable")
+			})
+	}
+	for zh, want := range map[bool]string{
+		false: "plan.csv: rows 2 to 6: store unavailable (0 events were stored before it; fix the row and import the file again: what is stored is not stored twice)",
+		true:  "plan.csv：第2行至第6行：store unavailable（此前已保存事件0条；请修正该行后重新导入：已保存的不会重复保存）",
+	} {
+		a := newApp(&strings.Builder{}, &strings.Builder{})
+		a.clock, a.dataDir, a.actor = c.clock, c.dir, "clerk"
+		err := a.importPlanRun(context.Background(), path, plan.EncodingAuto, importRun{workers: 8, zh: zh, wrap: fail})
+		require.Error(t, err)
+		assert.Equal(t, want, err.Error())
+	}
+	assert.Empty(t, c.statusRows(), "nothing stored")
 }

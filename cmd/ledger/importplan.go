@@ -273,6 +273,15 @@ func (t tongue) say(en, zh string) string {
 	return en
 }
 
+// saidAs is an error said in other words: the import's language.
+type saidAs struct {
+	text string
+	err  error
+}
+
+func (e saidAs) Error() string { return e.text }
+func (e saidAs) Unwrap() error { return e.err }
+
 // encodingError is the usage error of an --encoding that is not one.
 func (t tongue) encodingError(err error) error {
 	return usageError{fmt.Errorf(t.say("--encoding: %s", "--encoding：%s"), plan.ErrorIn(err, bool(t)))}
@@ -281,6 +290,10 @@ func (t tongue) encodingError(err error) error {
 // storeFailed is the error of an import that failed part way, events
 // stored before it.
 func (t tongue) storeFailed(err error, events int) error {
+	var se *plan.StoreError
+	if bool(t) && errors.As(err, &se) && se.Error() == err.Error() {
+		return saidAs{fmt.Sprintf("%s（此前已保存事件%d条；请修正该行后重新导入：已保存的不会重复保存）", se.In(true), events), err}
+	}
 	return fmt.Errorf(t.say("%w (%d events were stored before it; fix the row and import the file again: what is stored is not stored twice)",
 		"%w（此前已保存事件%d条；请修正该行后重新导入：已保存的不会重复保存）"), err, events)
 }

@@ -522,6 +522,28 @@ const (
 	bulkWorkers = 4
 )
 
+// StoreError is what stopped Apply, and the row it came from: Error says
+// it in English, In in either language.
+type StoreError struct {
+	en, zh string
+	err    error
+}
+
+// Error implements error.
+func (e *StoreError) Error() string { return e.en }
+
+// Unwrap returns the store's error.
+func (e *StoreError) Unwrap() error { return e.err }
+
+// In is the error in Chinese (zh) or English; the store's own words are
+// kept as it gives them.
+func (e *StoreError) In(zh bool) string {
+	if zh {
+		return e.zh
+	}
+	return e.en
+}
+
 // Applied is what Apply stored.
 type Applied struct {
 	Commands int
@@ -591,7 +613,9 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 					}
 					if err != nil {
 						once.Do(func() {
-							firstErr = fmt.Errorf("%s: rows %d to %d: %w", file, c.rows[0].Row.Line, c.rows[len(c.rows)-1].Row.Line, err)
+							first, last := c.rows[0].Row.Line, c.rows[len(c.rows)-1].Row.Line
+							firstErr = &StoreError{en: fmt.Sprintf("%s: rows %d to %d: %v", file, first, last, err),
+								zh: fmt.Sprintf("%s：第%d行至第%d行：%s", file, first, last, chinese(err, err.Error())), err: err}
 							cancel()
 						})
 						continue
@@ -630,7 +654,8 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 					n, err := ex.Execute(ctx, c)
 					if err != nil {
 						once.Do(func() {
-							firstErr = fmt.Errorf("%s: row %d: %w", file, ch.Row.Line, err)
+							firstErr = &StoreError{en: fmt.Sprintf("%s: row %d: %v", file, ch.Row.Line, err),
+								zh: fmt.Sprintf("%s：第%d行：%s", file, ch.Row.Line, chinese(err, err.Error())), err: err}
 							cancel()
 						})
 						break
@@ -665,7 +690,8 @@ func Apply(parent context.Context, ex Executor, reg Registrar, file string, chan
 	wg.Wait()
 	applied := Applied{Commands: int(commands.Load()), Events: int(events.Load()), Rows: int(rows.Load()), Already: int(already.Load())}
 	if firstErr == nil && parent.Err() != nil {
-		firstErr = fmt.Errorf("%s: interrupted after %d commands: %w", file, applied.Commands, parent.Err())
+		firstErr = &StoreError{en: fmt.Sprintf("%s: interrupted after %d commands: %v", file, applied.Commands, parent.Err()),
+			zh: fmt.Sprintf("%s：保存%d条命令后被中断", file, applied.Commands), err: parent.Err()}
 	}
 	return applied, firstErr
 }
