@@ -173,7 +173,7 @@ type Tranche struct {
 var correctable = []EventType{Negotiating, Signed, Started, Completed, Commissioned, FullCapacity}
 
 func (d *decision) correctFacts(c CorrectFacts) ([]Event, error) {
-	reason, err := d.reason(c.Reason, "say why the facts were wrong (--reason)")
+	reason, err := d.reason(c.Reason, "say why the facts were wrong (--reason)", "请说明原信息错在何处（--reason）")
 	if err != nil {
 		return nil, err
 	}
@@ -196,13 +196,13 @@ func (d *decision) correctFacts(c CorrectFacts) ([]Event, error) {
 		}
 		if f.field == FactNationalCode {
 			if _, err := ParseNationalCode(to); err != nil {
-				return nil, d.refuse(ErrInvalid, "%v", "give the 24-character code from the national platform", err)
+				return nil, d.refuse(ErrInvalid, "%v", "give the 24-character code from the national platform", err).zh("%s", "请填写全国投资项目在线审批监管平台赋予的 24 位项目代码", Chinese(err))
 			}
 		}
 		changes = append(changes, FactChange{Field: f.field, From: f.from, To: to})
 	}
 	if c.TotalInvestment < 0 {
-		return nil, d.refuse(ErrInvalid, "total investment %d yuan is negative", "give the total investment in yuan", c.TotalInvestment)
+		return nil, d.refuse(ErrInvalid, "total investment %d yuan is negative", "give the total investment in yuan", c.TotalInvestment).zh("总投资 %d 元为负数", "请填写总投资（元）", c.TotalInvestment)
 	}
 	if c.TotalInvestment > 0 && c.TotalInvestment != p.TotalInvestment {
 		changes = append(changes, FactChange{Field: FactTotalInvestment, FromYuan: p.TotalInvestment, ToYuan: c.TotalInvestment})
@@ -213,21 +213,21 @@ func (d *decision) correctFacts(c CorrectFacts) ([]Event, error) {
 	}
 	if !c.RegisteredOn.IsZero() && c.RegisteredOn != p.RegisteredOn {
 		if c.RegisteredOn > on {
-			return nil, d.refuse(ErrFutureDate, "registration date %s is after today's %s", "give the day the project entered the ledger", c.RegisteredOn, on)
+			return nil, d.refuse(ErrFutureDate, "registration date %s is after today's %s", "give the day the project entered the ledger", c.RegisteredOn, on).zh("登记日期 %s 晚于今天 %s", "请填写项目入账的日期", c.RegisteredOn, on)
 		}
 		if first := p.firstDated(); !first.IsZero() && c.RegisteredOn > first && p.Kind != KindContinuing {
-			return nil, d.refuse(ErrOutOfOrder, "registration date %s is after the project's first recorded step on %s", "give a date on or before it", c.RegisteredOn, first)
+			return nil, d.refuse(ErrOutOfOrder, "registration date %s is after the project's first recorded step on %s", "give a date on or before it", c.RegisteredOn, first).zh("登记日期 %s 晚于项目首个记录步骤的日期 %s", "请填写当天或更早的日期", c.RegisteredOn, first)
 		}
 		changes = append(changes, FactChange{Field: FactRegisteredOn, FromDate: p.RegisteredOn, ToDate: c.RegisteredOn})
 	}
 	if len(changes) == 0 {
-		return nil, d.refuse(ErrNoChange, "nothing differs from what is recorded", "give the facts to correct (--name, --unit, --township, --leader, --industry, --code, --investment, --registered-on)")
+		return nil, d.refuse(ErrNoChange, "nothing differs from what is recorded", "give the facts to correct (--name, --unit, --township, --leader, --industry, --code, --investment, --registered-on)").zh("与已记录的内容没有不同", "请填写要更正的信息（--name、--unit、--township、--leader、--industry、--code、--investment、--registered-on）")
 	}
 	return d.events(on, &FactsCorrectedData{Changes: changes, Reason: reason}), nil
 }
 
 func (d *decision) correctRecord(c CorrectRecord) ([]Event, error) {
-	reason, err := d.reason(c.Reason, "say why the record was wrong (--reason)")
+	reason, err := d.reason(c.Reason, "say why the record was wrong (--reason)", "请说明原记录错在何处（--reason）")
 	if err != nil {
 		return nil, err
 	}
@@ -240,18 +240,19 @@ func (d *decision) correctRecord(c CorrectRecord) ([]Event, error) {
 	}
 	p := d.p
 	out := &RecordCorrectedData{Type: c.Type, Reason: reason}
-	applies := func(set bool, what string, types ...EventType) error {
+	applies := func(set bool, what, whatZh string, types ...EventType) error {
 		if set && !slices.Contains(types, c.Type) {
-			return d.refuse(ErrInvalid, "%s does not apply to %s", "give it only to "+joinNames(types), what, c.Type)
+			return d.refuse(ErrInvalid, "%s does not apply to %s", "give it only to "+joinNames(types), what, c.Type).
+				zh("%s不适用于%s", "只能用于"+chineseNames(types, EventName), whatZh, EventName(c.Type))
 		}
 		return nil
 	}
 	for _, f := range []error{
-		applies(c.Kind != "", "an approval kind", Approved),
-		applies(c.Milestone != "", "a milestone", MilestonePlanned),
-		applies(c.Tranche != 0, "a tranche", FundsReceived),
-		applies(c.Amount != 0, "an amount", FundsReceived),
-		applies(c.Reference != "", "a document number", Approved, FundsReceived),
+		applies(c.Kind != "", "an approval kind", "审批类型", Approved),
+		applies(c.Milestone != "", "a milestone", "节点", MilestonePlanned),
+		applies(c.Tranche != 0, "a tranche", "到资批次", FundsReceived),
+		applies(c.Amount != 0, "an amount", "金额", FundsReceived),
+		applies(c.Reference != "", "a document number", "文号", Approved, FundsReceived),
 	} {
 		if f != nil {
 			return nil, f
@@ -261,11 +262,11 @@ func (d *decision) correctRecord(c CorrectRecord) ([]Event, error) {
 	switch {
 	case c.Type == Approved:
 		if !slices.Contains(ApprovalKinds, c.Kind) {
-			return nil, d.refuse(ErrInvalid, "approval kind %q is unknown", "expected one of "+joinNames(ApprovalKinds), c.Kind)
+			return nil, d.refuse(ErrInvalid, "approval kind %q is unknown", "expected one of "+joinNames(ApprovalKinds), c.Kind).zh("审批类型“%s”无法识别", "应为以下之一："+chineseNames(ApprovalKinds, ApprovalKind.Chinese), c.Kind)
 		}
 		at, ok := p.Approvals[c.Kind]
 		if !ok {
-			return nil, d.refuse(ErrNotPlanned, "no %s approval is recorded", "record it (ledger record approved) rather than correct it", c.Kind)
+			return nil, d.refuse(ErrNotPlanned, "no %s approval is recorded", "record it (ledger record approved) rather than correct it", c.Kind).zh("尚未记录%s批复", "请记录该批复（ledger record approved），而不是更正", c.Kind.Chinese())
 		}
 		out.Kind, fromDate = c.Kind, at
 		if ref := p.ApprovalRefs[c.Kind]; c.Reference != "" && c.Reference != ref {
@@ -278,7 +279,7 @@ func (d *decision) correctRecord(c CorrectRecord) ([]Event, error) {
 		}
 		out.Tranche, fromDate = t+1, p.Funds[t].On
 		if c.Amount < 0 {
-			return nil, d.refuse(ErrInvalid, "amount %d yuan is negative", "give the amount received in yuan", c.Amount)
+			return nil, d.refuse(ErrInvalid, "amount %d yuan is negative", "give the amount received in yuan", c.Amount).zh("金额 %d 元为负数", "请填写到资金额（元）", c.Amount)
 		}
 		if c.Amount > 0 && c.Amount != p.Funds[t].Amount {
 			out.FromAmount, out.ToAmount = p.Funds[t].Amount, c.Amount
@@ -289,17 +290,17 @@ func (d *decision) correctRecord(c CorrectRecord) ([]Event, error) {
 	case c.Type == MilestonePlanned:
 		dl := p.Deadlines[c.Milestone]
 		if dl == nil {
-			return nil, d.refuse(ErrNotPlanned, "%q has no planned deadline", "name a planned milestone", c.Milestone)
+			return nil, d.refuse(ErrNotPlanned, "%q has no planned deadline", "name a planned milestone", c.Milestone).zh("%s尚无计划期限", "请填写已计划的节点", c.Milestone.Chinese())
 		}
 		out.Milestone, fromDate = c.Milestone, dl.Baseline
 	case slices.Contains(correctable, c.Type):
 		at, ok := p.Steps[c.Type]
 		if !ok {
-			return nil, d.refuse(ErrNotPlanned, "%s is not recorded", "record it rather than correct it", c.Type)
+			return nil, d.refuse(ErrNotPlanned, "%s is not recorded", "record it rather than correct it", c.Type).zh("尚未记录%s", "请记录该步骤，而不是更正", EventName(c.Type))
 		}
 		fromDate = at
 	default:
-		return nil, d.refuse(ErrInvalid, "%q records cannot be corrected", "expected one of "+joinNames(append(slices.Clone(correctable), Approved, FundsReceived, MilestonePlanned)), c.Type)
+		return nil, d.refuse(ErrInvalid, "%q records cannot be corrected", "expected one of "+joinNames(append(slices.Clone(correctable), Approved, FundsReceived, MilestonePlanned)), c.Type).zh("“%s”记录不能更正", "应为以下之一："+chineseNames(append(slices.Clone(correctable), Approved, FundsReceived, MilestonePlanned), EventName), c.Type)
 	}
 	if !c.Date.IsZero() && c.Date != fromDate {
 		if err := d.checkCorrectedDate(c, c.Date, on); err != nil {
@@ -308,7 +309,7 @@ func (d *decision) correctRecord(c CorrectRecord) ([]Event, error) {
 		out.FromDate, out.ToDate = fromDate, c.Date
 	}
 	if out.ToDate.IsZero() && out.ToReference == "" && out.ToAmount == 0 {
-		return nil, d.refuse(ErrNoChange, "nothing differs from what is recorded", "give the right date (--date), document number (--ref) or amount (--amount)")
+		return nil, d.refuse(ErrNoChange, "nothing differs from what is recorded", "give the right date (--date), document number (--ref) or amount (--amount)").zh("与已记录的内容没有不同", "请填写正确的日期（--date）、文号（--ref）或金额（--amount）")
 	}
 	return d.events(on, out), nil
 }
@@ -318,17 +319,18 @@ func (d *decision) correctRecord(c CorrectRecord) ([]Event, error) {
 func (d *decision) tranche(n int) (int, error) {
 	funds := d.p.Funds
 	if len(funds) == 0 {
-		return 0, d.refuse(ErrNotPlanned, "no funds are recorded", "record them (ledger record funds_received) rather than correct them")
+		return 0, d.refuse(ErrNotPlanned, "no funds are recorded", "record them (ledger record funds_received) rather than correct them").zh("尚未记录到资", "请记录到资（ledger record funds_received），而不是更正")
 	}
 	if n == 0 && len(funds) == 1 {
 		return 0, nil
 	}
 	if n < 1 || n > len(funds) {
-		list := make([]string, len(funds))
+		list, listZh := make([]string, len(funds)), make([]string, len(funds))
 		for i, t := range funds {
 			list[i] = fmt.Sprintf("%d = %s %s yuan", i+1, t.On, FormatYuan(t.Amount))
+			listZh[i] = fmt.Sprintf("%d = %s %s 元", i+1, t.On, FormatYuan(t.Amount))
 		}
-		return 0, d.refuse(ErrInvalid, "the project has %d tranches", "name one with --tranche ("+strings.Join(list, "; ")+")", len(funds))
+		return 0, d.refuse(ErrInvalid, "the project has %d tranches", "name one with --tranche ("+strings.Join(list, "; ")+")", len(funds)).zh("项目有 %d 笔到资", "请用 --tranche 指明其中一笔（"+strings.Join(listZh, "；")+"）", len(funds))
 	}
 	return n - 1, nil
 }
@@ -340,12 +342,12 @@ func (d *decision) checkCorrectedDate(c CorrectRecord, at, today Date) error {
 		return nil // a deadline may lie anywhere
 	}
 	if at > today {
-		return d.refuse(ErrFutureDate, "%s is in the future (today is %s)", "give the day it happened", at, today)
+		return d.refuse(ErrFutureDate, "%s is in the future (today is %s)", "give the day it happened", at, today).zh("%s 是未来的日期（今天是 %s）", "请填写事情发生的日期", at, today)
 	}
 	p := d.p
 	if pre, ok := prerequisites[c.Type]; ok {
 		if prev, done := p.Steps[pre.needs]; done && at < prev {
-			return d.refuse(ErrOutOfOrder, "%s on %s would be before %s on %s", "check the date", c.Type, at, pre.needs, prev)
+			return d.refuse(ErrOutOfOrder, "%s on %s would be before %s on %s", "check the date", c.Type, at, pre.needs, prev).zh("%s日期 %s 将早于%s日期 %s", "请核对日期", EventName(c.Type), at, pre.needs.Chinese(), prev)
 		}
 	}
 	for step, pre := range prerequisites {
@@ -353,7 +355,7 @@ func (d *decision) checkCorrectedDate(c CorrectRecord, at, today Date) error {
 			continue
 		}
 		if later, done := p.Steps[step]; done && later < at {
-			return d.refuse(ErrOutOfOrder, "%s on %s would be after %s on %s", "check the date", c.Type, at, step, later)
+			return d.refuse(ErrOutOfOrder, "%s on %s would be after %s on %s", "check the date", c.Type, at, step, later).zh("%s日期 %s 将晚于%s日期 %s", "请核对日期", EventName(c.Type), at, step.Chinese(), later)
 		}
 	}
 	return nil
@@ -362,12 +364,12 @@ func (d *decision) checkCorrectedDate(c CorrectRecord, at, today Date) error {
 func (d *decision) withdraw(c WithdrawDeadline) ([]Event, error) {
 	dl := d.p.Deadlines[c.Milestone]
 	if dl == nil {
-		return nil, d.refuse(ErrNotPlanned, "%q has no planned deadline", "name a planned milestone", c.Milestone)
+		return nil, d.refuse(ErrNotPlanned, "%q has no planned deadline", "name a planned milestone", c.Milestone).zh("%s尚无计划期限", "请填写已计划的节点", c.Milestone.Chinese())
 	}
 	if on, ok := d.p.Reached(c.Milestone); ok {
-		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "a reached milestone keeps its deadline", c.Milestone, on)
+		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "a reached milestone keeps its deadline", c.Milestone, on).zh("%s已于 %s 完成", "已完成的节点保留原期限", c.Milestone.Chinese(), on)
 	}
-	reason, err := d.reason(c.Reason, "say why the deadline no longer applies (--reason)")
+	reason, err := d.reason(c.Reason, "say why the deadline no longer applies (--reason)", "请说明该期限为何不再适用（--reason）")
 	if err != nil {
 		return nil, err
 	}
@@ -379,10 +381,10 @@ func (d *decision) withdraw(c WithdrawDeadline) ([]Event, error) {
 }
 
 // reason returns r trimmed, refusing an empty or overlong one.
-func (d *decision) reason(r, fix string) (string, error) {
+func (d *decision) reason(r, fix, fixZh string) (string, error) {
 	r = strings.TrimSpace(r)
 	if r == "" {
-		return "", d.refuse(ErrInvalid, "no reason given", fix)
+		return "", d.refuse(ErrInvalid, "no reason given", fix).zh("未说明原因", fixZh)
 	}
 	return r, d.checkLength("reason", r)
 }

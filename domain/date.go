@@ -34,10 +34,10 @@ func DateOf(t time.Time, loc *time.Location) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return 0, invalidf("%q is not a date; expected YYYY-MM-DD", s)
+		return 0, invalidf("%q is not a date; expected YYYY-MM-DD", s).zh("“%s”不是有效日期；应为 YYYY-MM-DD，例如 2026-11-30", s)
 	}
 	if y := t.Year(); y < MinYear || y > MaxYear {
-		return 0, invalidf("%q is not a plausible date for a project; expected a year from %d to %d", s, MinYear, MaxYear)
+		return 0, invalidf("%q is not a plausible date for a project; expected a year from %d to %d", s, MinYear, MaxYear).zh("“%s”不是项目可能的日期；年份应在 %d 至 %d 之间", s, MinYear, MaxYear)
 	}
 	return NewDate(t.Date()), nil
 }
@@ -131,10 +131,10 @@ type Month string
 func ParseMonth(s string) (Month, error) {
 	t, err := time.Parse("2006-01", s)
 	if err != nil || len(s) != 7 {
-		return "", invalidf("%q is not a month; expected YYYY-MM", s)
+		return "", invalidf("%q is not a month; expected YYYY-MM", s).zh("“%s”不是有效月份；应为 YYYY-MM，例如 2026-11", s)
 	}
 	if y := t.Year(); y < MinYear || y > MaxYear {
-		return "", invalidf("%q is not a plausible month for a project; expected a year from %d to %d", s, MinYear, MaxYear)
+		return "", invalidf("%q is not a plausible month for a project; expected a year from %d to %d", s, MinYear, MaxYear).zh("“%s”不是项目可能的月份；年份应在 %d 至 %d 之间", s, MinYear, MaxYear)
 	}
 	return Month(s), nil
 }
@@ -166,7 +166,7 @@ func LoadZone(name string) (*time.Location, error) {
 	if name == "Local" {
 		// The machine's own zone: two machines would disagree on when a
 		// project's day ends.
-		return nil, invalidf("time zone %q is the machine's own zone; expected an IANA name such as %s", name, DefaultTimeZone)
+		return nil, invalidf("time zone %q is the machine's own zone; expected an IANA name such as %s", name, DefaultTimeZone).zh("时区“%s”是本机时区；应为 IANA 时区名，例如 %s", name, DefaultTimeZone)
 	}
 	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location), nil
@@ -176,7 +176,7 @@ func LoadZone(name string) (*time.Location, error) {
 		zones.Store(name, loc)
 	}
 	if err != nil {
-		return nil, invalidf("time zone %q is unknown; expected an IANA name such as %s", name, DefaultTimeZone)
+		return nil, invalidf("time zone %q is unknown; expected an IANA name such as %s", name, DefaultTimeZone).zh("时区“%s”无法识别；应为 IANA 时区名，例如 %s", name, DefaultTimeZone)
 	}
 	return loc, nil
 }

@@ -26,25 +26,25 @@ func Decide(p Project, cmd Command, now time.Time) ([]Event, error) {
 func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, error) {
 	d := decision{p: &p, cmd: cmd, key: key, now: now, action: cmd.Action(), id: cmd.Target()}
 	if _, err := ParseProjectID(string(d.id)); err != nil {
-		return nil, d.refuse(ErrInvalid, "%q is not a valid project id", "give a national project code (e.g. 2010-220621-47-01-000034) or a local id (e.g. P-7)", d.id)
+		return nil, d.refuse(ErrInvalid, "%q is not a valid project id", "give a national project code (e.g. 2010-220621-47-01-000034) or a local id (e.g. P-7)", d.id).zh("“%s”不是有效的项目编号", "应为项目代码（如 2010-220621-47-01-000034）或本地编号（如 P-7）", d.id)
 	}
 	if m := cmd.CommandMeta(); strings.TrimSpace(m.Actor) == "" {
-		return nil, d.refuse(ErrInvalid, "no actor given", "say who records this (--actor)")
+		return nil, d.refuse(ErrInvalid, "no actor given", "say who records this (--actor)").zh("未填写记录人", "请注明由谁记录（--actor）")
 	}
 	if isUnitCommand(cmd) {
 		return d.decideUnits(cmd)
 	}
 	if reserved(d.id) {
-		return nil, d.refuse(ErrInvalid, "%s is the unit register's history, not a project", "use another project id", UnitRegisterID)
+		return nil, d.refuse(ErrInvalid, "%s is the unit register's history, not a project", "use another project id", UnitRegisterID).zh("%s 是单位名录的记录，不是项目", "请使用其他项目编号", UnitRegisterID)
 	}
 	if reg, ok := cmd.(RegisterProject); ok {
 		return d.register(reg)
 	}
 	if !p.Registered {
-		return nil, d.refuse(ErrUnknownProject, "the project is not registered", "register it first (ledger project register)")
+		return nil, d.refuse(ErrUnknownProject, "the project is not registered", "register it first (ledger project register)").zh("项目尚未登记", "请先登记项目（ledger project register）")
 	}
 	if p.Terminated {
-		return nil, d.refuse(ErrTerminated, "the project was terminated on %s", "a terminated project takes no further steps", p.Steps[Terminated])
+		return nil, d.refuse(ErrTerminated, "the project was terminated on %s", "a terminated project takes no further steps", p.Steps[Terminated]).zh("项目已于 %s 终止", "已终止的项目不再记录后续步骤", p.Steps[Terminated])
 	}
 	switch c := cmd.(type) {
 	case AssignLeader:
@@ -76,7 +76,7 @@ func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, er
 	case WithdrawDeadline:
 		return d.withdraw(c)
 	}
-	return nil, d.refuse(ErrInvalid, "the command %T is unknown", "", cmd)
+	return nil, d.refuse(ErrInvalid, "the command %T is unknown", "", cmd).zh("未知的命令 %T", "", cmd)
 }
 
 // decision carries one Decide call's inputs so the rules below stay short.
@@ -90,8 +90,10 @@ type decision struct {
 	loc    *time.Location
 }
 
-func (d *decision) refuse(kind error, problem, fix string, args ...any) error {
-	return refuse(kind, d.id, d.action, problem, fix, args...)
+func (d *decision) refuse(kind error, problem, fix string, args ...any) *RuleError {
+	e := refuse(kind, d.id, d.action, problem, fix, args...)
+	e.stepZh = actionChinese(d.cmd)
+	return e
 }
 
 func (d *decision) today() Date {
@@ -109,7 +111,7 @@ func (d *decision) date(on Date) (Date, error) {
 	}
 	if on > today {
 		return 0, d.refuse(ErrFutureDate, "%s is in the future (today is %s in %s)",
-			"record a step on or after the day it happens", on, today, d.loc)
+			"record a step on or after the day it happens", on, today, d.loc).zh("%s 是未来的日期（今天是 %s，时区 %s）", "请在事情发生当天或之后记录", on, today, d.loc)
 	}
 	return on, nil
 }
@@ -138,11 +140,11 @@ func (d *decision) events(on Date, payloads ...Payload) []Event {
 
 func (d *decision) register(c RegisterProject) ([]Event, error) {
 	if d.p.Registered {
-		return nil, d.refuse(ErrAlreadyExists, "the project is already registered (as %q)", "use a new id, or assign-leader / plan to change it", d.p.Name)
+		return nil, d.refuse(ErrAlreadyExists, "the project is already registered (as %q)", "use a new id, or assign-leader / plan to change it", d.p.Name).zh("项目已登记（名称为“%s”）", "请使用新的编号，或用 assign-leader / plan 修改", d.p.Name)
 	}
 	for _, f := range []struct{ value, name string }{{c.Name, "name"}, {c.Unit, "responsible unit"}, {c.Leader, "responsible leader"}} {
 		if strings.TrimSpace(f.value) == "" {
-			return nil, d.refuse(ErrInvalid, "no %s given", "every key project needs a name, a responsible unit and a responsible leader", f.name)
+			return nil, d.refuse(ErrInvalid, "no %s given", "every key project needs a name, a responsible unit and a responsible leader", f.name).zh("未填写%s", "每个重点项目都须有项目名称、责任单位和包保领导", fieldChinese(f.name))
 		}
 	}
 	if err := d.checkLengths([2]string{FactName, c.Name}, [2]string{FactUnit, c.Unit}, [2]string{FactLeader, c.Leader},
@@ -150,12 +152,12 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 		return nil, err
 	}
 	if c.TotalInvestment <= 0 {
-		return nil, d.refuse(ErrInvalid, "total investment %d yuan is not positive", "give the total investment in yuan, e.g. 350000000", c.TotalInvestment)
+		return nil, d.refuse(ErrInvalid, "total investment %d yuan is not positive", "give the total investment in yuan, e.g. 350000000", c.TotalInvestment).zh("总投资 %d 元不是正数", "请填写总投资（元），例如 350000000", c.TotalInvestment)
 	}
 	code := strings.TrimSpace(c.NationalCode)
 	if code != "" {
 		if _, err := ParseNationalCode(code); err != nil {
-			return nil, d.refuse(ErrInvalid, "%v", "give the 24-character code from the national platform, or leave it out", err)
+			return nil, d.refuse(ErrInvalid, "%v", "give the 24-character code from the national platform, or leave it out", err).zh("%s", "请填写全国投资项目在线审批监管平台赋予的 24 位项目代码，或不填", Chinese(err))
 		}
 	}
 	kind := c.Kind
@@ -163,7 +165,7 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 		kind = KindNew
 	}
 	if kind != KindNew && kind != KindContinuing {
-		return nil, d.refuse(ErrInvalid, "kind %q is unknown", "expected new or continuing", kind)
+		return nil, d.refuse(ErrInvalid, "kind %q is unknown", "expected new or continuing", kind).zh("项目类型“%s”无法识别", "应为 new（新建）或 continuing（续建）", kind)
 	}
 	zone := c.TimeZone
 	if zone == "" {
@@ -171,7 +173,7 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 	}
 	loc, err := LoadZone(zone)
 	if err != nil {
-		return nil, d.refuse(ErrInvalid, "time zone %q is unknown", "expected an IANA name such as Asia/Shanghai", zone)
+		return nil, d.refuse(ErrInvalid, "time zone %q is unknown", "expected an IANA name such as Asia/Shanghai", zone).zh("时区“%s”无法识别", "应为 IANA 时区名，例如 Asia/Shanghai", zone)
 	}
 	d.loc = loc
 	on, err := d.date(c.On)
@@ -186,13 +188,13 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 	seen := map[Milestone]bool{}
 	for _, pl := range c.Plan {
 		if !slices.Contains(Milestones, pl.Milestone) {
-			return nil, d.refuse(ErrInvalid, "%q is not a milestone", "expected one of "+joinNames(Milestones), pl.Milestone)
+			return nil, d.refuse(ErrInvalid, "%q is not a milestone", "expected one of "+joinNames(Milestones), pl.Milestone).zh("“%s”不是节点", "应为以下之一："+chineseNames(Milestones, Milestone.Chinese), pl.Milestone)
 		}
 		if pl.Due.IsZero() {
-			return nil, d.refuse(ErrInvalid, "no deadline given for %s", "give the deadline as YYYY-MM-DD", pl.Milestone)
+			return nil, d.refuse(ErrInvalid, "no deadline given for %s", "give the deadline as YYYY-MM-DD", pl.Milestone).zh("未填写%s的期限", "请按 YYYY-MM-DD 填写期限", pl.Milestone.Chinese())
 		}
 		if seen[pl.Milestone] {
-			return nil, d.refuse(ErrInvalid, "%s is planned twice", "give each milestone one deadline", pl.Milestone)
+			return nil, d.refuse(ErrInvalid, "%s is planned twice", "give each milestone one deadline", pl.Milestone).zh("%s计划了两次", "每个节点只填一个期限", pl.Milestone.Chinese())
 		}
 		if err := d.checkPrecision(pl.Milestone, pl.Due, pl.Precision); err != nil {
 			return nil, err
@@ -209,13 +211,13 @@ func (d *decision) register(c RegisterProject) ([]Event, error) {
 func (d *decision) assignLeader(c AssignLeader) ([]Event, error) {
 	leader := strings.TrimSpace(c.Leader)
 	if leader == "" {
-		return nil, d.refuse(ErrInvalid, "no leader given", "name the new responsible leader")
+		return nil, d.refuse(ErrInvalid, "no leader given", "name the new responsible leader").zh("未填写包保领导", "请填写新的包保领导")
 	}
 	if err := d.checkLengths([2]string{FactLeader, leader}, [2]string{"reason", c.Reason}); err != nil {
 		return nil, err
 	}
 	if leader == d.p.Leader {
-		return nil, d.refuse(ErrNoChange, "%s is already the responsible leader", "name a different leader", leader)
+		return nil, d.refuse(ErrNoChange, "%s is already the responsible leader", "name a different leader", leader).zh("%s 已是包保领导", "请填写另一位领导", leader)
 	}
 	on, err := d.date(c.On)
 	if err != nil {
@@ -223,26 +225,26 @@ func (d *decision) assignLeader(c AssignLeader) ([]Event, error) {
 	}
 	if n := len(d.p.Leaders); n > 0 && on < d.p.Leaders[n-1].From {
 		return nil, d.refuse(ErrOutOfOrder, "%s has answered for the project since %s, after %s", "a new leader takes over on or after that day",
-			d.p.Leader, d.p.Leaders[n-1].From, on)
+			d.p.Leader, d.p.Leaders[n-1].From, on).zh("%s 自 %s 起包保该项目，晚于 %s", "新领导应在当天或之后接任", d.p.Leader, d.p.Leaders[n-1].From, on)
 	}
 	return d.events(on, &LeaderAssignedData{Leader: leader, Previous: d.p.Leader, Reason: strings.TrimSpace(c.Reason)}), nil
 }
 
 func (d *decision) plan(c PlanMilestone) ([]Event, error) {
 	if !slices.Contains(Milestones, c.Milestone) {
-		return nil, d.refuse(ErrInvalid, "%q is not a milestone", "expected one of "+joinNames(Milestones), c.Milestone)
+		return nil, d.refuse(ErrInvalid, "%q is not a milestone", "expected one of "+joinNames(Milestones), c.Milestone).zh("“%s”不是节点", "应为以下之一："+chineseNames(Milestones, Milestone.Chinese), c.Milestone)
 	}
 	if c.Due.IsZero() {
-		return nil, d.refuse(ErrInvalid, "no deadline given", "give the deadline as YYYY-MM-DD")
+		return nil, d.refuse(ErrInvalid, "no deadline given", "give the deadline as YYYY-MM-DD").zh("未填写期限", "请按 YYYY-MM-DD 填写期限")
 	}
 	if err := d.checkPrecision(c.Milestone, c.Due, c.Precision); err != nil {
 		return nil, err
 	}
 	if dl := d.p.Deadlines[c.Milestone]; dl != nil {
-		return nil, d.refuse(ErrAlreadyExists, "%s is already planned for %s", "use revise-deadline with a reason to move it", c.Milestone, dl.Due)
+		return nil, d.refuse(ErrAlreadyExists, "%s is already planned for %s", "use revise-deadline with a reason to move it", c.Milestone, dl.Due).zh("%s已计划于 %s", "如需调整，请用 revise-deadline 并说明原因", c.Milestone.Chinese(), dl.Due)
 	}
 	if on, ok := d.p.Reached(c.Milestone); ok {
-		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "plan only milestones still ahead", c.Milestone, on)
+		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "plan only milestones still ahead", c.Milestone, on).zh("%s已于 %s 完成", "只能计划尚未完成的节点", c.Milestone.Chinese(), on)
 	}
 	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{Milestone: c.Milestone, Due: c.Due}), c.ConfirmOrder); err != nil {
 		return nil, err
@@ -257,22 +259,22 @@ func (d *decision) plan(c PlanMilestone) ([]Event, error) {
 func (d *decision) revise(c ReviseDeadline) ([]Event, error) {
 	dl := d.p.Deadlines[c.Milestone]
 	if dl == nil {
-		return nil, d.refuse(ErrNotPlanned, "%s has no planned deadline", "plan it first (ledger plan)", c.Milestone)
+		return nil, d.refuse(ErrNotPlanned, "%s has no planned deadline", "plan it first (ledger plan)", c.Milestone).zh("%s尚无计划期限", "请先计划该节点（ledger plan）", c.Milestone.Chinese())
 	}
 	if strings.TrimSpace(c.Reason) == "" {
-		return nil, d.refuse(ErrInvalid, "no reason given", "a revised deadline needs a reason (--reason)")
+		return nil, d.refuse(ErrInvalid, "no reason given", "a revised deadline needs a reason (--reason)").zh("未说明原因", "调整期限须说明原因（--reason）")
 	}
 	if c.Due.IsZero() {
-		return nil, d.refuse(ErrInvalid, "no new deadline given", "give the new deadline as YYYY-MM-DD")
+		return nil, d.refuse(ErrInvalid, "no new deadline given", "give the new deadline as YYYY-MM-DD").zh("未填写新期限", "请按 YYYY-MM-DD 填写新期限")
 	}
 	if err := d.checkPrecision(c.Milestone, c.Due, c.Precision); err != nil {
 		return nil, err
 	}
 	if c.Due == dl.Due {
-		return nil, d.refuse(ErrNoChange, "%s is already due on %s", "give a different date", c.Milestone, dl.Due)
+		return nil, d.refuse(ErrNoChange, "%s is already due on %s", "give a different date", c.Milestone, dl.Due).zh("%s的期限已是 %s", "请填写不同的日期", c.Milestone.Chinese(), dl.Due)
 	}
 	if on, ok := d.p.Reached(c.Milestone); ok {
-		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "a reached milestone keeps its deadline", c.Milestone, on)
+		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "a reached milestone keeps its deadline", c.Milestone, on).zh("%s已于 %s 完成", "已完成的节点保留原期限", c.Milestone.Chinese(), on)
 	}
 	if err := d.checkLength("reason", c.Reason); err != nil {
 		return nil, err
@@ -295,7 +297,7 @@ func (d *decision) revise(c ReviseDeadline) ([]Event, error) {
 // month, quarter, half year or year is due on its last day.
 func (d *decision) checkPrecision(m Milestone, due Date, p Precision) error {
 	if err := CheckPrecision(due, p); err != nil {
-		return d.refuse(ErrInvalid, "deadline of %s: %v", "give the period's last day, or a day deadline", m, err)
+		return d.refuse(ErrInvalid, "deadline of %s: %v", "give the period's last day, or a day deadline", m, err).zh("%s的期限：%s", "请填写该时段的最后一天，或具体到日的期限", m.Chinese(), Chinese(err))
 	}
 	return nil
 }
@@ -303,13 +305,14 @@ func (d *decision) checkPrecision(m Milestone, due Date, p Precision) error {
 // prerequisites: the step each lifecycle step needs before it, and how a
 // refusal says so.
 var prerequisites = map[EventType]struct {
-	needs   EventType
-	missing string
+	needs     EventType
+	missing   string
+	missingZh string
 }{
-	Completed:    {Started, "construction has not started"},
-	Commissioned: {Started, "construction has not started"},
-	FullCapacity: {Commissioned, "production has not been commissioned"},
-	Suspended:    {Started, "construction has not started"},
+	Completed:    {Started, "construction has not started", "尚未开工"},
+	Commissioned: {Started, "construction has not started", "尚未开工"},
+	FullCapacity: {Commissioned, "production has not been commissioned", "尚未投产"},
+	Suspended:    {Started, "construction has not started", "尚未开工"},
 }
 
 // oneTime are the steps a project takes at most once.
@@ -320,7 +323,7 @@ var oneTime = map[EventType]bool{
 
 func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 	if !slices.Contains(Steps, c.Step) {
-		return nil, d.refuse(ErrInvalid, "%q is not a step", "expected one of "+joinNames(Steps), c.Step)
+		return nil, d.refuse(ErrInvalid, "%q is not a step", "expected one of "+joinNames(Steps), c.Step).zh("“%s”不是可记录的步骤", "应为以下之一："+chineseNames(Steps, EventType.Chinese), c.Step)
 	}
 	on, err := d.date(c.On)
 	if err != nil {
@@ -329,23 +332,23 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 	p := d.p
 	if oneTime[c.Step] {
 		if prev, ok := p.Steps[c.Step]; ok {
-			return nil, d.refuse(ErrDuplicateStep, "%s was already recorded on %s", "a step is recorded once; correct it with an issue or note instead", c.Step, prev)
+			return nil, d.refuse(ErrDuplicateStep, "%s was already recorded on %s", "a step is recorded once; correct it with an issue or note instead", c.Step, prev).zh("%s已于 %s 记录", "每个步骤只记录一次；如需更正，请挂账督办或加注说明", c.Step.Chinese(), prev)
 		}
 	}
 	if pre, ok := prerequisites[c.Step]; ok {
 		prev, done := p.Steps[pre.needs]
 		if !done {
-			return nil, d.refuse(ErrOutOfOrder, "%s", "record "+string(pre.needs)+" first", pre.missing)
+			return nil, d.refuse(ErrOutOfOrder, "%s", "record "+string(pre.needs)+" first", pre.missing).zh("%s", "请先记录"+pre.needs.Chinese(), pre.missingZh)
 		}
 		if on < prev {
-			return nil, d.refuse(ErrOutOfOrder, "%s on %s is before %s on %s", "check the date", c.Step, on, pre.needs, prev)
+			return nil, d.refuse(ErrOutOfOrder, "%s on %s is before %s on %s", "check the date", c.Step, on, pre.needs, prev).zh("%s日期 %s 早于%s日期 %s", "请核对日期", c.Step.Chinese(), on, pre.needs.Chinese(), prev)
 		}
 	}
 	if c.Step == Suspended && on < p.Steps[Resumed] {
-		return nil, d.refuse(ErrOutOfOrder, "suspended on %s is before the last resumption on %s", "check the date", on, p.Steps[Resumed])
+		return nil, d.refuse(ErrOutOfOrder, "suspended on %s is before the last resumption on %s", "check the date", on, p.Steps[Resumed]).zh("停工日期 %s 早于最近一次复工日期 %s", "请核对日期", on, p.Steps[Resumed])
 	}
 	if p.Suspended && (c.Step == Completed || c.Step == Commissioned || c.Step == FullCapacity || c.Step == Suspended) {
-		return nil, d.refuse(ErrOutOfOrder, "construction is suspended since %s", "record resumed first", p.Steps[Suspended])
+		return nil, d.refuse(ErrOutOfOrder, "construction is suspended since %s", "record resumed first", p.Steps[Suspended]).zh("项目自 %s 起停工", "请先记录复工", p.Steps[Suspended])
 	}
 	if err := d.onlyApplicable(c); err != nil {
 		return nil, err
@@ -360,15 +363,15 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 	switch c.Step {
 	case FundsReceived:
 		if c.Amount <= 0 {
-			return nil, d.refuse(ErrInvalid, "amount %d yuan is not positive", "give the amount received in yuan (--amount)", c.Amount)
+			return nil, d.refuse(ErrInvalid, "amount %d yuan is not positive", "give the amount received in yuan (--amount)", c.Amount).zh("金额 %d 元不是正数", "请填写到资金额（元，--amount）", c.Amount)
 		}
 		payload = &FundsReceivedData{Amount: c.Amount, Reference: c.Reference, Note: c.Note}
 	case Approved:
 		if !slices.Contains(ApprovalKinds, c.Approval) {
-			return nil, d.refuse(ErrInvalid, "approval kind %q is unknown", "expected one of "+joinNames(ApprovalKinds), c.Approval)
+			return nil, d.refuse(ErrInvalid, "approval kind %q is unknown", "expected one of "+joinNames(ApprovalKinds), c.Approval).zh("审批类型“%s”无法识别", "应为以下之一："+chineseNames(ApprovalKinds, ApprovalKind.Chinese), c.Approval)
 		}
 		if prev, ok := p.Approvals[c.Approval]; ok {
-			return nil, d.refuse(ErrDuplicateStep, "the %s approval was already recorded on %s", "an approval is recorded once", c.Approval, prev)
+			return nil, d.refuse(ErrDuplicateStep, "the %s approval was already recorded on %s", "an approval is recorded once", c.Approval, prev).zh("%s批复已于 %s 记录", "每项批复只记录一次", c.Approval.Chinese(), prev)
 		}
 		payload = &ApprovedData{Kind: c.Approval, Reference: c.Reference, Note: c.Note}
 	case Started:
@@ -385,20 +388,20 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 		payload = &StartedData{Note: c.Note, Flags: flags}
 	case Suspended:
 		if strings.TrimSpace(c.Reason) == "" {
-			return nil, d.refuse(ErrInvalid, "no reason given", "a suspension needs a reason (--reason)")
+			return nil, d.refuse(ErrInvalid, "no reason given", "a suspension needs a reason (--reason)").zh("未说明原因", "停工须说明原因（--reason）")
 		}
 		payload = &SuspendedData{Reason: strings.TrimSpace(c.Reason), ExpectedRestart: c.ExpectedRestart}
 	case Resumed:
 		if !p.Suspended {
-			return nil, d.refuse(ErrOutOfOrder, "construction is not suspended", "record suspended before resumed")
+			return nil, d.refuse(ErrOutOfOrder, "construction is not suspended", "record suspended before resumed").zh("项目未停工", "请先记录停工，再记录复工")
 		}
 		if on < p.Steps[Suspended] {
-			return nil, d.refuse(ErrOutOfOrder, "resumed on %s is before suspended on %s", "check the date", on, p.Steps[Suspended])
+			return nil, d.refuse(ErrOutOfOrder, "resumed on %s is before suspended on %s", "check the date", on, p.Steps[Suspended]).zh("复工日期 %s 早于停工日期 %s", "请核对日期", on, p.Steps[Suspended])
 		}
 		payload = &StepData{Step: Resumed, Note: c.Note}
 	case Terminated:
 		if strings.TrimSpace(c.Reason) == "" {
-			return nil, d.refuse(ErrInvalid, "no reason given", "a termination needs a reason (--reason)")
+			return nil, d.refuse(ErrInvalid, "no reason given", "a termination needs a reason (--reason)").zh("未说明原因", "终止须说明原因（--reason）")
 		}
 		payload = &TerminatedData{Reason: strings.TrimSpace(c.Reason)}
 	default:
@@ -411,20 +414,21 @@ func (d *decision) recordStep(c RecordStep) ([]Event, error) {
 // dropping them silently.
 func (d *decision) onlyApplicable(c RecordStep) error {
 	fields := []struct {
-		set   bool
-		name  string
-		steps []EventType
+		set    bool
+		name   string
+		nameZh string
+		steps  []EventType
 	}{
-		{c.Amount != 0, "an amount", []EventType{FundsReceived}},
-		{c.Approval != "", "an approval kind", []EventType{Approved}},
-		{c.Reference != "", "a reference", []EventType{Approved, FundsReceived}},
-		{c.Reason != "", "a reason", []EventType{Suspended, Terminated}},
-		{c.ExpectedRestart != 0, "an expected restart date", []EventType{Suspended}},
-		{c.Note != "", "a note", []EventType{Negotiating, Signed, FundsReceived, Approved, Started, Resumed, Completed, Commissioned, FullCapacity}},
+		{c.Amount != 0, "an amount", "金额", []EventType{FundsReceived}},
+		{c.Approval != "", "an approval kind", "审批类型", []EventType{Approved}},
+		{c.Reference != "", "a reference", "文号", []EventType{Approved, FundsReceived}},
+		{c.Reason != "", "a reason", "原因", []EventType{Suspended, Terminated}},
+		{c.ExpectedRestart != 0, "an expected restart date", "预计复工日期", []EventType{Suspended}},
+		{c.Note != "", "a note", "备注", []EventType{Negotiating, Signed, FundsReceived, Approved, Started, Resumed, Completed, Commissioned, FullCapacity}},
 	}
 	for _, f := range fields {
 		if f.set && !slices.Contains(f.steps, c.Step) {
-			return d.refuse(ErrInvalid, "%s does not apply to %s", "give it only to "+joinNames(f.steps), f.name, c.Step)
+			return d.refuse(ErrInvalid, "%s does not apply to %s", "give it only to "+joinNames(f.steps), f.name, c.Step).zh("%s不适用于%s", "只能用于"+chineseNames(f.steps, EventType.Chinese), f.nameZh, c.Step.Chinese())
 		}
 	}
 	return nil
@@ -432,21 +436,21 @@ func (d *decision) onlyApplicable(c RecordStep) error {
 
 func (d *decision) reportInvestment(c ReportInvestment) ([]Event, error) {
 	if _, err := ParseMonth(string(c.Month)); err != nil {
-		return nil, d.refuse(ErrInvalid, "%q is not a month", "give the month as YYYY-MM", c.Month)
+		return nil, d.refuse(ErrInvalid, "%q is not a month", "give the month as YYYY-MM", c.Month).zh("“%s”不是有效月份", "请按 YYYY-MM 填写月份", c.Month)
 	}
 	if c.Amount < 0 {
-		return nil, d.refuse(ErrInvalid, "amount %d yuan is negative", "give the investment completed in the month, in yuan", c.Amount)
+		return nil, d.refuse(ErrInvalid, "amount %d yuan is negative", "give the investment completed in the month, in yuan", c.Amount).zh("金额 %d 元为负数", "请填写当月完成投资额（元）", c.Amount)
 	}
 	today := d.today()
 	if c.Month.FirstDay() > today {
-		return nil, d.refuse(ErrFutureDate, "%s has not begun (today is %s)", "report a month once it has begun", c.Month, today)
+		return nil, d.refuse(ErrFutureDate, "%s has not begun (today is %s)", "report a month once it has begun", c.Month, today).zh("%s 尚未开始（今天是 %s）", "请在该月开始后报送", c.Month, today)
 	}
 	if prev, ok := d.p.Investment[c.Month]; ok {
 		if prev == c.Amount {
-			return nil, d.refuse(ErrNoChange, "%s is already reported as %d yuan", "", c.Month, prev)
+			return nil, d.refuse(ErrNoChange, "%s is already reported as %d yuan", "", c.Month, prev).zh("%s 已报送为 %d 元", "", c.Month, prev)
 		}
 		if strings.TrimSpace(c.Reason) == "" {
-			return nil, d.refuse(ErrInvalid, "%s is already reported as %d yuan", "give a reason to correct it (--reason)", c.Month, prev)
+			return nil, d.refuse(ErrInvalid, "%s is already reported as %d yuan", "give a reason to correct it (--reason)", c.Month, prev).zh("%s 已报送为 %d 元", "如需更正，请说明原因（--reason）", c.Month, prev)
 		}
 	}
 	on, err := d.date(c.On)
@@ -458,17 +462,17 @@ func (d *decision) reportInvestment(c ReportInvestment) ([]Event, error) {
 
 func (d *decision) planInvestment(c PlanInvestment) ([]Event, error) {
 	if c.Year < 2000 || c.Year > 2100 {
-		return nil, d.refuse(ErrInvalid, "year %d is out of range", "give a calendar year such as 2027", c.Year)
+		return nil, d.refuse(ErrInvalid, "year %d is out of range", "give a calendar year such as 2027", c.Year).zh("年份 %d 超出范围", "请填写公历年份，例如 2027", c.Year)
 	}
 	if c.Amount <= 0 {
-		return nil, d.refuse(ErrInvalid, "amount %d yuan is not positive", "give the year's planned investment in yuan", c.Amount)
+		return nil, d.refuse(ErrInvalid, "amount %d yuan is not positive", "give the year's planned investment in yuan", c.Amount).zh("金额 %d 元不是正数", "请填写该年计划投资额（元）", c.Amount)
 	}
 	if prev, ok := d.p.AnnualPlan[c.Year]; ok {
 		if prev == c.Amount {
-			return nil, d.refuse(ErrNoChange, "%d is already planned at %s yuan", "", c.Year, FormatYuan(prev))
+			return nil, d.refuse(ErrNoChange, "%d is already planned at %s yuan", "", c.Year, FormatYuan(prev)).zh("%d 年已计划投资 %s 元", "", c.Year, FormatYuan(prev))
 		}
 		if strings.TrimSpace(c.Reason) == "" {
-			return nil, d.refuse(ErrInvalid, "%d is already planned at %s yuan", "give a reason to change the plan (--reason)", c.Year, FormatYuan(prev))
+			return nil, d.refuse(ErrInvalid, "%d is already planned at %s yuan", "give a reason to change the plan (--reason)", c.Year, FormatYuan(prev)).zh("%d 年已计划投资 %s 元", "如需调整计划，请说明原因（--reason）", c.Year, FormatYuan(prev))
 		}
 	}
 	on, err := d.date(c.On)
@@ -480,7 +484,7 @@ func (d *decision) planInvestment(c PlanInvestment) ([]Event, error) {
 
 func (d *decision) raiseIssue(c RaiseIssue) ([]Event, error) {
 	if strings.TrimSpace(c.Title) == "" {
-		return nil, d.refuse(ErrInvalid, "no title given", "say what the issue is (--title)")
+		return nil, d.refuse(ErrInvalid, "no title given", "say what the issue is (--title)").zh("未填写标题", "请说明督办事项（--title）")
 	}
 	if err := d.checkLengths([2]string{"title", c.Title}, [2]string{"issue id", c.IssueID}); err != nil {
 		return nil, err
@@ -498,7 +502,7 @@ func (d *decision) raiseIssue(c RaiseIssue) ([]Event, error) {
 		id = "I-" + key[:8]
 	}
 	if _, ok := d.p.Issues[id]; ok {
-		return nil, d.refuse(ErrAlreadyExists, "issue %s already exists", "use a new issue id", id)
+		return nil, d.refuse(ErrAlreadyExists, "issue %s already exists", "use a new issue id", id).zh("督办事项 %s 已存在", "请使用新的督办事项编号", id)
 	}
 	on, err := d.date(c.On)
 	if err != nil {
@@ -510,13 +514,13 @@ func (d *decision) raiseIssue(c RaiseIssue) ([]Event, error) {
 func (d *decision) resolveIssue(c ResolveIssue) ([]Event, error) {
 	is := d.p.Issues[c.IssueID]
 	if is == nil {
-		return nil, d.refuse(ErrInvalid, "there is no issue %s", "name an open issue of this project", c.IssueID)
+		return nil, d.refuse(ErrInvalid, "there is no issue %s", "name an open issue of this project", c.IssueID).zh("没有督办事项 %s", "请填写本项目未销号的督办事项", c.IssueID)
 	}
 	if !is.ResolvedOn.IsZero() {
-		return nil, d.refuse(ErrDuplicateStep, "issue %s was already resolved on %s", "", c.IssueID, is.ResolvedOn)
+		return nil, d.refuse(ErrDuplicateStep, "issue %s was already resolved on %s", "", c.IssueID, is.ResolvedOn).zh("督办事项 %s 已于 %s 销号", "", c.IssueID, is.ResolvedOn)
 	}
 	if strings.TrimSpace(c.Resolution) == "" {
-		return nil, d.refuse(ErrInvalid, "no resolution given", "say how the issue was resolved (--resolution)")
+		return nil, d.refuse(ErrInvalid, "no resolution given", "say how the issue was resolved (--resolution)").zh("未填写销号说明", "请说明问题如何解决（--resolution）")
 	}
 	if err := d.checkLength("resolution", c.Resolution); err != nil {
 		return nil, err
@@ -526,7 +530,7 @@ func (d *decision) resolveIssue(c ResolveIssue) ([]Event, error) {
 		return nil, err
 	}
 	if on < is.RaisedOn {
-		return nil, d.refuse(ErrOutOfOrder, "resolved on %s is before raised on %s", "check the date", on, is.RaisedOn)
+		return nil, d.refuse(ErrOutOfOrder, "resolved on %s is before raised on %s", "check the date", on, is.RaisedOn).zh("销号日期 %s 早于挂账日期 %s", "请核对日期", on, is.RaisedOn)
 	}
 	return d.events(on, &IssueResolvedData{IssueID: c.IssueID, Resolution: strings.TrimSpace(c.Resolution)}), nil
 }
@@ -534,10 +538,10 @@ func (d *decision) resolveIssue(c ResolveIssue) ([]Event, error) {
 func (d *decision) explainDelay(c ExplainDelay) ([]Event, error) {
 	dl := d.p.Deadlines[c.Milestone]
 	if dl == nil {
-		return nil, d.refuse(ErrNotPlanned, "%s has no planned deadline", "plan it first (ledger plan)", c.Milestone)
+		return nil, d.refuse(ErrNotPlanned, "%s has no planned deadline", "plan it first (ledger plan)", c.Milestone).zh("%s尚无计划期限", "请先计划该节点（ledger plan）", c.Milestone.Chinese())
 	}
 	if strings.TrimSpace(c.Reason) == "" {
-		return nil, d.refuse(ErrInvalid, "no reason given", "say why the milestone is late (--reason)")
+		return nil, d.refuse(ErrInvalid, "no reason given", "say why the milestone is late (--reason)").zh("未说明原因", "请说明节点逾期的原因（--reason）")
 	}
 	if err := d.checkLength("reason", c.Reason); err != nil {
 		return nil, err
@@ -548,7 +552,7 @@ func (d *decision) explainDelay(c ExplainDelay) ([]Event, error) {
 	}
 	late := dl.Reached > dl.Due || (dl.Reached.IsZero() && d.today() > dl.Due)
 	if !late {
-		return nil, d.refuse(ErrOutOfOrder, "%s is not late (due %s)", "explain a delay once the deadline has passed", c.Milestone, dl.Due)
+		return nil, d.refuse(ErrOutOfOrder, "%s is not late (due %s)", "explain a delay once the deadline has passed", c.Milestone, dl.Due).zh("%s未逾期（期限 %s）", "期限过后才能说明逾期原因", c.Milestone.Chinese(), dl.Due)
 	}
 	return d.events(on, &DelayExplainedData{Milestone: c.Milestone, Due: dl.Due, Reason: strings.TrimSpace(c.Reason)}), nil
 }
@@ -556,7 +560,7 @@ func (d *decision) explainDelay(c ExplainDelay) ([]Event, error) {
 func (d *decision) deadlineMissed(c RecordDeadlineMissed) ([]Event, error) {
 	dl := d.p.Deadlines[c.Milestone]
 	if dl == nil {
-		return nil, d.refuse(ErrNotPlanned, "%s has no planned deadline", "", c.Milestone)
+		return nil, d.refuse(ErrNotPlanned, "%s has no planned deadline", "", c.Milestone).zh("%s尚无计划期限", "", c.Milestone.Chinese())
 	}
 	if slices.Contains(d.p.MissedDeadlines(c.Milestone, d.now), c.Due) {
 		return d.missed(c)
@@ -565,15 +569,15 @@ func (d *decision) deadlineMissed(c RecordDeadlineMissed) ([]Event, error) {
 	wasDeadline := dl.Due == c.Due || slices.ContainsFunc(dl.Revisions, func(r Revision) bool { return r.From == c.Due && r.On > r.From })
 	switch {
 	case slices.Contains(dl.Missed, c.Due):
-		return nil, d.refuse(ErrNoChange, "the miss of %s due %s is already recorded", "", c.Milestone, c.Due)
+		return nil, d.refuse(ErrNoChange, "the miss of %s due %s is already recorded", "", c.Milestone, c.Due).zh("%s（期限 %s）的逾期已记录", "", c.Milestone.Chinese(), c.Due)
 	case !wasDeadline:
-		return nil, d.refuse(ErrNoChange, "%s was not due on %s when that day ended (it is due on %s)", "", c.Milestone, c.Due, dl.Due)
+		return nil, d.refuse(ErrNoChange, "%s was not due on %s when that day ended (it is due on %s)", "", c.Milestone, c.Due, dl.Due).zh("%s在 %s 当天结束时并未到期（现期限为 %s）", "", c.Milestone.Chinese(), c.Due, dl.Due)
 	case !dl.Reached.IsZero() && dl.Reached <= c.Due:
-		return nil, d.refuse(ErrNoChange, "%s was reached on %s", "", c.Milestone, dl.Reached)
+		return nil, d.refuse(ErrNoChange, "%s was reached on %s", "", c.Milestone, dl.Reached).zh("%s已于 %s 完成", "", c.Milestone.Chinese(), dl.Reached)
 	case d.now.Before(c.Due.End(d.p.Location())):
-		return nil, d.refuse(ErrFutureDate, "the deadline day %s has not ended", "", c.Due)
+		return nil, d.refuse(ErrFutureDate, "the deadline day %s has not ended", "", c.Due).zh("期限当天 %s 尚未结束", "", c.Due)
 	default:
-		return nil, d.refuse(ErrNoChange, "construction was suspended on %s", "a suspension excuses the deadlines that fall in it", c.Due)
+		return nil, d.refuse(ErrNoChange, "construction was suspended on %s", "a suspension excuses the deadlines that fall in it", c.Due).zh("%s 项目处于停工期", "停工期间到期的节点不计逾期", c.Due)
 	}
 }
 

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kinds of refusal. A *RuleError matches exactly one of them with errors.Is,
@@ -38,6 +39,10 @@ type RuleError struct {
 	Step    string
 	Problem string
 	Fix     string
+
+	// The same refusal in Chinese, written beside the English: the step
+	// asked, what is wrong and what would be right.
+	stepZh, problemZh, fixZh string
 }
 
 // Error implements error.
@@ -56,9 +61,36 @@ func refuse(kind error, p ProjectID, step, problem, fix string, args ...any) *Ru
 	return &RuleError{Kind: kind, Project: p, Step: step, Problem: fmt.Sprintf(problem, args...), Fix: fix}
 }
 
+// zh gives the refusal its Chinese text: what is wrong (problem, formatted
+// with args) and what would be right (fix, "" for none).
+func (e *RuleError) zh(problem, fix string, args ...any) *RuleError {
+	e.problemZh, e.fixZh = fmt.Sprintf(problem, args...), fix
+	return e
+}
+
+// Chinese is the refusal in Chinese: "无法为 P-7 记录投产：尚未开工；请先记录开工".
+// A refusal without a Chinese text gives its English message.
+func (e *RuleError) Chinese() string {
+	if e.problemZh == "" {
+		return e.Error()
+	}
+	step := e.stepZh
+	if step == "" {
+		step = e.Step
+	}
+	msg := fmt.Sprintf("无法为 %s %s：%s", e.Project, step, e.problemZh)
+	if e.fixZh != "" {
+		msg += "；" + e.fixZh
+	}
+	return msg
+}
+
 // InputError is malformed input: a bad date, id, amount or name. Its message
 // says what was wrong and what is expected; it matches ErrInvalid.
-type InputError struct{ Msg string }
+type InputError struct {
+	Msg   string
+	zhMsg string // the same message in Chinese
+}
 
 // Error implements error.
 func (e *InputError) Error() string { return e.Msg }
@@ -66,6 +98,49 @@ func (e *InputError) Error() string { return e.Msg }
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *InputError) Is(target error) bool { return target == ErrInvalid }
 
-func invalidf(format string, args ...any) error {
+func invalidf(format string, args ...any) *InputError {
 	return &InputError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// zh gives the input error its Chinese text, formatted with args.
+func (e *InputError) zh(format string, args ...any) *InputError {
+	e.zhMsg = fmt.Sprintf(format, args...)
+	return e
+}
+
+// NewInputError is malformed input with its message in English and in
+// Chinese.
+func NewInputError(english, chinese string) *InputError {
+	return &InputError{Msg: english, zhMsg: chinese}
+}
+
+// Chinese is the message in Chinese ("“2026-13-01”不是有效日期；应为
+// YYYY-MM-DD，例如 2026-11-30"), or the English one when it has none.
+func (e *InputError) Chinese() string {
+	if e.zhMsg == "" {
+		return e.Msg
+	}
+	return e.zhMsg
+}
+
+// Chinese is err's message in Chinese: the first error in its chain that
+// has a Chinese text (a *RuleError, an *InputError) gives it, and the
+// context wrapped around it ("--on: ") is kept before it. An error without
+// one gives err.Error().
+func Chinese(err error) string {
+	if err == nil {
+		return ""
+	}
+	var c interface {
+		error
+		Chinese() string
+	}
+	if !errors.As(err, &c) {
+		return err.Error()
+	}
+	prefix, ok := strings.CutSuffix(err.Error(), c.Error())
+	if !ok {
+		prefix = ""
+	}
+	return prefix + c.Chinese()
 }

@@ -139,7 +139,7 @@ func NewPayload(t EventType) (Payload, error) {
 	case UnitAliasAdded:
 		return &UnitAliasAddedData{}, nil
 	}
-	return nil, invalidf("event type %q is unknown", t)
+	return nil, invalidf("event type %q is unknown", t).zh("事件类型“%s”无法识别", t)
 }
 
 // ProjectKind says whether a project is new this year (新建) or continues

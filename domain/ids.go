@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"regexp"
 )
 
@@ -25,9 +24,11 @@ func ParseProjectID(s string) (ProjectID, error) {
 	if nationalCode.MatchString(s) || localID.MatchString(s) || serialID.MatchString(s) {
 		return ProjectID(s), nil
 	}
-	return "", fmt.Errorf("%w: project id %q is not a national project code "+
+	return "", invalidf("%v: project id %q is not a national project code "+
 		"(YYYY-RRRRRR-II-TT-XXXXXX, e.g. 2010-220621-47-01-000034) "+
-		"nor a local id (a letter, then up to 63 letters, digits, '-' or '_', e.g. P-7) nor a project number (4 to 20 digits)", ErrInvalid, s)
+		"nor a local id (a letter, then up to 63 letters, digits, '-' or '_', e.g. P-7) nor a project number (4 to 20 digits)", ErrInvalid, s).
+		zh("项目编号“%s”无效：既不是项目代码（YYYY-RRRRRR-II-TT-XXXXXX，例如 2010-220621-47-01-000034），"+
+			"也不是本地编号（字母开头，其后至多 63 个字母、数字、“-”或“_”，例如 P-7），也不是项目序号（4 至 20 位数字）", s)
 }
 
 // IsNationalCode reports whether id has the shape of a national project code.

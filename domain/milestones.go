@@ -41,7 +41,7 @@ func ParseMilestone(s string) (Milestone, error) {
 	if m, ok := readTerm(s, Milestones, milestoneNames); ok {
 		return m, nil
 	}
-	return "", invalidf("%q is not a milestone; expected one of %s", s, namesOf(Milestones, milestoneNames))
+	return "", invalidf("%q is not a milestone; expected one of %s", s, namesOf(Milestones, milestoneNames)).zh("“%s”不是节点；应为以下之一：%s", s, namesOf(Milestones, milestoneNames))
 }
 
 // ApprovalKind names a pre-construction approval (前期手续).
@@ -69,7 +69,7 @@ func ParseApprovalKind(s string) (ApprovalKind, error) {
 	if k, ok := readTerm(s, ApprovalKinds, approvalNames()); ok {
 		return k, nil
 	}
-	return "", invalidf("%q is not an approval kind; expected one of %s", s, namesOf(ApprovalKinds, approvalNames()))
+	return "", invalidf("%q is not an approval kind; expected one of %s", s, namesOf(ApprovalKinds, approvalNames())).zh("“%s”不是审批类型；应为以下之一：%s", s, namesOf(ApprovalKinds, approvalNames()))
 }
 
 // ComplianceFlag marks a recorded fact that broke the rules of the plan, for
@@ -106,7 +106,7 @@ func ParseStep(s string) (EventType, error) {
 	if t, ok := readTerm(s, Steps, eventNames); ok {
 		return t, nil
 	}
-	return "", invalidf("%q is not a step; expected one of %s", s, namesOf(Steps, eventNames))
+	return "", invalidf("%q is not a step; expected one of %s", s, namesOf(Steps, eventNames)).zh("“%s”不是可记录的步骤；应为以下之一：%s", s, namesOf(Steps, eventNames))
 }
 
 // MilestoneReached returns the milestone an event reaches, if any: an

@@ -35,7 +35,7 @@ func ParseYuan(s string) (int64, error) {
 	}
 	if strings.Contains(text, ",") {
 		if !thousands.MatchString(text) {
-			return 0, invalidf("%q has commas that are not thousands separators; expected e.g. 350,000,000 or 350000000", s)
+			return 0, invalidf("%q has commas that are not thousands separators; expected e.g. 350,000,000 or 350000000", s).zh("“%s”中的逗号不是千位分隔符；应为 350,000,000 或 350000000 这样的写法", s)
 		}
 		text = strings.ReplaceAll(text, ",", "")
 	}
@@ -51,14 +51,14 @@ func ParseYuan(s string) (int64, error) {
 	digits := strings.TrimPrefix(text, "-")
 	r, ok := new(big.Rat).SetString(text)
 	if !ok || digits == "" || strings.Trim(digits, "0123456789.") != "" || strings.Count(digits, ".") > 1 {
-		return 0, invalidf("%q is not an amount; expected yuan as a whole number (350000000) or with a unit (35000万, 3.5亿)", s)
+		return 0, invalidf("%q is not an amount; expected yuan as a whole number (350000000) or with a unit (35000万, 3.5亿)", s).zh("“%s”不是金额；应为以元为单位的整数（350000000）或带单位的金额（35000万、3.5亿）", s)
 	}
 	r.Mul(r, new(big.Rat).SetInt64(unit))
 	if r.Sign() < 0 {
-		return 0, invalidf("%q is negative; expected an amount of zero or more", s)
+		return 0, invalidf("%q is negative; expected an amount of zero or more", s).zh("“%s”为负数；金额应不小于零", s)
 	}
 	if !r.IsInt() || !r.Num().IsInt64() {
-		return 0, invalidf("%q is not a whole number of yuan that fits; expected e.g. 350000000 or 3.5亿", s)
+		return 0, invalidf("%q is not a whole number of yuan that fits; expected e.g. 350000000 or 3.5亿", s).zh("“%s”不是可容纳的整元金额；应为 350000000 或 3.5亿 这样的金额", s)
 	}
 	return r.Num().Int64(), nil
 }

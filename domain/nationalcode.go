@@ -34,18 +34,22 @@ import (
 type NationalCode string
 
 // The form shown in every refusal.
-const nationalCodeForm = "form YYMM-RRRRRR-II-TT-NNNNNN; codes issued before 2021 start with the year YYYY"
+const (
+	nationalCodeForm   = "form YYMM-RRRRRR-II-TT-NNNNNN; codes issued before 2021 start with the year YYYY"
+	nationalCodeFormZh = "格式为 YYMM-RRRRRR-II-TT-NNNNNN；2021 年以前赋予的代码以年份 YYYY 开头"
+)
 
 // The parts of a national code, in order, with their lengths.
 var nationalCodeParts = [...]struct {
-	name string
-	size int
+	name   string
+	nameZh string
+	size   int
 }{
-	{"time", 4},
-	{"region", 6},
-	{"industry", 2},
-	{"type", 2},
-	{"serial", 6},
+	{"time", "时间", 4},
+	{"region", "地区", 6},
+	{"industry", "行业", 2},
+	{"type", "类型", 2},
+	{"serial", "序号", 6},
 }
 
 // Time codes. A bare year is accepted from 2000: the platform began issuing
@@ -68,15 +72,19 @@ const (
 // the region part has 5 digits, expected 6 (form ...)`.
 func ParseNationalCode(s string) (NationalCode, error) {
 	in := strings.TrimSpace(s)
-	refuse := func(problem string, args ...any) error {
+	refuse := func(problem string, args ...any) *InputError {
 		return invalidf("%q is not a national project code: "+problem+" (%s)",
 			append(append([]any{in}, args...), nationalCodeForm)...)
 	}
+	zh := func(e *InputError, problem string, args ...any) error {
+		return e.zh("“%s”不是有效的项目代码："+problem+"（%s）",
+			append(append([]any{in}, args...), nationalCodeFormZh)...)
+	}
 	if in == "" {
-		return "", refuse("it is empty")
+		return "", zh(refuse("it is empty"), "代码为空")
 	}
 	if !utf8.ValidString(in) {
-		return "", refuse("it is not valid UTF-8 text")
+		return "", zh(refuse("it is not valid UTF-8 text"), "不是有效的 UTF-8 文本")
 	}
 
 	var b strings.Builder
@@ -92,28 +100,32 @@ func ParseNationalCode(s string) (NationalCode, error) {
 		case isDashLike(r):
 			b.WriteByte('-')
 		default:
-			return "", refuse("character %q at position %d is not a digit or a hyphen", r, pos)
+			return "", zh(refuse("character %q at position %d is not a digit or a hyphen", r, pos), "第 %d 个字符“%c”不是数字或连字符", pos, r)
 		}
 	}
 	code := b.String()
 
 	parts := strings.Split(code, "-")
 	if len(parts) != len(nationalCodeParts) {
-		return "", refuse("it has %s, expected %d", countNoun(len(parts), "hyphen-separated part"), len(nationalCodeParts))
+		return "", zh(refuse("it has %s, expected %d", countNoun(len(parts), "hyphen-separated part"), len(nationalCodeParts)),
+			"以连字符分为 %d 段，应为 %d 段", len(parts), len(nationalCodeParts))
 	}
 	for i, p := range nationalCodeParts {
 		if len(parts[i]) != p.size {
-			return "", refuse("the %s part has %s, expected %d", p.name, countNoun(len(parts[i]), "digit"), p.size)
+			return "", zh(refuse("the %s part has %s, expected %d", p.name, countNoun(len(parts[i]), "digit"), p.size),
+				"%s段为 %d 位，应为 %d 位", p.nameZh, len(parts[i]), p.size)
 		}
 	}
 
 	if _, _, ok := readTimeCode(parts[0]); !ok {
-		return "", refuse("the time part %s is neither a year %d-%d nor a year and month YYMM from %d (November 2020)",
-			parts[0], firstBareYear, lastBareYear, firstYearMonth)
+		return "", zh(refuse("the time part %s is neither a year %d-%d nor a year and month YYMM from %d (November 2020)",
+			parts[0], firstBareYear, lastBareYear, firstYearMonth),
+			"时间段 %s 既不是 %d 至 %d 的年份，也不是 %d（2020 年 11 月）以后的年月 YYMM", parts[0], firstBareYear, lastBareYear, firstYearMonth)
 	}
 	if !isProvincePrefix(parts[1][:2]) {
-		return "", refuse("the region part %s starts with %s, which opens no province-level division code; "+
-			"expected 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81 or 82", parts[1], parts[1][:2])
+		return "", zh(refuse("the region part %s starts with %s, which opens no province-level division code; "+
+			"expected 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81 or 82", parts[1], parts[1][:2]),
+			"地区段 %s 以 %s 开头，不是省级行政区划代码；应为 11-15、21-23、31-37、41-46、50-54、61-65、71、81 或 82", parts[1], parts[1][:2])
 	}
 	return NationalCode(code), nil
 }

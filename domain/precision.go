@@ -104,16 +104,16 @@ var quarterNumerals = [4]string{"一", "二", "三", "四"}
 // period at any other (2026-03-31 at month precision, not 2026-03-15).
 func CheckPrecision(d Date, p Precision) error {
 	if !p.Known() {
-		return invalidf("precision %q is unknown; expected %s, %s, %s, %s or none for a day", string(p), PrecisionMonth, PrecisionQuarter, PrecisionHalf, PrecisionYear)
+		return invalidf("precision %q is unknown; expected %s, %s, %s, %s or none for a day", string(p), PrecisionMonth, PrecisionQuarter, PrecisionHalf, PrecisionYear).zh("期限精度“%s”无法识别；应为 %s（月）、%s（季度）、%s（半年）、%s（年），按日则不填", string(p), PrecisionMonth, PrecisionQuarter, PrecisionHalf, PrecisionYear)
 	}
 	if p == PrecisionDay {
 		return nil
 	}
 	if d.IsZero() {
-		return invalidf("no date given for a deadline at %s precision; expected the last day of its period", p)
+		return invalidf("no date given for a deadline at %s precision; expected the last day of its period", p).zh("按%s填报的期限未填写日期；应为该时段的最后一天", precisionChinese(p))
 	}
 	if end := p.LastDay(d); d != end {
-		return invalidf("%s is not the last day of %s; a deadline at %s precision is the last day of its period (%s)", d, p.Format(d), p, end)
+		return invalidf("%s is not the last day of %s; a deadline at %s precision is the last day of its period (%s)", d, p.Format(d), p, end).zh("%s 不是 %s 的最后一天；按%s填报的期限应为该时段的最后一天（%s）", d, p.Format(d), precisionChinese(p), end)
 	}
 	return nil
 }
@@ -165,10 +165,10 @@ func ParseDeadline(s string, year int) (Date, Precision, error) {
 		if g := group("y"); g != "" {
 			y, _ = strconv.Atoi(g)
 		} else if year == 0 {
-			return 0, "", invalidf("%q gives no year; expected a deadline with its year (2026年3月底) or a default year to read it in", s)
+			return 0, "", invalidf("%q gives no year; expected a deadline with its year (2026年3月底) or a default year to read it in", s).zh("“%s”未写年份；期限应带年份（2026年3月底），或另给默认年份", s)
 		}
 		if y < MinYear || y > MaxYear {
-			return 0, "", invalidf("%q is not a plausible deadline for a project; expected a year from %d to %d", s, MinYear, MaxYear)
+			return 0, "", invalidf("%q is not a plausible deadline for a project; expected a year from %d to %d", s, MinYear, MaxYear).zh("“%s”不是项目可能的期限；年份应在 %d 至 %d 之间", s, MinYear, MaxYear)
 		}
 		n := 0
 		if f.prec != PrecisionYear {
@@ -178,12 +178,12 @@ func ParseDeadline(s string, year int) (Date, Precision, error) {
 		case PrecisionDay:
 			day := number(group("d"))
 			if n < 1 || n > 12 || day < 1 || day > monthEnd(y, time.Month(n)).Day() {
-				return 0, "", invalidf("%q is not a date: %d-%02d-%02d does not exist", s, y, n, day)
+				return 0, "", invalidf("%q is not a date: %d-%02d-%02d does not exist", s, y, n, day).zh("“%s”不是有效日期：%d-%02d-%02d 不存在", s, y, n, day)
 			}
 			return NewDate(y, time.Month(n), day), PrecisionDay, nil
 		case PrecisionMonth:
 			if n < 1 || n > 12 {
-				return 0, "", invalidf("%q is not a deadline: there is no month %d; expected a month from 1 to 12", s, n)
+				return 0, "", invalidf("%q is not a deadline: there is no month %d; expected a month from 1 to 12", s, n).zh("“%s”不是有效期限：没有 %d 月；月份应为 1 至 12", s, n)
 			}
 			return monthEnd(y, time.Month(n)), PrecisionMonth, nil
 		case PrecisionQuarter:
@@ -194,7 +194,7 @@ func ParseDeadline(s string, year int) (Date, Precision, error) {
 			return monthEnd(y, time.December), PrecisionYear, nil
 		}
 	}
-	return 0, "", invalidf("%q is not a deadline; expected a day (2026-03-31), a month (2026年3月, 2026-03), a quarter (2026年一季度, 2026Q1), a half year (2026年上半年) or a year (2026年, 2026年底)", s)
+	return 0, "", invalidf("%q is not a deadline; expected a day (2026-03-31), a month (2026年3月, 2026-03), a quarter (2026年一季度, 2026Q1), a half year (2026年上半年) or a year (2026年, 2026年底)", s).zh("“%s”不是有效期限；应为日（2026-03-31）、月（2026年3月、2026-03）、季度（2026年一季度、2026Q1）、半年（2026年上半年）或年（2026年、2026年底）", s)
 }
 
 // deadlineForms are the forms ParseDeadline reads once normalised. Groups:

@@ -37,21 +37,21 @@ func (*ProgressReportedData) EventType() EventType { return ProgressReported }
 
 func (d *decision) reportProgress(c ReportProgress) ([]Event, error) {
 	if _, err := ParseMonth(string(c.Month)); err != nil {
-		return nil, d.refuse(ErrInvalid, "%q is not a month", "give the month as YYYY-MM", c.Month)
+		return nil, d.refuse(ErrInvalid, "%q is not a month", "give the month as YYYY-MM", c.Month).zh("“%s”不是有效月份", "请按 YYYY-MM 填写月份", c.Month)
 	}
 	text := strings.TrimSpace(c.Text)
 	if text == "" {
-		return nil, d.refuse(ErrInvalid, "the progress is empty", "describe the state of the works, e.g. 主体结构完成60%")
+		return nil, d.refuse(ErrInvalid, "the progress is empty", "describe the state of the works, e.g. 主体结构完成60%").zh("形象进度为空", "请描述工程现状，例如 主体结构完成60%")
 	}
 	if err := d.checkLength("progress", text); err != nil {
 		return nil, err
 	}
 	today := d.today()
 	if c.Month.FirstDay() > today {
-		return nil, d.refuse(ErrFutureDate, "%s has not begun (today is %s)", "report a month once it has begun", c.Month, today)
+		return nil, d.refuse(ErrFutureDate, "%s has not begun (today is %s)", "report a month once it has begun", c.Month, today).zh("%s 尚未开始（今天是 %s）", "请在该月开始后报送", c.Month, today)
 	}
 	if prev, ok := d.p.Progress[c.Month]; ok && prev == text {
-		return nil, d.refuse(ErrNoChange, "%s progress is already reported as %q", "", c.Month, prev)
+		return nil, d.refuse(ErrNoChange, "%s progress is already reported as %q", "", c.Month, prev).zh("%s 的形象进度已报送为“%s”", "", c.Month, prev)
 	}
 	on, err := d.date(c.On)
 	if err != nil {

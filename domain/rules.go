@@ -37,7 +37,7 @@ func (d *decision) checkLength(field, value string) error {
 		return nil
 	}
 	if n := utf8.RuneCountInString(value); n > limit {
-		return d.refuse(ErrInvalid, "the %s is %d characters long", fmt.Sprintf("give at most %d characters", limit), field, n)
+		return d.refuse(ErrInvalid, "the %s is %d characters long", fmt.Sprintf("give at most %d characters", limit), field, n).zh("%s长 %d 个字符", fmt.Sprintf("最多 %d 个字符", limit), fieldChinese(field), n)
 	}
 	return nil
 }
@@ -74,7 +74,10 @@ func PlanOrder() [][2]Milestone {
 	}
 }
 
-const confirmFix = "if that is what happened, repeat with --confirm-order: it is stored and flagged for the auditor"
+const (
+	confirmFix   = "if that is what happened, repeat with --confirm-order: it is stored and flagged for the auditor"
+	confirmFixZh = "如确属实际情况，请加 --confirm-order 重新提交：将予以记录并标记，供审计核查"
+)
 
 // checkStepOrder refuses, unless confirmed, a step dated before a step
 // that normally precedes it or after one that normally follows it.
@@ -86,12 +89,12 @@ func (d *decision) checkStepOrder(step EventType, on Date, confirmed bool) error
 		before, after := pair[0], pair[1]
 		if step == after {
 			if at, ok := d.p.Steps[before]; ok && on < at {
-				return d.refuse(ErrOutOfOrder, "%s on %s is before %s on %s", confirmFix, step, on, before, at)
+				return d.refuse(ErrOutOfOrder, "%s on %s is before %s on %s", confirmFix, step, on, before, at).zh("%s日期 %s 早于%s日期 %s", confirmFixZh, step.Chinese(), on, before.Chinese(), at)
 			}
 		}
 		if step == before {
 			if at, ok := d.p.Steps[after]; ok && on > at {
-				return d.refuse(ErrOutOfOrder, "%s on %s is after %s on %s", confirmFix, step, on, after, at)
+				return d.refuse(ErrOutOfOrder, "%s on %s is after %s on %s", confirmFix, step, on, after, at).zh("%s日期 %s 晚于%s日期 %s", confirmFixZh, step.Chinese(), on, after.Chinese(), at)
 			}
 		}
 	}
@@ -108,7 +111,7 @@ func (d *decision) checkPlanOrder(due map[Milestone]Date, confirmed bool) error 
 		a, okA := due[pair[0]]
 		b, okB := due[pair[1]]
 		if okA && okB && b < a {
-			return d.refuse(ErrOutOfOrder, "%s is due %s, before %s due %s", confirmFix, pair[1], b, pair[0], a)
+			return d.refuse(ErrOutOfOrder, "%s is due %s, before %s due %s", confirmFix, pair[1], b, pair[0], a).zh("%s期限 %s 早于%s期限 %s", confirmFixZh, pair[1].Chinese(), b, pair[0].Chinese(), a)
 		}
 	}
 	return nil

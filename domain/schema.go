@@ -36,7 +36,7 @@ func NewStoredPayload(t EventType, v int) (Payload, error) {
 	}
 	switch {
 	case v < 1 || v > current:
-		return nil, invalidf("%s events of schema version %d are unknown (this ledger reads versions 1 to %d)", t, v, current)
+		return nil, invalidf("%s events of schema version %d are unknown (this ledger reads versions 1 to %d)", t, v, current).zh("%s 事件的结构版本 %d 无法识别（本台账可读版本 1 至 %d）", t, v, current)
 	case t == FundsReceived && v == 1:
 		return &FundsReceivedV1{}, nil
 	case t == Registered && (v == 1 || v == 2):
@@ -48,7 +48,7 @@ func NewStoredPayload(t EventType, v int) (Payload, error) {
 	case t == DeadlineRevised && v == 1:
 		return &DeadlineRevisedV1{}, nil
 	}
-	return nil, invalidf("%s events of schema version %d have no reader", t, v)
+	return nil, invalidf("%s events of schema version %d have no reader", t, v).zh("%s 事件的结构版本 %d 无法读取", t, v)
 }
 
 // Upcast returns e with its payload in the current shape of its type; e

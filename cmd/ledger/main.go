@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/keyprojects/ledger/domain"
 )
 
 // Exit codes.
@@ -60,12 +62,38 @@ func (a *app) run(ctx context.Context, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "ledger: "+oneLine(err.Error()))
+	msg := err.Error()
+	if chineseArgs(args, os.Getenv) {
+		msg = domain.Chinese(err)
+	}
+	fmt.Fprintln(stderr, "ledger: "+oneLine(msg))
 	var ue usageError
 	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// chineseArgs reports whether the command args asks for speaks Chinese:
+// its --lang says zh, or, without --lang, the environment is Chinese
+// (chineseEnv). Only a command that has --lang gets one past its flags.
+func chineseArgs(args []string, getenv func(string) string) bool {
+	lang, given := "", false
+	for i, arg := range args {
+		if arg == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(arg, "--lang="); ok {
+			lang, given = v, true
+		} else if arg == "--lang" && i+1 < len(args) {
+			lang, given = args[i+1], true
+		}
+	}
+	if !given {
+		return chineseEnv(getenv)
+	}
+	zh, err := (&app{}).chinese(lang)
+	return err == nil && zh
 }
 
 // usageError marks a mistake in how the command was called.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/domain/entry"
+	"github.com/keyprojects/ledger/projections/report"
 )
 
 // issueForm is what the 督查 page's forms were given, shown again with
@@ -82,7 +83,11 @@ func (s *Server) storeIssue(w http.ResponseWriter, r *http.Request, f issueForm,
 		s.fail(w, r, lang, err)
 		return
 	}
-	f.Error = word(lang, "not_stored") + err.Error()
+	msg := err.Error()
+	if lang == report.ZH {
+		msg = domain.Chinese(err)
+	}
+	f.Error = word(lang, "not_stored") + msg
 	p, _ := readParams(r)
 	v := &view{Lang: p.lang, Page: "inspection", Title: word(p.lang, "inspection"), P: p, Today: s.qs.Today(), Who: reader}
 	_, v.AsOf = s.qs.Resolve(p.report.Cut)

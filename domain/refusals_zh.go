@@ -1,0 +1,117 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// actionChinese is what cmd asks, in Chinese, as a refusal names it:
+// "记录投产", "计划开工节点", "登记项目".
+func actionChinese(cmd Command) string {
+	switch c := cmd.(type) {
+	case RegisterProject:
+		return "登记项目"
+	case AssignLeader:
+		return "调整包保领导"
+	case PlanMilestone:
+		return "计划" + c.Milestone.Chinese() + "节点"
+	case ReviseDeadline:
+		return "调整" + c.Milestone.Chinese() + "期限"
+	case RecordStep:
+		if c.Step == Approved && c.Approval != "" {
+			return "记录" + c.Approval.Chinese() + "批复"
+		}
+		return "记录" + c.Step.Chinese()
+	case ReportInvestment:
+		return "报送 " + string(c.Month) + " 投资完成额"
+	case ReportProgress:
+		return "报送 " + string(c.Month) + " 形象进度"
+	case PlanInvestment:
+		return fmt.Sprintf("计划 %d 年度投资", c.Year)
+	case RaiseIssue:
+		return "挂账督办"
+	case ResolveIssue:
+		return "销号督办事项 " + c.IssueID
+	case ExplainDelay:
+		return "说明" + c.Milestone.Chinese() + "逾期原因"
+	case RecordDeadlineMissed:
+		return "记录" + c.Milestone.Chinese() + "逾期"
+	case CorrectFacts:
+		return "更正基本信息"
+	case CorrectRecord:
+		switch {
+		case c.Type == Approved && c.Kind != "":
+			return "更正" + c.Kind.Chinese() + "批复"
+		case c.Type == MilestonePlanned && c.Milestone != "":
+			return "更正" + c.Milestone.Chinese() + "原定期限"
+		}
+		return "更正" + c.Type.Chinese() + "记录"
+	case WithdrawDeadline:
+		return "撤销" + c.Milestone.Chinese() + "节点"
+	case RegisterUnit:
+		if c.kind() == NameTownship {
+			return "登记乡镇" + c.Name
+		}
+		return "登记单位" + c.Name
+	case AddUnitAlias:
+		return "为" + c.Name + "添加别名"
+	}
+	return cmd.Action()
+}
+
+// chineseNames joins names in Chinese, with the Chinese enumeration comma.
+func chineseNames[T interface{ ~string }](names []T, chinese func(T) string) string {
+	s := make([]string, len(names))
+	for i, n := range names {
+		s[i] = chinese(n)
+	}
+	return strings.Join(s, "、")
+}
+
+// fieldChinese is the Chinese name of an entered field, as MaxLength and
+// the refusals name it in English.
+func fieldChinese(field string) string {
+	if n, ok := factNames[field]; ok {
+		return n
+	}
+	switch field {
+	case "name":
+		return "项目名称"
+	case "responsible unit":
+		return "责任单位"
+	case "responsible leader":
+		return "包保领导"
+	case "reference":
+		return "文号"
+	case "title":
+		return "标题"
+	case "reason":
+		return "原因"
+	case "note":
+		return "备注"
+	case "resolution":
+		return "销号说明"
+	case "previous value":
+		return "原值"
+	case "progress":
+		return "形象进度"
+	case "issue id":
+		return "督办事项编号"
+	}
+	return field
+}
+
+// precisionChinese is a deadline precision as a refusal names it: 月, 季度.
+func precisionChinese(p Precision) string {
+	switch p {
+	case PrecisionMonth:
+		return "月"
+	case PrecisionQuarter:
+		return "季度"
+	case PrecisionHalf:
+		return "半年"
+	case PrecisionYear:
+		return "年"
+	}
+	return "日"
+}
