@@ -216,6 +216,10 @@ func TestUnreadableSheetInChinese(t *testing.T) {
 		{"not UTF-8", []string{"import", "plan", "--encoding", "utf-8", write("gbk.csv", "\xcf\xee\xc4\xbf\n")},
 			"gbk.csv：不是有效的UTF-8文本；如由Excel保存，请改用 --encoding gb18030"},
 		{"not a workbook", []string{"import", "progress", "--month", "2026-10", write("progress.xlsx", "PK")}, "progress.xlsx：不是Excel .xlsx工作簿："},
+		{"no month", []string{"import", "progress", write("month.csv", "项目名称,10月份完成\n项目1,1\n")},
+			"month.csv：标题未注明本表报送的月份（截至2026年10月）；请用 --month YYYY-MM 指定"},
+		{"a month that is not one", []string{"import", "progress", "--month", "2026-13", write("month13.csv", "项目名称,10月份完成\n项目1,1\n")},
+			`--month "2026-13"：应为YYYY-MM`},
 		{"an encoding that is not one", []string{"import", "progress", "--encoding", "latin1", write("p.csv", "a,b\n")}, `--encoding：编码"latin1"未知；应为auto、utf-8或gb18030`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
