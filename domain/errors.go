@@ -79,6 +79,10 @@ func (e *RuleError) Chinese() string {
 		step = e.Step
 	}
 	msg := fmt.Sprintf("无法为 %s %s：%s", e.Project, step, e.problemZh)
+	if e.Project == UnitRegisterID {
+		// The unit register is no project: the step names what it is about.
+		msg = fmt.Sprintf("无法%s：%s", step, e.problemZh)
+	}
 	if e.fixZh != "" {
 		msg += "；" + e.fixZh
 	}

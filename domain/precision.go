@@ -113,7 +113,7 @@ func CheckPrecision(d Date, p Precision) error {
 		return invalidf("no date given for a deadline at %s precision; expected the last day of its period", p).zh("按%s填报的期限未填写日期；应为该时段的最后一天", precisionChinese(p))
 	}
 	if end := p.LastDay(d); d != end {
-		return invalidf("%s is not the last day of %s; a deadline at %s precision is the last day of its period (%s)", d, p.Format(d), p, end).zh("%s 不是 %s 的最后一天；按%s填报的期限应为该时段的最后一天（%s）", d, p.Format(d), precisionChinese(p), end)
+		return invalidf("%s is not the last day of %s; a deadline at %s precision is the last day of its period (%s)", d, p.Format(d), p, end).zh("%s 不是%s的最后一天；按%s填报的期限应为该时段的最后一天（%s）", d, p.Format(d), precisionChinese(p), end)
 	}
 	return nil
 }

@@ -115,3 +115,11 @@ func precisionChinese(p Precision) string {
 	}
 	return "日"
 }
+
+// unitKindChinese is a kind of name in the unit register, in Chinese.
+func unitKindChinese(kind string) string {
+	if kind == NameTownship {
+		return "乡镇"
+	}
+	return "责任单位"
+}

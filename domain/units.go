@@ -169,7 +169,8 @@ func (u *UnitRegister) Resolve(kind, name string) (string, error) {
 		return c, nil
 	}
 	return "", invalidf("%s %q is not in the unit register; closest: %s (add it with ledger units add, or an alias with ledger units alias)",
-		kind, name, strings.Join(u.closest(kind, name, 3), ", "))
+		kind, name, strings.Join(u.closest(kind, name, 3), ", ")).zh("%s“%s”不在单位名录中；最接近的是：%s（可用 ledger units add 登记，或用 ledger units alias 添加别名）",
+		unitKindChinese(kind), name, strings.Join(u.closest(kind, name, 3), "、"))
 }
 
 // closest returns up to n registered names of kind nearest to name.
@@ -222,11 +223,11 @@ func (d *decision) registerUnit(c RegisterUnit) ([]Event, error) {
 	u := d.p.Units
 	kind := c.kind()
 	if kind != NameUnit && kind != NameTownship {
-		return nil, d.refuse(ErrInvalid, "kind %q is unknown", "expected unit or township", kind)
+		return nil, d.refuse(ErrInvalid, "kind %q is unknown", "expected unit or township", kind).zh("名称类型“%s”无法识别", "应为 unit（单位）或 township（乡镇）", kind)
 	}
 	name := strings.Join(strings.Fields(c.Name), " ")
 	if name == "" {
-		return nil, d.refuse(ErrInvalid, "no name given", "give the canonical name")
+		return nil, d.refuse(ErrInvalid, "no name given", "give the canonical name").zh("未填写名称", "请填写规范名称")
 	}
 	field := FactUnit
 	if kind == NameTownship {
@@ -236,7 +237,7 @@ func (d *decision) registerUnit(c RegisterUnit) ([]Event, error) {
 		return nil, err
 	}
 	if c, ok := u.Canonicalize(name); ok {
-		return nil, d.refuse(ErrAlreadyExists, "%q is already registered as %s", "", name, c)
+		return nil, d.refuse(ErrAlreadyExists, "%q is already registered as %s", "", name, c).zh("“%s”已登记为%s", "", name, c)
 	}
 	var aliases []string
 	for _, a := range c.Aliases {
@@ -248,7 +249,7 @@ func (d *decision) registerUnit(c RegisterUnit) ([]Event, error) {
 			return nil, err
 		}
 		if c, ok := u.Canonicalize(a); ok {
-			return nil, d.refuse(ErrAlreadyExists, "alias %q already names %s", "", a, c)
+			return nil, d.refuse(ErrAlreadyExists, "alias %q already names %s", "", a, c).zh("别名“%s”已指%s", "", a, c)
 		}
 		aliases = append(aliases, a)
 	}
@@ -263,17 +264,17 @@ func (d *decision) addUnitAlias(c AddUnitAlias) ([]Event, error) {
 	u := d.p.Units
 	canon, ok := u.Canonicalize(c.Name)
 	if !ok {
-		return nil, d.refuse(ErrNotPlanned, "%q is not in the unit register", "register it first (ledger units add)", c.Name)
+		return nil, d.refuse(ErrNotPlanned, "%q is not in the unit register", "register it first (ledger units add)", c.Name).zh("“%s”不在单位名录中", "请先登记（ledger units add）", c.Name)
 	}
 	alias := strings.Join(strings.Fields(c.Alias), " ")
 	if alias == "" {
-		return nil, d.refuse(ErrInvalid, "no alias given", "give the other name (--alias)")
+		return nil, d.refuse(ErrInvalid, "no alias given", "give the other name (--alias)").zh("未填写别名", "请填写另一个名称（--alias）")
 	}
 	if err := d.checkLength(FactUnit, alias); err != nil {
 		return nil, err
 	}
 	if other, ok := u.Canonicalize(alias); ok {
-		return nil, d.refuse(ErrAlreadyExists, "%q already names %s", "", alias, other)
+		return nil, d.refuse(ErrAlreadyExists, "%q already names %s", "", alias, other).zh("“%s”已指%s", "", alias, other)
 	}
 	on, err := d.date(c.On)
 	if err != nil {
@@ -290,7 +291,7 @@ func (d *decision) decideUnits(cmd Command) ([]Event, error) {
 	case AddUnitAlias:
 		return d.addUnitAlias(c)
 	}
-	return nil, d.refuse(ErrInvalid, "the unit register takes only unit commands", "")
+	return nil, d.refuse(ErrInvalid, "the unit register takes only unit commands", "").zh("单位名录只接受单位名录的命令", "")
 }
 
 // isUnitCommand reports whether cmd is for the unit register.
@@ -317,7 +318,9 @@ func (u *UnitRegister) ResolveNames(cmd Command) (Command, error) {
 		}{{NameUnit, unit}, {NameTownship, township}} {
 			c, err := u.Resolve(f.kind, *f.name)
 			if err != nil {
-				return refuse(ErrInvalid, cmd.Target(), cmd.Action(), "%v", "", err)
+				e := refuse(ErrInvalid, cmd.Target(), cmd.Action(), "%v", "", err).zh("%s", "", Chinese(err))
+				e.stepZh = actionChinese(cmd)
+				return e
 			}
 			*f.name = c
 		}
