@@ -88,7 +88,7 @@ func OptionalDate(label, s string) (domain.Date, error) {
 	}
 	d, err := domain.ParseDate(s)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", label, err)
+		return 0, labelled(label, err)
 	}
 	return d, nil
 }
@@ -100,15 +100,16 @@ func Deadlines(label string, items []string) ([]domain.PlannedDeadline, error) {
 	for _, it := range items {
 		ms, due, ok := strings.Cut(it, "=")
 		if !ok {
-			return nil, &LayoutError{Msg: fmt.Sprintf("%s %q: expected MILESTONE=YYYY-MM-DD, e.g. started=2027-03-31", label, it)}
+			return nil, &LayoutError{Msg: fmt.Sprintf("%s %q: expected MILESTONE=YYYY-MM-DD, e.g. started=2027-03-31", label, it),
+				zh: fmt.Sprintf("%s“%s”：应为 节点=YYYY-MM-DD，例如 started=2027-03-31", labelChinese(label), it)}
 		}
 		m, err := domain.ParseMilestone(ms)
 		if err != nil {
-			return nil, fmt.Errorf("%s %q: %w", label, it, err)
+			return nil, labelled(fmt.Sprintf("%s %q", label, it), err, fmt.Sprintf("%s“%s”", labelChinese(label), it))
 		}
 		d, err := domain.ParseDate(due)
 		if err != nil {
-			return nil, fmt.Errorf("%s %q: %w", label, it, err)
+			return nil, labelled(fmt.Sprintf("%s %q", label, it), err, fmt.Sprintf("%s“%s”", labelChinese(label), it))
 		}
 		out = append(out, domain.PlannedDeadline{Milestone: m, Due: d})
 	}
@@ -118,10 +119,54 @@ func Deadlines(label string, items []string) ([]domain.PlannedDeadline, error) {
 // LayoutError is a value not laid out as its field asks (a deadline
 // without its "="), before any of its parts is read. It matches
 // domain.ErrInvalid.
-type LayoutError struct{ Msg string }
+type LayoutError struct {
+	Msg string
+	zh  string // the same message in Chinese
+}
 
 // Error implements error.
 func (e *LayoutError) Error() string { return e.Msg }
+
+// Chinese is the message in Chinese, or the English one when it has none.
+func (e *LayoutError) Chinese() string {
+	if e.zh == "" {
+		return e.Msg
+	}
+	return e.zh
+}
+
+// fieldError is an error about the value of one field, named by its label
+// ("--on: ..."); its Chinese text keeps the label and gives the error's
+// Chinese after it.
+type fieldError struct {
+	label, labelZh string
+	err            error
+}
+
+func (e *fieldError) Error() string   { return e.label + ": " + e.err.Error() }
+func (e *fieldError) Unwrap() error   { return e.err }
+func (e *fieldError) Chinese() string { return e.labelZh + "：" + domain.Chinese(e.err) }
+
+// labelled is err about the field label; labelZh, when given, is how the
+// Chinese text names it (by default labelChinese(label)).
+func labelled(label string, err error, labelZh ...string) error {
+	zh := labelChinese(label)
+	if len(labelZh) > 0 {
+		zh = labelZh[0]
+	}
+	return &fieldError{label: label, labelZh: zh, err: err}
+}
+
+// labelChinese is a field's label in Chinese: a flag keeps its name.
+func labelChinese(label string) string {
+	switch label {
+	case "deadline":
+		return "期限"
+	case "amount":
+		return "金额"
+	}
+	return label
+}
 
 // Is makes errors.Is(err, domain.ErrInvalid) true.
 func (e *LayoutError) Is(target error) bool { return target == domain.ErrInvalid }
@@ -182,7 +227,7 @@ func read[T any](in *input, label, name string, parse func(string) (T, error)) T
 	v, err := parse(s)
 	if err != nil {
 		if label != "" {
-			err = fmt.Errorf("%s: %w", label, err)
+			err = labelled(label, err)
 		}
 		in.keep(err)
 		return zero

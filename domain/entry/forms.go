@@ -263,7 +263,8 @@ func (in *input) boolean(name string) bool {
 func parseBool(s string) (bool, error) {
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return false, &domain.InputError{Msg: fmt.Sprintf("%q is not a yes or no; expected true or false", s)}
+		return false, domain.NewInputError(fmt.Sprintf("%q is not a yes or no; expected true or false", s),
+			fmt.Sprintf("“%s”不是“是”或“否”；应为 true 或 false", s))
 	}
 	return b, nil
 }
@@ -283,14 +284,16 @@ func parseRecordType(s string) (domain.EventType, error) {
 	if t, err := domain.ParseStep(s); err == nil {
 		return t, nil
 	}
-	return "", &domain.InputError{Msg: fmt.Sprintf("%q is not a record that can be corrected; expected a step (negotiating, signed, funds_received, approved, started, completed, commissioned, full_capacity) or milestone_planned", s)}
+	return "", domain.NewInputError(fmt.Sprintf("%q is not a record that can be corrected; expected a step (negotiating, signed, funds_received, approved, started, completed, commissioned, full_capacity) or milestone_planned", s),
+		fmt.Sprintf("“%s”不是可更正的记录；应为步骤（negotiating 洽谈、signed 签约、funds_received 到资、approved 审批、started 开工、completed 竣工、commissioned 投产、full_capacity 达产）或 milestone_planned（计划节点）", s))
 }
 
 // parseTranche reads a tranche's number, 1 for the first recorded.
 func parseTranche(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, &domain.InputError{Msg: fmt.Sprintf("%q is not a tranche number; expected 1 for the first tranche recorded, 2 for the second, ...", s)}
+		return 0, domain.NewInputError(fmt.Sprintf("%q is not a tranche number; expected 1 for the first tranche recorded, 2 for the second, ...", s),
+			fmt.Sprintf("“%s”不是到资批次号；第一笔到资为 1，第二笔为 2，依此类推", s))
 	}
 	return n, nil
 }
@@ -299,7 +302,8 @@ func parseTranche(s string) (int, error) {
 func parseYear(s string) (int, error) {
 	y, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, &domain.InputError{Msg: fmt.Sprintf("year %q is not a number; expected e.g. 2027", s)}
+		return 0, domain.NewInputError(fmt.Sprintf("year %q is not a number; expected e.g. 2027", s),
+			fmt.Sprintf("年份“%s”不是数字；应为 2027 这样的年份", s))
 	}
 	return y, nil
 }
