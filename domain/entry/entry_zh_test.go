@@ -63,3 +63,10 @@ func containsHan(s string) bool {
 	}
 	return false
 }
+
+func TestProjectKindRefusedInChinese(t *testing.T) {
+	_, err := form(t, "project", "register").Parse(values("project=P-7", "investment=1万", "kind=old"), meta())
+	require.Error(t, err)
+	assert.Equal(t, `--kind: "old" is not a project kind; expected one of new (新建), continuing (续建)`, err.Error())
+	assert.Equal(t, "--kind：“old”不是项目类型；应为以下之一：new (新建)、continuing (续建)", domain.Chinese(err))
+}

@@ -37,7 +37,7 @@ func Forms() []Form {
 					Meta: in.meta, Project: in.project(), TotalInvestment: in.yuan("investment"), On: in.on(),
 					Plan: in.deadlines("plan"), NationalCode: in.code("code"), ConfirmOrder: in.boolean("confirm-order"),
 					Name: in.text("name"), Unit: in.text("unit"), Leader: in.text("leader"), Township: in.text("township"),
-					Industry: in.text("industry"), Kind: read(in, "--kind", "kind", optional(domain.ParseProjectKind)), TimeZone: in.text("tz"),
+					Industry: in.text("industry"), Kind: read(in, "--kind", "kind", optional(parseProjectKind)), TimeZone: in.text("tz"),
 					Content: in.text("content"),
 				}
 			},
@@ -286,6 +286,18 @@ func parseRecordType(s string) (domain.EventType, error) {
 	}
 	return "", domain.NewInputError(fmt.Sprintf("%q is not a record that can be corrected; expected a step (negotiating, signed, funds_received, approved, started, completed, commissioned, full_capacity) or milestone_planned", s),
 		fmt.Sprintf("“%s”不是可更正的记录；应为步骤（negotiating 洽谈、signed 签约、funds_received 到资、approved 审批、started 开工、completed 竣工、commissioned 投产、full_capacity 达产）或 milestone_planned（计划节点）", s))
+}
+
+// parseProjectKind is domain.ParseProjectKind, its refusal told in
+// Chinese too.
+func parseProjectKind(s string) (domain.ProjectKind, error) {
+	k, err := domain.ParseProjectKind(s)
+	if err != nil {
+		return "", domain.NewInputError(err.Error(),
+			fmt.Sprintf("“%s”不是项目类型；应为以下之一：%s (%s)、%s (%s)", s,
+				domain.KindNew, domain.KindNew.Chinese(), domain.KindContinuing, domain.KindContinuing.Chinese()))
+	}
+	return k, nil
 }
 
 // parseTranche reads a tranche's number, 1 for the first recorded.
