@@ -43,6 +43,9 @@ type RuleError struct {
 	// The same refusal in Chinese, written beside the English: the step
 	// asked, what is wrong and what would be right.
 	stepZh, problemZh, fixZh string
+	// The English the Chinese was written for: a caller that changes
+	// Problem or Fix afterwards changes what the Chinese would say.
+	problemEn, fixEn string
 }
 
 // Error implements error.
@@ -65,13 +68,15 @@ func refuse(kind error, p ProjectID, step, problem, fix string, args ...any) *Ru
 // with args) and what would be right (fix, "" for none).
 func (e *RuleError) zh(problem, fix string, args ...any) *RuleError {
 	e.problemZh, e.fixZh = fmt.Sprintf(problem, args...), fix
+	e.problemEn, e.fixEn = e.Problem, e.Fix
 	return e
 }
 
 // Chinese is the refusal in Chinese: "无法为 P-7 记录投产：尚未开工；请先记录开工".
-// A refusal without a Chinese text gives its English message.
+// A refusal without a Chinese text gives its English message; one whose
+// Fix was changed after its Chinese was written leaves the fix out.
 func (e *RuleError) Chinese() string {
-	if e.problemZh == "" {
+	if e.problemZh == "" || e.Problem != e.problemEn {
 		return e.Error()
 	}
 	step := e.stepZh
@@ -83,7 +88,7 @@ func (e *RuleError) Chinese() string {
 		// The unit register is no project: the step names what it is about.
 		msg = fmt.Sprintf("无法%s：%s", step, e.problemZh)
 	}
-	if e.fixZh != "" {
+	if e.fixZh != "" && e.Fix == e.fixEn {
 		msg += "；" + e.fixZh
 	}
 	return msg

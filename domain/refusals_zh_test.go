@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"unicode"
 
@@ -75,6 +76,12 @@ func TestRuleErrorChinese(t *testing.T) {
 			assert.Equal(t, tc.chinese, re.Chinese())
 			assert.Equal(t, tc.chinese, domain.Chinese(err))
 			assert.Equal(t, tc.english, err.Error(), "the English is unchanged")
+
+			// A fix changed afterwards is left out rather than contradicted.
+			hinted := *re
+			hinted.Fix = "did you mean P-8?"
+			zh, _, _ := strings.Cut(tc.chinese, "；")
+			assert.Equal(t, zh, hinted.Chinese())
 		})
 	}
 }
