@@ -72,6 +72,21 @@ func (e *RuleError) zh(problem, fix string, args ...any) *RuleError {
 	return e
 }
 
+// Refuse is the refusal of cmd for a store's own rules (ids that differ
+// only in case), with its problem and fix in English and in Chinese.
+func Refuse(kind error, cmd Command, problem, fix, problemZh, fixZh string) *RuleError {
+	e := &RuleError{Kind: kind, Project: cmd.Target(), Step: cmd.Action(), Problem: problem, Fix: fix}
+	e.stepZh = actionChinese(cmd)
+	return e.zh("%s", fixZh, problemZh)
+}
+
+// WithFix is the refusal with another fix, in English and in Chinese.
+func (e *RuleError) WithFix(fix, fixZh string) *RuleError {
+	c := *e
+	c.Fix, c.fixEn, c.fixZh = fix, fix, fixZh
+	return &c
+}
+
 // Chinese is the refusal in Chinese: "无法为 P-7 记录投产：尚未开工；请先记录开工".
 // A refusal without a Chinese text gives its English message; one whose
 // Fix was changed after its Chinese was written leaves the fix out.

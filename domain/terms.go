@@ -117,7 +117,8 @@ func ParseProjectKind(s string) (ProjectKind, error) {
 	if k, ok := readTerm(s, kinds, kindNames); ok {
 		return k, nil
 	}
-	return "", invalidf("%q is not a project kind; expected one of %s", s, namesOf(kinds, kindNames))
+	return "", invalidf("%q is not a project kind; expected one of %s", s, namesOf(kinds, kindNames)).
+		zh("“%s”不是项目类型；应为 新建（new）或 续建（continuing）", s)
 }
 
 // ReadEventType returns the event type among whose code or Chinese name

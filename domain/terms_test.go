@@ -72,6 +72,7 @@ func TestUnknownEnumeratedValuesAreRefusedWithTheChoicesInBothLanguages(t *testi
 	_, err = domain.ParseProjectKind("扩建")
 	require.ErrorIs(t, err, domain.ErrInvalid)
 	assert.Contains(t, err.Error(), "new (新建), continuing (续建)")
+	assert.Equal(t, "“扩建”不是项目类型；应为 新建（new）或 续建（continuing）", domain.Chinese(err))
 }
 
 func TestDecideStoresCodesOnly(t *testing.T) {

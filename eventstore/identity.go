@@ -131,19 +131,15 @@ func (c *caseLookup) explain(ctx context.Context, s *Store, refusal error) error
 	if err != nil || twin == "" {
 		return refusal
 	}
-	hinted := *re
-	hinted.Fix = fmt.Sprintf("did you mean %s?", twin)
-	return &hinted
+	return re.WithFix(fmt.Sprintf("did you mean %s?", twin), fmt.Sprintf("是否指 %s？", twin))
 }
 
 // registeredTwin is the refusal of registration cmd: its id differs only
 // in case from the registered project twin's.
 func registeredTwin(cmd domain.Command, twin domain.ProjectID) error {
-	return &domain.RuleError{
-		Kind: domain.ErrAlreadyExists, Project: cmd.Target(), Step: cmd.Action(),
-		Problem: fmt.Sprintf("project %s is already registered (ids differ only in case)", twin),
-		Fix:     "use " + string(twin),
-	}
+	return domain.Refuse(domain.ErrAlreadyExists, cmd,
+		fmt.Sprintf("project %s is already registered (ids differ only in case)", twin), "use "+string(twin),
+		fmt.Sprintf("项目 %s 已登记（项目代码仅大小写不同）", twin), "请使用 "+string(twin))
 }
 
 // refuseCaseTwins checks a batch of registrations, for RegisterEach to call
@@ -175,11 +171,9 @@ func (s *Store) refuseCaseTwins(ctx context.Context, cmds []domain.RegisterProje
 		case !seen:
 			batch[f] = c.Project
 		case first != c.Project && len(ids[f]) == 0:
-			return &domain.RuleError{
-				Kind: domain.ErrAlreadyExists, Project: c.Project, Step: c.Action(),
-				Problem: fmt.Sprintf("%s comes earlier in the same batch (ids differ only in case)", first),
-				Fix:     "keep one of the two",
-			}
+			return domain.Refuse(domain.ErrAlreadyExists, c,
+				fmt.Sprintf("%s comes earlier in the same batch (ids differ only in case)", first), "keep one of the two",
+				fmt.Sprintf("同一批中前面已有 %s（项目代码仅大小写不同）", first), "请保留其中一个")
 		}
 	}
 	return nil

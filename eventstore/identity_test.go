@@ -60,6 +60,7 @@ func TestRegisterRefusesIDDifferingOnlyInCase(t *testing.T) {
 	_, err = s.Execute(ctx, identityRegister("p-7"))
 	require.Error(t, err)
 	assert.Equal(t, "cannot register project for p-7: project P-7 is already registered (ids differ only in case); use P-7", err.Error())
+	assert.Equal(t, "无法为 p-7 登记项目：项目 P-7 已登记（项目代码仅大小写不同）；请使用 P-7", domain.Chinese(err))
 	var re *domain.RuleError
 	assert.True(t, errors.As(err, &re), "a refusal, as every other")
 	assert.ErrorIs(t, err, domain.ErrAlreadyExists)
@@ -94,6 +95,7 @@ func TestCommandOnIDDifferingOnlyInCaseHintsAtRegisteredID(t *testing.T) {
 	_, err = s.Execute(ctx, started("p-7"))
 	require.Error(t, err)
 	assert.Equal(t, "cannot record started for p-7: the project is not registered; did you mean P-7?", err.Error())
+	assert.Contains(t, domain.Chinese(err), "是否指 P-7？")
 	assert.ErrorIs(t, err, domain.ErrUnknownProject, "callers still see an unknown project")
 	var re *domain.RuleError
 	require.True(t, errors.As(err, &re))
@@ -128,6 +130,7 @@ func TestBatchRefusesIDsDifferingOnlyInCase(t *testing.T) {
 	err = s.refuseCaseTwins(ctx, []domain.RegisterProject{identityRegister("Q-1"), identityRegister("P-8"), identityRegister("q-1")})
 	require.Error(t, err)
 	assert.Equal(t, "cannot register project for q-1: Q-1 comes earlier in the same batch (ids differ only in case); keep one of the two", err.Error())
+	assert.Contains(t, domain.Chinese(err), "同一批中前面已有 Q-1（项目代码仅大小写不同）；请保留其中一个")
 
 	// New ids, the same id twice, and a registered id's own retry pass.
 	assert.NoError(t, s.refuseCaseTwins(ctx, []domain.RegisterProject{

@@ -295,7 +295,7 @@ func TestBoardWritesThatCannotBeStoredStoreNothing(t *testing.T) {
 		{"posted from another site", inspector, url.Values{"csrf": {csrf}, "command": {command}, "project": {"P-1"}, "title": {"x"}},
 			[]string{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"}, http.StatusForbidden, ""},
 		{"a viewer", viewer, url.Values{"csrf": {hidden(t, viewerPage, "csrf")}, "command": {command}, "project": {"P-1"}, "title": {"x"}}, nil, http.StatusForbidden, "不能在看板上写入"},
-		{"unknown project", inspector, url.Values{"csrf": {csrf}, "command": {command}, "project": {"P-404"}, "title": {"x"}}, nil, http.StatusBadRequest, "未保存"},
+		{"unknown project", inspector, url.Values{"csrf": {csrf}, "command": {command}, "project": {"P-404"}, "title": {"x"}}, nil, http.StatusBadRequest, "未保存：无法为 P-404"},
 		{"no title", inspector, url.Values{"csrf": {csrf}, "command": {command}, "project": {"P-1"}, "title": {""}}, nil, http.StatusBadRequest, "未保存"},
 		{"a date to come", inspector, url.Values{"csrf": {csrf}, "command": {command}, "project": {"P-1"}, "title": {"x"}, "on": {"2027-01-05"}}, nil, http.StatusBadRequest, "未保存"},
 		{"a date that is not one", inspector, url.Values{"csrf": {csrf}, "command": {command}, "project": {"P-1"}, "title": {"x"}, "on": {"2026-13-01"}}, nil, http.StatusBadRequest, "未保存"},
