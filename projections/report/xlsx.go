@@ -108,6 +108,9 @@ type XLSXOptions struct {
 	Recorded time.Time
 	// Layout is the layout of every sheet.
 	Layout Layout
+	// Chart, when set, adds a sheet after the tables' (ChartSheetName)
+	// holding the chart's figures and a native column chart over them.
+	Chart *Chart
 }
 
 // AsOf returns o for a report on the cut and business date a query
@@ -210,6 +213,11 @@ func writeWorkbook(w io.Writer, tables []Table, lang Lang, o XLSXOptions) (err e
 		headings = append(headings, s.heading)
 		if err := writeSheet(f, s, st); err != nil {
 			return fmt.Errorf("sheet %q: %w", names[i], err)
+		}
+	}
+	if o.Chart != nil {
+		if err := addChart(f, *o.Chart, lang, names); err != nil {
+			return fmt.Errorf("chart: %w", err)
 		}
 	}
 	f.SetActiveSheet(0)

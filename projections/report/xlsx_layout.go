@@ -756,7 +756,9 @@ func setDocProps(f *excelize.File, title string, lang Lang, o XLSXOptions) error
 
 // canonicalZip copies the zip archive packed to w with its entries in
 // name order: excelize writes the sheets it streamed in map order, so
-// two writings of one workbook would differ.
+// two writings of one workbook would differ. For the same reason the
+// content types' defaults are sorted (a chart's drawing adds the image
+// extensions in map order).
 func canonicalZip(w io.Writer, packed []byte) error {
 	r, err := zip.NewReader(bytes.NewReader(packed), int64(len(packed)))
 	if err != nil {
@@ -766,6 +768,12 @@ func canonicalZip(w io.Writer, packed []byte) error {
 	slices.SortFunc(files, func(a, b *zip.File) int { return strings.Compare(a.Name, b.Name) })
 	zw := zip.NewWriter(w)
 	for _, f := range files {
+		if f.Name == contentTypes {
+			if err := rewrite(zw, f, sortDefaults); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := zw.Copy(f); err != nil {
 			return err
 		}
