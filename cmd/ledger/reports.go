@@ -37,6 +37,12 @@ type reportFlags struct {
 	// --title and --issuer shape too; other reports leave it empty.
 	docx  string
 	bands projections.Bands
+	// chart is the --chart SVG file (chart.go); xlsxChart asks for the
+	// chart in the --xlsx workbook too; charts is the chart the command
+	// draws.
+	chart     string
+	xlsxChart bool
+	charts    chartKind
 }
 
 func (f *reportFlags) add(fs *pflag.FlagSet) {
@@ -50,6 +56,8 @@ func (f *reportFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.layout, "layout", "form", "with --xlsx: form (to print and send: a heading, the 填报单位 line, 序号, a 合计 row, money cells in 万元) or plain (the header in row 1, a sheet row per table row)")
 	fs.StringVar(&f.title, "title", "", "with --xlsx: the heading of the first sheet (default its table's title); the as-of date is added; with the bulletin's --docx: the notice's title")
 	fs.StringVar(&f.issuer, "issuer", "", "with --xlsx: the office reporting the figures (填报单位), printed under the heading; with the bulletin's --docx: the issuing office (发文机关)")
+	fs.StringVar(&f.chart, "chart", "", "write the report's bar chart to this SVG file (status: projects by stage; investment --by unit: plan and completed by unit; bulletin: on-time rate by unit)")
+	fs.BoolVar(&f.xlsxChart, "xlsx-chart", false, "with --xlsx: add the report's chart, a native Excel chart on a data sheet (图表数据) after the tables")
 	fs.IntVar(&f.bands.YellowDueWithin, "yellow-within", projections.DefaultBands.YellowDueWithin, "yellow light when a deadline is due within this many days")
 	fs.IntVar(&f.bands.YellowLateFrom, "yellow-late", projections.DefaultBands.YellowLateFrom, "yellow light from this many days late")
 	fs.IntVar(&f.bands.RedLateFrom, "red-late", projections.DefaultBands.RedLateFrom, "red light from this many days late")
@@ -288,6 +296,9 @@ func (a *app) reportCommandWith(rf *reportFlags, use, short string, ownSheets bo
 					return err
 				}
 			}
+			if err := a.checkChart(rf); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			return a.withQueries(ctx, func(qs *query.Service) error {
 				var ans answer
@@ -305,10 +316,15 @@ func (a *app) reportCommandWith(rf *reportFlags, use, short string, ownSheets bo
 				if ans.written {
 					return nil
 				}
+				if rf.chart != "" {
+					return a.writeChart(rf, ans.data, lang)
+				}
 				if rf.xlsx != "" {
 					// Headed with the date the figures are as of, as the
 					// board's download is.
-					return a.writeWorkbook(rf.xlsx, ans.tables, lang, rf.workbook.AsOf(qs.Resolve(q.Cut)))
+					o := rf.workbook.AsOf(qs.Resolve(q.Cut))
+					o.Chart = rf.workbookChart(ans.data, lang)
+					return a.writeWorkbook(rf.xlsx, ans.tables, lang, o)
 				}
 				return a.render(rf, lang, ans.data, ans.tables)
 			})
@@ -334,7 +350,7 @@ func (a *app) writeWorkbook(path string, tables []report.Table, lang report.Lang
 func (a *app) statusCommand() *cobra.Command {
 	var sortBy string
 	var order query.StatusOrder
-	return a.reportCommand("status", "The status table: one row per project, its stage, next deadline and light",
+	return a.reportCommandWith(&reportFlags{charts: chartStages}, "status", "The status table: one row per project, its stage, next deadline and light",
 		false,
 		[]string{"unit", "leader", "light", "stage", "kind"},
 		func(fs *pflag.FlagSet) {
@@ -389,7 +405,8 @@ func (a *app) scoreboardCommand() *cobra.Command {
 
 func (a *app) investmentCommand() *cobra.Command {
 	var by string
-	return a.reportCommand("investment", "Investment completed per project and month, year to date, against the annual plan",
+	rf := &reportFlags{}
+	return a.reportCommandWith(rf, "investment", "Investment completed per project and month, year to date, against the annual plan",
 		false,
 		[]string{"unit"},
 		func(fs *pflag.FlagSet) {
@@ -398,6 +415,9 @@ func (a *app) investmentCommand() *cobra.Command {
 		func() error {
 			if by != "project" && by != "unit" {
 				return usageError{fmt.Errorf("--by %q: expected project or unit", by)}
+			}
+			if by == "unit" {
+				rf.charts = chartUnitInvestment
 			}
 			return nil
 		},
@@ -433,7 +453,7 @@ func (a *app) supervisionCommand() *cobra.Command {
 func (a *app) bulletinCommand() *cobra.Command {
 	var period string
 	var p projections.Period
-	var rf reportFlags
+	rf := reportFlags{charts: chartOnTime}
 	var doc docxFlags
 	return a.reportCommandWith(&rf, "bulletin", "The dispatch or bulletin for a period: reached, missed, overdue, investment, units ranked",
 		true,
