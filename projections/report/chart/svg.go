@@ -107,9 +107,21 @@ func SVG(w io.Writer, c report.Chart) error {
 	n := max(len(c.Series), 1)
 	bars := float64(n)*barWidth + float64(n-1)*barGap
 	cats := float64(max(len(c.Categories), 1))
-	width := math.Max(minWidth, marginLeft+marginRight+(bars+groupPadding)*cats)
-	group := (width - marginLeft - marginRight) / cats // the bars centred in it
-	height := marginTop + plotHeight + labelsHeight + legendHeight
+	// Many categories are labelled at a slant: the labels then need room
+	// below the axis, and the first one to the left of its bars.
+	rotated := len(c.Categories) > 8
+	left, labels := marginLeft, labelsHeight
+	if rotated {
+		longest := 0.0
+		for _, cat := range c.Categories {
+			longest = math.Max(longest, textWidth(cat, 11))
+		}
+		labels = math.Max(labelsHeight, longest*0.5+28)
+		left = math.Max(marginLeft, longest*0.87-(bars+groupPadding)/2+16)
+	}
+	width := math.Max(minWidth, left+marginRight+(bars+groupPadding)*cats)
+	group := (width - left - marginRight) / cats // the bars centred in it
+	height := marginTop + plotHeight + labels + legendHeight
 	base := marginTop + plotHeight
 	right := width - marginRight
 
@@ -124,16 +136,17 @@ func SVG(w io.Writer, c report.Chart) error {
 	for i := 0; float64(i)*g.Step <= g.Max+1e-9; i++ {
 		v := float64(i) * g.Step
 		y := base - v*g.Scale
-		b.printf(`<line class="grid" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#D9D9D9" stroke-width="1"/>`+"\n", num(marginLeft), num(y), num(right), num(y))
-		b.text("tick", marginLeft-8, y+4, "end", 11, "", "", tickLabel(v, g.Step))
+		b.printf(`<line class="grid" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#D9D9D9" stroke-width="1"/>`+"\n", num(left), num(y), num(right), num(y))
+		b.text("tick", left-8, y+4, "end", 11, "", "", tickLabel(v, g.Step))
 	}
-	b.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#595959" stroke-width="1"/>`+"\n", num(marginLeft), num(marginTop), num(marginLeft), num(base))
-	b.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#595959" stroke-width="1"/>`+"\n", num(marginLeft), num(base), num(right), num(base))
-	b.text("unit", 20, marginTop+plotHeight/2, "middle", 12, "", fmt.Sprintf("rotate(-90 20 %s)", num(marginTop+plotHeight/2)), c.Axis)
+	b.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#595959" stroke-width="1"/>`+"\n", num(left), num(marginTop), num(left), num(base))
+	b.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#595959" stroke-width="1"/>`+"\n", num(left), num(base), num(right), num(base))
+	ux := left - 60
+	b.text("unit", ux, marginTop+plotHeight/2, "middle", 12, "", fmt.Sprintf("rotate(-90 %s %s)", num(ux), num(marginTop+plotHeight/2)), c.Axis)
 
 	// The bars, a group per category.
 	for i, cat := range c.Categories {
-		x0 := marginLeft + group*float64(i) + (group-bars)/2
+		x0 := left + group*float64(i) + (group-bars)/2
 		for j, s := range c.Series {
 			v := s.Values[i]
 			h := math.Max(0, v) * g.Scale
@@ -144,7 +157,7 @@ func SVG(w io.Writer, c report.Chart) error {
 			b.text("value", x+barWidth/2, base-h-4, "middle", 10, "", "", value(v, c.Decimals))
 		}
 		cx := x0 + bars/2
-		if len(c.Categories) > 8 {
+		if rotated {
 			b.text("category", cx, base+16, "end", 11, "", fmt.Sprintf("rotate(-30 %s %s)", num(cx), num(base+16)), cat)
 		} else {
 			b.text("category", cx, base+18, "middle", 11, "", "", cat)
@@ -152,8 +165,8 @@ func SVG(w io.Writer, c report.Chart) error {
 	}
 
 	// The legend.
-	lx := marginLeft
-	ly := base + labelsHeight + 12
+	lx := left
+	ly := base + labels + 12
 	for j, s := range c.Series {
 		b.printf(`<rect class="legend-key" x="%s" y="%s" width="12" height="12" fill="%s"/>`+"\n", num(lx), num(ly-10), seriesColours[j%len(seriesColours)])
 		b.text("legend", lx+18, ly, "start", 12, "", "", s.Name)
@@ -201,4 +214,18 @@ func tickLabel(v, step float64) string {
 		d++
 	}
 	return strconv.FormatFloat(v, 'f', d, 64)
+}
+
+// textWidth estimates the width of s in pixels at size: a Chinese
+// character is as wide as the size, a Latin one a little over half.
+func textWidth(s string, size float64) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r > 0x2E80 {
+			w += size
+		} else {
+			w += size * 0.6
+		}
+	}
+	return w
 }
