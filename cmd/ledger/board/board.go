@@ -51,7 +51,8 @@ type Server struct {
 func New(qs *query.Service, opts ...Option) (*Server, error) {
 	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), metrics: newMetrics(),
 		clock: domain.SystemClock{}, sessions: newSessions(), limiter: newLimiter()}
-	s.memo = &cache{entries: map[string]*cached{}, now: time.Now, position: s.position,
+	// The cache tells time by the board's clock, whichever WithClock sets.
+	s.memo = &cache{entries: map[string]*cached{}, now: func() time.Time { return s.clock.Now() }, position: s.position,
 		log: func(key string, err error) { s.log.Error("board: refresh", "page", key, "err", err) }}
 	for _, o := range opts {
 		o(s)

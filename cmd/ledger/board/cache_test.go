@@ -59,7 +59,7 @@ func TestTheCacheKeepsAnAnswerWhileTheLedgerStandsStill(t *testing.T) {
 }
 
 func TestTheCacheHoldsABoundedNumberOfAnswers(t *testing.T) {
-	c := &cache{entries: map[string]*cached{}, now: time.Now,
+	c := &cache{entries: map[string]*cached{}, now: func() time.Time { return time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC) },
 		position: func(context.Context) (uint64, error) { return 1, nil }, log: func(string, error) {}}
 	for i := range 3 * maxCached {
 		_, err := c.get(context.Background(), string(rune('a'+i)), func(context.Context) (any, error) { return i, nil })
