@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyprojects/ledger/projections/notify"
+)
+
+// Pushed alerts: missed deadlines and the daily reminder, posted to WeCom
+// and DingTalk group robots.
+
+// notifyFlags are the robots and the reminder, as notify and serve take them.
+type notifyFlags struct {
+	wecom, dingtalk, secrets []string
+	wecomText                bool
+	remindDays               int
+	remindAt                 string
+	durable                  string
+}
+
+func (nf *notifyFlags) add(c *cobra.Command) {
+	f := c.Flags()
+	f.StringArrayVar(&nf.wecom, "wecom", nil, "webhook URL of a WeCom (企业微信) group robot; may be repeated")
+	f.BoolVar(&nf.wecomText, "wecom-text", false, "post plain text to the WeCom robots instead of markdown")
+	f.StringArrayVar(&nf.dingtalk, "dingtalk", nil, "webhook URL of a DingTalk (钉钉) group robot; may be repeated")
+	f.StringArrayVar(&nf.secrets, "dingtalk-secret", nil, "signing secret (加签, SEC...) of the DingTalk robot given in the same position; better given as env LEDGER_DINGTALK_SECRET (one robot), which other users cannot see in the process list")
+	f.IntVar(&nf.remindDays, "remind-days", notify.DefaultReminder.Days, "the daily reminder lists the planned nodes due within this many days (0: today only; -1: no reminder)")
+	f.StringVar(&nf.remindAt, "remind-at", fmt.Sprintf("%02d:%02d", notify.DefaultReminder.Hour, notify.DefaultReminder.Minute), "HH:MM the daily reminder is sent at, in Asia/Shanghai")
+	f.StringVar(&nf.durable, "durable", notify.DefaultDurable, "durable consumer name: where the notifier resumes")
+}
+
+// webhooks returns the robots the flags name.
+func (nf *notifyFlags) webhooks() ([]notify.Webhook, error) {
+	secrets := nf.secrets
+	if len(secrets) == 0 {
+		if s := os.Getenv("LEDGER_DINGTALK_SECRET"); s != "" {
+			secrets = []string{s}
+		}
+	}
+	if len(secrets) > len(nf.dingtalk) {
+		return nil, usageError{fmt.Errorf("%d --dingtalk-secret for %d --dingtalk robots: give each secret after its robot's URL", len(secrets), len(nf.dingtalk))}
+	}
+	var hooks []notify.Webhook
+	for _, u := range nf.wecom {
+		hooks = append(hooks, notify.Webhook{Kind: notify.WeCom, URL: u, Text: nf.wecomText})
+	}
+	for i, u := range nf.dingtalk {
+		h := notify.Webhook{Kind: notify.DingTalk, URL: u}
+		if i < len(secrets) {
+			h.Secret = strings.TrimSpace(secrets[i])
+		}
+		hooks = append(hooks, h)
+	}
+	if len(hooks) == 0 {
+		return nil, usageError{errors.New("no robot to post to: give --wecom URL or --dingtalk URL")}
+	}
+	for _, h := range hooks {
+		if err := h.Check(); err != nil {
+			return nil, usageError{err}
+		}
+	}
+	return hooks, nil
+}
+
+// reminder returns the reminder the flags set.
+func (nf *notifyFlags) reminder() (notify.Reminder, error) {
+	r := notify.Reminder{Days: nf.remindDays}
+	if r.Days < -1 {
+		return r, usageError{fmt.Errorf("--remind-days %d: expected a number of days, 0 for today only, or -1 for no reminder", r.Days)}
+	}
+	t, err := time.Parse("15:04", strings.TrimSpace(nf.remindAt))
+	if err != nil {
+		return r, usageError{fmt.Errorf("--remind-at %q: expected HH:MM, e.g. 08:30", nf.remindAt)}
+	}
+	r.Hour, r.Minute = t.Hour(), t.Minute()
+	return r, nil
+}
+
+// options returns the notifier's options for the flags, reporting to
+// stderr.
+func (a *app) notifyOptions(nf *notifyFlags) ([]notify.Option, error) {
+	r, err := nf.reminder()
+	if err != nil {
+		return nil, err
+	}
+	return []notify.Option{
+		notify.WithClock(a.clock), notify.WithDurable(nf.durable), notify.WithReminder(r),
+		notify.WithReport(func(err error) { fmt.Fprintln(a.stderr, "ledger: notify: "+oneLine(err.Error())) }),
+	}, nil
+}
+
+func (a *app) notifyCommand() *cobra.Command {
+	var nf notifyFlags
+	c := &cobra.Command{
+		Use:   "notify --wecom URL | --dingtalk URL [--dingtalk-secret S]",
+		Short: "Post each missed deadline, and a daily reminder of nodes due soon, to WeCom and DingTalk group robots",
+		Long: `notify reads ledger.*.deadline_missed through a durable consumer and posts
+each miss, in Chinese, to every robot given: project, node, deadline,
+responsible unit, leader and days late. A miss is acknowledged once every
+robot accepted it (HTTP 2xx and errcode 0); a robot that fails is retried
+with growing pauses for as long as notify runs, so no miss is lost. A miss
+may be posted twice if notify stops between a robot's acceptance and the
+acknowledgement. Once a day at --remind-at (Asia/Shanghai) it posts the
+planned nodes not yet reached that fall due within --remind-days days.
+It runs until Ctrl-C (docs/notify.md).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			hooks, err := nf.webhooks()
+			if err != nil {
+				return err
+			}
+			opts, err := a.notifyOptions(&nf)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			return a.withSession(ctx, func(sess *session) error {
+				s := sess.store
+				if !sess.rights.CanLoadHistory(s.StreamName()) {
+					opts = append(opts, notify.WithoutChainCheck())
+				}
+				n, err := notify.New(s, hooks, opts...)
+				if err != nil {
+					return usageError{err}
+				}
+				names := make([]string, len(hooks))
+				for i, h := range hooks {
+					names[i] = h.Name()
+				}
+				fmt.Fprintf(a.stdout, "ledger: posting missed deadlines to %s (durable %s)\n", strings.Join(names, ", "), nf.durable)
+				if nf.remindDays >= 0 {
+					fmt.Fprintf(a.stdout, "  daily reminder at %s Asia/Shanghai: nodes due within %d days\n", nf.remindAt, nf.remindDays)
+				}
+				fmt.Fprintln(a.stdout, "  Ctrl-C stops")
+				err = n.Run(ctx)
+				st := n.Stats()
+				fmt.Fprintf(a.stdout, "ledger: notify stopped: %d misses posted, %d reminders, %d failed attempts, %d misses pending\n",
+					st.Posted, st.Reminders, st.FailedAttempts, st.Pending)
+				return err
+			})
+		},
+	}
+	nf.add(c)
+	markUsageErrors(c)
+	return c
+}
