@@ -2,8 +2,11 @@
 // laid out as a government notice (通报, 公文): the issuing office's name in
 // red, the document number (文号) and a red rule, the title, a summary
 // paragraph whose figures are counted from the bulletin, five numbered
-// sections each holding a table (or 无), the issuing office and the date
-// in Chinese numerals, an optional 抄送 line, and — 1 — page numbers.
+// sections each holding a table (or 无), a chart of the units' on-time
+// rates under the ranking (a native DrawingML chart, word/charts/chart1.xml,
+// its figures cached in the chart part, no workbook embedded), the issuing
+// office and the date in Chinese numerals, an optional 抄送 line, and
+// — 1 — page numbers.
 //
 // The page follows GB/T 9704 roughly: A4 portrait, margins 37 mm (top),
 // 35 mm (bottom), 28 mm (left) and 26 mm (right), body text in

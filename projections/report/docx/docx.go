@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,17 +111,21 @@ func Encode(b projections.Bulletin, o Options) ([]byte, error) {
 	if _, err := projections.ParsePeriod(string(b.Period)); err != nil {
 		return nil, err
 	}
+	doc, figures := document(b, o)
 	parts := []part{
-		{"[Content_Types].xml", contentTypes},
+		{"[Content_Types].xml", contentTypes(len(figures))},
 		{"_rels/.rels", packageRels},
 		{"docProps/app.xml", appProps},
 		{"docProps/core.xml", coreProps(b, o)},
-		{"word/_rels/document.xml.rels", documentRels},
-		{"word/document.xml", document(b, o)},
+		{"word/_rels/document.xml.rels", documentRels(len(figures))},
+		{"word/document.xml", doc},
 		{"word/styles.xml", styles},
 		{"word/settings.xml", settings},
 		{"word/fontTable.xml", fontTable},
 		{"word/footer1.xml", footer},
+	}
+	for i, f := range figures {
+		parts = append(parts, part{chartPart(i + 1), f.part()})
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -169,7 +174,38 @@ func coreProps(b projections.Bulletin, o Options) string {
 		`</cp:coreProperties>`
 }
 
-const contentTypes = `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+// chartPart is the name of chart n's part, from 1: word/charts/chart1.xml.
+func chartPart(n int) string { return "word/charts/chart" + strconv.Itoa(n) + ".xml" }
+
+// chartRel is the id of the document's relationship to chart n, from 1:
+// after the four relationships of every notice.
+func chartRel(n int) string { return "rId" + strconv.Itoa(4+n) }
+
+// contentTypes are the parts' types, of a notice with charts charts.
+func contentTypes(charts int) string {
+	var s strings.Builder
+	s.WriteString(strings.TrimSuffix(baseContentTypes, `</Types>`))
+	for n := 1; n <= charts; n++ {
+		s.WriteString(`<Override PartName="/` + chartPart(n) + `" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>`)
+	}
+	s.WriteString(`</Types>`)
+	return s.String()
+}
+
+// documentRels are the document's relationships, of a notice with charts
+// charts.
+func documentRels(charts int) string {
+	var s strings.Builder
+	s.WriteString(strings.TrimSuffix(baseDocumentRels, `</Relationships>`))
+	for n := 1; n <= charts; n++ {
+		s.WriteString(`<Relationship Id="` + chartRel(n) + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart" Target="` +
+			strings.TrimPrefix(chartPart(n), "word/") + `"/>`)
+	}
+	s.WriteString(`</Relationships>`)
+	return s.String()
+}
+
+const baseContentTypes = `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 	`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
 	`<Default Extension="xml" ContentType="application/xml"/>` +
 	`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>` +
@@ -187,7 +223,7 @@ const packageRels = `<Relationships xmlns="http://schemas.openxmlformats.org/pac
 	`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>` +
 	`</Relationships>`
 
-const documentRels = `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+const baseDocumentRels = `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 	`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
 	`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>` +
 	`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>` +

@@ -348,8 +348,9 @@ func TestSectionsHoldTheBulletinsRows(t *testing.T) {
 		{"4", "县商务局", "1", "0", "0", "1", "0.00%", "1"},
 		{"5", "县发改局", "0", "0", "0", "0", "—", "0"},
 	}, table(t, units).rows)
-	assert.Equal(t, "TableNote", units[len(units)-1].style)
-	assert.Contains(t, units[len(units)-1].text, "按期率为“—”的单位本期无应完成节点")
+	assert.Equal(t, []string{"TableNote", "Chart", "Caption"}, []string{units[len(units)-3].style, units[len(units)-2].style, units[len(units)-1].style},
+		"the table's note, then its chart and the chart's caption")
+	assert.Contains(t, units[len(units)-3].text, "按期率为“—”的单位本期无应完成节点")
 }
 
 func TestEmptySectionsSayNone(t *testing.T) {
@@ -456,7 +457,8 @@ func TestSameBulletinSameBytes(t *testing.T) {
 
 	_, names := open(t, first)
 	assert.Equal(t, []string{"[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
-		"word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml", "word/settings.xml", "word/fontTable.xml", "word/footer1.xml"}, names)
+		"word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml", "word/settings.xml", "word/fontTable.xml", "word/footer1.xml",
+		"word/charts/chart1.xml"}, names)
 	zr, err := zip.NewReader(bytes.NewReader(first), int64(len(first)))
 	require.NoError(t, err)
 	for _, f := range zr.File {

@@ -9,11 +9,13 @@ import (
 )
 
 // section is one numbered part of the notice: its heading, a sentence
-// before its table, the table (无 when it has no rows) and a note under it.
+// before its table, the table (无 when it has no rows), a note under it
+// and the chart drawn from the table, or nil.
 type section struct {
 	heading, lead string
 	table         table
 	note          string
+	figure        *figure
 }
 
 // The section headings, in order.
@@ -41,14 +43,20 @@ const (
 	wMoney  = 3000 // 本期完成投资（万元）
 )
 
-// sections are the notice's five sections, from the bulletin.
+// sections are the notice's five sections, from the bulletin. The
+// ranking is drawn as a chart of the units' on-time rates when a unit has
+// one.
 func sections(b projections.Bulletin, c counts) []section {
+	units := section{heading: headingUnits, lead: rankingSentence(c), table: unitsTable(b.Units), note: unitsNote(b.Units)}
+	if f, ok := onTimeFigure(b.Units); ok {
+		units.figure = &f
+	}
 	return []section{
 		{heading: headingReached, table: reachedTable(b.Reached)},
 		{heading: headingMissed, table: missedTable(b.Missed)},
 		{heading: headingOverdue, lead: namedUnits(c), table: overdueTable(b.Overdue)},
 		{heading: headingInvestment, table: investmentTable(b)},
-		{heading: headingUnits, lead: rankingSentence(c), table: unitsTable(b.Units), note: unitsNote(b.Units)},
+		units,
 	}
 }
 

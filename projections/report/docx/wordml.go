@@ -99,6 +99,11 @@ var styles = `<w:styles ` + wNS + `>` +
 	paragraphStyle("TableHeading", "表头", "TableText", false, "", fonts(fontHeading)) +
 	paragraphStyle("TableNote", "表注", "Normal", false,
 		`<w:spacing w:line="240" w:lineRule="auto"/>`, size(sizeXiaoSi)) +
+	paragraphStyle("Chart", "图", "Normal", false,
+		`<w:keepNext/><w:spacing w:before="`+strconv.Itoa(linePitch/2)+`" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>`, "") +
+	paragraphStyle("Caption", "caption", "Normal", true,
+		`<w:spacing w:after="`+strconv.Itoa(linePitch/2)+`" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>`,
+		fonts(fontHeading)+size(sizeSi)) +
 	paragraphStyle("Signature", "落款", "Normal", false, `<w:ind w:right="640"/><w:jc w:val="right"/>`, "") +
 	paragraphStyle("CopyTo", "版记", "Normal", false,
 		`<w:pBdr><w:top w:val="single" w:sz="8" w:space="1" w:color="000000"/><w:bottom w:val="single" w:sz="8" w:space="1" w:color="000000"/></w:pBdr>`+
@@ -253,11 +258,14 @@ func issuerSize(name string) int {
 	return max(min(sizeIssuer, issuerWidth/n), sizeEr)
 }
 
-// document is word/document.xml: the notice.
-func document(b projections.Bulletin, o Options) string {
+// document is word/document.xml: the notice, and the figures it draws,
+// in order, whose parts are word/charts/chart1.xml and on.
+func document(b projections.Bulletin, o Options) (string, []figure) {
 	c := count(b)
+	var figures []figure
 	var d strings.Builder
-	d.WriteString(`<w:document ` + wNS + ` xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>`)
+	d.WriteString(`<w:document ` + wNS + ` xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"` +
+		` xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><w:body>`)
 	issuer := o.issuer()
 	d.WriteString(para("Issuer", "", run(issuer, size(issuerSize(issuer)))))
 	d.WriteString(para("DocNumber", "", run(strings.TrimSpace(o.DocNumber), "")))
@@ -277,6 +285,12 @@ func document(b projections.Bulletin, o Options) string {
 		if s.note != "" {
 			d.WriteString(para("TableNote", "", run(s.note, "")))
 		}
+		if s.figure != nil {
+			figures = append(figures, *s.figure)
+			n := len(figures)
+			d.WriteString(para("Chart", "", s.figure.inline(n, chartRel(n))))
+			d.WriteString(para("Caption", "", run("图"+strconv.Itoa(n)+"　"+s.figure.caption, "")))
+		}
 	}
 	d.WriteString(para("Normal", "", ""))
 	d.WriteString(para("Signature", "", run(issuer, "")))
@@ -291,5 +305,5 @@ func document(b projections.Bulletin, o Options) string {
 		`" w:header="851" w:footer="` + strconv.Itoa(footerFrom) + `" w:gutter="0"/>` +
 		`<w:pgNumType w:start="1"/><w:cols w:space="425"/></w:sectPr>`)
 	d.WriteString(`</w:body></w:document>`)
-	return d.String()
+	return d.String(), figures
 }
