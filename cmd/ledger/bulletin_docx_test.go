@@ -1,9 +1,9 @@
 package main
 
 // Tests of `ledger bulletin --docx` on the demo county, and of the notice
-// as LibreOffice lays it out. The LibreOffice test needs soffice and
-// pdftoppm (poppler-utils) on PATH; it fails, not skips, when they are
-// missing.
+// as LibreOffice lays it out. The LibreOffice test needs soffice,
+// pdftoppm and pdftotext (poppler-utils) on PATH; it fails, not skips,
+// when they are missing.
 
 import (
 	"archive/zip"
@@ -221,15 +221,39 @@ func TestBulletinDocxRendersInLibreOffice(t *testing.T) {
 	require.NoError(t, err, "soffice said: %s(a LibreOffice without Writer cannot open a .docx: install libreoffice-writer-nogui)", said)
 	// The head, the summary and the month's one milestone reached on page
 	// 1; the ten deadlines missed on page 2; the 66 overdue on pages 2 to
-	// 7; investment, ranking, signature and 抄送 on pages 7 and 8.
+	// 7; investment and ranking on page 7; the ranking's note, its chart
+	// of on-time rates, signature and 抄送 on page 8.
 	assert.Equal(t, 8, len(pdfPage.FindAll(pdf, -1)), "pages")
 	assert.Contains(t, string(pdf), "/MediaBox[0 0 595.", "A4")
 
+	// The chart is drawn, in text: its title, each unit ranked with a
+	// rate as a bar's label with that rate, the value axis, the caption.
+	text := runTool(t, ctx, env, docxTool(t, "pdftotext"), "-layout", filepath.Join(dir, "bulletin-2026-11.pdf"), "-")
+	pages := strings.Split(text, "\f")
+	require.GreaterOrEqual(t, len(pages), 8)
+	last := pages[7]
+	assert.Equal(t, 2, strings.Count(last, "本期各单位节点按期完成率"), "the chart's title and its caption on page 8:\n%s", last)
+	assert.Regexp(t, `图1\s+本期各单位节点按期完成率`, last)
+	var b projections.Bulletin
+	require.NoError(t, json.Unmarshal([]byte(c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--json")), &b))
+	charted := 0
+	for _, u := range b.Units {
+		if u.RateBP != nil {
+			charted++
+			assert.Regexp(t, regexp.QuoteMeta(u.Unit)+`\s+`+regexp.QuoteMeta(fmt.Sprintf("%d.%02d%%", *u.RateBP/100, *u.RateBP%100)), last, "%s's bar", u.Unit)
+		}
+	}
+	assert.Equal(t, 6, charted, "the demo's six units with something due")
+	assert.Regexp(t, `0%\s+20%\s+40%\s+60%\s+80%\s+100%`, last, "the value axis")
+	assert.Less(t, strings.Index(last, "图1"), strings.Index(last, "二〇二六年十一月三十日"), "the chart before the signature")
+
 	shots := screenshotDir(t)
-	stem := filepath.Join(shots, "bulletin-docx-page1")
-	runTool(t, ctx, env, pdftoppm, "-png", "-r", "96", "-f", "1", "-l", "1", "-singlefile", filepath.Join(dir, "bulletin-2026-11.pdf"), stem)
-	info, err := os.Stat(stem + ".png")
-	require.NoError(t, err)
-	assert.Greater(t, info.Size(), int64(10_000), "page 1 has something on it")
-	t.Logf("page 1 of the notice: %s.png", stem)
+	for _, page := range []string{"1", "8"} {
+		stem := filepath.Join(shots, "bulletin-docx-page"+page)
+		runTool(t, ctx, env, pdftoppm, "-png", "-r", "96", "-f", page, "-l", page, "-singlefile", filepath.Join(dir, "bulletin-2026-11.pdf"), stem)
+		info, err := os.Stat(stem + ".png")
+		require.NoError(t, err)
+		assert.Greater(t, info.Size(), int64(10_000), "page %s has something on it", page)
+		t.Logf("page %s of the notice: %s.png", page, stem)
+	}
 }
