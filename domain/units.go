@@ -179,13 +179,13 @@ func (u *UnitRegister) closest(kind, name string, n int) []string {
 		name string
 		d    int
 	}
-	target := []rune(NormalizeName(name))
+	target := NormalizeName(name)
 	var all []scored
 	for _, c := range u.Names[kind] {
-		best := distance(target, []rune(NormalizeName(c)))
+		best := EditDistance(target, NormalizeName(c))
 		for alias, canon := range u.Canonical {
 			if canon == c {
-				best = min(best, distance(target, []rune(alias)))
+				best = min(best, EditDistance(target, alias))
 			}
 		}
 		all = append(all, scored{c, best})
@@ -198,25 +198,28 @@ func (u *UnitRegister) closest(kind, name string, n int) []string {
 	return out
 }
 
-// distance is the edit distance between two rune strings.
-func distance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
+// EditDistance is the Levenshtein distance between a and b, counted in
+// characters: how many to insert, delete or replace to turn one into the
+// other. The did-you-mean hints rank names by it.
+func EditDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
+	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
+		for j := 1; j <= len(rb); j++ {
+			sub := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				sub++
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
 		}
-		prev = cur
+		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return prev[len(rb)]
 }
 
 func (d *decision) registerUnit(c RegisterUnit) ([]Event, error) {
@@ -303,8 +306,11 @@ func isUnitCommand(cmd Command) bool {
 	return false
 }
 
-// reserved reports whether id names the unit register, in any case.
-func reserved(id ProjectID) bool { return strings.EqualFold(string(id), string(UnitRegisterID)) }
+// reserved reports whether id names the unit register or the
+// publications' history, in any case.
+func reserved(id ProjectID) bool {
+	return strings.EqualFold(string(id), string(UnitRegisterID)) || strings.EqualFold(string(id), string(PublicationsID))
+}
 
 // ResolveNames returns cmd with its unit and township names in their
 // canonical form, or a refusal naming the closest registered names when

@@ -67,3 +67,20 @@ func TestDecideUnitRegister(t *testing.T) {
 	_, err = domain.Decide(domain.NewProject(reg.Project), reg, now)
 	assert.ErrorIs(t, err, domain.ErrInvalid)
 }
+
+func TestEditDistanceCountsCharactersNotBytes(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"县工信", "县工信局", 1},
+		{"县工信", "县商务局", 3},
+		{"kitten", "sitting", 3},
+		{"李明", "", 2},
+		{"unti", "unit", 2},
+	} {
+		assert.Equal(t, tc.want, domain.EditDistance(tc.a, tc.b), "%q %q", tc.a, tc.b)
+		assert.Equal(t, tc.want, domain.EditDistance(tc.b, tc.a), "%q %q", tc.b, tc.a)
+	}
+}

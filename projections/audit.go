@@ -2,6 +2,7 @@ package projections
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 
@@ -12,15 +13,17 @@ import (
 // LateEntry is an event recorded long after the day it says it happened:
 // a backdated entry, a classic audit finding.
 type LateEntry struct {
-	Project    domain.ProjectID `json:"project"`
-	Sequence   uint64           `json:"sequence"`
-	Type       domain.EventType `json:"type"`
-	Summary    string           `json:"summary"`
-	OccurredOn domain.Date      `json:"occurred_on"`
-	RecordedAt time.Time        `json:"recorded_at"`
-	RecordedOn domain.Date      `json:"recorded_on"` // the recording day in the project's zone
-	Actor      string           `json:"actor"`
-	DaysLate   int              `json:"days_late"` // RecordedOn - OccurredOn
+	Project  domain.ProjectID `json:"project"`
+	Sequence uint64           `json:"sequence"`
+	Type     domain.EventType `json:"type"`
+	Summary  string           `json:"summary"`
+	// SummaryChinese is Summary in Chinese (domain.DescribeChinese).
+	SummaryChinese string      `json:"-"`
+	OccurredOn     domain.Date `json:"occurred_on"`
+	RecordedAt     time.Time   `json:"recorded_at"`
+	RecordedOn     domain.Date `json:"recorded_on"` // the recording day in the project's zone
+	Actor          string      `json:"actor"`
+	DaysLate       int         `json:"days_late"` // RecordedOn - OccurredOn
 }
 
 // LateEntries returns the events recorded more than minDays days after the
@@ -35,7 +38,7 @@ func LateEntries(records []eventstore.Record, minDays int, loc func(domain.Proje
 		on := domain.DateOf(r.RecordedAt, loc(r.Project))
 		if days := on.DaysSince(r.OccurredOn); days > minDays {
 			out = append(out, LateEntry{Project: r.Project, Sequence: r.Sequence, Type: r.Type, Summary: domain.Describe(r.Event),
-				OccurredOn: r.OccurredOn, RecordedAt: r.RecordedAt, RecordedOn: on, Actor: r.Actor, DaysLate: days})
+				SummaryChinese: domain.DescribeChinese(r.Event), OccurredOn: r.OccurredOn, RecordedAt: r.RecordedAt, RecordedOn: on, Actor: r.Actor, DaysLate: days})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b LateEntry) int {
@@ -55,6 +58,9 @@ type DeadlineAudit struct {
 	Explained []domain.Date     `json:"explained"` // deadlines a delay explanation was filed for
 	Reached   domain.Date       `json:"reached"`   // zero while open
 	Outcome   string            `json:"outcome"`
+	// OutcomeChinese is Outcome in Chinese: 按期完成, 逾期 N 天完成,
+	// 未完成（停工中）, 未完成，已逾期 N 天, 未完成.
+	OutcomeChinese string `json:"-"`
 	// The precisions of Due and Baseline; left out for a day.
 	DuePrecision      domain.Precision `json:"due_precision,omitempty"`
 	BaselinePrecision domain.Precision `json:"baseline_precision,omitempty"`
@@ -75,15 +81,16 @@ func DeadlineAudits(p *domain.Project, asOf domain.Date) []DeadlineAudit {
 			DuePrecision: dl.Precision, BaselinePrecision: dl.BaselinePrecision}
 		switch late := dl.Reached.DaysSince(dl.Due); {
 		case !dl.Reached.IsZero() && late <= 0:
-			a.Outcome = "reached on time"
+			a.Outcome, a.OutcomeChinese = "reached on time", "按期完成"
 		case !dl.Reached.IsZero():
-			a.Outcome = "reached " + domain.Days(late) + " late"
+			a.Outcome, a.OutcomeChinese = "reached "+domain.Days(late)+" late", fmt.Sprintf("逾期 %d 天完成", late)
 		case p.SuspendedOn(asOf):
-			a.Outcome = "open, construction suspended"
+			a.Outcome, a.OutcomeChinese = "open, construction suspended", "未完成（停工中）"
 		case asOf > dl.Due:
 			a.Outcome = "open, " + domain.Days(asOf.DaysSince(dl.Due)) + " late"
+			a.OutcomeChinese = fmt.Sprintf("未完成，已逾期 %d 天", asOf.DaysSince(dl.Due))
 		default:
-			a.Outcome = "open"
+			a.Outcome, a.OutcomeChinese = "open", "未完成"
 		}
 		out = append(out, a)
 	}

@@ -58,6 +58,10 @@ type app struct {
 	// default cost takes over a second, on every connection.
 	passwordCost int
 
+	// lang is the root --lang: the language of messages, and of the
+	// output of commands without a --lang of their own.
+	lang string
+
 	// abort ends the running command when the server refuses one of its
 	// requests (set by run; nil outside it).
 	abort context.CancelCauseFunc
@@ -80,7 +84,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 	}
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{suggestFlag(c, err)} })
 
 	f := root.PersistentFlags()
 	f.StringVar(&a.dataDir, "data", envOr("LEDGER_DATA", eventstore.DefaultDataDir), "data folder of the embedded server (env LEDGER_DATA)")
@@ -96,6 +100,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 	f.IntVar(&a.replicas, "replicas", 1, "stream replicas when the ledger creates its stream on a cluster")
 	f.StringVar(&a.actor, "actor", envOr("LEDGER_ACTOR", loginName()), "who records (env LEDGER_ACTOR, default the login name)")
 	f.BoolVar(&a.asJSON, "json", false, "print JSON instead of a table")
+	f.StringVar(&a.lang, "lang", defaultLang(), "language of messages and of what is printed: zh or en (default from LC_ALL, LC_MESSAGES or LANG: zh_CN... is zh)")
 
 	root.AddCommand(
 		a.serveCommand(),

@@ -55,7 +55,11 @@ func (a *app) verifyCommand() *cobra.Command {
 					if n := len(v.Foreign); n > 0 {
 						fmt.Fprintf(a.stdout, "FOREIGN %d messages are not ledger events: stream %s\n", n, sequenceList(v.Foreign))
 					}
-					fmt.Fprintf(a.stdout, "verified %d projects, %d events in %.2fs: %d broken\n", v.Projects, v.Events, secs, len(v.Breaks))
+					if zh, _ := a.chinese(a.lang); zh {
+						fmt.Fprintf(a.stdout, "已校验 %d 个项目、%d 条记录，用时 %.2f 秒：%d 处断裂\n", v.Projects, v.Events, secs, len(v.Breaks))
+					} else {
+						fmt.Fprintf(a.stdout, "verified %d projects, %d events in %.2fs: %d broken\n", v.Projects, v.Events, secs, len(v.Breaks))
+					}
 				}
 				if len(v.Breaks) > 0 {
 					breaks := "1 break"
@@ -101,6 +105,16 @@ func (a *app) lateEntriesCommand() *cobra.Command {
 				if a.asJSON {
 					return a.printJSON(late)
 				}
+				if zh, _ := a.chinese(a.lang); zh {
+					t := a.newTable("项目编号", "序号", "事项", "发生日期", "记录时间", "迟录天数", "记录人", "内容")
+					for _, l := range late {
+						t.AppendRow(table.Row{l.Project, l.Sequence, domain.EventName(l.Type), l.OccurredOn.String(), l.RecordedAt.In(shanghai()).Format("2006-01-02 15:04"),
+							l.DaysLate, l.Actor, l.SummaryChinese})
+					}
+					t.Render()
+					fmt.Fprintf(a.stdout, "共 %d 条记录在发生 %d 天以后才录入\n", len(late), days)
+					return nil
+				}
 				t := a.newTable("project", "seq", "type", "occurred", "recorded", "days late", "actor", "details")
 				for _, l := range late {
 					t.AppendRow(table.Row{l.Project, l.Sequence, l.Type, l.OccurredOn.String(), l.RecordedAt.In(shanghai()).Format("2006-01-02 15:04"),
@@ -137,6 +151,20 @@ func (a *app) auditDeadlinesCommand() *cobra.Command {
 				audits := r.Value
 				if a.asJSON {
 					return a.printJSON(audits)
+				}
+				if zh, _ := a.chinese(a.lang); zh {
+					t := a.newTable("节点", "基准期限", "调整（原期限 → 新期限，日期，调整人，原因）", "现期限", "已记逾期", "已说明原因", "结果")
+					for _, d := range audits {
+						var revs []string
+						for _, r := range d.Revisions {
+							revs = append(revs, fmt.Sprintf("%s → %s，%s，%s（记录于 %s）：%s", r.From, r.To, r.On, r.Actor,
+								r.RecordedAt.In(shanghai()).Format("2006-01-02 15:04"), r.Reason))
+						}
+						t.AppendRow(table.Row{d.Milestone.Chinese(), d.BaselinePrecision.Format(d.Baseline), orNoneZh(strings.Join(revs, "\n")), d.DuePrecision.Format(d.Due),
+							orNoneZh(joinDates(d.Missed)), orNoneZh(joinDates(d.Explained)), d.OutcomeChinese})
+					}
+					t.Render()
+					return nil
 				}
 				t := a.newTable("milestone", "baseline", "revisions (from -> to, on, by, reason)", "due", "missed", "explained", "outcome")
 				for _, d := range audits {
@@ -182,6 +210,18 @@ func (a *app) auditLeadersCommand() *cobra.Command {
 				terms := r.Value
 				if a.asJSON {
 					return a.printJSON(terms)
+				}
+				if zh, _ := a.chinese(a.lang); zh {
+					t := a.newTable("包保领导", "起", "止")
+					for _, l := range terms {
+						until := "至今"
+						if !l.To.IsZero() {
+							until = l.To.String()
+						}
+						t.AppendRow(table.Row{l.Leader, l.From.String(), until})
+					}
+					t.Render()
+					return nil
 				}
 				t := a.newTable("leader", "from", "until")
 				for _, l := range terms {

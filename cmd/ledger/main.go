@@ -17,8 +17,6 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-
-	"github.com/keyprojects/ledger/domain"
 )
 
 // Exit codes.
@@ -65,7 +63,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 	}
 	msg := err.Error()
 	if chineseArgs(args, os.Getenv) {
-		msg = domain.Chinese(err)
+		msg = chineseMessage(err)
 	}
 	fmt.Fprintln(stderr, "ledger: "+oneLine(msg))
 	var ue usageError

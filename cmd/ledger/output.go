@@ -131,15 +131,24 @@ func (a *app) printStored(res eventstore.Result) error {
 			Events        []recordView `json:"events"`
 		}{res.AlreadyStored, views})
 	}
-	verb := "stored"
-	if res.AlreadyStored {
-		verb = "already stored, nothing new"
-	}
+	zh, _ := a.chinese(a.lang)
 	for _, r := range res.Records {
-		fmt.Fprintf(a.stdout, "%s: %s %s at sequence %d (hash %s): %s\n",
-			verb, r.Project, r.Type, r.Sequence, shortHash(r.Hash), domain.Describe(r.Event))
+		switch {
+		case zh && res.AlreadyStored:
+			fmt.Fprintf(a.stdout, "已保存过，未重复保存：%s %s，序号 %d（哈希 %s）：%s\n",
+				r.Project, domain.EventName(r.Type), r.Sequence, shortHash(r.Hash), domain.DescribeChinese(r.Event))
+		case zh:
+			fmt.Fprintf(a.stdout, "已保存：%s %s，序号 %d（哈希 %s）：%s\n",
+				r.Project, domain.EventName(r.Type), r.Sequence, shortHash(r.Hash), domain.DescribeChinese(r.Event))
+		case res.AlreadyStored:
+			fmt.Fprintf(a.stdout, "already stored, nothing new: %s %s at sequence %d (hash %s): %s\n",
+				r.Project, r.Type, r.Sequence, shortHash(r.Hash), domain.Describe(r.Event))
+		default:
+			fmt.Fprintf(a.stdout, "stored: %s %s at sequence %d (hash %s): %s\n",
+				r.Project, r.Type, r.Sequence, shortHash(r.Hash), domain.Describe(r.Event))
+		}
 		if res.AlreadyStored {
-			if hint := repeatHint(r.Event); hint != "" {
+			if hint := repeatHint(r.Event, zh); hint != "" {
 				fmt.Fprintln(a.stderr, hint)
 			}
 		}
@@ -149,13 +158,19 @@ func (a *app) printStored(res eventstore.Result) error {
 
 // repeatHint tells how to record a second, separate fact that looks the
 // same as e, one the ledger took for a retry of e.
-func repeatHint(e domain.Event) string {
+func repeatHint(e domain.Event, zh bool) string {
 	switch d := e.Data.(type) {
 	case *domain.FundsReceivedData:
+		if d.Reference == "" && zh {
+			return "提示：如果这是同一天、同一金额的另一笔资金，请用 --ref 填写其凭证号或转账单号再记录"
+		}
 		if d.Reference == "" {
 			return "hint: if this is another tranche of the same amount on the same day, record it with --ref and its voucher or transfer number"
 		}
 	case *domain.IssueRaisedData:
+		if zh {
+			return "提示：如果这是另一项同名的督办事项，请用 --id 给它自己的编号再挂账"
+		}
 		return "hint: if this is another issue with the same title, raise it with its own --id"
 	}
 	return ""
@@ -405,6 +420,14 @@ func (a *app) printProject(p domain.Project, words projectWords) error {
 func orNone(s string) string {
 	if s == "" {
 		return "-"
+	}
+	return s
+}
+
+// orNoneZh is orNone for a Chinese table: 无 for nothing.
+func orNoneZh(s string) string {
+	if s == "" {
+		return "无"
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
@@ -207,8 +208,7 @@ func closest(s string, known map[string]bool, n int) []string {
 	}
 	var all []scored
 	for k := range known {
-		a, b := []rune(s), []rune(k)
-		if d := distance(a, b); d < max(len(a), len(b)) {
+		if d := domain.EditDistance(s, k); d < max(utf8.RuneCountInString(s), utf8.RuneCountInString(k)) {
 			all = append(all, scored{k, d})
 		}
 	}
@@ -218,25 +218,4 @@ func closest(s string, known map[string]bool, n int) []string {
 		out = append(out, c.name)
 	}
 	return out
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
