@@ -19,6 +19,11 @@ type Meta struct {
 	CommandID     string `json:"-"`
 	Actor         string `json:"-"`
 	CorrelationID string `json:"-"`
+	// Evidence are files that prove what the command records (印证资料):
+	// Decide stores them as an evidence_attached event after the
+	// command's own, in the same batch. They are part of the command's
+	// key: the same step with other files is another command.
+	Evidence []EvidenceFile `json:",omitempty"`
 }
 
 // CommandMeta returns the command's metadata.
@@ -258,7 +263,7 @@ func CommandKey(c Command) string {
 	if id := c.CommandMeta().CommandID; id != "" {
 		return id
 	}
-	body, err := json.Marshal(c) // Meta is excluded by its json tags
+	body, err := json.Marshal(c) // Meta is left out by its json tags, but for Evidence
 	if err != nil {
 		// Commands hold only strings, integers and dates, so this does not
 		// happen; a printed form is still deterministic.

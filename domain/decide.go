@@ -25,6 +25,16 @@ func Decide(p Project, cmd Command, now time.Time) ([]Event, error) {
 // key (CommandKey(cmd)), which the events carry; it saves taking it twice.
 func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, error) {
 	d := decision{p: &p, cmd: cmd, key: key, now: now, action: cmd.Action(), id: cmd.Target()}
+	evs, err := d.decide()
+	if err != nil {
+		return nil, err
+	}
+	return d.withEvidence(evs)
+}
+
+// decide judges the command, without the files it may come with.
+func (d *decision) decide() ([]Event, error) {
+	p, cmd := d.p, d.cmd
 	if _, err := ParseProjectID(string(d.id)); err != nil {
 		return nil, d.refuse(ErrInvalid, "%q is not a valid project id", "give a national project code (e.g. 2010-220621-47-01-000034) or a local id (e.g. P-7)", d.id).zh("“%s”不是有效的项目编号", "应为项目代码（如 2010-220621-47-01-000034）或本地编号（如 P-7）", d.id)
 	}
@@ -34,8 +44,11 @@ func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, er
 	if isUnitCommand(cmd) {
 		return d.decideUnits(cmd)
 	}
+	if isPublication(cmd) {
+		return d.publish(cmd.(RecordPublication))
+	}
 	if reserved(d.id) {
-		return nil, d.refuse(ErrInvalid, "%s is the unit register's history, not a project", "use another project id", UnitRegisterID).zh("%s 是单位名录的记录，不是项目", "请使用其他项目编号", UnitRegisterID)
+		return nil, d.refuse(ErrInvalid, "%s is the ledger's own history, not a project", "use another project id", d.id).zh("%s 是台账自身的记录，不是项目", "请使用其他项目编号", d.id)
 	}
 	if reg, ok := cmd.(RegisterProject); ok {
 		return d.register(reg)
@@ -75,6 +88,12 @@ func DecideKeyed(p Project, cmd Command, key string, now time.Time) ([]Event, er
 		return d.correctRecord(c)
 	case WithdrawDeadline:
 		return d.withdraw(c)
+	case RequestRevision:
+		return d.requestRevision(c)
+	case DecideRevision:
+		return d.decideRevision(c)
+	case AttachEvidence:
+		return d.attachEvidence(c)
 	}
 	return nil, d.refuse(ErrInvalid, "the command %T is unknown", "", cmd).zh("未知的命令 %T", "", cmd)
 }
@@ -257,39 +276,49 @@ func (d *decision) plan(c PlanMilestone) ([]Event, error) {
 }
 
 func (d *decision) revise(c ReviseDeadline) ([]Event, error) {
-	dl := d.p.Deadlines[c.Milestone]
-	if dl == nil {
-		return nil, d.refuse(ErrNotPlanned, "%s has no planned deadline", "plan it first (ledger plan)", c.Milestone).zh("%s尚无计划期限", "请先计划该节点（ledger plan）", c.Milestone.Chinese())
-	}
-	if strings.TrimSpace(c.Reason) == "" {
-		return nil, d.refuse(ErrInvalid, "no reason given", "a revised deadline needs a reason (--reason)").zh("未说明原因", "调整期限须说明原因（--reason）")
-	}
-	if c.Due.IsZero() {
-		return nil, d.refuse(ErrInvalid, "no new deadline given", "give the new deadline as YYYY-MM-DD").zh("未填写新期限", "请按 YYYY-MM-DD 填写新期限")
-	}
-	if err := d.checkPrecision(c.Milestone, c.Due, c.Precision); err != nil {
-		return nil, err
-	}
-	if c.Due == dl.Due {
-		return nil, d.refuse(ErrNoChange, "%s is already due on %s", "give a different date", c.Milestone, dl.Due).zh("%s的期限已是 %s", "请填写不同的日期", c.Milestone.Chinese(), dl.Due)
-	}
-	if on, ok := d.p.Reached(c.Milestone); ok {
-		return nil, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "a reached milestone keeps its deadline", c.Milestone, on).zh("%s已于 %s 完成", "已完成的节点保留原期限", c.Milestone.Chinese(), on)
-	}
-	if err := d.checkLength("reason", c.Reason); err != nil {
-		return nil, err
-	}
-	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{Milestone: c.Milestone, Due: c.Due}), c.ConfirmOrder); err != nil {
-		return nil, err
-	}
-	on, err := d.date(c.On)
+	revised, on, err := d.revision(c)
 	if err != nil {
 		return nil, err
 	}
-	return d.events(on, &DeadlineRevisedData{
+	return d.events(on, revised), nil
+}
+
+// revision judges a move of a deadline and returns its event's payload
+// and date.
+func (d *decision) revision(c ReviseDeadline) (*DeadlineRevisedData, Date, error) {
+	dl := d.p.Deadlines[c.Milestone]
+	if dl == nil {
+		return nil, 0, d.refuse(ErrNotPlanned, "%s has no planned deadline", "plan it first (ledger plan)", c.Milestone).zh("%s尚无计划期限", "请先计划该节点（ledger plan）", c.Milestone.Chinese())
+	}
+	if strings.TrimSpace(c.Reason) == "" {
+		return nil, 0, d.refuse(ErrInvalid, "no reason given", "a revised deadline needs a reason (--reason)").zh("未说明原因", "调整期限须说明原因（--reason）")
+	}
+	if c.Due.IsZero() {
+		return nil, 0, d.refuse(ErrInvalid, "no new deadline given", "give the new deadline as YYYY-MM-DD").zh("未填写新期限", "请按 YYYY-MM-DD 填写新期限")
+	}
+	if err := d.checkPrecision(c.Milestone, c.Due, c.Precision); err != nil {
+		return nil, 0, err
+	}
+	if c.Due == dl.Due {
+		return nil, 0, d.refuse(ErrNoChange, "%s is already due on %s", "give a different date", c.Milestone, dl.Due).zh("%s的期限已是 %s", "请填写不同的日期", c.Milestone.Chinese(), dl.Due)
+	}
+	if on, ok := d.p.Reached(c.Milestone); ok {
+		return nil, 0, d.refuse(ErrDuplicateStep, "%s was already reached on %s", "a reached milestone keeps its deadline", c.Milestone, on).zh("%s已于 %s 完成", "已完成的节点保留原期限", c.Milestone.Chinese(), on)
+	}
+	if err := d.checkLength("reason", c.Reason); err != nil {
+		return nil, 0, err
+	}
+	if err := d.checkPlanOrder(d.currentDue(PlannedDeadline{Milestone: c.Milestone, Due: c.Due}), c.ConfirmOrder); err != nil {
+		return nil, 0, err
+	}
+	on, err := d.date(c.On)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &DeadlineRevisedData{
 		Milestone: c.Milestone, From: dl.Due, Due: c.Due, Baseline: dl.Baseline, Reason: strings.TrimSpace(c.Reason),
 		Precision: c.Precision,
-	}), nil
+	}, on, nil
 }
 
 // checkPrecision refuses a deadline given at a precision coarser than a

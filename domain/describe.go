@@ -81,6 +81,22 @@ func Describe(e Event) string {
 		return describeRecord(d)
 	case *DeadlineWithdrawnData:
 		return fmt.Sprintf("%s deadline %s withdrawn (baseline %s): %s", d.Milestone, d.Due, d.Baseline, d.Reason)
+	case *EvidenceAttachedData:
+		names := make([]string, len(d.Files))
+		for i, f := range d.Files {
+			names[i] = fmt.Sprintf("%s (%s, sha256 %s)", f.Name, byteSize(f.Size), f.SHA256[:min(12, len(f.SHA256))])
+		}
+		return fmt.Sprintf("evidence for %s: %s", d.About, strings.Join(names, ", "))
+	case *RevisionRequestedData:
+		return fmt.Sprintf("asks to move %s %s -> %s: %s", d.Milestone, d.From, d.Due, d.Reason)
+	case *RevisionDecidedData:
+		verb := "refused"
+		if d.Approved {
+			verb = "approved"
+		}
+		return withReason(fmt.Sprintf("%s the move of %s to %s", verb, d.Milestone, d.Due), d.Note)
+	case *ReportPublishedData:
+		return fmt.Sprintf("published %s %s (as of %s, %d files)", d.Report, d.Period, d.AsOf, len(d.Files))
 	}
 	return string(e.Type)
 }

@@ -23,6 +23,10 @@ var eventTypeNames = map[EventType]string{
 	DeadlineWithdrawn:  "撤销节点",
 	UnitRegistered:     "登记单位",
 	UnitAliasAdded:     "单位别名",
+	EvidenceAttached:   "佐证材料",
+	RevisionRequested:  "申请调整期限",
+	RevisionDecided:    "审定调整申请",
+	ReportPublished:    "发布报表",
 }
 
 // EventName is the event type's name in Chinese, for histories (登记,
@@ -152,6 +156,21 @@ func DescribeChinese(e Event) string {
 		return s
 	case *UnitAliasAddedData:
 		return fmt.Sprintf("%s 的别名：%s", d.Name, d.Alias)
+	case *EvidenceAttachedData:
+		names := make([]string, len(d.Files))
+		for i, f := range d.Files {
+			names[i] = fmt.Sprintf("%s（%s，SHA-256 %s）", f.Name, byteSize(f.Size), f.SHA256[:min(12, len(f.SHA256))])
+		}
+		return fmt.Sprintf("%s 的佐证材料：%s", d.About, strings.Join(names, "、"))
+	case *RevisionRequestedData:
+		return fmt.Sprintf("申请将%s期限由 %s 调整为 %s：%s", d.Milestone.Chinese(), d.From, d.Due, d.Reason)
+	case *RevisionDecidedData:
+		if d.Approved {
+			return zhReason(fmt.Sprintf("同意将%s期限调整为 %s", d.Milestone.Chinese(), d.Due), d.Note)
+		}
+		return zhReason(fmt.Sprintf("驳回将%s期限调整为 %s 的申请", d.Milestone.Chinese(), d.Due), d.Note)
+	case *ReportPublishedData:
+		return fmt.Sprintf("发布%s（%s，截至 %s，%d 个文件）", d.Report, d.Period, d.AsOf, len(d.Files))
 	}
 	return EventName(e.Type)
 }

@@ -99,7 +99,7 @@ func (e *RuleError) Chinese() string {
 		step = e.Step
 	}
 	msg := fmt.Sprintf("无法为 %s %s：%s", e.Project, step, e.problemZh)
-	if e.Project == UnitRegisterID {
+	if e.Project == UnitRegisterID || e.Project == PublicationsID {
 		// The unit register is no project: the step names what it is about.
 		msg = fmt.Sprintf("无法%s：%s", step, e.problemZh)
 	}

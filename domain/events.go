@@ -42,7 +42,7 @@ var EventTypes = []EventType{
 	Completed, Commissioned, FullCapacity, Terminated, InvestmentReported,
 	InvestmentPlanned, IssueRaised, IssueResolved, DelayExplained, DeadlineMissed,
 	FactsCorrected, RecordCorrected, DeadlineWithdrawn, UnitRegistered, UnitAliasAdded,
-	ProgressReported,
+	ProgressReported, EvidenceAttached, RevisionRequested, RevisionDecided, ReportPublished,
 }
 
 // Event is one immutable fact in a project's history: the envelope every
@@ -138,6 +138,14 @@ func NewPayload(t EventType) (Payload, error) {
 		return &UnitRegisteredData{}, nil
 	case UnitAliasAdded:
 		return &UnitAliasAddedData{}, nil
+	case EvidenceAttached:
+		return &EvidenceAttachedData{}, nil
+	case RevisionRequested:
+		return &RevisionRequestedData{}, nil
+	case RevisionDecided:
+		return &RevisionDecidedData{}, nil
+	case ReportPublished:
+		return &ReportPublishedData{}, nil
 	}
 	return nil, invalidf("event type %q is unknown", t).zh("事件类型“%s”无法识别", t)
 }

@@ -50,8 +50,15 @@ type Project struct {
 
 	LastRecordedAt time.Time `json:"last_recorded_at"`
 
+	// Evidence are the files attached to the project's events, in order.
+	Evidence []Attached `json:"evidence,omitempty"`
+
 	// Units is set only in the unit register's history (UnitRegisterID).
 	Units *UnitRegister `json:"units,omitempty"`
+	// Published is set only in the publications' history
+	// (PublicationsID): the day each report and period was published,
+	// by PublicationKey.
+	Published map[string]Date `json:"published,omitempty"`
 
 	loc *time.Location // TimeZone resolved once, by Evolve
 }
@@ -71,6 +78,9 @@ type Deadline struct {
 	// quarter, half year or year, whose last day Due is.
 	Precision         Precision `json:"precision,omitempty"`
 	BaselinePrecision Precision `json:"baseline_precision,omitempty"`
+	// Requested is the new deadline a unit asked for, while it waits for
+	// the office's decision.
+	Requested *RevisionRequest `json:"requested,omitempty"`
 }
 
 // Revision is one move of a deadline. A revision made On a day after From
@@ -296,6 +306,23 @@ func Evolve(p *Project, e Event) {
 		}
 	case *FactsCorrectedData, *RecordCorrectedData, *DeadlineWithdrawnData:
 		evolveCorrection(p, e)
+	case *RevisionRequestedData:
+		if dl := p.Deadlines[d.Milestone]; dl != nil {
+			dl.Requested = &RevisionRequest{Due: d.Due, Precision: d.Precision, Reason: d.Reason, On: e.OccurredOn, By: e.Actor}
+		}
+	case *RevisionDecidedData:
+		if dl := p.Deadlines[d.Milestone]; dl != nil {
+			dl.Requested = nil
+		}
+	case *EvidenceAttachedData:
+		for _, f := range d.Files {
+			p.Evidence = append(p.Evidence, Attached{EvidenceFile: f, About: d.About, On: e.OccurredOn})
+		}
+	case *ReportPublishedData:
+		if p.Published == nil {
+			p.Published = map[string]Date{}
+		}
+		p.Published[PublicationKey(d.Report, d.Period)] = e.OccurredOn
 	case *UnitRegisteredData, *UnitAliasAddedData:
 		if p.Units == nil {
 			p.Units = &UnitRegister{}
@@ -386,12 +413,18 @@ func (p *Project) Clone() Project {
 	q.Suspensions = slices.Clone(p.Suspensions)
 	q.Leaders = slices.Clone(p.Leaders)
 	q.Flags = slices.Clone(p.Flags)
+	q.Evidence = slices.Clone(p.Evidence)
+	q.Published = maps.Clone(p.Published)
 	q.Deadlines = make(map[Milestone]*Deadline, len(p.Deadlines))
 	for m, dl := range p.Deadlines {
 		c := *dl
 		c.Revisions = slices.Clone(dl.Revisions)
 		c.Missed = slices.Clone(dl.Missed)
 		c.Explained = slices.Clone(dl.Explained)
+		if dl.Requested != nil {
+			r := *dl.Requested
+			c.Requested = &r
+		}
 		q.Deadlines[m] = &c
 	}
 	q.Issues = make(map[string]*Issue, len(p.Issues))

@@ -55,6 +55,17 @@ func actionChinese(cmd Command) string {
 		return "登记单位" + c.Name
 	case AddUnitAlias:
 		return "为" + c.Name + "添加别名"
+	case AttachEvidence:
+		return "上传佐证材料"
+	case RequestRevision:
+		return "申请调整" + c.Milestone.Chinese() + "期限"
+	case DecideRevision:
+		if c.Approve {
+			return "同意调整" + c.Milestone.Chinese() + "期限"
+		}
+		return "驳回调整" + c.Milestone.Chinese() + "期限的申请"
+	case RecordPublication:
+		return "记录发布 " + c.Report + " " + c.Period
 	}
 	return cmd.Action()
 }

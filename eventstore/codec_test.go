@@ -47,6 +47,14 @@ func samplePayloads() map[domain.EventType]domain.Payload {
 		domain.UnitRegistered:    &domain.UnitRegisteredData{Name: "县发展和改革局", Kind: domain.NameUnit, Aliases: []string{"县发改局"}},
 		domain.UnitAliasAdded:    &domain.UnitAliasAddedData{Name: "县发展和改革局", Alias: "县发改委"},
 		domain.DeadlineWithdrawn: &domain.DeadlineWithdrawnData{Milestone: domain.MilestoneEIA, Due: d, Baseline: d, Reason: "no EIA needed for this scale"},
+		domain.EvidenceAttached: &domain.EvidenceAttachedData{About: "abc-0", Files: []domain.EvidenceFile{
+			{Name: "开工现场.jpg", Type: "image/jpeg", Size: 2_345_678, SHA256: strings.Repeat("ab", 32)},
+		}},
+		domain.RevisionRequested: &domain.RevisionRequestedData{Milestone: domain.MilestoneStarted, From: d, Due: d.AddDays(61), Reason: "用地未交付"},
+		domain.RevisionDecided:   &domain.RevisionDecidedData{Milestone: domain.MilestoneStarted, Due: d.AddDays(61), Approved: true, Note: "同意"},
+		domain.ReportPublished: &domain.ReportPublishedData{Report: "bulletin", Period: "2026-11", AsOf: d, Cut: time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC),
+			Args:  [][]string{{"bulletin", "--period", "month", "--as-of", "2026-11-30", "--docx", "通报.docx"}},
+			Files: []domain.EvidenceFile{{Name: "通报.docx", Type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Size: 20480, SHA256: strings.Repeat("cd", 32)}}},
 	}
 }
 

@@ -433,6 +433,28 @@ func writeCorpusHistory(t *testing.T, c *cli) {
 	execute(t, c, domain.ReviseDeadline{Meta: meta, Project: coded, Milestone: domain.MilestoneCompleted, Due: d(2027, 9, 30),
 		Precision: domain.PrecisionQuarter, Reason: "the equipment tender moved to the second quarter", On: d(2026, 12, 31)})
 	execute(t, c, domain.ReportProgress{Meta: meta, Project: full, Month: "2026-12", Text: "已全面投产，正在办理竣工验收", On: d(2026, 12, 31)})
+	// Evidence that comes with an issue, a scan attached to it later, a
+	// unit's requests for a new deadline with the office's two answers,
+	// and the month's bulletin as published.
+	photo := domain.EvidenceFile{Name: "塔吊通道积雪.jpg", Type: "image/jpeg", Size: 2_345_678, SHA256: strings.Repeat("ab", 32)}
+	raise := domain.RaiseIssue{Meta: domain.Meta{Actor: "clerk", Evidence: []domain.EvidenceFile{photo}}, Project: coded, IssueID: "I-2",
+		Title: "substation capacity not confirmed", On: d(2026, 12, 31)}
+	execute(t, c, raise)
+	execute(t, c, domain.AttachEvidence{Meta: meta, Project: coded, About: domain.CommandKey(raise) + "-0", On: d(2026, 12, 31),
+		Files: []domain.EvidenceFile{{Name: "供电公司复函.pdf", Type: "application/pdf", Size: 345_678, SHA256: strings.Repeat("cd", 32)}}})
+	unit := domain.Meta{Actor: "county industry bureau reporter"}
+	execute(t, c, domain.RequestRevision{Meta: unit, Project: coded, Milestone: domain.MilestoneCompleted, Due: d(2027, 12, 31),
+		Precision: domain.PrecisionQuarter, Reason: "substation capacity arrives in the fourth quarter", On: d(2026, 12, 31)})
+	execute(t, c, domain.DecideRevision{Meta: meta, Project: coded, Milestone: domain.MilestoneCompleted, Approve: false,
+		Note: "ask again once the grid company confirms a date", On: d(2026, 12, 31)})
+	execute(t, c, domain.RequestRevision{Meta: unit, Project: coded, Milestone: domain.MilestoneCompleted, Due: d(2027, 12, 31),
+		Precision: domain.PrecisionQuarter, Reason: "the grid company confirms the fourth quarter", On: d(2026, 12, 31)})
+	execute(t, c, domain.DecideRevision{Meta: meta, Project: coded, Milestone: domain.MilestoneCompleted, Approve: true, On: d(2026, 12, 31)})
+	execute(t, c, domain.RecordPublication{Meta: meta, Report: "bulletin", Period: "2026-12", AsOf: d(2026, 12, 31),
+		Cut:  time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC),
+		Args: [][]string{{"bulletin", "--period", "month", "--as-of", "2026-12-31", "--as-of-recorded", "2027-01-01T00:00:00+08:00", "--docx", "通报-2026-12.docx"}},
+		Files: []domain.EvidenceFile{{Name: "通报-2026-12.docx", Type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			Size: 20_480, SHA256: strings.Repeat("ef", 32)}}, On: d(2026, 12, 31)})
 	c.ok("watch-deadlines", "--once")
 }
 

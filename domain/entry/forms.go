@@ -86,6 +86,31 @@ func Forms() []Form {
 			},
 		},
 		{
+			Use:     "request-revision PROJECT MILESTONE NEW_DUE --reason TEXT",
+			Short:   "Ask the office to move a deadline (a unit's request, 申请调整期限); the deadline moves when the office approves it (decide-revision)",
+			Example: `  ledger request-revision P-7 started 2027-05-31 --reason "用地交付推迟"`,
+			Fields: []Field{
+				{Name: "reason", Help: "why the deadline should move (required)"},
+				{Name: "on", Help: "date of the request, YYYY-MM-DD (default today)"},
+			},
+			build: func(in *input) domain.Command {
+				return domain.RequestRevision{Meta: in.meta, Project: in.project(), Milestone: in.milestone(), Due: in.deadline("new_due"), On: in.on(), Reason: in.text("reason")}
+			},
+		},
+		{
+			Use:     "decide-revision PROJECT MILESTONE DECISION",
+			Short:   "Approve or refuse the new deadline a unit asked for (审定): DECISION is approve (同意) or refuse (驳回, with --note saying why)",
+			Example: "  ledger decide-revision P-7 started approve\n  ledger decide-revision P-7 started refuse --note \"先落实用地再申请\"",
+			Fields: []Field{
+				{Name: "note", Help: "the office's opinion; required to refuse"},
+				{Name: "on", Help: "date of the decision, YYYY-MM-DD (default today)"},
+			},
+			build: func(in *input) domain.Command {
+				return domain.DecideRevision{Meta: in.meta, Project: in.project(), Milestone: in.milestone(),
+					Approve: read(in, "decision", "decision", domain.ParseDecision), On: in.on(), Note: in.text("note")}
+			},
+		},
+		{
 			Use:   "record STEP PROJECT",
 			Short: "Record a step: negotiating, signed, funds_received, approved, started, suspended, resumed, completed, commissioned, full_capacity, terminated",
 			Example: `  ledger record signed P-7 --on 2026-11-20
