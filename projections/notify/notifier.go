@@ -289,7 +289,9 @@ func (n *Notifier) handle(ctx context.Context, d eventstore.Delivery) error {
 // server between tries that the miss is still being handled.
 func (n *Notifier) postRetrying(ctx context.Context, h Webhook, msg Message, inProgress func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := h.post(ctx, n.client, msg, n.clock.Now())
+		pctx, done := graceful(ctx)
+		err := h.post(pctx, n.client, msg, n.clock.Now())
+		done()
 		if err == nil {
 			n.posts.Add(1)
 			return nil
@@ -309,15 +311,31 @@ func (n *Notifier) postRetrying(ctx context.Context, h Webhook, msg Message, inP
 	}
 }
 
+// stopGrace is how long a post under way, and the acknowledgement that
+// follows a post accepted, may go on after the notifier is told to stop:
+// stopping between a robot's acceptance and the acknowledgement would
+// post the miss again on the next run.
+const stopGrace = 5 * time.Second
+
+// graceful returns a context that ends stopGrace after ctx does.
+func graceful(ctx context.Context) (context.Context, context.CancelFunc) {
+	g, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(stopGrace, cancel) })
+	return g, func() { stop(); cancel() }
+}
+
 // ack acknowledges d, retrying while the server does not confirm it, and
 // reports whether it was confirmed before ctx ended.
 func (n *Notifier) ack(ctx context.Context, d eventstore.Delivery) bool {
 	for attempt := 1; ; attempt++ {
-		err := d.Ack(ctx)
+		actx, done := graceful(ctx)
+		err := d.Ack(actx)
+		done()
 		if err == nil {
 			return true
 		}
 		if ctx.Err() != nil {
+			n.report(fmt.Errorf("stopped before miss %s (stream sequence %d) was acknowledged: it will be posted again: %w", d.ID, d.Sequence, err))
 			return false
 		}
 		n.report(fmt.Errorf("acknowledge miss %s (stream sequence %d): %w", d.ID, d.Sequence, err))

@@ -120,7 +120,7 @@ func independentSign(secret string, ms int64) string {
 }
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store *storetest.Env
 	clock *domain.ManualClock
 	today domain.Date
@@ -129,7 +129,7 @@ type env struct {
 
 // newEnv starts a real embedded store whose clock stands at hh:mm of the
 // test day in Asia/Shanghai.
-func newEnv(t *testing.T, hour, minute int) *env {
+func newEnv(t testing.TB, hour, minute int) *env {
 	zone := testday.Zone(t)
 	today := testday.Today(t)
 	clock := domain.NewManualClock(today.Time(zone).Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute))
@@ -249,6 +249,38 @@ func TestNotifyPostsEachMissOnceAcrossARestart(t *testing.T) {
 		}
 	}
 	assert.Equal(t, uint64(0), second.Stats().FailedAttempts)
+}
+
+func TestNotifyStoppedAsTheRobotAcceptsStillAcknowledges(t *testing.T) {
+	e := newEnv(t, 10, 0)
+	e.register("P-1", "光伏组件项目", "县工信局", "李明", plan(domain.MilestoneStarted, e.today.AddDays(-5)))
+	e.register("P-2", "污水处理厂", "县住建局", "王强", plan(domain.MilestoneStarted, e.today.AddDays(-4)))
+	e.miss("P-1", domain.MilestoneStarted, e.today.AddDays(-5))
+
+	r := newRobot(t)
+	stopping := make(chan struct{}, 1)
+	r.fail = func(int) (int, int) {
+		// Stop the notifier while the robot accepts the post: between
+		// the post and its acknowledgement.
+		select {
+		case stopping <- struct{}{}:
+		default:
+		}
+		return 0, 0
+	}
+	hooks := []notify.Webhook{{Kind: notify.WeCom, URL: r.srv.URL}}
+	n, stop := e.start(hooks)
+	<-stopping
+	stop()
+	assert.Equal(t, uint64(1), n.Stats().Posted, "acknowledged within the grace after the stop")
+
+	e.miss("P-2", domain.MilestoneStarted, e.today.AddDays(-4))
+	again, stop := e.start(hooks)
+	require.Eventually(t, func() bool { return again.Stats().Posted == 1 }, 10*time.Second, 10*time.Millisecond)
+	stop()
+	require.Len(t, r.posts(), 2, "P-1 once, then P-2")
+	assert.Contains(t, r.posts()[0].content(), "P-1 光伏组件项目")
+	assert.Contains(t, r.posts()[1].content(), "P-2 污水处理厂")
 }
 
 func TestNotifyRetriesAFailingRobotAndLosesNothing(t *testing.T) {
