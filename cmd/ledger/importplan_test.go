@@ -192,7 +192,7 @@ func TestImportWithdrawsClearedDeadlinesOnlyWhenAsked(t *testing.T) {
 	assert.Contains(t, c.ok("project", "show", "P-1"), "2026-06-30")
 
 	out = c.ok("import", "plan", cleared, "--withdraw-cleared", "--dry-run")
-	assert.Contains(t, out, "    withdraw eia deadline 2026-06-30 (cell cleared): cleared in the plan sheet plan.csv\n")
+	assert.Contains(t, out, "    withdraw eia deadline 2026-06-30 (cell cleared): 计划表 plan.csv 中已清空\n")
 	assert.Contains(t, out, "would store 1 commands (0 new projects, 1 changed); nothing stored\n")
 	assert.NotContains(t, out, "would stay planned")
 	assert.Equal(t, before, c.msgCount(), "a dry run stores nothing")

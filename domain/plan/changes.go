@@ -224,15 +224,17 @@ func Diff(file string, r Row, current domain.Project, o Options) (Change, Proble
 	if r.Leader != current.Leader {
 		why := reason
 		if why == "" {
-			why = "changed in the plan"
+			why = "计划表中调整"
 		}
 		ch.Commands = append(ch.Commands, domain.AssignLeader{Meta: meta, Project: r.Project, Leader: r.Leader, Reason: why, On: o.On})
 		ch.say(fmt.Sprintf("leader %s -> %s", current.Leader, r.Leader), fmt.Sprintf("包保领导%s → %s", current.Leader, r.Leader))
 	}
 	withdrawReason, withdrawReasonZH := reason, reason
 	if withdrawReason == "" {
-		withdrawReason = "cleared in the plan sheet " + file
-		withdrawReasonZH = "计划表" + file + "中已清空"
+		// What is stored is in the office's language, whatever --lang
+		// prints.
+		withdrawReason = "计划表 " + file + " 中已清空"
+		withdrawReasonZH = withdrawReason
 	}
 	final := map[domain.Milestone]planned{}
 	stored := map[domain.Milestone]planned{}

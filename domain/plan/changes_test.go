@@ -123,7 +123,7 @@ func TestDiff(t *testing.T) {
 	}
 	const (
 		differs     = "; expected the registered value (ledger correct facts changes it, with a reason)"
-		defaultWhy  = "cleared in the plan sheet plan.csv"
+		defaultWhy  = "计划表 plan.csv 中已清空"
 		backwards   = "started due 2026-02-28 is before signed due 2026-03-31"
 		confirmHint = "; expected started on or after signed, or --confirm-order to store the plan as it is"
 	)
@@ -429,7 +429,7 @@ func TestDiff(t *testing.T) {
 			state: registered(),
 			file:  func(d dialect) ([]string, []string) { return d.header(), with(d.row("P-1"), colLeader, "张伟") },
 			want: []domain.Command{domain.AssignLeader{
-				Meta: meta, Project: "P-1", Leader: "张伟", Reason: "changed in the plan", On: today,
+				Meta: meta, Project: "P-1", Leader: "张伟", Reason: "计划表中调整", On: today,
 			}},
 			lines: []string{"leader 李明 -> 张伟"},
 		},

@@ -93,7 +93,7 @@ func TestDiffSaysItInChinese(t *testing.T) {
 			current: func(t *testing.T) domain.Project { return registered(t) },
 			header:  zh.header(), cells: with(zh.row("P-1"), colSigned, ""),
 			opts: func(o *plan.Options) { o.WithdrawCleared = true },
-			want: zhIn{lines: []string{"撤销签约期限2026-03-31（单元格已清空）：计划表plan.csv中已清空"}},
+			want: zhIn{lines: []string{"撤销签约期限2026-03-31（单元格已清空）：计划表 plan.csv 中已清空"}},
 		},
 		{
 			name: "a cleared cell of a node reached",
