@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/projections/notify"
 )
 
@@ -22,6 +23,7 @@ type notifyFlags struct {
 	remindDays               int
 	remindAt                 string
 	durable                  string
+	since                    string
 }
 
 func (nf *notifyFlags) add(c *cobra.Command) {
@@ -33,6 +35,7 @@ func (nf *notifyFlags) add(c *cobra.Command) {
 	f.IntVar(&nf.remindDays, "remind-days", notify.DefaultReminder.Days, "the daily reminder lists the planned nodes due within this many days (0: today only; -1: no reminder)")
 	f.StringVar(&nf.remindAt, "remind-at", fmt.Sprintf("%02d:%02d", notify.DefaultReminder.Hour, notify.DefaultReminder.Minute), "HH:MM the daily reminder is sent at, in Asia/Shanghai")
 	f.StringVar(&nf.durable, "durable", notify.DefaultDurable, "durable consumer name: where the notifier resumes")
+	f.StringVar(&nf.since, "since", "", "post only the misses recorded on or after this date (Asia/Shanghai); earlier ones are acknowledged without a post")
 }
 
 // webhooks returns the robots the flags name.
@@ -89,10 +92,18 @@ func (a *app) notifyOptions(nf *notifyFlags) ([]notify.Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []notify.Option{
+	opts := []notify.Option{
 		notify.WithClock(a.clock), notify.WithDurable(nf.durable), notify.WithReminder(r),
 		notify.WithReport(func(err error) { fmt.Fprintln(a.stderr, "ledger: notify: "+oneLine(err.Error())) }),
-	}, nil
+	}
+	if nf.since != "" {
+		d, err := domain.ParseDate(nf.since)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--since: %w", err)}
+		}
+		opts = append(opts, notify.WithSince(d.Time(shanghai())))
+	}
+	return opts, nil
 }
 
 func (a *app) notifyCommand() *cobra.Command {
@@ -108,6 +119,8 @@ with growing pauses for as long as notify runs, so no miss is lost. A miss
 may be posted twice if notify stops between a robot's acceptance and the
 acknowledgement. Once a day at --remind-at (Asia/Shanghai) it posts the
 planned nodes not yet reached that fall due within --remind-days days.
+A new --durable starts from the first miss of the ledger; --since DATE
+acknowledges the misses recorded before DATE without posting them.
 It runs until Ctrl-C (docs/notify.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -140,8 +153,12 @@ It runs until Ctrl-C (docs/notify.md).`,
 				fmt.Fprintln(a.stdout, "  Ctrl-C stops")
 				err = n.Run(ctx)
 				st := n.Stats()
-				fmt.Fprintf(a.stdout, "ledger: notify stopped: %d misses posted, %d reminders, %d failed attempts, %d misses pending\n",
+				fmt.Fprintf(a.stdout, "ledger: notify stopped: %d misses posted, %d reminders, %d failed attempts, %d misses pending",
 					st.Posted, st.Reminders, st.FailedAttempts, st.Pending)
+				if st.Skipped > 0 {
+					fmt.Fprintf(a.stdout, ", %d recorded before --since skipped", st.Skipped)
+				}
+				fmt.Fprintln(a.stdout)
 				return err
 			})
 		},

@@ -110,6 +110,7 @@ func TestNotifyRefusesAMistakenConfiguration(t *testing.T) {
 		{[]string{"notify", "--wecom", "https://example.invalid/x", "--dingtalk-secret", "SEC1"}, "1 --dingtalk-secret for 0 --dingtalk robots"},
 		{[]string{"notify", "--dingtalk", "https://example.invalid/x", "--remind-at", "8h"}, `--remind-at "8h": expected HH:MM`},
 		{[]string{"notify", "--dingtalk", "https://example.invalid/x", "--remind-days", "-2"}, "--remind-days -2"},
+		{[]string{"notify", "--wecom", "https://example.invalid/x", "--since", "last week"}, "--since"},
 	} {
 		code, _, errs := c.run(tc.args...)
 		assert.Equal(t, exitUsage, code, "%v", tc.args)

@@ -71,6 +71,7 @@ type Stats struct {
 	FailedAttempts uint64 // posts a robot did not accept, each retried
 	Reminders      uint64 // daily reminders sent
 	Redelivered    uint64 // misses delivered again after a post, acknowledged without posting
+	Skipped        uint64 // misses recorded before WithSince, acknowledged without posting
 	// Pending is how many misses the durable consumer still holds for
 	// the notifier (not yet delivered, or delivered and not yet
 	// acknowledged), as last read from the server.
@@ -91,8 +92,9 @@ type Notifier struct {
 	zone    *time.Location
 	report  func(error)
 	chain   bool
+	since   time.Time
 
-	posted, posts, failed, reminders, redelivered, pending atomic.Uint64
+	posted, posts, failed, reminders, redelivered, skipped, pending atomic.Uint64
 
 	// done holds, for the misses handled in this run, the robots that
 	// accepted each (by event id), the oldest dropped beyond doneKeep.
@@ -158,6 +160,11 @@ func WithReport(f func(error)) Option { return func(n *Notifier) { n.report = f 
 // eventstore.WithoutChainCheck).
 func WithoutChainCheck() Option { return func(n *Notifier) { n.chain = false } }
 
+// WithSince acknowledges without posting the misses recorded before t: a
+// notifier set up on a ledger with a long history starts from now rather
+// than posting every miss of the past.
+func WithSince(t time.Time) Option { return func(n *Notifier) { n.since = t } }
+
 // New returns a notifier posting to hooks.
 func New(store *eventstore.Store, hooks []Webhook, opts ...Option) (*Notifier, error) {
 	if len(hooks) == 0 {
@@ -203,7 +210,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // Stats returns the counters.
 func (n *Notifier) Stats() Stats {
 	return Stats{Posted: n.posted.Load(), Posts: n.posts.Load(), FailedAttempts: n.failed.Load(),
-		Reminders: n.reminders.Load(), Redelivered: n.redelivered.Load(), Pending: n.pending.Load()}
+		Reminders: n.reminders.Load(), Redelivered: n.redelivered.Load(), Skipped: n.skipped.Load(), Pending: n.pending.Load()}
 }
 
 // Run posts misses and reminders until ctx ends, and returns nil then. It
@@ -257,6 +264,12 @@ func (n *Notifier) handle(ctx context.Context, d eventstore.Delivery) error {
 	if !ok {
 		n.report(fmt.Errorf("stream sequence %d is a %s, not a deadline_missed: skipped", rec.Sequence, rec.Type))
 		n.ack(ctx, d)
+		return nil
+	}
+	if !n.since.IsZero() && rec.RecordedAt.Before(n.since) {
+		if n.ack(ctx, d) {
+			n.skipped.Add(1)
+		}
 		return nil
 	}
 	accepted := n.done[rec.ID]

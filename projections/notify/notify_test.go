@@ -283,6 +283,24 @@ func TestNotifyStoppedAsTheRobotAcceptsStillAcknowledges(t *testing.T) {
 	assert.Contains(t, r.posts()[1].content(), "P-2 污水处理厂")
 }
 
+func TestNotifySinceAcknowledgesOlderMissesWithoutPosting(t *testing.T) {
+	e := newEnv(t, 10, 0)
+	e.register("P-1", "光伏组件项目", "县工信局", "李明", plan(domain.MilestoneStarted, e.today.AddDays(-5)))
+	e.register("P-2", "污水处理厂", "县住建局", "王强", plan(domain.MilestoneStarted, e.today.AddDays(-4)))
+	e.miss("P-1", domain.MilestoneStarted, e.today.AddDays(-5))
+	e.clock.Advance(time.Hour)
+	since := e.clock.Now()
+	e.miss("P-2", domain.MilestoneStarted, e.today.AddDays(-4))
+
+	r := newRobot(t)
+	n, stop := e.start([]notify.Webhook{{Kind: notify.WeCom, URL: r.srv.URL}}, notify.WithSince(since))
+	require.Eventually(t, func() bool { return n.Stats().Posted == 1 }, 10*time.Second, 10*time.Millisecond)
+	stop()
+	assert.Equal(t, uint64(1), n.Stats().Skipped)
+	require.Len(t, r.posts(), 1)
+	assert.Contains(t, r.posts()[0].content(), "P-2 污水处理厂")
+}
+
 func TestNotifyRetriesAFailingRobotAndLosesNothing(t *testing.T) {
 	e := newEnv(t, 10, 0)
 	e.register("P-1", "光伏组件项目", "县工信局", "李明", plan(domain.MilestoneStarted, e.today.AddDays(-5)))
