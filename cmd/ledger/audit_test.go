@@ -53,7 +53,7 @@ func TestVerifyAndAuditViewsOnTheDemo(t *testing.T) {
 	assert.Equal(t, "land", string(land.Milestone))
 	assert.Equal(t, "2026-06-30", land.Baseline.String())
 	require.Len(t, land.Revisions, 1)
-	assert.Equal(t, "land listing postponed by the natural resources bureau", land.Revisions[0].Reason)
+	assert.Equal(t, "自然资源局推迟土地挂牌", land.Revisions[0].Reason)
 	assert.Equal(t, "reached on time", land.Outcome)
 	assert.Equal(t, "reached 8 days late", deadlines[3].Outcome, "started 2026-08-08, due 2026-07-31")
 

@@ -250,17 +250,17 @@ func demoCommands() []domain.Command {
 				plan(domain.MilestoneCommissioned, d(2027, 6, 30)),
 			}},
 		step(p, domain.Negotiating, d(2026, 2, 15)),
-		domain.RecordStep{Meta: m, Project: p, Step: domain.Signed, On: d(2026, 3, 20), Note: "agreement with the investor"},
+		domain.RecordStep{Meta: m, Project: p, Step: domain.Signed, On: d(2026, 3, 20), Note: "与投资方签订投资协议"},
 		domain.RecordStep{Meta: m, Project: p, Step: domain.Approved, Approval: domain.ApprovalEIA, On: d(2026, 5, 18), Reference: "环审〔2026〕12号"},
 		domain.ReviseDeadline{Meta: m, Project: p, Milestone: domain.MilestoneLand, Due: d(2026, 9, 30), On: d(2026, 6, 25),
-			Reason: "land listing postponed by the natural resources bureau"},
+			Reason: "自然资源局推迟土地挂牌"},
 		domain.RecordStep{Meta: m, Project: p, Step: domain.FundsReceived, Amount: 50_000_000, On: d(2026, 7, 10)},
 		step(p, domain.Started, d(2026, 8, 8)),
 		domain.RecordStep{Meta: m, Project: p, Step: domain.Approved, Approval: domain.ApprovalLand, On: d(2026, 9, 12)},
 		domain.AssignLeader{Meta: m, Project: p, Leader: "王芳", Reason: "李明 transferred", On: d(2026, 10, 8)},
 		domain.PlanInvestment{Meta: m, Project: p, Year: 2026, Amount: 120_000_000, On: d(2026, 2, 10)},
 		domain.ReportInvestment{Meta: m, Project: p, Month: "2026-10", Amount: 18_000_000, On: d(2026, 11, 5)},
-		domain.RaiseIssue{Meta: m, Project: p, IssueID: "I-1", Title: "power grid connection not scheduled", On: d(2026, 10, 20)},
+		domain.RaiseIssue{Meta: m, Project: p, IssueID: "I-1", Title: "电网接入尚未排期", On: d(2026, 10, 20)},
 		domain.ResolveIssue{Meta: m, Project: p, IssueID: "I-1", Resolution: "grid company scheduled the connection for December", On: d(2026, 11, 18)},
 		domain.ReportInvestment{Meta: m, Project: p, Month: "2026-11", Amount: 12_000_000, On: d(2026, 11, 25)},
 
@@ -278,7 +278,7 @@ func demoCommands() []domain.Command {
 				plan(domain.MilestoneStarted, d(2026, 10, 31)), plan(domain.MilestoneEIA, d(2026, 11, 15)),
 			}},
 		step(agri, domain.Signed, d(2026, 4, 25)),
-		domain.RaiseIssue{Meta: m, Project: agri, IssueID: "I-1", Title: "land compensation dispute with two villages", On: d(2026, 9, 5)},
+		domain.RaiseIssue{Meta: m, Project: agri, IssueID: "I-1", Title: "与两个村的土地补偿纠纷", On: d(2026, 9, 5)},
 		domain.ExplainDelay{Meta: m, Project: agri, Milestone: domain.MilestoneLand, Reason: "compensation dispute; township mediating", On: d(2026, 9, 10)},
 
 		// DEMO-4: a continuing project whose completion deadline was revised only after it had passed.
@@ -288,22 +288,22 @@ func demoCommands() []domain.Command {
 		step(water, domain.Started, d(2026, 1, 15)),
 		domain.PlanInvestment{Meta: m, Project: water, Year: 2026, Amount: 80_000_000, On: d(2026, 1, 15)},
 		domain.ReportInvestment{Meta: m, Project: water, Month: "2026-09", Amount: 6_000_000, On: d(2026, 10, 5)},
-		domain.ReportInvestment{Meta: m, Project: water, Month: "2026-09", Amount: 6_500_000, Reason: "September figure corrected by the statistics bureau", On: d(2026, 10, 20)},
+		domain.ReportInvestment{Meta: m, Project: water, Month: "2026-09", Amount: 6_500_000, Reason: "统计局更正9月数据", On: d(2026, 10, 20)},
 		domain.ReportInvestment{Meta: m, Project: water, Month: "2026-10", Amount: 9_000_000, On: d(2026, 11, 5)},
 		domain.ReviseDeadline{Meta: m, Project: water, Milestone: domain.MilestoneCompleted, Due: d(2026, 12, 20), On: d(2026, 11, 5),
-			Reason: "pipe delivery late"},
+			Reason: "管材到货延迟"},
 
 		// DEMO-5: suspended, so its passed deadline is not chased.
 		domain.RegisterProject{Meta: m, Project: logistic, Name: "物流园区二期 (logistics park phase II)", TotalInvestment: 160_000_000,
 			Unit: "县商务局 (county commerce bureau)", Leader: "赵强", Township: "东关镇", Kind: domain.KindContinuing, On: d(2026, 1, 20),
 			Plan: []domain.PlannedDeadline{plan(domain.MilestoneCommissioned, d(2026, 11, 15))}},
 		step(logistic, domain.Started, d(2026, 2, 1)),
-		domain.RecordStep{Meta: m, Project: logistic, Step: domain.Suspended, Reason: "flood damaged the access road", ExpectedRestart: d(2027, 1, 10), On: d(2026, 10, 15)},
+		domain.RecordStep{Meta: m, Project: logistic, Step: domain.Suspended, Reason: "洪水冲毁进场道路", ExpectedRestart: d(2027, 1, 10), On: d(2026, 10, 15)},
 
 		// DEMO-6: terminated; it leaves the status tables.
 		domain.RegisterProject{Meta: m, Project: herbs, Name: "中药材种植基地 (herb planting base)", TotalInvestment: 40_000_000,
 			Unit: "县农业农村局 (county agriculture bureau)", Leader: "陈静", Township: "西河乡", Kind: domain.KindNew, On: d(2026, 2, 1),
 			Plan: []domain.PlannedDeadline{plan(domain.MilestoneSigned, d(2026, 5, 31))}},
-		domain.RecordStep{Meta: m, Project: herbs, Step: domain.Terminated, Reason: "investor withdrew", On: d(2026, 6, 30)},
+		domain.RecordStep{Meta: m, Project: herbs, Step: domain.Terminated, Reason: "投资方撤资", On: d(2026, 6, 30)},
 	}
 }

@@ -72,7 +72,7 @@ var readmeWalkthrough = []readmeStep{
 	{cmd: "./ledger overdue --as-of 2026-11-30 --lang zh", lines: 2 + 66, want: []string{"逾期清单"}},
 	{cmd: "./ledger scoreboard --as-of 2026-11-30 --by unit", want: []string{"Scoreboard of units and leaders", "县工信局"}},
 	{cmd: "./ledger investment --as-of 2026-11-30 --by unit", want: []string{"Investment by unit", "县住建局"}},
-	{cmd: "./ledger supervision --open", lines: 3, want: []string{"DEMO-3", "land compensation dispute with two villages"}},
+	{cmd: "./ledger supervision --open", lines: 3, want: []string{"DEMO-3", "与两个村的土地补偿纠纷"}},
 	{cmd: "./ledger bulletin --period week --as-of 2026-11-27 --md", want: []string{"## Week bulletin 2026-11-23 to 2026-11-27", "| DEMO-3 |"}},
 	{cmd: "./ledger status --as-of 2026-11-30 --xlsx 进度表.xlsx --lang zh", lines: 1, want: []string{"wrote 进度表.xlsx"}},
 
