@@ -6,8 +6,10 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -137,9 +139,41 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 			return rows, err
 		}
 		r.PeakMB = peakRSS()
+		if err := r.plausible(); err != nil {
+			return rows, err
+		}
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// ErrImplausible is a measurement no run can produce: a negative or
+// zero rate or latency, a ratio that disagrees with its figures. It
+// fails the run instead of printing a row judged against its target.
+var ErrImplausible = errors.New("implausible measurement")
+
+// plausible refuses a row whose figures cannot be: every measured value
+// is finite, Ours is above zero, Raw, Floor and the percentiles are not
+// negative, and a median is not above its 95th percentile.
+func (r Row) plausible() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s: %s", ErrImplausible, r.Path, fmt.Sprintf(format, args...))
+	}
+	for name, v := range map[string]float64{"ours": r.Ours, "raw": r.Raw, "ratio": r.Ratio, "floor": r.Floor, "p95": r.P95, "median": r.Median} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return bad("%s is %v", name, v)
+		}
+		if v < 0 {
+			return bad("%s is negative (%g %s)", name, v, r.Unit)
+		}
+	}
+	if r.Ours == 0 {
+		return bad("nothing measured (0 %s)", r.Unit)
+	}
+	if r.P95 > 0 && r.Median > r.P95 {
+		return bad("median %g ms above its 95th percentile %g ms", r.Median, r.P95)
+	}
+	return nil
 }
 
 // runDay returns the clock a run goes by (c, or the system clock when c
