@@ -184,3 +184,14 @@ func (c *counting) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// rawBucket is the evidence bucket through nats.go's object store API, as
+// another client would write to it.
+func rawBucket(t testing.TB, env *storetest.Env) jetstream.ObjectStore {
+	t.Helper()
+	js, err := jetstream.New(env.Connect(t))
+	require.NoError(t, err)
+	obs, err := js.ObjectStore(context.Background(), "LEDGER_EVIDENCE")
+	require.NoError(t, err)
+	return obs
+}
