@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyprojects/ledger/cmd/ledger/board"
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/notify"
 )
 
@@ -142,11 +146,7 @@ It runs until Ctrl-C (docs/notify.md).`,
 				if err != nil {
 					return usageError{err}
 				}
-				names := make([]string, len(hooks))
-				for i, h := range hooks {
-					names[i] = h.Name()
-				}
-				fmt.Fprintf(a.stdout, "ledger: posting missed deadlines to %s (durable %s)\n", strings.Join(names, ", "), nf.durable)
+				fmt.Fprintf(a.stdout, "ledger: posting missed deadlines to %s (durable %s)\n", robotNames(hooks), nf.durable)
 				if nf.remindDays >= 0 {
 					fmt.Fprintf(a.stdout, "  daily reminder at %s Asia/Shanghai: nodes due within %d days\n", nf.remindAt, nf.remindDays)
 				}
@@ -166,4 +166,67 @@ It runs until Ctrl-C (docs/notify.md).`,
 	nf.add(c)
 	markUsageErrors(c)
 	return c
+}
+
+// serveNotifyKey carries serve's notifier flags to the service it runs.
+type serveNotifyKey struct{}
+
+// addServeNotify gives serve the notifier's flags: with a robot named,
+// serve runs the notifier beside the projections and the deadline
+// watcher (startServeNotifier). The flags are checked before the server
+// starts.
+func (a *app) addServeNotify(c *cobra.Command) {
+	nf := &notifyFlags{}
+	nf.add(c)
+	c.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		if len(nf.wecom)+len(nf.dingtalk)+len(nf.secrets) == 0 {
+			return nil
+		}
+		if _, err := nf.webhooks(); err != nil {
+			return err
+		}
+		if _, err := nf.reminder(); err != nil {
+			return err
+		}
+		cmd.SetContext(context.WithValue(cmd.Context(), serveNotifyKey{}, nf))
+		return nil
+	}
+}
+
+// startServeNotifier starts the notifier serve's flags ask for, which
+// sends to done when it stops, and its counters on the board's /metrics.
+// It reports whether it started one.
+func (a *app) startServeNotifier(ctx context.Context, store *eventstore.Store, done chan<- error) bool {
+	nf, _ := ctx.Value(serveNotifyKey{}).(*notifyFlags)
+	if nf == nil {
+		return false
+	}
+	hooks, err := nf.webhooks()
+	var n *notify.Notifier
+	if err == nil {
+		var opts []notify.Option
+		if opts, err = a.notifyOptions(nf); err == nil {
+			n, err = notify.New(store, hooks, opts...)
+		}
+	}
+	if err != nil {
+		go func() { done <- fmt.Errorf("notifier: %w", err) }()
+		return true
+	}
+	remove := board.AddMetrics(func(w io.Writer) { n.Stats().WriteMetrics(w) })
+	go func() {
+		defer remove()
+		done <- n.Run(ctx)
+	}()
+	fmt.Fprintf(a.stdout, "  notify: misses posted to %s (durable %s); counters ledger_notify_* on the board's /metrics\n", robotNames(hooks), nf.durable)
+	return true
+}
+
+// robotNames names the robots without their keys.
+func robotNames(hooks []notify.Webhook) string {
+	names := make([]string, len(hooks))
+	for i, h := range hooks {
+		names[i] = h.Name()
+	}
+	return strings.Join(names, ", ")
 }

@@ -117,3 +117,53 @@ func TestNotifyRefusesAMistakenConfiguration(t *testing.T) {
 		assert.Contains(t, errs, tc.want, "%v", tc.args)
 	}
 }
+
+func TestNotifyRunsInsideServeWithItsCountersOnMetrics(t *testing.T) {
+	c := newCLI(t)
+	tenMisses(t, c)
+	r := newNotifyRobot(t)
+	ctx, stop := context.WithCancel(context.Background())
+	boardURL := make(chan string, 1)
+	out, errs := &syncBuilder{}, &syncBuilder{}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		a := newApp(out, errs)
+		a.clock = c.clock
+		a.onBoard = func(u string) { boardURL <- u }
+		a.run(ctx, []string{"--data", c.dir, "serve", "--listen", "127.0.0.1:0", "--board", "127.0.0.1:0",
+			"--wecom", r.srv.URL, "--remind-days", "-1"})
+	})
+	defer func() { stop(); wg.Wait() }()
+	var board string
+	select {
+	case board = <-boardURL:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not start its board within 30s: %s", errs.String())
+	}
+	require.Eventually(t, func() bool { texts, _ := r.got(); return len(texts) >= 10 }, 30*time.Second, 20*time.Millisecond)
+	var metrics string
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(board + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		metrics = string(b)
+		return strings.Contains(metrics, "ledger_notify_posted_total 10\n")
+	}, 15*time.Second, 50*time.Millisecond, "metrics: %s", metrics)
+	assert.Contains(t, metrics, "ledger_notify_pending 0\n")
+	assert.Contains(t, metrics, "ledger_notify_failed_attempts_total 0\n")
+	stop()
+	wg.Wait()
+	texts, _ := r.got()
+	assert.Len(t, texts, 10, "each miss once")
+	assert.Contains(t, out.String(), "notify: misses posted to wecom 127.0.0.1:")
+}
+
+func TestServeRefusesAMistakenNotifierBeforeItStarts(t *testing.T) {
+	c := newCLI(t)
+	code, _, errs := c.run("serve", "--listen", "127.0.0.1:0", "--board", "off", "--dingtalk-secret", "SEC1")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "1 --dingtalk-secret for 0 --dingtalk robots")
+}

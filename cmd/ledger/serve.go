@@ -103,6 +103,7 @@ ledger service's user (docs/security.md).`,
 	c.Flags().BoolVar(&a.boardSecure, "board-secure-cookies", false, "mark the web board's cookies Secure: it is served over HTTPS by a proxy in front of it")
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "HOST:PORT to listen on: loopback by default; 0.0.0.0:4222 opens it to other machines (port 0 picks a free one)")
 	c.Flags().StringVar(&sync, "sync", "interval", "fsync policy: interval (every 2 minutes; survives a process crash) or always (every write; survives power loss)")
+	a.addServeNotify(c)
 	return c
 }
 
@@ -151,6 +152,9 @@ func (a *app) runService(ctx context.Context, store *eventstore.Store, what stri
 	go func() { runnerDone <- a.newWatcher(store).Run(workCtx) }()
 	go func() { runnerDone <- a.guardStream(workCtx, store) }()
 	pending := 3
+	if a.startServeNotifier(workCtx, store, runnerDone) {
+		pending++
+	}
 	if a.boardAddr != "off" {
 		stopBoard, err := a.startBoard(workCtx, store, runnerDone)
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -425,4 +426,21 @@ func (n *Notifier) project(ctx context.Context, id domain.ProjectID) projectInfo
 		n.mu.Unlock()
 	}
 	return info
+}
+
+// WriteMetrics writes the counters in the Prometheus text format.
+func (s Stats) WriteMetrics(w io.Writer) {
+	for _, m := range []struct {
+		name, kind, help string
+		v                uint64
+	}{
+		{"ledger_notify_posted_total", "counter", "Missed deadlines every robot accepted, acknowledged.", s.Posted},
+		{"ledger_notify_posts_total", "counter", "Posts a robot accepted (misses and reminders).", s.Posts},
+		{"ledger_notify_failed_attempts_total", "counter", "Posts a robot did not accept, each retried.", s.FailedAttempts},
+		{"ledger_notify_reminders_total", "counter", "Daily reminders sent.", s.Reminders},
+		{"ledger_notify_redelivered_total", "counter", "Misses delivered again after their post, acknowledged without posting.", s.Redelivered},
+		{"ledger_notify_pending", "gauge", "Misses the notifier's consumer holds, not yet delivered or not yet acknowledged.", s.Pending},
+	} {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s %d\n", m.name, m.help, m.name, m.kind, m.name, m.v)
+	}
 }
