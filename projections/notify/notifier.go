@@ -106,14 +106,21 @@ type Notifier struct {
 	remindKV   jetstream.KeyValue
 	kvTried    bool
 	lastRemind domain.Date
-	names      map[domain.ProjectID]projectInfo
-	mu         sync.Mutex // guards names (Describe may run beside Run)
+	// remindRetry is when to try again a reminder whose nodes could not
+	// be read.
+	remindRetry time.Time
+	names       map[domain.ProjectID]projectInfo
+	pendingAt   time.Time  // when the pending count was last read
+	mu          sync.Mutex // guards names (Describe may run beside Run)
 }
 
 type projectInfo struct {
 	name, unit, leader string
 	loc                *time.Location
 }
+
+// pendingEvery is how often the pending count is read from the server.
+const pendingEvery = 250 * time.Millisecond
 
 // doneKeep is how many handled misses a run remembers.
 const doneKeep = 4096
@@ -368,8 +375,13 @@ func (n *Notifier) remember(id string, accepted []bool) {
 	}
 }
 
-// refreshPending reads how many misses the consumer still holds.
+// refreshPending reads how many misses the consumer still holds, at
+// most every pendingEvery.
 func (n *Notifier) refreshPending(ctx context.Context) {
+	if time.Since(n.pendingAt) < pendingEvery {
+		return
+	}
+	n.pendingAt = time.Now()
 	cons, err := n.store.JetStream().Consumer(ctx, n.store.StreamName(), n.durable)
 	if err != nil {
 		return

@@ -53,7 +53,7 @@ func (n *Notifier) RemindIfDue(ctx context.Context) (bool, error) {
 	now := n.clock.Now().In(n.zone)
 	today := domain.DateOf(now, n.zone)
 	at := time.Date(now.Year(), now.Month(), now.Day(), n.remind.Hour, n.remind.Minute, 0, 0, n.zone)
-	if now.Before(at) || n.lastRemind >= today {
+	if now.Before(at) || n.lastRemind >= today || now.Before(n.remindRetry) {
 		return false, nil
 	}
 	n.openReminderState(ctx)
@@ -63,7 +63,8 @@ func (n *Notifier) RemindIfDue(ctx context.Context) (bool, error) {
 	}
 	nodes, err := n.Upcoming(ctx, today)
 	if err != nil {
-		return false, fmt.Errorf("daily reminder: %w", err)
+		n.remindRetry = now.Add(time.Minute)
+		return false, fmt.Errorf("daily reminder of %s, tried again in a minute: %w", today, err)
 	}
 	sent := false
 	if len(nodes) > 0 {
