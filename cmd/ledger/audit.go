@@ -43,9 +43,13 @@ func (a *app) verifyCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				ev, err := checkEvidence(cmd.Context(), s, p)
+				if err != nil {
+					return err
+				}
 				secs := time.Since(start).Seconds()
 				if a.asJSON {
-					if err := a.printJSON(map[string]any{"projects": v.Projects, "events": v.Events, "breaks": v.Breaks, "foreign": v.Foreign, "seconds": secs}); err != nil {
+					if err := a.printJSON(ev.addJSON(map[string]any{"projects": v.Projects, "events": v.Events, "breaks": v.Breaks, "foreign": v.Foreign, "seconds": secs})); err != nil {
 						return err
 					}
 				} else {
@@ -55,11 +59,13 @@ func (a *app) verifyCommand() *cobra.Command {
 					if n := len(v.Foreign); n > 0 {
 						fmt.Fprintf(a.stdout, "FOREIGN %d messages are not ledger events: stream %s\n", n, sequenceList(v.Foreign))
 					}
-					if zh, _ := a.chinese(a.lang); zh {
+					zh, _ := a.chinese(a.lang)
+					if zh {
 						fmt.Fprintf(a.stdout, "已校验 %d 个项目、%d 条记录，用时 %.2f 秒：%d 处断裂\n", v.Projects, v.Events, secs, len(v.Breaks))
 					} else {
 						fmt.Fprintf(a.stdout, "verified %d projects, %d events in %.2fs: %d broken\n", v.Projects, v.Events, secs, len(v.Breaks))
 					}
+					ev.print(a, zh)
 				}
 				if len(v.Breaks) > 0 {
 					breaks := "1 break"
@@ -71,7 +77,7 @@ func (a *app) verifyCommand() *cobra.Command {
 				if p != "" && v.Events == 0 {
 					return fmt.Errorf("project %s has no events", p)
 				}
-				return nil
+				return ev.failure()
 			})
 		},
 	}

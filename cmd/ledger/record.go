@@ -68,6 +68,7 @@ func (a *app) formCommand(group, name string) *cobra.Command {
 // arguments and flags, and stores the command they ask for.
 func (a *app) fromForm(form entry.Form) *cobra.Command {
 	var m metaFlags
+	var evidenceFiles []string
 	names := form.Args()
 	c := &cobra.Command{
 		Use:     form.Use,
@@ -101,6 +102,12 @@ func (a *app) fromForm(form entry.Form) *cobra.Command {
 			if noActor != nil {
 				return noActor
 			}
+			if len(evidenceFiles) > 0 {
+				return a.executeWithEvidence(cmd.Context(), evidenceFiles, func(files []domain.EvidenceFile) (domain.Command, error) {
+					meta.Evidence = files
+					return form.Parse(v, meta)
+				})
+			}
 			return a.execute(cmd.Context(), c)
 		},
 	}
@@ -116,6 +123,7 @@ func (a *app) fromForm(form entry.Form) *cobra.Command {
 		}
 	}
 	m.add(f)
+	f.StringArrayVar(&evidenceFiles, "evidence", nil, "a file of evidence for the step (photo, PDF, OFD, Word, Excel; at most 25 MiB); repeat for more")
 	return c
 }
 

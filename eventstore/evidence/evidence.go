@@ -95,10 +95,7 @@ func (s *Store) objects(ctx context.Context, create bool) (jetstream.ObjectStore
 // matching domain.ErrInvalid). Otherwise it is stored under its SHA-256:
 // content the bucket holds already is not stored again.
 func (s *Store) Put(ctx context.Context, name string, r io.Reader) (domain.EvidenceFile, error) {
-	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
-	if name == "." || name == "/" {
-		name = ""
-	}
+	name = baseName(name)
 	data, err := io.ReadAll(io.LimitReader(r, domain.MaxEvidenceBytes+1))
 	if err != nil {
 		return domain.EvidenceFile{}, fmt.Errorf("read %s: %w", name, err)
@@ -131,6 +128,28 @@ func (s *Store) Put(ctx context.Context, name string, r io.Reader) (domain.Evide
 		return domain.EvidenceFile{}, fmt.Errorf("store %s: the object store computed %s for SHA-256 %s", name, info.Digest, f.SHA256)
 	}
 	return f, nil
+}
+
+// Describe reads the content r holds as a file of evidence named name and
+// returns the file as Put would store it, storing nothing: a caller with
+// several files checks them all (and domain.CheckEvidence on the lot)
+// before it stores any. It refuses what Put refuses.
+func Describe(name string, r io.Reader) (domain.EvidenceFile, error) {
+	name = baseName(name)
+	data, err := io.ReadAll(io.LimitReader(r, domain.MaxEvidenceBytes+1))
+	if err != nil {
+		return domain.EvidenceFile{}, fmt.Errorf("read %s: %w", name, err)
+	}
+	return describe(name, data)
+}
+
+// baseName is name without its folders, whichever the separator.
+func baseName(name string) string {
+	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
+	if name == "." || name == "/" {
+		return ""
+	}
+	return name
 }
 
 // describe checks a file's content and returns it as an event lists it.
