@@ -129,6 +129,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.repairCommand(),
 		a.benchCommand(),
 		a.authCommand(),
+		a.cadenceCommand(),
 	)
 	root.AddCommand(a.formCommands("")...) // plan, record, revise-deadline, ...
 	markUsageErrors(root)

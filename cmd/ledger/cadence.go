@@ -1,0 +1,324 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/keyprojects/ledger/projections/cadence"
+)
+
+// The cadence commands (projections/cadence, docs/cadence.md): the
+// scheduler that publishes the dispatch, the bulletins, the quarterly
+// inspection, the half-year summary and the year-end posting by itself,
+// the list of what it published, and the auditor's check that every
+// publication is reproduced byte for byte by its command lines.
+
+// cadenceFlags are the flags the cadence commands share.
+type cadenceFlags struct {
+	config string
+	out    string
+}
+
+func (f *cadenceFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "the cadence file (JSON, docs/cadence.md); default the county's announced cadence")
+	fs.StringVar(&f.out, "out", "", "the folder publications are written under (default the file's \"out\", else publications)")
+}
+
+// load reads the cadence file, or returns the default cadence.
+func (f *cadenceFlags) load() (cadence.Config, error) {
+	cfg := cadence.DefaultConfig()
+	if f.config != "" {
+		var err error
+		if cfg, err = cadence.ReadConfig(f.config); err != nil {
+			return cfg, usageError{err}
+		}
+	}
+	if f.out != "" {
+		cfg.Out = f.out
+	}
+	return cfg, nil
+}
+
+func (a *app) cadenceCommand() *cobra.Command {
+	c := &cobra.Command{Use: "cadence", Short: "The reporting cadence run by itself: dispatch, bulletins, quarterly inspection, half-year summary, year-end posting"}
+	c.AddCommand(a.cadenceRunCommand(), a.cadenceOnceCommand(), a.cadenceListCommand(), a.cadenceCheckCommand())
+	return c
+}
+
+// scheduler returns the cadence's scheduler on an open session.
+func (a *app) scheduler(s *session, cfg cadence.Config) (*cadence.Scheduler, error) {
+	actor := cfg.Actor
+	if actor == "" {
+		actor = a.actor
+	}
+	return cadence.New(s.store, cfg, cadence.Options{Clock: a.clock, Actor: actor, OnRun: a.printOutcome})
+}
+
+// printOutcome says what a run did: on stdout, or on stderr when it failed.
+func (a *app) printOutcome(o cadence.Outcome) {
+	due := o.Due.Format("2006-01-02 15:04")
+	switch o.Status {
+	case cadence.Published:
+		names := make([]string, len(o.Files))
+		for i, f := range o.Files {
+			names[i] = f.Name
+		}
+		fmt.Fprintf(a.stdout, "published %s %s (%s, due %s) to %s: %s\n", o.Report, o.Span.Label, o.Job, due, o.Folder, strings.Join(names, ", "))
+	case cadence.AlreadyPublished:
+		fmt.Fprintf(a.stdout, "already published %s %s (%s, due %s): nothing written\n", o.Report, o.Span.Label, o.Job, due)
+	case cadence.Failed:
+		fmt.Fprintf(a.stderr, "ledger: cadence: %v\n", o.Err)
+	}
+}
+
+func (a *app) cadenceRunCommand() *cobra.Command {
+	var f cadenceFlags
+	c := &cobra.Command{
+		Use:   "run",
+		Short: "Publish what the cadence says when it is due, until interrupted; a run missed while down is made once at start",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.load()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			return a.withSession(ctx, func(s *session) error {
+				sched, err := a.scheduler(s, cfg)
+				if err != nil {
+					return usageError{err}
+				}
+				next, job := sched.Next()
+				fmt.Fprintf(a.stdout, "cadence: %d jobs; next %s at %s\n", len(cfg.Jobs), job, next.Format("2006-01-02 15:04"))
+				return sched.Run(ctx)
+			})
+		},
+	}
+	f.add(c.Flags())
+	return c
+}
+
+func (a *app) cadenceOnceCommand() *cobra.Command {
+	var f cadenceFlags
+	var at string
+	c := &cobra.Command{
+		Use:   "once --at 'YYYY-MM-DD HH:MM'",
+		Short: "Make the runs due at one instant (Asia/Shanghai): the jobs whose cron fires then, on the cut of that instant",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.load()
+			if err != nil {
+				return err
+			}
+			if at == "" {
+				return usageError{errors.New("--at is required: the instant whose runs to make, 'YYYY-MM-DD HH:MM'")}
+			}
+			t, err := time.ParseInLocation("2006-01-02 15:04", at, shanghai())
+			if err != nil {
+				if t, err = time.Parse(time.RFC3339, at); err != nil {
+					return usageError{fmt.Errorf("--at %q: expected 'YYYY-MM-DD HH:MM' (Asia/Shanghai) or RFC 3339", at)}
+				}
+			}
+			if now := a.clock.Now(); t.After(now) {
+				return usageError{fmt.Errorf("--at %s is later than now (%s): a period is published after it ends", at, now.In(shanghai()).Format("2006-01-02 15:04"))}
+			}
+			ctx := cmd.Context()
+			return a.withSession(ctx, func(s *session) error {
+				sched, err := a.scheduler(s, cfg)
+				if err != nil {
+					return usageError{err}
+				}
+				outs, err := sched.RunAt(ctx, t)
+				if err != nil {
+					return err
+				}
+				if len(outs) == 0 {
+					fmt.Fprintf(a.stdout, "no job is due at %s\n", t.In(shanghai()).Format("2006-01-02 15:04"))
+				}
+				return nil
+			})
+		},
+	}
+	f.add(c.Flags())
+	c.Flags().StringVar(&at, "at", "", "the instant: 'YYYY-MM-DD HH:MM' in Asia/Shanghai, or RFC 3339")
+	return c
+}
+
+func (a *app) cadenceListCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "The publications recorded (history PUBLICATIONS): report, period, cut and each file's SHA-256",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pubs, err := a.publications(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(pubs)
+			}
+			if len(pubs) == 0 {
+				fmt.Fprintln(a.stdout, "no publication recorded")
+				return nil
+			}
+			t := a.newTable("report", "period", "published", "as of", "recorded up to", "file", "bytes", "sha256")
+			for _, p := range pubs {
+				for _, f := range p.Files {
+					t.AppendRow(table.Row{p.Report, p.Period, p.On, p.AsOf, p.Cut.In(shanghai()).Format("2006-01-02 15:04:05"), f.Name, f.Size, f.SHA256})
+				}
+			}
+			t.Render()
+			return nil
+		},
+	}
+}
+
+// publications reads the publications recorded.
+func (a *app) publications(ctx context.Context) ([]cadence.Publication, error) {
+	var pubs []cadence.Publication
+	err := a.withSession(ctx, func(s *session) error {
+		var err error
+		pubs, err = cadence.Publications(ctx, s.store)
+		return err
+	})
+	return pubs, err
+}
+
+func (a *app) cadenceCheckCommand() *cobra.Command {
+	var f cadenceFlags
+	c := &cobra.Command{
+		Use:   "check",
+		Short: "Reproduce every publication: run its command lines again into a temporary folder and compare each file's SHA-256 with the recorded one, and with the file on disk",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.load()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			pubs, err := a.publications(ctx)
+			if err != nil {
+				return err
+			}
+			bad := 0
+			for _, p := range pubs {
+				n, err := a.checkPublication(ctx, cfg, p)
+				if err != nil {
+					return err
+				}
+				bad += n
+			}
+			if bad > 0 {
+				return fmt.Errorf("%d of the published files differ from what was recorded", bad)
+			}
+			fmt.Fprintf(a.stdout, "%d publications reproduced: every file has its recorded SHA-256\n", len(pubs))
+			return nil
+		},
+	}
+	f.add(c.Flags())
+	return c
+}
+
+// checkPublication reproduces p's files and compares them with its
+// record and with the files in its folder; it prints a line per file and
+// returns how many differ.
+func (a *app) checkPublication(ctx context.Context, cfg cadence.Config, p cadence.Publication) (int, error) {
+	tmp, err := os.MkdirTemp("", "ledger-check-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	folder := cfg.Folder(p)
+	_, statErr := os.Stat(folder)
+	onDisk := statErr == nil
+	bad := 0
+	for i, want := range p.Files {
+		what := p.Report + " " + p.Period + " " + want.Name
+		if i >= len(p.Args) && len(p.Args) != 1 {
+			fmt.Fprintf(a.stdout, "DIFFERS  %s: no command line recorded for it\n", what)
+			bad++
+			continue
+		}
+		got, err := a.reproduce(ctx, p.Args[min(i, len(p.Args)-1)], tmp)
+		switch {
+		case err != nil:
+			fmt.Fprintf(a.stdout, "DIFFERS  %s: `ledger %s` failed: %v\n", what, strings.Join(p.Args[i], " "), err)
+			bad++
+			continue
+		case got.SHA256 != want.SHA256 || got.Size != want.Size:
+			fmt.Fprintf(a.stdout, "DIFFERS  %s: reproduced sha256 %s (%d bytes), recorded %s (%d bytes)\n", what, got.SHA256, got.Size, want.SHA256, want.Size)
+			bad++
+			continue
+		}
+		if onDisk {
+			if d := cadence.CheckFolder(folder, p.Files[i:i+1]); len(d) > 0 {
+				fmt.Fprintf(a.stdout, "ON DISK  %s: %s in %s\n", what, strings.TrimPrefix(d[0], want.Name+": "), folder)
+				bad++
+				continue
+			}
+		}
+		fmt.Fprintf(a.stdout, "ok       %s: sha256 %s\n", what, want.SHA256)
+	}
+	return bad, nil
+}
+
+// reproduce runs one recorded command line in a ledger of its own on the
+// same data folder or server, writing its file into dir (a --docx or
+// --xlsx file) or taking what it prints (--md), and describes the file.
+func (a *app) reproduce(ctx context.Context, args []string, dir string) (fileDigest, error) {
+	args = append([]string(nil), args...)
+	name, i := cadence.OutputFile(args)
+	if i >= 0 {
+		if filepath.Base(name) != name {
+			return fileDigest{}, fmt.Errorf("file %q is not a plain name", name)
+		}
+		args[i] = filepath.Join(dir, name)
+	}
+	var out, errs bytes.Buffer
+	sub := newApp(&out, &errs)
+	sub.clock = a.clock
+	sub.passwordCost = a.passwordCost
+	if code := sub.run(ctx, append(a.globalArgs(), args...)); code != exitOK {
+		return fileDigest{}, errors.New(oneLine(errs.String()))
+	}
+	b := out.Bytes()
+	if i >= 0 {
+		var err error
+		if b, err = os.ReadFile(args[i]); err != nil {
+			return fileDigest{}, err
+		}
+	}
+	d := cadence.Describe(name, b)
+	return fileDigest{SHA256: d.SHA256, Size: d.Size}, nil
+}
+
+type fileDigest struct {
+	SHA256 string
+	Size   int64
+}
+
+// globalArgs are the root flags that point a ledger of its own at the
+// same ledger as this one.
+func (a *app) globalArgs() []string {
+	args := []string{"--data", a.dataDir, "--stream", a.stream, "--replicas", strconv.Itoa(a.replicas), "--actor", a.actor}
+	for _, f := range []struct{ name, value string }{
+		{"--server", a.server}, {"--creds", a.creds}, {"--user", a.user}, {"--password", a.password},
+		{"--tls-ca", a.tlsCA}, {"--tls-cert", a.tlsCert}, {"--tls-key", a.tlsKey}, {"--inbox-prefix", a.inboxPrefix},
+	} {
+		if f.value != "" {
+			args = append(args, f.name, f.value)
+		}
+	}
+	return args
+}
