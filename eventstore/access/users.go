@@ -23,9 +23,17 @@ import (
 // viewer signs in to the board only.
 const Viewer Role = "viewer"
 
+// UnitReporter is a responsible unit's reporting clerk (填报人): bound to
+// one or more units, they read only those units' projects on the web
+// board and report their steps, investment, explanations of delays and
+// requests for new deadlines. It has no NATS user.
+const UnitReporter Role = "unit_reporter"
+
 // PersonRoles returns the roles a person can sign in to the web board
 // with, the least privileged first. The service is not a person.
-func PersonRoles() []Role { return []Role{Viewer, Reporter, Inspector, Recorder, Auditor} }
+func PersonRoles() []Role {
+	return []Role{Viewer, Reporter, UnitReporter, Inspector, Recorder, Auditor}
+}
 
 // ParsePersonRole reads a role a person can sign in with, by its English
 // name or its Chinese one.
@@ -50,6 +58,8 @@ func (r Role) Chinese() string {
 		return "领导查看"
 	case Reporter:
 		return "报表"
+	case UnitReporter:
+		return "单位填报"
 	case Inspector:
 		return "督查"
 	case Recorder:
@@ -63,13 +73,52 @@ func (r Role) Chinese() string {
 }
 
 // A User is a person who signs in to the web board: a login, the name
-// the board shows and events record, and a role.
+// the board shows and events record, and a role. A unit reporter is
+// bound to the canonical names of its units; records stored before units
+// existed read without them.
 type User struct {
 	Login string    `json:"login"`
 	Name  string    `json:"name"`
 	Role  Role      `json:"role"`
+	Units []string  `json:"units,omitempty"`
 	Added time.Time `json:"added"`
 	Hash  string    `json:"hash"` // bcrypt of the password
+}
+
+// Scoped reports whether the user sees only the projects of their units.
+func (u User) Scoped() bool { return u.Role == UnitReporter }
+
+// HasUnit reports whether unit is one of the user's units.
+func (u User) HasUnit(unit string) bool { return unit != "" && slices.Contains(u.Units, unit) }
+
+// MaxUnits is how many units one unit reporter may be bound to.
+const MaxUnits = 20
+
+// checkUnits returns the units a user of role is bound to, trimmed and
+// without repeats: a unit reporter needs at least one, another role none.
+func checkUnits(role Role, units []string) ([]string, error) {
+	var out []string
+	for _, u := range units {
+		u = strings.TrimSpace(u)
+		switch {
+		case u == "":
+			return nil, fmt.Errorf("%w: a unit name is empty", ErrBadUser)
+		case utf8.RuneCountInString(u) > 100:
+			return nil, fmt.Errorf("%w: unit %q is longer than 100 characters", ErrBadUser, u)
+		}
+		if !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	switch {
+	case role == UnitReporter && len(out) == 0:
+		return nil, fmt.Errorf("%w: a unit reporter (单位填报) needs the units they report for", ErrBadUser)
+	case role != UnitReporter && len(out) > 0:
+		return nil, fmt.Errorf("%w: only a unit reporter (单位填报) is bound to units, not a %s", ErrBadUser, role)
+	case len(out) > MaxUnits:
+		return nil, fmt.Errorf("%w: %d units; at most %d", ErrBadUser, len(out), MaxUnits)
+	}
+	return out, nil
 }
 
 // Errors of the users register.
@@ -170,14 +219,19 @@ func NewPassword() (string, error) {
 }
 
 // Add registers a user with password, refusing a login taken already
-// (without case).
-func (u *Users) Add(ctx context.Context, login, name string, role Role, password string, now time.Time) (User, error) {
+// (without case). A unit reporter is bound to units (canonical names, at
+// least one); another role takes none.
+func (u *Users) Add(ctx context.Context, login, name string, role Role, password string, now time.Time, units ...string) (User, error) {
 	login = strings.TrimSpace(login)
 	if err := checkLogin(login); err != nil {
 		return User{}, err
 	}
 	if !slices.Contains(PersonRoles(), role) {
 		return User{}, fmt.Errorf("%w: role %q", ErrBadUser, role)
+	}
+	units, err := checkUnits(role, units)
+	if err != nil {
+		return User{}, err
 	}
 	if utf8.RuneCountInString(password) < MinPasswordLength {
 		return User{}, fmt.Errorf("%w: the password has fewer than %d characters", ErrBadUser, MinPasswordLength)
@@ -195,7 +249,7 @@ func (u *Users) Add(ctx context.Context, login, name string, role Role, password
 	if err != nil {
 		return User{}, fmt.Errorf("hash the password: %w", err)
 	}
-	user := User{Login: login, Name: name, Role: role, Added: now.UTC(), Hash: string(h)}
+	user := User{Login: login, Name: name, Role: role, Units: units, Added: now.UTC(), Hash: string(h)}
 	body, err := json.Marshal(user)
 	if err != nil {
 		return User{}, err

@@ -138,3 +138,62 @@ func TestWithoutABucketNobodyIsRegistered(t *testing.T) {
 	assert.Len(t, p, 16)
 	assert.NotContains(t, p, "0")
 }
+
+func TestAUnitReporterIsBoundToItsUnits(t *testing.T) {
+	ctx := context.Background()
+	u, _ := openUsers(t)
+	now := time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)
+	added, err := u.Add(ctx, "gxj", "王填报", access.UnitReporter, "long enough password", now, " 县工信局 ", "县商务局", "县工信局")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"县工信局", "县商务局"}, added.Units, "trimmed, once each")
+	got, err := u.Authenticate(ctx, "gxj", "long enough password")
+	require.NoError(t, err)
+	assert.Equal(t, access.UnitReporter, got.Role)
+	assert.Equal(t, []string{"县工信局", "县商务局"}, got.Units, "kept in the register")
+	assert.True(t, got.Scoped())
+	assert.True(t, got.HasUnit("县商务局"))
+	assert.False(t, got.HasUnit("县住建局"))
+	assert.False(t, got.HasUnit(""))
+
+	role, err := access.ParsePersonRole("单位填报")
+	require.NoError(t, err)
+	assert.Equal(t, access.UnitReporter, role)
+
+	for _, c := range []struct {
+		name  string
+		role  access.Role
+		units []string
+		says  string
+	}{
+		{"no unit", access.UnitReporter, nil, "needs the units"},
+		{"an empty unit", access.UnitReporter, []string{" "}, "empty"},
+		{"units for a viewer", access.Viewer, []string{"县工信局"}, "only a unit reporter"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := u.Add(ctx, "x"+c.name[:2], "", c.role, "long enough password", now, c.units...)
+			assert.ErrorIs(t, err, access.ErrBadUser)
+			assert.ErrorContains(t, err, c.says)
+		})
+	}
+	list, err := u.List(ctx)
+	require.NoError(t, err)
+	assert.Len(t, list, 1, "nothing refused was stored")
+}
+
+func TestAUserStoredWithoutUnitsStillReads(t *testing.T) {
+	ctx := context.Background()
+	u, env := openUsers(t)
+	kv, err := env.Store.JetStream().KeyValue(ctx, access.UsersBucket("LEDGER"))
+	require.NoError(t, err)
+	hash, err := bcrypt.GenerateFromPassword([]byte("an older password"), bcrypt.MinCost)
+	require.NoError(t, err)
+	// As a register written before units existed holds it.
+	old := `{"login":"old","name":"老用户","role":"recorder","added":"2026-10-01T00:00:00Z","hash":"` + string(hash) + `"}`
+	_, err = kv.Put(ctx, "u.6f6c64", []byte(old))
+	require.NoError(t, err)
+	got, err := u.Authenticate(ctx, "old", "an older password")
+	require.NoError(t, err)
+	assert.Equal(t, access.Recorder, got.Role)
+	assert.Empty(t, got.Units)
+	assert.False(t, got.Scoped())
+}
