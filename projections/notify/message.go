@@ -52,9 +52,12 @@ type Upcoming struct {
 	DaysLeft  int // 0: due today
 }
 
-// maxReminderBytes keeps a reminder within what both robots accept
-// (WeCom: 4096 bytes of markdown).
-const maxReminderBytes = 3800
+// The most a reminder holds, in bytes, within what the robots accept:
+// WeCom takes 4096 bytes of markdown and 2048 of text (DingTalk more).
+const (
+	maxMarkdownBytes = 3800
+	maxTextBytes     = 1900
+)
 
 // ReminderMessage is the daily reminder of the nodes due within days
 // days of today, in Chinese. Nodes beyond what one message holds are
@@ -62,25 +65,34 @@ const maxReminderBytes = 3800
 func ReminderMessage(today domain.Date, days int, nodes []Upcoming) Message {
 	title := fmt.Sprintf("重点项目节点到期提醒（%s）", today)
 	head := fmt.Sprintf("%d 天内到期、尚未完成的节点共 %d 个：", days, len(nodes))
-	var md, text strings.Builder
-	md.WriteString("### " + title + "\n" + head + "\n\n")
-	text.WriteString("【" + title + "】\n" + head + "\n")
+	lines := make([]string, len(nodes))
 	for i, n := range nodes {
 		when := fmt.Sprintf("还有 %d 天", n.DaysLeft)
 		if n.DaysLeft == 0 {
 			when = "今天到期"
 		}
-		line := fmt.Sprintf("%d. %s · %s · %s（%s）· %s · %s", i+1, projectLabel(n.Project, n.Name), n.Milestone.Chinese(), n.Due, when, orNone(n.Unit), orNone(n.Leader))
-		if md.Len()+len(line) > maxReminderBytes || text.Len()+len(line) > maxReminderBytes {
-			more := fmt.Sprintf("……另有 %d 个节点未列出", len(nodes)-i)
-			md.WriteString(more + "\n")
-			text.WriteString(more + "\n")
+		lines[i] = fmt.Sprintf("%d. %s · %s · %s（%s）· %s · %s", i+1, projectLabel(n.Project, n.Name), n.Milestone.Chinese(), n.Due, when, orNone(n.Unit), orNone(n.Leader))
+	}
+	md := listWithin("### "+title+"\n"+head+"\n", lines, mdEscape, maxMarkdownBytes)
+	text := listWithin("【"+title+"】\n"+head, lines, func(s string) string { return s }, maxTextBytes)
+	return Message{Title: title, Markdown: md, Text: text}
+}
+
+// listWithin is head and the lines, one a line, as many as fit in limit
+// bytes with a last line counting those left out.
+func listWithin(head string, lines []string, escape func(string) string, limit int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	for i, l := range lines {
+		l = escape(l)
+		more := fmt.Sprintf("……另有 %d 个节点未列出", len(lines)-i)
+		if rest := len(lines) - i - 1; b.Len()+1+len(l) > limit || (rest > 0 && b.Len()+1+len(l)+1+len(more) > limit) {
+			b.WriteString("\n" + more)
 			break
 		}
-		md.WriteString(mdEscape(line) + "\n")
-		text.WriteString(line + "\n")
+		b.WriteString("\n" + l)
 	}
-	return Message{Title: title, Markdown: strings.TrimSuffix(md.String(), "\n"), Text: strings.TrimSuffix(text.String(), "\n")}
+	return b.String()
 }
 
 func projectLabel(id domain.ProjectID, name string) string {

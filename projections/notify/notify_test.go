@@ -480,3 +480,26 @@ func TestNotifyReminderOncePerDay(t *testing.T) {
 	assert.Contains(t, r.posts()[1].content(), "重点项目节点到期提醒（"+e.today.AddDays(1).String()+"）")
 	assert.Equal(t, uint64(2), n.Stats().Reminders)
 }
+
+func TestReminderMessageStaysWithinWhatTheRobotsAccept(t *testing.T) {
+	today := domain.NewDate(2026, 12, 1)
+	var nodes []notify.Upcoming
+	for i := range 200 {
+		nodes = append(nodes, notify.Upcoming{Project: domain.ProjectID(fmt.Sprintf("2010-220621-47-01-%06d", i)), Name: "县城区污水处理厂提标改造工程",
+			Milestone: domain.MilestoneConstructionPermit, Due: today.AddDays(i % 4), Unit: "县住房和城乡建设局", Leader: "王强", DaysLeft: i % 4})
+	}
+	m := notify.ReminderMessage(today, 3, nodes)
+	assert.LessOrEqual(t, len(m.Markdown), 4096, "WeCom's markdown limit")
+	assert.LessOrEqual(t, len(m.Text), 2048, "WeCom's text limit")
+	for _, s := range []string{m.Markdown, m.Text} {
+		assert.Contains(t, s, "共 200 个")
+		assert.Regexp(t, `……另有 \d+ 个节点未列出$`, s)
+		assert.Contains(t, s, "1. 2010-220621-47-01-000000 县城区污水处理厂提标改造工程 · 施工许可 · 2026-12-01（今天到期）· 县住房和城乡建设局 · 王强")
+	}
+
+	few := notify.ReminderMessage(today, 3, nodes[:2])
+	assert.NotContains(t, few.Text, "另有")
+	assert.Equal(t, "【重点项目节点到期提醒（2026-12-01）】\n3 天内到期、尚未完成的节点共 2 个：\n"+
+		"1. 2010-220621-47-01-000000 县城区污水处理厂提标改造工程 · 施工许可 · 2026-12-01（今天到期）· 县住房和城乡建设局 · 王强\n"+
+		"2. 2010-220621-47-01-000001 县城区污水处理厂提标改造工程 · 施工许可 · 2026-12-02（还有 1 天）· 县住房和城乡建设局 · 王强", few.Text)
+}
