@@ -17,6 +17,11 @@ import (
 // BundleFormat names the audit bundle's format and version.
 const BundleFormat = "ledger-audit-bundle/2"
 
+// BundleFormatEvidence is the format of a bundle that also holds its
+// project's files of evidence (Bundle.Evidence). A bundle without them is
+// written in BundleFormat, as before.
+const BundleFormatEvidence = "ledger-audit-bundle/3"
+
 // BundleFormatV1 is the earlier format, still read: it has no seal, so its
 // stream, subject prefix, creation time, checkpoint and sequences are
 // covered only by the file's last line.
@@ -46,10 +51,15 @@ type Bundle struct {
 	EventCount int           `json:"event_count"`
 	LastHash   string        `json:"last_hash"`
 	Events     []BundleEvent `json:"events"`
+	// Evidence are the files of evidence the events list, each once, in
+	// the order the events first list them (BundleFormatEvidence only).
+	// Their digests are in the events, which the hash chain covers.
+	Evidence []BundleFile `json:"evidence,omitempty"`
 	// Seal is the canonical CBOR of every claim above that the events'
 	// bytes do not state: format, project, stream, subject prefix,
-	// creation time, checkpoint, event count, last hash, and each event's
-	// sequence with its hash (base64 in the file).
+	// creation time, checkpoint, event count, last hash, each event's
+	// sequence with its hash, and each file of evidence's digest and size
+	// (base64 in the file).
 	Seal []byte `json:"seal,omitempty"`
 	// Digest is "sha256:" and the hex SHA-256 of Seal.
 	Digest string `json:"digest,omitempty"`
@@ -67,6 +77,14 @@ type BundleEvent struct {
 	CBOR     []byte           `json:"cbor"` // base64 in the file
 }
 
+// BundleFile is a file of evidence in a bundle: its content, and the
+// SHA-256 and size the events that list it record.
+type BundleFile struct {
+	SHA256  string `json:"sha256"`
+	Size    int64  `json:"size"`
+	Content []byte `json:"content"` // base64 in the file
+}
+
 // bundleSeal is the canonical form of a bundle's claims that its events
 // do not state.
 type bundleSeal struct {
@@ -79,6 +97,15 @@ type bundleSeal struct {
 	EventCount    int         `cbor:"event_count"`
 	LastHash      string      `cbor:"last_hash"`
 	Events        []sealEvent `cbor:"events"`
+	// Evidence is empty, and left out, in a bundle without files: its
+	// seal reads as before.
+	Evidence []sealFile `cbor:"evidence,omitempty"`
+}
+
+// sealFile is one file of evidence in a bundle's seal.
+type sealFile struct {
+	SHA256 string `cbor:"sha256"`
+	Size   int64  `cbor:"size"`
 }
 
 // sealEvent is one event's position in a bundle's seal.
@@ -95,6 +122,9 @@ func sealOf(b Bundle) bundleSeal {
 	for i, e := range b.Events {
 		s.Events[i] = sealEvent{Sequence: e.Sequence, Hash: e.Hash}
 	}
+	for _, f := range b.Evidence {
+		s.Evidence = append(s.Evidence, sealFile{SHA256: f.SHA256, Size: f.Size})
+	}
 	return s
 }
 
@@ -104,9 +134,32 @@ func digestOf(seal []byte) string {
 	return digestPrefix + hex.EncodeToString(sum[:])
 }
 
+// A BundleOption changes what Bundle collects.
+type BundleOption func(*bundleOptions)
+
+type bundleOptions struct {
+	open EvidenceOpener
+}
+
+// EvidenceOpener returns the content of the file of evidence whose hex
+// SHA-256 is sha256 (package evidence's Store.Open).
+type EvidenceOpener func(ctx context.Context, sha256 string) (io.ReadCloser, error)
+
+// WithEvidence makes Bundle include the files of evidence the project's
+// events list, read through open. The bundle is then refused when a file
+// cannot be read or does not match the digest and size its event
+// records.
+func WithEvidence(open EvidenceOpener) BundleOption {
+	return func(o *bundleOptions) { o.open = open }
+}
+
 // Bundle collects project p's history. It refuses a history holding a
 // message that is not a readable ledger event.
-func (s *Store) Bundle(ctx context.Context, p domain.ProjectID) (Bundle, error) {
+func (s *Store) Bundle(ctx context.Context, p domain.ProjectID, opts ...BundleOption) (Bundle, error) {
+	var o bundleOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	last, err := s.LastSequence(ctx)
 	if err != nil {
 		return Bundle{}, err
@@ -117,6 +170,7 @@ func (s *Store) Bundle(ctx context.Context, p domain.ProjectID) (Bundle, error) 
 	if err != nil {
 		return Bundle{}, err
 	}
+	var events []domain.Event
 	for m, err := range msgs {
 		if err != nil {
 			return Bundle{}, err
@@ -130,9 +184,18 @@ func (s *Store) Bundle(ctx context.Context, p domain.ProjectID) (Bundle, error) 
 		}
 		b.Events = append(b.Events, BundleEvent{Sequence: m.Sequence, Subject: m.Subject, Type: e.Type,
 			Summary: domain.Describe(e), Hash: hex.EncodeToString(e.Hash), CBOR: m.Data})
+		events = append(events, e)
 	}
 	if len(b.Events) == 0 {
 		return Bundle{}, fmt.Errorf("project %s has no events", p)
+	}
+	if o.open != nil {
+		if b.Evidence, err = bundleEvidence(ctx, p, events, o.open); err != nil {
+			return Bundle{}, err
+		}
+		if len(b.Evidence) > 0 {
+			b.Format = BundleFormatEvidence
+		}
 	}
 	b.EventCount, b.LastHash = len(b.Events), b.Events[len(b.Events)-1].Hash
 	if b.Seal, err = s.codec.enc.Marshal(sealOf(b)); err != nil {
@@ -140,6 +203,60 @@ func (s *Store) Bundle(ctx context.Context, p domain.ProjectID) (Bundle, error) 
 	}
 	b.Digest = digestOf(b.Seal)
 	return b, nil
+}
+
+// listedFile is a file of evidence as the first event that lists it
+// records it.
+type listedFile struct {
+	domain.EvidenceFile
+	event string // the id of the evidence_attached event
+}
+
+// listedFiles returns the files of evidence events list, each content
+// once, in the order they are first listed, and every listing of each by
+// its SHA-256.
+func listedFiles(events []domain.Event) ([]listedFile, map[string][]listedFile) {
+	var order []listedFile
+	all := map[string][]listedFile{}
+	for _, e := range events {
+		d, ok := e.Data.(*domain.EvidenceAttachedData)
+		if !ok {
+			continue
+		}
+		for _, f := range d.Files {
+			l := listedFile{EvidenceFile: f, event: e.ID}
+			if len(all[f.SHA256]) == 0 {
+				order = append(order, l)
+			}
+			all[f.SHA256] = append(all[f.SHA256], l)
+		}
+	}
+	return order, all
+}
+
+// bundleEvidence reads every file of evidence events list through open
+// and checks it against the digest and size its event records.
+func bundleEvidence(ctx context.Context, p domain.ProjectID, events []domain.Event, open EvidenceOpener) ([]BundleFile, error) {
+	order, _ := listedFiles(events)
+	files := make([]BundleFile, 0, len(order))
+	for _, f := range order {
+		what := fmt.Sprintf("bundle %s: evidence %s (SHA-256 %s, event %s)", p, f.Name, f.SHA256, f.event)
+		rc, err := open(ctx, f.SHA256)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		content, err := io.ReadAll(io.LimitReader(rc, max(f.Size, 0)+1))
+		_ = rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		sum := sha256.Sum256(content)
+		if got := hex.EncodeToString(sum[:]); got != f.SHA256 || int64(len(content)) != f.Size {
+			return nil, fmt.Errorf("%s: the evidence store holds other content; ledger verify %s names what is wrong", what, p)
+		}
+		files = append(files, BundleFile{SHA256: f.SHA256, Size: f.Size, Content: content})
+	}
+	return files, nil
 }
 
 // digestPrefix starts a bundle file's last line and its Digest.
@@ -228,9 +345,9 @@ func CheckBundle(data []byte) (Bundle, Verification, error) {
 	if err := json.Unmarshal(body, &b); err != nil {
 		return Bundle{}, Verification{}, fmt.Errorf("%w: not a bundle: %w", ErrBundle, err)
 	}
-	if b.Format != BundleFormat && b.Format != BundleFormatV1 {
+	if b.Format != BundleFormat && b.Format != BundleFormatV1 && b.Format != BundleFormatEvidence {
 		return b, Verification{}, fmt.Errorf("%w: %w", ErrBundle, bundleField("format",
-			fmt.Sprintf("the file says %q, this ledger reads %q and %q", b.Format, BundleFormat, BundleFormatV1)))
+			fmt.Sprintf("the file says %q, this ledger reads %q, %q and %q", b.Format, BundleFormatEvidence, BundleFormat, BundleFormatV1)))
 	}
 	codec := NewCodec()
 	if err := checkSeal(codec, b); err != nil {
@@ -256,6 +373,9 @@ func CheckBundle(data []byte) (Bundle, Verification, error) {
 			}
 		}
 		return b, v, fmt.Errorf("%w: %s", ErrBundle, br.Error())
+	}
+	if err := checkEvidence(codec, b); err != nil {
+		return b, v, fmt.Errorf("%w: %w", ErrBundle, err)
 	}
 	if err := checkLayout(body, b); err != nil {
 		return b, v, fmt.Errorf("%w: %w", ErrBundle, err)
@@ -310,6 +430,70 @@ func checkSeal(codec *Codec, b Bundle) error {
 		}
 		if e.Hash != s.Events[i].Hash {
 			return eventField(i, e, "hash", says(e.Hash, "its seal", s.Events[i].Hash))
+		}
+	}
+	if len(b.Evidence) != len(s.Evidence) {
+		return bundleField("evidence", fmt.Sprintf("the file holds %d files of evidence, its seal %d", len(b.Evidence), len(s.Evidence)))
+	}
+	for i, f := range b.Evidence {
+		if f.SHA256 != s.Evidence[i].SHA256 {
+			return bundleField(fmt.Sprintf("evidence[%d].sha256", i), says(f.SHA256, "its seal", s.Evidence[i].SHA256))
+		}
+		if f.Size != s.Evidence[i].Size {
+			return bundleField(fmt.Sprintf("evidence[%d].size", i), says(f.Size, "its seal", s.Evidence[i].Size))
+		}
+	}
+	return nil
+}
+
+// checkEvidence checks the files of evidence of a BundleFormatEvidence
+// bundle against the events that list them: each file's content hashes to
+// the SHA-256 and has the size the events record, every file the events
+// list is in the bundle once, and no other. A bundle in an earlier
+// format holds none.
+func checkEvidence(codec *Codec, b Bundle) error {
+	if b.Format != BundleFormatEvidence {
+		if len(b.Evidence) > 0 {
+			return bundleField("evidence", fmt.Sprintf("the file holds %d files of evidence, its format %q none", len(b.Evidence), b.Format))
+		}
+		return nil
+	}
+	events := make([]domain.Event, 0, len(b.Events))
+	for _, e := range b.Events {
+		d, err := codec.Decode(e.CBOR)
+		if err != nil {
+			return err // checkDerived read every event already
+		}
+		events = append(events, d)
+	}
+	order, listed := listedFiles(events)
+	if len(b.Evidence) == 0 {
+		return bundleField("evidence", fmt.Sprintf("none, in format %q", b.Format))
+	}
+	inFile := map[string]bool{}
+	for i, f := range b.Evidence {
+		field := fmt.Sprintf("evidence[%d]", i)
+		refs := listed[f.SHA256]
+		if len(refs) == 0 {
+			return bundleField(field+".sha256", fmt.Sprintf("%q: no event lists a file with this SHA-256", f.SHA256))
+		}
+		if inFile[f.SHA256] {
+			return bundleField(field+".sha256", fmt.Sprintf("%s (SHA-256 %s) is in the file twice", refs[0].Name, f.SHA256))
+		}
+		inFile[f.SHA256] = true
+		sum := sha256.Sum256(f.Content)
+		if got := hex.EncodeToString(sum[:]); got != f.SHA256 {
+			return bundleField(field+".content", fmt.Sprintf("%s (event %s): the content hashes to %s, the event records %s", refs[0].Name, refs[0].event, got, f.SHA256))
+		}
+		for _, r := range refs {
+			if int64(len(f.Content)) != r.Size || f.Size != r.Size {
+				return bundleField(field+".size", fmt.Sprintf("%s (event %s): the file holds %d bytes and says %d, the event records %d", r.Name, r.event, len(f.Content), f.Size, r.Size))
+			}
+		}
+	}
+	for _, l := range order {
+		if !inFile[l.SHA256] {
+			return bundleField("evidence", fmt.Sprintf("%s (SHA-256 %s, event %s) is listed by its event but not in the file", l.Name, l.SHA256, l.event))
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keyprojects/ledger/domain"
+	"github.com/keyprojects/ledger/domain/testday"
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/evidence"
+	"github.com/keyprojects/ledger/eventstore/storetest"
 )
 
 // bundleOf returns P-1's bundle file from the tamper environment: events
@@ -316,4 +320,160 @@ func TestAVersion1BundleIsStillReadWithoutASeal(t *testing.T) {
 	edited := bytes.Replace(v1, []byte(`"stream_last_seq": 7`), []byte(`"stream_last_seq": 9`), 1)
 	_, _, err = eventstore.CheckBundle(edited)
 	assert.ErrorContains(t, err, "last line: the file's content hashes to")
+}
+
+// evidenceBundle is the bundle, with its files of evidence, of a project
+// whose start was recorded with a photo and a scan.
+func evidenceBundle(t *testing.T) (eventstore.Bundle, []byte, *evidence.Store) {
+	t.Helper()
+	ctx := context.Background()
+	env := storetest.Start(t, testday.Clock(t))
+	ev, err := evidence.New(ctx, env.Store)
+	require.NoError(t, err)
+	photo, err := ev.Put(ctx, "工地.jpg", bytes.NewReader(bundleJPEG))
+	require.NoError(t, err)
+	scan, err := ev.Put(ctx, "批复.pdf", bytes.NewReader(bundlePDF))
+	require.NoError(t, err)
+	day := testday.Today(t).AddDays(-30)
+	_, err = env.Store.Execute(ctx, domain.RegisterProject{Meta: domain.Meta{Actor: "李明"}, Project: "P-1", Name: "光伏",
+		TotalInvestment: 100_000_000, Unit: "县工信局", Leader: "李明", Kind: domain.KindNew, On: day})
+	require.NoError(t, err)
+	_, err = env.Store.Execute(ctx, domain.RecordStep{Meta: domain.Meta{Actor: "李明", Evidence: []domain.EvidenceFile{photo, scan}},
+		Project: "P-1", Step: domain.Started, On: day.AddDays(1)})
+	require.NoError(t, err)
+	_, err = env.Store.Execute(ctx, domain.RecordStep{Meta: domain.Meta{Actor: "李明", Evidence: []domain.EvidenceFile{photo}},
+		Project: "P-1", Step: domain.Completed, On: day.AddDays(2)})
+	require.NoError(t, err)
+
+	b, err := env.Store.Bundle(ctx, "P-1", eventstore.WithEvidence(openWith(ev)))
+	require.NoError(t, err)
+	return b, writeForged(t, b), ev
+}
+
+var (
+	bundleJPEG = append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, bytes.Repeat([]byte("site "), 100)...)
+	bundlePDF  = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+)
+
+func openWith(ev *evidence.Store) eventstore.EvidenceOpener {
+	return func(ctx context.Context, sha string) (io.ReadCloser, error) {
+		rc, _, err := ev.Open(ctx, sha)
+		return rc, err
+	}
+}
+
+func TestABundleWithEvidenceHoldsEachFileOnceAndChecks(t *testing.T) {
+	b, data, _ := evidenceBundle(t)
+	assert.Equal(t, eventstore.BundleFormatEvidence, b.Format)
+	require.Len(t, b.Evidence, 2, "the photo listed twice is in the bundle once")
+	assert.Equal(t, bundleJPEG, b.Evidence[0].Content)
+	assert.Equal(t, bundlePDF, b.Evidence[1].Content)
+	assert.Equal(t, int64(len(bundlePDF)), b.Evidence[1].Size)
+
+	checked, v, err := eventstore.CheckBundle(data)
+	require.NoError(t, err)
+	assert.Equal(t, 5, v.Events)
+	assert.Len(t, checked.Evidence, 2)
+}
+
+func TestABundleWithoutEvidenceIsWrittenAsBefore(t *testing.T) {
+	data := bundleOf(t)
+	assert.NotContains(t, string(data), `"evidence"`)
+	assert.Contains(t, string(data), `"format": "`+eventstore.BundleFormat+`"`)
+}
+
+func TestATamperedFileOfEvidenceInABundleIsCaught(t *testing.T) {
+	b, _, _ := evidenceBundle(t)
+	fileOf := func(b eventstore.Bundle) eventstore.Bundle {
+		b.Evidence = append([]eventstore.BundleFile{}, b.Evidence...)
+		return b
+	}
+	sum := func(b []byte) string {
+		s := sha256.Sum256(b)
+		return hex.EncodeToString(s[:])
+	}
+	other := append(append([]byte{}, bundleJPEG[:len(bundleJPEG)-5]...), "forge"...)
+	var listing string // the id of the first evidence_attached event
+	for _, e := range b.Events {
+		if d, err := eventstore.NewCodec().Decode(e.CBOR); err == nil && d.Type == domain.EvidenceAttached && listing == "" {
+			listing = d.ID
+		}
+	}
+
+	// Other bytes of the same length, the file's last line recomputed.
+	forged := fileOf(b)
+	forged.Evidence[0].Content = other
+	_, _, err := eventstore.CheckBundle(writeForged(t, forged))
+	require.ErrorIs(t, err, eventstore.ErrBundle)
+	assert.ErrorContains(t, err, "evidence[0].content: 工地.jpg (event "+listing+"): ")
+	assert.ErrorContains(t, err, "the content hashes to "+sum(other)+", the event records "+sum(bundleJPEG))
+
+	// Other bytes under their own digest, the seal rewritten to match.
+	forged = fileOf(b)
+	forged.Evidence[0] = eventstore.BundleFile{SHA256: sum(other), Size: int64(len(other)), Content: other}
+	resealWithEvidence(t, &forged)
+	_, _, err = eventstore.CheckBundle(writeForged(t, forged))
+	assert.ErrorContains(t, err, "evidence[0].sha256: \""+sum(other)+"\": no event lists a file with this SHA-256")
+
+	// A file left out, the seal rewritten.
+	forged = fileOf(b)
+	forged.Evidence = forged.Evidence[:1]
+	resealWithEvidence(t, &forged)
+	_, _, err = eventstore.CheckBundle(writeForged(t, forged))
+	assert.ErrorContains(t, err, "evidence: 批复.pdf (SHA-256 "+sum(bundlePDF)+", event "+listing+")")
+	assert.ErrorContains(t, err, "is listed by its event but not in the file")
+
+	// A file left out, the seal not rewritten.
+	forged = fileOf(b)
+	forged.Evidence = forged.Evidence[1:]
+	_, _, err = eventstore.CheckBundle(writeForged(t, forged))
+	assert.ErrorContains(t, err, "evidence: the file holds 1 files of evidence, its seal 2")
+
+	// Files put into a bundle of the earlier format.
+	forged = fileOf(b)
+	forged.Format = eventstore.BundleFormat
+	resealWithEvidence(t, &forged)
+	_, _, err = eventstore.CheckBundle(writeForged(t, forged))
+	assert.ErrorContains(t, err, `evidence: the file holds 2 files of evidence, its format "ledger-audit-bundle/2" none`)
+}
+
+func TestABundleOfEvidenceTheStoreLostIsRefused(t *testing.T) {
+	ctx := context.Background()
+	env := storetest.Start(t, testday.Clock(t))
+	day := testday.Today(t).AddDays(-3)
+	missing := domain.EvidenceFile{Name: "lost.pdf", Type: "application/pdf", Size: 3, SHA256: strings.Repeat("ab", 32)}
+	_, err := env.Store.Execute(ctx, domain.RegisterProject{Meta: domain.Meta{Actor: "李明", Evidence: []domain.EvidenceFile{missing}}, Project: "P-2", Name: "风电",
+		TotalInvestment: 100_000_000, Unit: "县工信局", Leader: "李明", Kind: domain.KindNew, On: day})
+	require.NoError(t, err)
+	other, err := evidence.New(ctx, env.Store)
+	require.NoError(t, err)
+	_, err = env.Store.Bundle(ctx, "P-2", eventstore.WithEvidence(openWith(other)))
+	require.ErrorIs(t, err, evidence.ErrNotFound)
+	assert.ErrorContains(t, err, "bundle P-2: evidence lost.pdf (SHA-256 abababababab")
+
+	b, err := env.Store.Bundle(ctx, "P-2")
+	require.NoError(t, err, "without --evidence the bundle is the events alone")
+	assert.Equal(t, eventstore.BundleFormat, b.Format)
+}
+
+// resealWithEvidence is reseal for a bundle with files of evidence.
+func resealWithEvidence(t *testing.T, b *eventstore.Bundle) {
+	t.Helper()
+	events := make([]map[string]any, len(b.Events))
+	for i, e := range b.Events {
+		events[i] = map[string]any{"sequence": e.Sequence, "hash": e.Hash}
+	}
+	files := make([]map[string]any, len(b.Evidence))
+	for i, f := range b.Evidence {
+		files[i] = map[string]any{"sha256": f.SHA256, "size": f.Size}
+	}
+	enc, err := cbor.CoreDetEncOptions().EncMode()
+	require.NoError(t, err)
+	b.Seal, err = enc.Marshal(map[string]any{
+		"format": b.Format, "project": string(b.Project), "stream": b.Stream, "subject_prefix": b.Subject,
+		"created_at": b.CreatedAt.Format(time.RFC3339Nano), "stream_last_seq": b.StreamLastSeq,
+		"event_count": b.EventCount, "last_hash": b.LastHash, "events": events, "evidence": files,
+	})
+	require.NoError(t, err)
+	redigest(b)
 }

@@ -246,8 +246,9 @@ func (a *app) auditLeadersCommand() *cobra.Command {
 
 func (a *app) bundleCommand() *cobra.Command {
 	var out string
+	var withEvidence bool
 	c := &cobra.Command{
-		Use:   "bundle PROJECT -o FILE",
+		Use:   "bundle PROJECT -o FILE [--evidence]",
 		Short: "Write a self-contained file with the project's events, hashes and the stream checkpoint, to verify offline",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -266,7 +267,7 @@ func (a *app) bundleCommand() *cobra.Command {
 				if len(v.Breaks) > 0 {
 					return fmt.Errorf("not bundling a broken history: %s", v.Breaks[0].Error())
 				}
-				b, err := s.Bundle(cmd.Context(), id)
+				b, err := s.Bundle(cmd.Context(), id, bundleEvidence(s, withEvidence)...)
 				if err != nil {
 					return err
 				}
@@ -279,11 +280,13 @@ func (a *app) bundleCommand() *cobra.Command {
 				}
 				fmt.Fprintf(a.stdout, "wrote %s: %d events of %s, stream %s up to sequence %d; check it with: ledger audit check-bundle %s\n",
 					out, len(b.Events), id, b.Stream, b.StreamLastSeq, out)
+				printBundleEvidence(a, b)
 				return nil
 			})
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "the bundle file to write")
+	c.Flags().BoolVar(&withEvidence, "evidence", false, "include the files of evidence the events list (checked against their digests)")
 	return c
 }
 
@@ -307,6 +310,7 @@ func (a *app) checkBundleCommand() *cobra.Command {
 			}
 			fmt.Fprintf(a.stdout, "%s verifies: project %s, %d events, every hash and link intact, %s; stream %s up to sequence %d, bundled %s; last hash %s (the sequences and checkpoint are the bundle's claims: compare with the live ledger, ledger verify %s and ledger history %s --json)\n",
 				args[0], b.Project, v.Events, bound, b.Stream, b.StreamLastSeq, b.CreatedAt.In(shanghai()).Format("2006-01-02 15:04"), b.LastHash, b.Project, b.Project)
+			printBundleEvidence(a, b)
 			return nil
 		},
 	}

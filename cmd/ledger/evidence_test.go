@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,4 +242,45 @@ func TestVerifyWithoutEvidenceSaysNothingOfIt(t *testing.T) {
 	assert.NotContains(t, out, "evidence")
 	assert.NotContains(t, c.ok("verify", "P-1", "--json"), "evidence")
 	assert.Empty(t, c.objects(), "verify creates no bucket")
+}
+
+func TestBundleWithEvidenceChecksAndATamperedFileIsCaught(t *testing.T) {
+	c := registered(t)
+	photo := writeFile(t, "工地.jpg", testJPEG)
+	c.ok("record", "started", "P-1", "--on", "2026-04-01", "--evidence", photo, "--evidence", writeFile(t, "批复.pdf", testPDF))
+	dir := t.TempDir()
+	plain, with := filepath.Join(dir, "plain.json"), filepath.Join(dir, "with.json")
+
+	out := c.ok("audit", "bundle", "P-1", "-o", plain)
+	assert.NotContains(t, out, "evidence")
+	assert.NotContains(t, c.ok("audit", "check-bundle", plain), "evidence", "a bundle without files checks as before")
+
+	out = c.ok("audit", "bundle", "P-1", "-o", with, "--evidence")
+	assert.Contains(t, out, fmt.Sprintf("evidence: 2 files, %d bytes, each matching the SHA-256 and size its event records", len(testJPEG)+len(testPDF)))
+	assert.Contains(t, c.ok("audit", "check-bundle", with), "verifies: project P-1, 3 events")
+	assert.Contains(t, c.ok("audit", "check-bundle", with), "evidence: 2 files")
+
+	// The photo's bytes changed in the file, its last line recomputed.
+	data, err := os.ReadFile(with)
+	require.NoError(t, err)
+	body, _, _ := bytes.Cut(data, []byte("\nsha256:"))
+	var b eventstore.Bundle
+	require.NoError(t, json.Unmarshal(body, &b))
+	b.Evidence[0].Content[20] ^= 1
+	var buf bytes.Buffer
+	require.NoError(t, eventstore.WriteBundle(&buf, b))
+	require.NoError(t, os.WriteFile(with, buf.Bytes(), 0o600))
+	code, _, errs := c.run("audit", "check-bundle", with)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errs, "evidence[0].content: 工地.jpg (event ")
+	assert.Contains(t, errs, "the event records "+sha(testJPEG))
+
+	// A bundle of a file the store lost is refused.
+	c.withBucket(func(obs jetstream.ObjectStore) {
+		require.NoError(t, obs.Delete(context.Background(), sha(testPDF)))
+	})
+	code, _, errs = c.run("audit", "bundle", "P-1", "-o", filepath.Join(dir, "lost.json"), "--evidence")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errs, "bundle P-1: evidence 批复.pdf (SHA-256 "+sha(testPDF))
+	assert.Contains(t, errs, "evidence file not found")
 }

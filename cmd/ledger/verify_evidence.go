@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
@@ -99,4 +100,38 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// bundleEvidence is the option that puts the files of evidence in a
+// bundle when withEvidence is set.
+func bundleEvidence(s *eventstore.Store, withEvidence bool) []eventstore.BundleOption {
+	if !withEvidence {
+		return nil
+	}
+	var store *evidence.Store
+	return []eventstore.BundleOption{eventstore.WithEvidence(func(ctx context.Context, sha string) (io.ReadCloser, error) {
+		if store == nil {
+			var err error
+			if store, err = evidence.New(ctx, s); err != nil {
+				return nil, err
+			}
+		}
+		rc, _, err := store.Open(ctx, sha)
+		return rc, err
+	})}
+}
+
+// printBundleEvidence says how many files of evidence a bundle holds,
+// when it holds any; their content matches the digests their events
+// record (Bundle and CheckBundle check it).
+func printBundleEvidence(a *app, b eventstore.Bundle) {
+	if len(b.Evidence) == 0 {
+		return
+	}
+	var size int64
+	for _, f := range b.Evidence {
+		size += f.Size
+	}
+	fmt.Fprintf(a.stdout, "evidence: %d %s, %d bytes, each matching the SHA-256 and size its event records\n",
+		len(b.Evidence), plural(len(b.Evidence), "file", "files"), size)
 }
