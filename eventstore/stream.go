@@ -162,8 +162,12 @@ func seqList(seqs []uint64) string {
 	return "sequence " + strings.Join(parts, ", ")
 }
 
-// weaker lists how have falls short of want.
+// weaker lists how have falls short of want. A mirror is held to the
+// contract of a read-only copy instead (weakerMirror).
 func weaker(have, want jetstream.StreamConfig) []string {
+	if have.Mirror != nil {
+		return weakerMirror(have, want)
+	}
 	var p []string
 	if have.Storage != jetstream.FileStorage {
 		p = append(p, "storage is "+have.Storage.String()+", expected file")
@@ -227,6 +231,9 @@ func RepairStreamConfig(ctx context.Context, js jetstream.JetStream, spec Stream
 		return nil, fmt.Errorf("open stream %s: %w", want.Name, err)
 	}
 	have := st.CachedInfo().Config
+	if have.Mirror != nil {
+		return nil, &ReadOnlyError{Stream: want.Name, Origin: mirrorOrigin(have.Mirror)}
+	}
 	changed := weaker(have, want)
 	if len(changed) == 0 {
 		return nil, nil
@@ -237,4 +244,99 @@ func RepairStreamConfig(ctx context.Context, js jetstream.JetStream, spec Stream
 		return nil, fmt.Errorf("put back the configuration of stream %s: %w", want.Name, err)
 	}
 	return changed, nil
+}
+
+// A mirror of a ledger stream (a city's copy of a county's ledger,
+// docs/federation.md) holds the origin's messages with their subjects and
+// sequences unchanged, so every reader and verify work on it by its name.
+// It is read-only: it has no subjects, the server refuses a publish into
+// it, and the ledger appends nothing to it.
+
+// ErrReadOnly is matched (errors.Is) by a *ReadOnlyError.
+var ErrReadOnly = errors.New("read-only stream")
+
+// ReadOnlyError refuses a write, or a repair, on a mirror of a ledger
+// stream: only the origin's own ledger writes its events.
+type ReadOnlyError struct {
+	Stream string // the mirror
+	Origin string // what it mirrors: stream, and domain when in another one
+}
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("stream %s is a read-only mirror of %s: nothing is written to it; record on the ledger that owns %s", e.Stream, e.Origin, e.Origin)
+}
+
+// Is makes errors.Is(err, ErrReadOnly) true.
+func (e *ReadOnlyError) Is(target error) bool { return target == ErrReadOnly }
+
+// mirrorOrigin names the stream m mirrors, with its JetStream domain when
+// it reads across one ("LEDGER in domain c1").
+func mirrorOrigin(m *jetstream.StreamSource) string {
+	if m.Domain != "" {
+		return m.Name + " in domain " + m.Domain
+	}
+	if m.External != nil && m.External.APIPrefix != "" {
+		if d, ok := strings.CutPrefix(m.External.APIPrefix, "$JS."); ok {
+			if d, ok := strings.CutSuffix(d, ".API"); ok {
+				return m.Name + " in domain " + d
+			}
+		}
+		return m.Name + " behind " + m.External.APIPrefix
+	}
+	return m.Name
+}
+
+// CheckWritable returns a *ReadOnlyError when the stream spec names is a
+// mirror, nil when it is a stream of its own (whose contract EnsureStream
+// checks), or the error of looking it up.
+func CheckWritable(ctx context.Context, js jetstream.JetStream, spec StreamSpec) error {
+	name := spec.withDefaults().Name
+	st, err := js.Stream(ctx, name)
+	if err != nil {
+		return fmt.Errorf("open stream %s: %w", name, err)
+	}
+	if m := st.CachedInfo().Config.Mirror; m != nil {
+		return &ReadOnlyError{Stream: name, Origin: mirrorOrigin(m)}
+	}
+	return nil
+}
+
+// weakerMirror lists how a mirror falls short of a read-only copy of a
+// ledger stream: immutable and without limits as the origin is, every
+// message of the origin from its first, with its subject unchanged.
+func weakerMirror(have, want jetstream.StreamConfig) []string {
+	var p []string
+	if have.Storage != jetstream.FileStorage {
+		p = append(p, "storage is "+have.Storage.String()+", expected file")
+	}
+	if !have.DenyDelete {
+		p = append(p, "deletes are allowed, expected deny_delete")
+	}
+	if !have.DenyPurge {
+		p = append(p, "purges are allowed, expected deny_purge")
+	}
+	if have.AllowRollup {
+		p = append(p, "rollups are allowed, expected none")
+	}
+	if have.Retention != jetstream.LimitsPolicy {
+		p = append(p, "retention is "+have.Retention.String()+", expected limits")
+	}
+	if have.MaxAge != 0 || have.MaxMsgs > 0 || have.MaxBytes > 0 || have.MaxMsgsPerSubject > 0 {
+		p = append(p, fmt.Sprintf("limits drop events (max_age %v, max_msgs %d, max_bytes %d, max_msgs_per_subject %d), expected none",
+			have.MaxAge, have.MaxMsgs, have.MaxBytes, have.MaxMsgsPerSubject))
+	}
+	if have.Replicas < want.Replicas {
+		p = append(p, fmt.Sprintf("%d replicas, expected %d", have.Replicas, want.Replicas))
+	}
+	if !have.AllowDirect {
+		p = append(p, "direct get is off, expected allow_direct")
+	}
+	m := have.Mirror
+	if m.FilterSubject != "" || len(m.SubjectTransforms) > 0 || have.SubjectTransform != nil || have.RePublish != nil {
+		p = append(p, "the mirror filters, transforms or republishes subjects, expected every message of "+m.Name+" as it is")
+	}
+	if m.OptStartSeq > 1 || m.OptStartTime != nil {
+		p = append(p, "the mirror starts after the first message of "+m.Name+", expected all of it")
+	}
+	return p
 }
