@@ -50,6 +50,12 @@ func (d *decision) decide() ([]Event, error) {
 	if reserved(d.id) {
 		return nil, d.refuse(ErrInvalid, "%s is the ledger's own history, not a project", "use another project id", d.id).zh("%s 是台账自身的记录，不是项目", "请使用其他项目编号", d.id)
 	}
+	if isReserveCommand(cmd) {
+		return d.decideReserve(cmd)
+	}
+	if isApplicationCommand(cmd) {
+		return d.decideApplication(cmd)
+	}
 	if reg, ok := cmd.(RegisterProject); ok {
 		return d.register(reg)
 	}
@@ -107,6 +113,9 @@ type decision struct {
 	action string
 	id     ProjectID
 	loc    *time.Location
+	// converting is set while a reserve project's conversion registers
+	// it: the one registration a reserve project takes.
+	converting bool
 }
 
 func (d *decision) refuse(kind error, problem, fix string, args ...any) *RuleError {
@@ -160,6 +169,10 @@ func (d *decision) events(on Date, payloads ...Payload) []Event {
 func (d *decision) register(c RegisterProject) ([]Event, error) {
 	if d.p.Registered {
 		return nil, d.refuse(ErrAlreadyExists, "the project is already registered (as %q)", "use a new id, or assign-leader / plan to change it", d.p.Name).zh("项目已登记（名称为“%s”）", "请使用新的编号，或用 assign-leader / plan 修改", d.p.Name)
+	}
+	if r := d.p.Reserve; r != nil && !d.converting {
+		return nil, d.refuse(ErrAlreadyExists, "the id is a reserve project's (%q)", "convert it into the key-project list (ledger reserve convert), or use a new id", r.Name).
+			zh("该编号属于储备项目“%s”", "请将其转化为重点项目（ledger reserve convert），或使用新编号", r.Name)
 	}
 	for _, f := range []struct{ value, name string }{{c.Name, "name"}, {c.Unit, "responsible unit"}, {c.Leader, "responsible leader"}} {
 		if strings.TrimSpace(f.value) == "" {

@@ -8,6 +8,12 @@ import (
 // Describe returns a one-line, human summary of what an event says, for
 // tables and histories ("started; flags: started_without_eia").
 func Describe(e Event) string {
+	if s, ok := describeReserve(e, false); ok {
+		return s
+	}
+	if s, ok := describeApplication(e, false); ok {
+		return s
+	}
 	switch d := e.Data.(type) {
 	case *RegisteredData:
 		// Industry and national code are not added: the stored corpus

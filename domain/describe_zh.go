@@ -8,25 +8,34 @@ import (
 // eventTypeNames are the Chinese names of the events that are not steps
 // (the steps' are in eventNames).
 var eventTypeNames = map[EventType]string{
-	LeaderAssigned:     "调整包保领导",
-	MilestonePlanned:   "计划节点",
-	DeadlineRevised:    "调整期限",
-	InvestmentReported: "报送投资",
-	InvestmentPlanned:  "年度计划投资",
-	IssueRaised:        "挂账督办",
-	IssueResolved:      "销号",
-	DelayExplained:     "说明原因",
-	DeadlineMissed:     "逾期",
-	ProgressReported:   "形象进度",
-	FactsCorrected:     "更正基本信息",
-	RecordCorrected:    "更正记录",
-	DeadlineWithdrawn:  "撤销节点",
-	UnitRegistered:     "登记单位",
-	UnitAliasAdded:     "单位别名",
-	EvidenceAttached:   "佐证材料",
-	RevisionRequested:  "申请调整期限",
-	RevisionDecided:    "审定调整申请",
-	ReportPublished:    "发布报表",
+	LeaderAssigned:       "调整包保领导",
+	MilestonePlanned:     "计划节点",
+	DeadlineRevised:      "调整期限",
+	InvestmentReported:   "报送投资",
+	InvestmentPlanned:    "年度计划投资",
+	IssueRaised:          "挂账督办",
+	IssueResolved:        "销号",
+	DelayExplained:       "说明原因",
+	DeadlineMissed:       "逾期",
+	ProgressReported:     "形象进度",
+	FactsCorrected:       "更正基本信息",
+	RecordCorrected:      "更正记录",
+	DeadlineWithdrawn:    "撤销节点",
+	UnitRegistered:       "登记单位",
+	UnitAliasAdded:       "单位别名",
+	EvidenceAttached:     "佐证材料",
+	RevisionRequested:    "申请调整期限",
+	RevisionDecided:      "审定调整申请",
+	ReportPublished:      "发布报表",
+	Conceived:            "谋划",
+	Assessed:             "论证",
+	Reserved:             "入库",
+	Packaged:             "包装",
+	Converted:            "转化",
+	Dropped:              "退库",
+	ApplicationSubmitted: "向上申报",
+	ApplicationAnswered:  "申报批复",
+	GrantReceived:        "争取资金到位",
 }
 
 // EventName is the event type's name in Chinese, for histories (登记,
@@ -65,6 +74,12 @@ func (f ComplianceFlag) Chinese() string {
 
 // DescribeChinese is Describe in Chinese: "开工；标记：无环评开工".
 func DescribeChinese(e Event) string {
+	if s, ok := describeReserve(e, true); ok {
+		return s
+	}
+	if s, ok := describeApplication(e, true); ok {
+		return s
+	}
 	switch d := e.Data.(type) {
 	case *RegisteredData:
 		return fmt.Sprintf("%s；总投资 %s 元；责任单位 %s；包保领导 %s；%s", d.Name, FormatYuan(d.TotalInvestment), d.Unit, d.Leader, d.Kind.Chinese())

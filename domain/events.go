@@ -43,6 +43,8 @@ var EventTypes = []EventType{
 	InvestmentPlanned, IssueRaised, IssueResolved, DelayExplained, DeadlineMissed,
 	FactsCorrected, RecordCorrected, DeadlineWithdrawn, UnitRegistered, UnitAliasAdded,
 	ProgressReported, EvidenceAttached, RevisionRequested, RevisionDecided, ReportPublished,
+	Conceived, Assessed, Reserved, Packaged, Converted, Dropped,
+	ApplicationSubmitted, ApplicationAnswered, GrantReceived,
 }
 
 // Event is one immutable fact in a project's history: the envelope every
@@ -146,6 +148,24 @@ func NewPayload(t EventType) (Payload, error) {
 		return &RevisionDecidedData{}, nil
 	case ReportPublished:
 		return &ReportPublishedData{}, nil
+	case Conceived:
+		return &ConceivedData{}, nil
+	case Assessed:
+		return &AssessedData{}, nil
+	case Reserved:
+		return &ReservedData{}, nil
+	case Packaged:
+		return &PackagedData{}, nil
+	case Converted:
+		return &ConvertedData{}, nil
+	case Dropped:
+		return &DroppedData{}, nil
+	case ApplicationSubmitted:
+		return &ApplicationSubmittedData{}, nil
+	case ApplicationAnswered:
+		return &ApplicationAnsweredData{}, nil
+	case GrantReceived:
+		return &GrantReceivedData{}, nil
 	}
 	return nil, invalidf("event type %q is unknown", t).zh("事件类型“%s”无法识别", t)
 }

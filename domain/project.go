@@ -50,6 +50,12 @@ type Project struct {
 
 	LastRecordedAt time.Time `json:"last_recorded_at"`
 
+	// Reserve is set for a project that came through the reserve pool
+	// (conceived in the ledger): its stages, kept after its conversion.
+	Reserve *Reserve `json:"reserve,omitempty"`
+	// Applications are its upward applications (争取), by id.
+	Applications map[string]*Application `json:"applications,omitempty"`
+
 	// Evidence are the files attached to the project's events, in order.
 	Evidence []Attached `json:"evidence,omitempty"`
 
@@ -314,6 +320,47 @@ func Evolve(p *Project, e Event) {
 		if dl := p.Deadlines[d.Milestone]; dl != nil {
 			dl.Requested = nil
 		}
+	case *ConceivedData:
+		p.Reserve = &Reserve{Name: d.Name, ProposedBy: d.ProposedBy, BodyKind: d.BodyKind, Industry: d.Industry,
+			PlannedInvestment: d.PlannedInvestment, Conceived: e.OccurredOn}
+		p.TimeZone, p.loc = d.TimeZone, resolveZone(d.TimeZone)
+	case *AssessedData:
+		if r := p.Reserve; r != nil {
+			r.Assessed, r.Feasible, r.Conclusion = e.OccurredOn, d.Feasible, d.Conclusion
+		}
+	case *ReservedData:
+		if r := p.Reserve; r != nil {
+			if r.Libraries == nil {
+				r.Libraries = map[Level]Date{}
+			}
+			r.Libraries[d.Level] = e.OccurredOn
+		}
+	case *PackagedData:
+		if r := p.Reserve; r != nil {
+			r.Packaged, r.PackagedFor = e.OccurredOn, d.Purpose
+		}
+	case *ConvertedData:
+		if r := p.Reserve; r != nil {
+			r.Converted, r.Year, r.List = e.OccurredOn, d.Year, d.List
+		}
+	case *DroppedData:
+		if r := p.Reserve; r != nil {
+			r.Dropped, r.DropReason = e.OccurredOn, d.Reason
+		}
+	case *ApplicationSubmittedData:
+		if p.Applications == nil {
+			p.Applications = map[string]*Application{}
+		}
+		p.Applications[d.Application] = &Application{ID: d.Application, Level: d.Level, Programme: d.Programme, Asked: d.Asked, Submitted: e.OccurredOn}
+	case *ApplicationAnsweredData:
+		if a := p.Applications[d.Application]; a != nil {
+			a.Answered, a.Approved, a.Granted, a.Document = e.OccurredOn, d.Approved, d.Granted, d.Document
+		}
+	case *GrantReceivedData:
+		if a := p.Applications[d.Application]; a != nil {
+			a.Received += d.Amount
+			a.Tranches = append(a.Tranches, Tranche{On: e.OccurredOn, Amount: d.Amount, Reference: d.Reference})
+		}
 	case *EvidenceAttachedData:
 		for _, f := range d.Files {
 			p.Evidence = append(p.Evidence, Attached{EvidenceFile: f, About: d.About, On: e.OccurredOn})
@@ -414,6 +461,15 @@ func (p *Project) Clone() Project {
 	q.Leaders = slices.Clone(p.Leaders)
 	q.Flags = slices.Clone(p.Flags)
 	q.Evidence = slices.Clone(p.Evidence)
+	q.Reserve = p.Reserve.clone()
+	if p.Applications != nil {
+		q.Applications = make(map[string]*Application, len(p.Applications))
+		for id, a := range p.Applications {
+			c := *a
+			c.Tranches = slices.Clone(a.Tranches)
+			q.Applications[id] = &c
+		}
+	}
 	q.Published = maps.Clone(p.Published)
 	q.Deadlines = make(map[Milestone]*Deadline, len(p.Deadlines))
 	for m, dl := range p.Deadlines {

@@ -66,6 +66,24 @@ func actionChinese(cmd Command) string {
 		return "驳回调整" + c.Milestone.Chinese() + "期限的申请"
 	case RecordPublication:
 		return "记录发布 " + c.Report + " " + c.Period
+	case ConceiveProject:
+		return "录入谋划项目"
+	case AssessProject:
+		return "记录论证结论"
+	case ReserveProject:
+		return "纳入" + c.Level.Chinese() + "项目库"
+	case PackageProject:
+		return "记录包装"
+	case ConvertProject:
+		return fmt.Sprintf("转化为 %d 年重点项目", c.Year)
+	case DropProject:
+		return "退库"
+	case SubmitApplication:
+		return "向" + c.Level.Chinese() + "申报"
+	case AnswerApplication:
+		return "记录申报 " + c.Application + " 的批复"
+	case ReceiveGrant:
+		return "记录申报 " + c.Application + " 的资金到位"
 	}
 	return cmd.Action()
 }

@@ -55,6 +55,16 @@ func samplePayloads() map[domain.EventType]domain.Payload {
 		domain.ReportPublished: &domain.ReportPublishedData{Report: "bulletin", Period: "2026-11", AsOf: d, Cut: time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC),
 			Args:  [][]string{{"bulletin", "--period", "month", "--as-of", "2026-11-30", "--docx", "通报.docx"}},
 			Files: []domain.EvidenceFile{{Name: "通报.docx", Type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Size: 20480, SHA256: strings.Repeat("cd", 32)}}},
+		domain.Conceived: &domain.ConceivedData{Name: "新能源电池材料项目", ProposedBy: "新能源产业推进组", BodyKind: domain.BodyIndustryGroup, Industry: "制造业",
+			PlannedInvestment: 800_000_000, TimeZone: domain.DefaultTimeZone},
+		domain.Assessed:             &domain.AssessedData{Feasible: true, Conclusion: "市场前景好"},
+		domain.Reserved:             &domain.ReservedData{Level: domain.LevelCity},
+		domain.Packaged:             &domain.PackagedData{Purpose: domain.ForApplication, Note: "申报省重点项目"},
+		domain.Converted:            &domain.ConvertedData{Year: 2027, List: domain.ListPreparatory},
+		domain.Dropped:              &domain.DroppedData{Reason: "投资方放弃"},
+		domain.ApplicationSubmitted: &domain.ApplicationSubmittedData{Application: "A-1", Level: domain.LevelProvince, Programme: "省级专项资金", Asked: 20_000_000},
+		domain.ApplicationAnswered:  &domain.ApplicationAnsweredData{Application: "A-1", Approved: true, Granted: 15_000_000, Document: "财建〔2026〕88号"},
+		domain.GrantReceived:        &domain.GrantReceivedData{Application: "A-1", Amount: 10_000_000, Reference: "转账 0042"},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/evidence"
 )
 
 // The stored event corpus (docs/events.md, "Versions"): events as each
@@ -33,6 +35,8 @@ import (
 //
 //	stream.jsonl   every message of the stream, in stream order: seq,
 //	               subject, headers and data (the raw body, base64)
+//	evidence/      the files of evidence its events list, each named by
+//	               its SHA-256, put back into the evidence store first
 //	corpus.json    the event versions of the ledger that wrote it, the
 //	               clock the commands ran at and each command run, with
 //	               the file under expected/ that holds its output
@@ -206,6 +210,9 @@ func TestCorpusWrite(t *testing.T) {
 		jsonl.WriteByte('\n')
 	}
 	files["stream.jsonl"] = jsonl.Bytes()
+	for sha, data := range corpusEvidence(t, c.dir) {
+		files[filepath.Join("evidence", sha)] = data
+	}
 
 	manifest := corpusManifest{
 		WrittenBy:     "go test ./cmd/ledger -run TestCorpus -write-corpus -corpus-name " + *corpusName,
@@ -435,13 +442,15 @@ func writeCorpusHistory(t *testing.T, c *cli) {
 	execute(t, c, domain.ReportProgress{Meta: meta, Project: full, Month: "2026-12", Text: "已全面投产，正在办理竣工验收", On: d(2026, 12, 31)})
 	// Evidence that comes with an issue, a scan attached to it later, a
 	// unit's requests for a new deadline with the office's two answers,
-	// and the month's bulletin as published.
-	photo := domain.EvidenceFile{Name: "塔吊通道积雪.jpg", Type: "image/jpeg", Size: 2_345_678, SHA256: strings.Repeat("ab", 32)}
+	// and the month's bulletin as published. The files are stored in the
+	// evidence store and kept with the generation (evidence/<sha256>).
+	photo := putEvidence(t, c, "塔吊通道积雪.jpg", corpusJPEG)
+	scan := putEvidence(t, c, "供电公司复函.pdf", []byte("%PDF-1.4\n% 供电公司复函 (reply of the grid company)\n%%EOF\n"))
 	raise := domain.RaiseIssue{Meta: domain.Meta{Actor: "clerk", Evidence: []domain.EvidenceFile{photo}}, Project: coded, IssueID: "I-2",
 		Title: "substation capacity not confirmed", On: d(2026, 12, 31)}
 	execute(t, c, raise)
 	execute(t, c, domain.AttachEvidence{Meta: meta, Project: coded, About: domain.CommandKey(raise) + "-0", On: d(2026, 12, 31),
-		Files: []domain.EvidenceFile{{Name: "供电公司复函.pdf", Type: "application/pdf", Size: 345_678, SHA256: strings.Repeat("cd", 32)}}})
+		Files: []domain.EvidenceFile{scan}})
 	unit := domain.Meta{Actor: "county industry bureau reporter"}
 	execute(t, c, domain.RequestRevision{Meta: unit, Project: coded, Milestone: domain.MilestoneCompleted, Due: d(2027, 12, 31),
 		Precision: domain.PrecisionQuarter, Reason: "substation capacity arrives in the fourth quarter", On: d(2026, 12, 31)})
@@ -455,7 +464,96 @@ func writeCorpusHistory(t *testing.T, c *cli) {
 		Args: [][]string{{"bulletin", "--period", "month", "--as-of", "2026-12-31", "--as-of-recorded", "2027-01-01T00:00:00+08:00", "--docx", "通报-2026-12.docx"}},
 		Files: []domain.EvidenceFile{{Name: "通报-2026-12.docx", Type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 			Size: 20_480, SHA256: strings.Repeat("ef", 32)}}, On: d(2026, 12, 31)})
+	// The pipeline before the plan: a township's project conceived,
+	// assessed, reserved, packaged and converted; another dropped; an
+	// application to the province granted in part and paid in two
+	// tranches.
+	const pooled, dropped = "CB-2026-01", "CB-2026-02"
+	for _, cmd := range []domain.Command{
+		domain.ConceiveProject{Meta: meta, Project: pooled, Name: "温泉康养小镇 (hot spring resort)", ProposedBy: "南湖镇", BodyKind: domain.BodyTownship,
+			Industry: "文旅", PlannedInvestment: 600_000_000, On: d(2026, 12, 1)},
+		domain.ConceiveProject{Meta: meta, Project: dropped, Name: "物流分拨中心 (logistics hub)", ProposedBy: "现代物流产业推进组", BodyKind: domain.BodyIndustryGroup,
+			PlannedInvestment: 150_000_000, On: d(2026, 12, 1)},
+		domain.AssessProject{Meta: meta, Project: pooled, Feasible: true, Conclusion: "资源条件好，用地已落实", On: d(2026, 12, 5)},
+		domain.ReserveProject{Meta: meta, Project: pooled, Level: domain.LevelCounty, On: d(2026, 12, 8)},
+		domain.ReserveProject{Meta: meta, Project: pooled, Level: domain.LevelProvince, On: d(2026, 12, 20)},
+		domain.PackageProject{Meta: meta, Project: pooled, Purpose: domain.ForApplication, Note: "申报省重点项目", On: d(2026, 12, 10)},
+		domain.DropProject{Meta: meta, Project: dropped, Reason: "选址与生态红线冲突", On: d(2026, 12, 12)},
+		domain.SubmitApplication{Meta: meta, Project: pooled, Application: "A-1", Level: domain.LevelProvince, Programme: "省级文旅发展专项资金",
+			Asked: 30_000_000, On: d(2026, 12, 11)},
+		domain.AnswerApplication{Meta: meta, Project: pooled, Application: "A-1", Approved: true, Granted: 20_000_000, Document: "文旅财〔2026〕45号", On: d(2026, 12, 22)},
+		domain.ReceiveGrant{Meta: meta, Project: pooled, Application: "A-1", Amount: 12_000_000, Reference: "转账〔2026〕301号", On: d(2026, 12, 28)},
+		domain.ReceiveGrant{Meta: meta, Project: pooled, Application: "A-1", Amount: 8_000_000, On: d(2026, 12, 30)},
+		domain.ConvertProject{Meta: meta, Project: pooled, Year: 2027, List: domain.ListPreparatory, Unit: "南湖镇", Leader: "孙伟",
+			Plan: []domain.PlannedDeadline{{Milestone: domain.MilestoneSigned, Due: d(2027, 3, 31)}}, On: d(2026, 12, 31)},
+	} {
+		execute(t, c, cmd)
+	}
 	c.ok("watch-deadlines", "--once")
+}
+
+// corpusJPEG is the smallest picture the evidence store takes for a JPEG:
+// its magic bytes and an end marker.
+var corpusJPEG = []byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9}
+
+// putEvidence stores a file of evidence as the CLI's --evidence would,
+// and returns what a command carries of it.
+func putEvidence(t *testing.T, c *cli, name string, data []byte) domain.EvidenceFile {
+	t.Helper()
+	var f domain.EvidenceFile
+	withStore(t, c.dir, func(_ *nats.Conn, s *eventstore.Store) {
+		ev, err := evidence.New(context.Background(), s)
+		require.NoError(t, err)
+		f, err = ev.Put(context.Background(), name, bytes.NewReader(data))
+		require.NoError(t, err, name)
+	}, eventstore.WithClock(c.clock))
+	return f
+}
+
+// corpusEvidence reads every file of evidence the data folder's events
+// list, by SHA-256.
+func corpusEvidence(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	withStore(t, dir, func(_ *nats.Conn, s *eventstore.Store) {
+		ctx := context.Background()
+		ev, err := evidence.New(ctx, s)
+		require.NoError(t, err)
+		refs, err := evidence.Listed(ctx, s, "")
+		require.NoError(t, err)
+		for _, r := range refs {
+			rc, _, err := ev.Open(ctx, r.File.SHA256)
+			require.NoError(t, err, r.File.Name)
+			data, err := io.ReadAll(rc)
+			require.NoError(t, err)
+			require.NoError(t, rc.Close())
+			out[r.File.SHA256] = data
+		}
+	})
+	return out
+}
+
+// restoreEvidence puts a generation's evidence/<sha256> files into the
+// evidence store of the data folder.
+func restoreEvidence(t *testing.T, corpus, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(corpus, "evidence"))
+	if os.IsNotExist(err) {
+		return
+	}
+	require.NoError(t, err)
+	withStore(t, dir, func(_ *nats.Conn, s *eventstore.Store) {
+		ctx := context.Background()
+		ev, err := evidence.New(ctx, s)
+		require.NoError(t, err)
+		for _, e := range entries {
+			data, err := os.ReadFile(filepath.Join(corpus, "evidence", e.Name()))
+			require.NoError(t, err)
+			f, err := ev.Put(ctx, e.Name(), bytes.NewReader(data))
+			require.NoError(t, err, e.Name())
+			require.Equal(t, e.Name(), f.SHA256, "evidence/%s holds other bytes", e.Name())
+		}
+	})
 }
 
 // execute decides cmd and stores its events as a command of the CLI
@@ -606,6 +704,7 @@ func TestCorpusReadsAsItWasWritten(t *testing.T) {
 
 			c := &cli{t: t, dir: t.TempDir(), clock: domain.NewManualClock(manifest.Clock)}
 			replayCorpus(t, c.dir, readCorpusStream(t, dir))
+			restoreEvidence(t, dir, c.dir)
 			// The commands use the server running on the data folder, as
 			// with ledger serve, rather than each starting its own.
 			srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: c.dir, Port: -1})

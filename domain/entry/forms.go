@@ -10,7 +10,7 @@ import (
 // Forms returns every form of the ledger: one per command that changes a
 // project. Each build reads its values in the order it checks them.
 func Forms() []Form {
-	return []Form{
+	return append([]Form{
 		{
 			Group: "project",
 			Use:   "register PROJECT",
@@ -270,7 +270,7 @@ func Forms() []Form {
 				}
 			},
 		},
-	}
+	}, pipelineForms()...)
 }
 
 // confirmOrder is the --confirm-order switch of a form whose dates are
