@@ -48,7 +48,10 @@ func (d *decision) decide() ([]Event, error) {
 		return d.publish(cmd.(RecordPublication))
 	}
 	if reserved(d.id) {
-		return nil, d.refuse(ErrInvalid, "%s is the ledger's own history, not a project", "use another project id", d.id).zh("%s 是台账自身的记录，不是项目", "请使用其他项目编号", d.id)
+		if strings.EqualFold(string(d.id), string(PublicationsID)) {
+			return nil, d.refuse(ErrInvalid, "%s is the publications' history, not a project", "use another project id", d.id).zh("%s 是报表发布的记录，不是项目", "请使用其他项目编号", d.id)
+		}
+		return nil, d.refuse(ErrInvalid, "%s is the unit register's history, not a project", "use another project id", d.id).zh("%s 是单位名录的记录，不是项目", "请使用其他项目编号", d.id)
 	}
 	if isReserveCommand(cmd) {
 		return d.decideReserve(cmd)

@@ -29,13 +29,17 @@ const (
 const (
 	NameUnit     = "unit"
 	NameTownship = "township"
+	// NameIndustryGroup is an industry promotion group (产业推进组): it
+	// proposes projects for the reserve pool; a unit name is a
+	// department's (部门).
+	NameIndustryGroup = "industry_group"
 )
 
 // RegisterUnit adds a canonical name, with its aliases, to the register.
 type RegisterUnit struct {
 	Meta
 	Name    string
-	Kind    string // NameUnit (default) or NameTownship
+	Kind    string // NameUnit (default), NameTownship or NameIndustryGroup
 	Aliases []string
 	On      Date
 }
@@ -225,8 +229,8 @@ func EditDistance(a, b string) int {
 func (d *decision) registerUnit(c RegisterUnit) ([]Event, error) {
 	u := d.p.Units
 	kind := c.kind()
-	if kind != NameUnit && kind != NameTownship {
-		return nil, d.refuse(ErrInvalid, "kind %q is unknown", "expected unit or township", kind).zh("名称类型“%s”无法识别", "应为 unit（单位）或 township（乡镇）", kind)
+	if kind != NameUnit && kind != NameTownship && kind != NameIndustryGroup {
+		return nil, d.refuse(ErrInvalid, "kind %q is unknown", "expected unit, township or industry_group", kind).zh("名称类型“%s”无法识别", "应为 unit（单位）、township（乡镇）或 industry_group（产业推进组）", kind)
 	}
 	name := strings.Join(strings.Fields(c.Name), " ")
 	if name == "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,12 +25,12 @@ func (a *app) unitsCommand() *cobra.Command {
 
 func (a *app) unitsAddCommand() *cobra.Command {
 	var aliases []string
-	var township bool
+	var township, group bool
 	var on string
 	var m metaFlags
 	c := &cobra.Command{
 		Use:   "add NAME",
-		Short: "Register a canonical unit (or, with --township, township) name and its aliases",
+		Short: "Register a canonical unit (a department's; with --township a township's, with --industry-group an industry promotion group's) name and its aliases",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			meta, err := a.meta(m.commandID, m.correlationID)
@@ -41,14 +42,20 @@ func (a *app) unitsAddCommand() *cobra.Command {
 				return err
 			}
 			kind := domain.NameUnit
-			if township {
+			switch {
+			case township && group:
+				return usageError{errors.New("--township and --industry-group: a name is of one kind")}
+			case township:
 				kind = domain.NameTownship
+			case group:
+				kind = domain.NameIndustryGroup
 			}
 			return a.execute(cmd.Context(), domain.RegisterUnit{Meta: meta, Name: args[0], Kind: kind, Aliases: aliases, On: day})
 		},
 	}
 	c.Flags().StringArrayVar(&aliases, "alias", nil, "another name it goes by (repeat the flag for each)")
 	c.Flags().BoolVar(&township, "township", false, "the name is a township's (乡镇), not a unit's")
+	c.Flags().BoolVar(&group, "industry-group", false, "the name is an industry promotion group's (产业推进组), which proposes projects for the reserve")
 	c.Flags().StringVar(&on, "on", "", "the day it was registered, YYYY-MM-DD (default today)")
 	m.add(c.Flags())
 	return c
@@ -96,7 +103,7 @@ func (a *app) unitsListCommand() *cobra.Command {
 					Aliases []string `json:"aliases"`
 				}
 				var out []entry
-				for _, kind := range []string{domain.NameUnit, domain.NameTownship} {
+				for _, kind := range []string{domain.NameUnit, domain.NameTownship, domain.NameIndustryGroup} {
 					if u == nil {
 						break
 					}
@@ -112,7 +119,7 @@ func (a *app) unitsListCommand() *cobra.Command {
 					return nil
 				}
 				for _, e := range out {
-					fmt.Fprintf(a.stdout, "%-8s %s", e.Kind, e.Name)
+					fmt.Fprintf(a.stdout, "%-14s %s", e.Kind, e.Name)
 					if len(e.Aliases) > 0 {
 						fmt.Fprintf(a.stdout, "  (also: %s)", strings.Join(e.Aliases, ", "))
 					}

@@ -63,3 +63,17 @@ func TestTheUnitRegisterMapsAliasesAndRefusesUnknownUnits(t *testing.T) {
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, errs, "the unit register's history")
 }
+
+func TestTheUnitRegisterKnowsIndustryGroups(t *testing.T) {
+	c := newCLI(t)
+	c.ok("units", "add", "新能源产业推进组", "--industry-group", "--alias", "新能源推进组", "--on", "2026-03-02")
+	c.ok("units", "add", "县发展和改革局", "--alias", "县发改局", "--on", "2026-03-02")
+	c.ok("units", "add", "城关镇", "--township", "--on", "2026-03-02")
+	list := c.ok("units", "list")
+	assert.Contains(t, list, "industry_group 新能源产业推进组  (also: 新能源推进组)")
+	assert.Contains(t, list, "unit           县发展和改革局")
+	assert.Contains(t, list, "township       城关镇")
+	code, _, errs := c.run("units", "add", "x", "--township", "--industry-group")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "a name is of one kind")
+}
