@@ -45,7 +45,6 @@ func (a *app) run(ctx context.Context, args []string) int {
 	ctx, a.abort = context.WithCancelCause(ctx)
 	defer a.abort(nil)
 	root := a.rootCommand()
-	root.AddCommand(a.notifyCommand())
 	root.SetArgs(negativesAsValues(args))
 	err := root.ExecuteContext(ctx)
 	var refused *refusedError
