@@ -52,6 +52,8 @@ type app struct {
 	// marks its cookies Secure behind an HTTPS proxy.
 	boardCert, boardKey string
 	boardSecure         bool
+	// serveNotify are serve's robots and reminder; nil runs no notifier.
+	serveNotify *notifyFlags
 
 	// passwordCost is the bcrypt cost of the passwords `auth init`
 	// writes. Tests lower it: under the race detector one check at the

@@ -168,9 +168,6 @@ It runs until Ctrl-C (docs/notify.md).`,
 	return c
 }
 
-// serveNotifyKey carries serve's notifier flags to the service it runs.
-type serveNotifyKey struct{}
-
 // addServeNotify gives serve the notifier's flags: with a robot named,
 // serve runs the notifier beside the projections and the deadline
 // watcher (startServeNotifier). The flags are checked before the server
@@ -178,7 +175,7 @@ type serveNotifyKey struct{}
 func (a *app) addServeNotify(c *cobra.Command) {
 	nf := &notifyFlags{}
 	nf.add(c)
-	c.PreRunE = func(cmd *cobra.Command, _ []string) error {
+	c.PreRunE = func(*cobra.Command, []string) error {
 		if len(nf.wecom)+len(nf.dingtalk)+len(nf.secrets) == 0 {
 			return nil
 		}
@@ -188,7 +185,7 @@ func (a *app) addServeNotify(c *cobra.Command) {
 		if _, err := nf.reminder(); err != nil {
 			return err
 		}
-		cmd.SetContext(context.WithValue(cmd.Context(), serveNotifyKey{}, nf))
+		a.serveNotify = nf
 		return nil
 	}
 }
@@ -197,7 +194,7 @@ func (a *app) addServeNotify(c *cobra.Command) {
 // sends to done when it stops, and its counters on the board's /metrics.
 // It reports whether it started one.
 func (a *app) startServeNotifier(ctx context.Context, store *eventstore.Store, done chan<- error) bool {
-	nf, _ := ctx.Value(serveNotifyKey{}).(*notifyFlags)
+	nf := a.serveNotify
 	if nf == nil {
 		return false
 	}
