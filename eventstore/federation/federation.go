@@ -235,3 +235,26 @@ func Status(ctx context.Context, js jetstream.JetStream, c County, timeout time.
 	}
 	return l, nil
 }
+
+// CountyDenyImports are the subjects a county's leaf connection to its
+// city (deny_imports of the county server's leafnodes remote) refuses to
+// take from the city, so that the city reads the county and writes
+// nothing into it: the ledger's subjects (a publish in the city never
+// reaches the county's stream), the JetStream API calls that create,
+// change or remove streams, messages or consumers in the county's domain,
+// acknowledgements for the county's consumers, and its key-value and
+// object stores. What a mirror needs passes: stream info, consumer
+// creation, and the flow control of the mirror's deliveries.
+func CountyDenyImports(domain string) []string {
+	api := "$JS." + domain + ".API."
+	deny := []string{eventstore.DefaultSubject + ".>", "$JS.API.>", "$JS.ACK.>", "$KV.>", "$O.>",
+		api + "META.>", api + "ACCOUNT.>", api + "SERVER.>", api + "CONSUMER.DELETE.>", api + "CONSUMER.PAUSE.>", api + "CONSUMER.LEADER.>"}
+	for _, op := range []string{"CREATE", "UPDATE", "DELETE", "PURGE", "MSG.DELETE", "SNAPSHOT", "RESTORE", "PEER.>", "LEADER.>"} {
+		if strings.HasSuffix(op, ">") {
+			deny = append(deny, api+"STREAM."+op)
+		} else {
+			deny = append(deny, api+"STREAM."+op+".>")
+		}
+	}
+	return deny
+}
