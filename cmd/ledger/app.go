@@ -135,6 +135,7 @@ folder; with --server it talks to a NATS server or cluster.`,
 		a.benchCommand(),
 		a.authCommand(),
 		a.cadenceCommand(),
+		a.federationCommand(),
 	)
 	root.AddCommand(a.formCommands("")...) // plan, record, revise-deadline, ...
 	markUsageErrors(root)

@@ -29,10 +29,10 @@ const Prefix = eventstore.DefaultStream + "_"
 
 // County is a county whose ledger the city mirrors.
 type County struct {
-	Name     string // a short token: C1, XIANGYANG, ...; the mirror is LEDGER_<Name>
-	Domain   string // the county server's JetStream domain
-	Origin   string // the county's ledger stream (default eventstore.DefaultStream)
-	Replicas int    // replicas of the mirror in the city (default 1)
+	Name     string `json:"county"`   // a short token: C1, XIANGYANG, ...; the mirror is LEDGER_<Name>
+	Domain   string `json:"domain"`   // the county server's JetStream domain
+	Origin   string `json:"origin"`   // the county's ledger stream (default eventstore.DefaultStream)
+	Replicas int    `json:"replicas"` // replicas of the mirror in the city (default 1)
 }
 
 func (c County) withDefaults() County {
@@ -172,19 +172,20 @@ func Counties(ctx context.Context, js jetstream.JetStream) ([]County, error) {
 // Lag is how far a county's mirror stands behind the county.
 type Lag struct {
 	County
-	Mirrored uint64    // the mirror's last sequence
-	Messages uint64    // messages in the mirror
-	LastTime time.Time // when the county stored the last message mirrored (zero: none)
+	Mirrored uint64    `json:"mirrored"`  // the mirror's last sequence
+	Messages uint64    `json:"messages"`  // messages in the mirror
+	LastTime time.Time `json:"last_time"` // when the county stored the last message mirrored (zero: none)
 	// Reachable: the county's server answered through the leaf connection;
-	// then Origin is its stream's last sequence and Behind is Origin -
-	// Mirrored. Otherwise Behind is what the mirror last knew it lacked.
-	Reachable bool
-	Origin    uint64
-	Behind    uint64
+	// then CountyLast is its stream's last sequence and Behind is
+	// CountyLast - Mirrored. Otherwise Behind is what the mirror last knew
+	// it lacked.
+	Reachable  bool   `json:"reachable"`
+	CountyLast uint64 `json:"county_last"`
+	Behind     uint64 `json:"behind"`
 	// Active is how long ago the mirror last heard from the county; -1
 	// never.
-	Active  time.Duration
-	Problem string // why the county is unreachable, or the mirror's error
+	Active  time.Duration `json:"active_ns"`
+	Problem string        `json:"problem,omitempty"` // why the county is unreachable, or the mirror's error
 }
 
 // CaughtUp reports whether the mirror holds everything the county has.
@@ -228,10 +229,10 @@ func Status(ctx context.Context, js jetstream.JetStream, c County, timeout time.
 		l.Problem = why
 		return l, nil
 	}
-	l.Reachable, l.Origin = true, cs.CachedInfo().State.LastSeq
+	l.Reachable, l.CountyLast = true, cs.CachedInfo().State.LastSeq
 	l.Behind = 0
-	if l.Origin > l.Mirrored {
-		l.Behind = l.Origin - l.Mirrored
+	if l.CountyLast > l.Mirrored {
+		l.Behind = l.CountyLast - l.Mirrored
 	}
 	return l, nil
 }
