@@ -56,6 +56,11 @@ func (d Delivery) Ack(ctx context.Context) error { return d.msg.DoubleAck(ctx) }
 // not delivered again while a slow handler retries.
 func (d Delivery) InProgress() error { return d.msg.InProgress() }
 
+// Nak hands the event back unhandled: the server delivers it again at
+// once, to this subscriber or the next one to open the durable consumer,
+// rather than after the acknowledgement wait.
+func (d Delivery) Nak() error { return d.msg.Nak() }
+
 // Subscribe opens (creating it if needed) the durable consumer named
 // durable on every event of type t. One event is outstanding at a time, so
 // events are handled in order even across restarts.

@@ -296,7 +296,10 @@ func (n *Notifier) handle(ctx context.Context, d eventstore.Delivery) error {
 			continue
 		}
 		if err := n.postRetrying(ctx, h, msg, d.InProgress); err != nil {
-			return err // ctx ended; the miss comes again to the next run
+			// ctx ended: the miss is handed back, and comes again at once
+			// to the next run.
+			_ = d.Nak()
+			return err
 		}
 		accepted[i] = true
 	}
