@@ -147,7 +147,9 @@ func TestFederationCityMirrorsEveryCountyExactlyOnceThroughACutLink(t *testing.T
 		}
 	}
 	defer stopWriters()
-	acked := func(c *fedCounty, n int64) func() bool { return func() bool { return c.acked.Load() >= n || t.Failed() } }
+	acked := func(c *fedCounty, n int64) func() bool {
+		return func() bool { return c.acked.Load() >= n || t.Failed() }
+	}
 	for _, c := range counties {
 		waitFor(t, c.county.Name+" appends", acked(c, 60))
 	}
