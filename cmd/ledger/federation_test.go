@@ -85,9 +85,9 @@ func (c *fedCounty) write(ctx context.Context, t *testing.T, stop <-chan struct{
 	}
 }
 
-func fedConnect(t *testing.T, url string) *nats.Conn {
+func fedConnect(t *testing.T, url string, login ...nats.Option) *nats.Conn {
 	t.Helper()
-	nc, err := nats.Connect(url, eventstore.RemoteConnectOptions()...)
+	nc, err := nats.Connect(url, append(eventstore.RemoteConnectOptions(), login...)...)
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	return nc
@@ -104,13 +104,20 @@ func TestFederationCityMirrorsEveryCountyExactlyOnceThroughACutLink(t *testing.T
 	clock := testday.Clock(t)
 	bin, version := clustertest.BuildServer(t, t.TempDir())
 	t.Logf("nats-server %s", version)
-	city := clustertest.StartNode(t, bin, clustertest.NodeConfig{Name: "city", Domain: "city", LeafListen: true})
-	cityNC := fedConnect(t, city.ClientURL())
+	// The city's logins: its administrator, who adds counties; a reader,
+	// who may publish nothing on the ledger's subjects; and the counties'
+	// leaf connections.
+	city := clustertest.StartNode(t, bin, clustertest.NodeConfig{Name: "city", Domain: "city", LeafListen: true,
+		Users: []clustertest.User{{Name: "admin", Password: "admin-pw"}, {Name: "reader", Password: "reader-pw", DenyPublish: []string{"ledger.>"}},
+			{Name: "leaf", Password: "leaf-pw"}}})
+	cityNC := fedConnect(t, city.ClientURL(), nats.UserInfo("admin", "admin-pw"))
 	cityJS, err := jetstream.New(cityNC)
 	require.NoError(t, err)
 	cli := newCLI(t)
 	cli.clock = clock
-	onCity := func(args ...string) string { return cli.ok(append([]string{"--server", city.ClientURL()}, args...)...) }
+	onCity := func(args ...string) string {
+		return cli.ok(append([]string{"--server", city.ClientURL(), "--user", "admin", "--password", "admin-pw"}, args...)...)
+	}
 
 	var counties []*fedCounty
 	for i := 1; i <= 3; i++ {
@@ -119,7 +126,7 @@ func TestFederationCityMirrorsEveryCountyExactlyOnceThroughACutLink(t *testing.T
 		c.gen = storetest.NewCommands(c.rng, false)
 		c.link = clustertest.NewLink(t, strings.TrimPrefix(city.LeafURL(), "nats://"))
 		c.node = clustertest.StartNode(t, bin, clustertest.NodeConfig{Name: strings.ToLower(c.county.Name), Domain: c.county.Domain,
-			Remotes: []clustertest.Remote{{URL: c.link.URL(), DenyImports: federation.CountyDenyImports(c.county.Domain)}}})
+			Remotes: []clustertest.Remote{{URL: strings.Replace(c.link.URL(), "nats://", "nats://leaf:leaf-pw@", 1), DenyImports: federation.CountyDenyImports(c.county.Domain)}}})
 		c.store, err = eventstore.Open(ctx, fedConnect(t, c.node.ClientURL()), eventstore.WithClock(clock))
 		require.NoError(t, err)
 		for j := range 12 {
@@ -248,6 +255,17 @@ func TestFederationCityMirrorsEveryCountyExactlyOnceThroughACutLink(t *testing.T
 	_, err = cityJS.Publish(ctx, "ledger.K1-00.registered", []byte("forged"), jetstream.WithRetryAttempts(0), jetstream.WithExpectStream("LEDGER_C1"))
 	require.ErrorIs(t, err, jetstream.ErrNoStreamResponse)
 	after, err := counties[0].store.LastSequence(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+	// A ledger command run in the city on a mirror, by a reader of the
+	// city, is refused by the city's server at once.
+	code, _, stderr := cli.run("--server", city.ClientURL(), "--user", "reader", "--password", "reader-pw", "--stream", "LEDGER_C1",
+		"project", "register", "NEW-1", "--name", "forged", "--investment", "100", "--unit", "u", "--leader", "l", "--kind", "new",
+		"--on", testday.Today(t).String())
+	assert.NotZero(t, code)
+	t.Logf("a reader's write on a mirror: %s", strings.TrimSpace(stderr))
+	assert.Contains(t, stderr, `the server refused user reader: Permissions Violation for Publish to "ledger.NEW-1.registered"`)
+	after, err = counties[0].store.LastSequence(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, before, after)
 	err = eventstore.CheckWritable(ctx, cityJS, eventstore.StreamSpec{Name: "LEDGER_C1"})

@@ -32,6 +32,16 @@ type NodeConfig struct {
 	// LeafListen makes the server accept leaf node connections (a hub).
 	LeafListen bool
 	Remotes    []Remote // leaf node connections it makes
+	// Users, when given, are the only logins the server accepts, from
+	// clients and from leaf nodes alike (a remote logs in with user:password
+	// in its URL).
+	Users []User
+}
+
+// User is a login of a Node, denied publishing on DenyPublish.
+type User struct {
+	Name, Password string
+	DenyPublish    []string
 }
 
 // Node is a standalone nats-server process with a JetStream domain,
@@ -43,8 +53,9 @@ type Node struct {
 	LeafPort int // 0 unless LeafListen
 	ConfFile string
 
-	t   testing.TB
-	bin string
+	t     testing.TB
+	bin   string
+	users []User
 }
 
 // StartNode starts a standalone server built by BuildServer (bin), with
@@ -54,7 +65,7 @@ func StartNode(t testing.TB, bin string, cfg NodeConfig) *Node {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), cfg.Name)
 	ports := freePorts(t, 3)
-	n := &Node{Server: &Server{Name: cfg.Name, ClientPort: ports[0], MonitorPort: ports[1],
+	n := &Node{users: cfg.Users, Server: &Server{Name: cfg.Name, ClientPort: ports[0], MonitorPort: ports[1],
 		StoreDir: filepath.Join(dir, "store"), LogFile: filepath.Join(dir, "server.log")},
 		Domain: cfg.Domain, ConfFile: filepath.Join(dir, "server.conf"), t: t, bin: bin}
 	if cfg.LeafListen {
@@ -75,6 +86,17 @@ func (n *Node) config(remotes []Remote) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "server_name: %q\nlisten: \"127.0.0.1:%d\"\nhttp: \"127.0.0.1:%d\"\n", n.Name, n.ClientPort, n.MonitorPort)
 	fmt.Fprintf(&b, "jetstream {\n  store_dir: %q\n  domain: %q\n}\n", n.StoreDir, n.Domain)
+	if len(n.users) > 0 {
+		b.WriteString("authorization {\n  users: [\n")
+		for _, u := range n.users {
+			perms := ""
+			if len(u.DenyPublish) > 0 {
+				perms = fmt.Sprintf(", permissions: { publish: { deny: %s } }", quoted(u.DenyPublish))
+			}
+			fmt.Fprintf(&b, "    { user: %q, password: %q%s }\n", u.Name, u.Password, perms)
+		}
+		b.WriteString("  ]\n}\n")
+	}
 	if n.LeafPort == 0 && len(remotes) == 0 {
 		return b.String()
 	}
