@@ -233,7 +233,7 @@ func lagText(l federation.Lag) string {
 }
 
 func (a *app) printCityStatus(r cityReport) {
-	t := a.newTable("county", "domain", "stream", "events", "projects", "last event", "mirrored", "county", "lag", "verify")
+	t := a.newTable("county", "domain", "stream", "events", "projects", "last event", "mirrored", "county last", "lag", "verify")
 	for _, c := range r.Counties {
 		last := "-"
 		if !c.LastTime.IsZero() {

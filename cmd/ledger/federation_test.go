@@ -234,6 +234,7 @@ func TestFederationCityMirrorsEveryCountyExactlyOnceThroughACutLink(t *testing.T
 
 	// The CLI says the same.
 	out := onCity("federation", "status")
+	t.Logf("ledger federation status:\n%s", out)
 	for _, c := range counties {
 		assert.Contains(t, out, "LEDGER_"+c.county.Name)
 	}
