@@ -30,10 +30,12 @@ func connect(t *testing.T, url string) *nats.Conn {
 	return nc
 }
 
-func TestMirrorOfACountyIsCreatedOnceCheckedAndFollowsTheCountyAcrossACut(t *testing.T) {
+func TestMirrorOfACountyIsCheckedFollowsTheCountyAcrossACutAndIsMirroredAgainByTheProvince(t *testing.T) {
 	ctx := context.Background()
 	bin, _ := clustertest.BuildServer(t, t.TempDir())
-	city := clustertest.StartNode(t, bin, clustertest.NodeConfig{Name: "city", Domain: "city", LeafListen: true})
+	province := clustertest.StartNode(t, bin, clustertest.NodeConfig{Name: "province", Domain: "province", LeafListen: true})
+	city := clustertest.StartNode(t, bin, clustertest.NodeConfig{Name: "city", Domain: "city", LeafListen: true,
+		Remotes: []clustertest.Remote{{URL: province.LeafURL(), DenyImports: federation.CountyDenyImports("city")}}})
 	link := clustertest.NewLink(t, strings.TrimPrefix(city.LeafURL(), "nats://"))
 	county := clustertest.StartNode(t, bin, clustertest.NodeConfig{Name: "c1", Domain: "c1",
 		Remotes: []clustertest.Remote{{URL: link.URL(), DenyImports: federation.CountyDenyImports("c1")}}})
@@ -114,4 +116,22 @@ func TestMirrorOfACountyIsCreatedOnceCheckedAndFollowsTheCountyAcrossACut(t *tes
 	last, err := store.LastSequence(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(8), last, "the county's stream holds only its own events")
+
+	// The province mirrors the city's mirror: the same events, subjects
+	// and sequences again, and the county's chains verify there.
+	pjs, err := jetstream.New(connect(t, province.ClientURL()))
+	require.NoError(t, err)
+	viaCity := federation.County{Name: "C1", Domain: "city", Origin: "LEDGER_C1"}
+	_, err = federation.Mirror(ctx, pjs, viaCity)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		l, err = federation.Status(ctx, pjs, viaCity, time.Second)
+		return err == nil && l.CaughtUp() && l.Mirrored == 8
+	}, wait, 50*time.Millisecond, "the province's mirror catches up: %+v %v", l, err)
+	atProvince, err := eventstore.Open(ctx, connect(t, province.ClientURL()), eventstore.WithStream(eventstore.StreamSpec{Name: "LEDGER_C1"}), eventstore.WithClock(clock))
+	require.NoError(t, err)
+	v, err := atProvince.Verify(ctx, "")
+	require.NoError(t, err)
+	assert.Equal(t, 8, v.Events)
+	assert.Empty(t, v.Breaks)
 }
