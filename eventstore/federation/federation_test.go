@@ -117,6 +117,19 @@ func TestMirrorOfACountyIsCheckedFollowsTheCountyAcrossACutAndIsMirroredAgainByT
 	require.NoError(t, err)
 	assert.Equal(t, uint64(8), last, "the county's stream holds only its own events")
 
+	// The deny list is what keeps the city out: a county whose link goes
+	// without it stores the city's publish.
+	open := clustertest.StartNode(t, bin, clustertest.NodeConfig{Name: "c9", Domain: "c9",
+		Remotes: []clustertest.Remote{{URL: city.LeafURL()}}})
+	ojs, err := jetstream.New(connect(t, open.ClientURL()))
+	require.NoError(t, err)
+	_, err = ojs.CreateStream(ctx, eventstore.StreamSpec{}.Config())
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		_, err := js.Publish(ctx, "ledger.P-9.registered", []byte("forged"), jetstream.WithRetryAttempts(0), jetstream.WithExpectStream("LEDGER"))
+		return err == nil
+	}, wait, 50*time.Millisecond, "without the deny list a publish in the city lands in the county")
+
 	// The province mirrors the city's mirror: the same events, subjects
 	// and sequences again, and the county's chains verify there.
 	pjs, err := jetstream.New(connect(t, province.ClientURL()))
