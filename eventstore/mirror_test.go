@@ -75,7 +75,15 @@ func TestMirrorOfTheLedgerIsReadAndVerifiedButNeverWritten(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, recs, 2)
 
-	// Writes and repairs are refused, naming the origin.
+	// Writes and repairs are refused, naming the origin: an append
+	// through the store at once, without trying the server.
+	_, err = mirror.Execute(ctx, register("P-9"))
+	require.ErrorIs(t, err, eventstore.ErrReadOnly)
+	_, err = mirror.RegisterMany(ctx, []domain.RegisterProject{register("P-10")})
+	require.ErrorIs(t, err, eventstore.ErrReadOnly)
+	st, err := js.Stream(ctx, "LEDGER_C1")
+	require.NoError(t, err)
+	assert.Equal(t, last, st.CachedInfo().State.LastSeq, "nothing stored")
 	err = eventstore.CheckWritable(ctx, js, eventstore.StreamSpec{Name: "LEDGER_C1"})
 	require.ErrorIs(t, err, eventstore.ErrReadOnly)
 	assert.EqualError(t, err, "stream LEDGER_C1 is a read-only mirror of LEDGER: nothing is written to it; record on the ledger that owns LEDGER")

@@ -107,6 +107,9 @@ type published struct {
 // answers or the retry budget is spent. Each try sends the very same
 // messages: same ids, same expected sequence.
 func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (published, error) {
+	if s.readOnly != nil {
+		return published{}, s.readOnly
+	}
 	start := time.Now()
 	for tries := 1; ; tries++ {
 		first, duplicate, err := s.publishOnce(ctx, msgs)

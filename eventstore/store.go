@@ -38,6 +38,10 @@ type Store struct {
 	publishTimeout time.Duration
 	retryBudget    time.Duration
 	retryReport    func(Retry)
+
+	// readOnly refuses every append: the stream is a mirror of another
+	// ledger's (a county's, at its city).
+	readOnly *ReadOnlyError
 }
 
 // ConnectOptions returns the NATS connection options a Store's connection
@@ -102,8 +106,12 @@ func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	}
 	s.js = js
 	if s.checkStream {
-		if _, err := EnsureStream(ctx, js, s.spec); err != nil {
+		st, err := EnsureStream(ctx, js, s.spec)
+		if err != nil {
 			return nil, err
+		}
+		if m := st.CachedInfo().Config.Mirror; m != nil {
+			s.readOnly = &ReadOnlyError{Stream: s.spec.Name, Origin: mirrorOrigin(m)}
 		}
 	}
 	return s, nil
@@ -551,6 +559,7 @@ func (s *Store) append(ctx context.Context, expect Version, events []domain.Even
 	if len(events) == 0 {
 		return nil, false, nil
 	}
+
 	p := events[0].Project
 	msgs, err := s.seal(expect, events)
 	if err != nil {
