@@ -125,7 +125,7 @@ func TestCadenceEveryKindIsReproduced(t *testing.T) {
 		monday = monday.AddDays(1)
 	}
 	newYear := domain.NewDate(today.Year()+1, 1, 1).Time(shanghai())
-	c.clock.Set(newYear.Add(48 * time.Hour))
+	c.clock.Set(newYear.Add(10 * 24 * time.Hour)) // after the first Monday after today too
 	for _, instant := range []time.Time{
 		monday.Time(shanghai()).Add(8 * time.Hour),
 		newYear.Add(9 * time.Hour), newYear.Add(10 * time.Hour), newYear.Add(11 * time.Hour),
