@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -308,4 +309,18 @@ func TestTwoSchedulersPublishAPeriodOnce(t *testing.T) {
 	assert.Equal(t, []string{p.Period}, folders(t, filepath.Join(c.out, "bulletin")), "one folder, no staging folder left")
 	assert.Empty(t, cadence.CheckFolder(filepath.Join(c.out, "bulletin", p.Period), p.Files))
 	assert.Len(t, folders(t, filepath.Join(c.out, "bulletin", p.Period)), len(p.Files))
+}
+
+// The cadence file shown in docs/cadence.md is one the ledger reads.
+func TestTheDocumentedCadenceFileIsRead(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cadence.md"))
+	require.NoError(t, err)
+	_, body, ok := strings.Cut(string(doc), "```json\n")
+	require.True(t, ok, "docs/cadence.md shows no cadence file")
+	body, _, _ = strings.Cut(body, "```")
+	path := filepath.Join(t.TempDir(), "cadence.json")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+	cfg, err := cadence.ReadConfig(path)
+	require.NoError(t, err)
+	assert.Len(t, cfg.Jobs, 4)
 }
