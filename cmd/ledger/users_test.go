@@ -63,7 +63,7 @@ func TestAuthUserAddsListsAndRemovesPeople(t *testing.T) {
 		says  string
 	}{
 		{"taken", "", []string{"add", "ZhangSan", "--role", "viewer"}, exitFailed, "user exists already: ZhangSan"},
-		{"unknown role", "", []string{"add", "wang", "--role", "boss"}, exitUsage, `--role: role "boss": expected one of viewer (领导查看), reporter (报表), inspector (督查), recorder (录入), auditor (审计)`},
+		{"unknown role", "", []string{"add", "wang", "--role", "boss"}, exitUsage, `--role: role "boss": expected one of viewer (领导查看), reporter (报表), unit_reporter (单位填报), inspector (督查), recorder (录入), auditor (审计)`},
 		{"the service", "", []string{"add", "wang", "--role", "ledger"}, exitUsage, "--role"},
 		{"no role", "", []string{"add", "wang"}, exitUsage, "--role is required"},
 		{"short password", "short\n", []string{"add", "wang", "--role", "viewer", "--password-stdin"}, exitUsage, "--password-stdin: the password has fewer than 10 characters"},
@@ -90,4 +90,34 @@ func TestAuthUserAddsListsAndRemovesPeople(t *testing.T) {
 	c.ok("auth", "user", "remove", "li")
 	out = c.ok("auth", "user", "list")
 	assert.NotContains(t, out, "李县长")
+}
+
+func TestAuthUserAddsAUnitReporterForRegisteredUnits(t *testing.T) {
+	c := newCLI(t)
+	c.ok("units", "add", "县工业和信息化局", "--alias", "县工信局")
+	c.ok("units", "add", "县商务局")
+
+	code, out, errs := c.runIn("", "auth", "user", "add", "gxj", "--role", "单位填报", "--unit", "县工信局", "--unit", "县商务局", "--name", "王芳")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "added gxj (王芳), role unit_reporter (单位填报), units 县工业和信息化局, 县商务局", "an alias is stored as its canonical name")
+	out = c.ok("auth", "user", "list")
+	assert.Regexp(t, `gxj\s+王芳\s+unit_reporter \(单位填报\)\s+\S+ \S+\s+县工业和信息化局、县商务局`, out)
+
+	for _, cs := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"no unit", []string{"add", "wang", "--role", "unit_reporter"}, "--unit is required for a unit reporter (单位填报)"},
+		{"a unit for a viewer", []string{"add", "wang", "--role", "viewer", "--unit", "县商务局"}, "--unit binds a unit reporter"},
+		{"an unknown unit", []string{"add", "wang", "--role", "unit_reporter", "--unit", "县商务厅"}, `--unit: unit "县商务厅" is not in the unit register; closest: 县商务局`},
+	} {
+		t.Run(cs.name, func(t *testing.T) {
+			code, _, errs := c.runIn("", append([]string{"auth", "user"}, cs.args...)...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, errs, cs.says)
+		})
+	}
+	out = c.ok("auth", "user", "list")
+	assert.NotContains(t, out, "wang", "nothing refused was stored")
 }
