@@ -43,6 +43,24 @@ func Grants(stream, durable string) []Grant {
 	// alone.
 	users := "KV_" + UsersBucket(stream)
 	notTheUsers := []string{api + "STREAM.INFO." + users, api + "DIRECT.GET." + users, api + "DIRECT.GET." + users + ".>"}
+	// The files of evidence: the object store <stream>_EVIDENCE, whose
+	// stream is OBJ_<stream>_EVIDENCE (package evidence). Reading a file
+	// is its stream's info, direct gets of its meta, and an ordered push
+	// consumer on its chunks, which answers flow control and is deleted
+	// when the file is read; writing publishes its chunks and meta, and
+	// purges the chunks a replaced or failed upload leaves.
+	evidence := EvidenceBucket(stream)
+	objects := "OBJ_" + evidence
+	readEvidence := []string{
+		api + "STREAM.INFO." + objects, api + "DIRECT.GET." + objects, api + "DIRECT.GET." + objects + ".>",
+		api + "CONSUMER.CREATE." + objects + ".*", api + "CONSUMER.CREATE." + objects + ".*.>",
+		api + "CONSUMER.INFO." + objects + ".*", api + "CONSUMER.DELETE." + objects + ".*",
+		"$JS.FC." + objects + ".>",
+	}
+	writeEvidence := append([]string{
+		"$O." + evidence + ".C.>", "$O." + evidence + ".M.>",
+		api + "STREAM.CREATE." + objects, api + "STREAM.PURGE." + objects,
+	}, readEvidence...)
 	misses := subject + ".*.deadline_missed"
 	withCommon := func(g Grant) Grant {
 		g.PublishAllow = append(g.PublishAllow, UserInfoSubject)
@@ -69,22 +87,25 @@ func Grants(stream, durable string) []Grant {
 				api + "CONSUMER.MSG.NEXT.*.*", api + "CONSUMER.DELETE.*.*",
 				// ledger backup and ledger restore (docs/backup.md)
 				api + "STREAM.NAMES", api + "STREAM.SNAPSHOT.*", api + "STREAM.RESTORE.*", "$JS.SNAPSHOT.RESTORE.*.*",
+				// The files of evidence the web board's forms upload.
+				"$O." + evidence + ".C.>", "$O." + evidence + ".M.>", api + "STREAM.PURGE." + objects, "$JS.FC." + objects + ".>",
 			},
 			// Old projection generations are deleted (a bucket is a
-			// stream), the ledger stream never: nor is it changed.
-			PublishDeny: append([]string{api + "STREAM.DELETE." + stream, api + "STREAM.UPDATE." + stream}, notTheDurable...),
+			// stream), the ledger stream never: nor is it changed. Nor
+			// is the evidence bucket deleted.
+			PublishDeny: append([]string{api + "STREAM.DELETE." + stream, api + "STREAM.UPDATE." + stream, api + "STREAM.DELETE." + objects}, notTheDurable...),
 		}),
 		withCommon(Grant{
 			Role:         Recorder,
-			About:        "appends events (record, project register, import plan, inspect explain/raise/close); reads histories and projections",
-			PublishAllow: append([]string{subject + ".*.*", api + "STREAM.MSG.GET." + stream}, readProjections...),
+			About:        "appends events (record, project register, import plan, inspect explain/raise/close) and uploads files of evidence (--evidence, attach); reads histories, projections and evidence",
+			PublishAllow: slices.Concat([]string{subject + ".*.*", api + "STREAM.MSG.GET." + stream}, readProjections, writeEvidence),
 			// Misses are the watcher's to record: a recorder cannot forge one.
 			PublishDeny: append([]string{misses}, notTheUsers...),
 		}),
 		withCommon(Grant{
 			Role:  Auditor,
-			About: "reads everything (verify, history, audit, reports as of any time); writes nothing",
-			PublishAllow: slices.Concat(readProjections,
+			About: "reads everything (verify, history, audit, reports as of any time, files of evidence); writes nothing",
+			PublishAllow: slices.Concat(readProjections, readEvidence,
 				[]string{api + "STREAM.MSG.GET." + stream,
 					api + "CONSUMER.CREATE." + stream + ".*", api + "CONSUMER.CREATE." + stream + ".*.>",
 					api + "CONSUMER.INFO." + stream + ".*", api + "CONSUMER.MSG.NEXT." + stream + ".*"}),
@@ -93,22 +114,27 @@ func Grants(stream, durable string) []Grant {
 		}),
 		withCommon(Grant{
 			Role:  Inspector,
-			About: "follows deadline_missed through its durable consumer " + durable + " (inspect follow); reads the projections for project names",
-			PublishAllow: append([]string{
+			About: "follows deadline_missed through its durable consumer " + durable + " (inspect follow); reads the projections for project names, and files of evidence",
+			PublishAllow: slices.Concat([]string{
 				api + "CONSUMER.CREATE." + stream + "." + durable + "." + misses,
 				api + "CONSUMER.INFO." + stream + "." + durable,
 				api + "CONSUMER.MSG.NEXT." + stream + "." + durable,
 				api + "CONSUMER.DELETE." + stream + "." + durable,
 				"$JS.ACK." + stream + "." + durable + ".>",
-			}, readProjections...),
+			}, readProjections, readEvidence),
 			PublishDeny:    slices.Concat(notTheStream, notTheUsers),
 			SubscribeAllow: []string{misses},
 		}),
 		withCommon(Grant{
 			Role:         Reporter,
-			About:        "reads the projections only (status, overdue, scoreboard, investment, supervision, bulletin)",
-			PublishAllow: readProjections,
+			About:        "reads the projections (status, overdue, scoreboard, investment, supervision, bulletin) and files of evidence",
+			PublishAllow: slices.Concat(readProjections, readEvidence),
 			PublishDeny:  slices.Concat(notTheStream, notTheUsers),
 		}),
 	}
 }
+
+// EvidenceBucket is the name of the object store bucket holding the files
+// of evidence of the ledger stream named stream (package evidence's
+// Bucket); its stream on the server is OBJ_<stream>_EVIDENCE.
+func EvidenceBucket(stream string) string { return stream + "_EVIDENCE" }

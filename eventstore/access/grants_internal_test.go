@@ -1,11 +1,19 @@
 package access
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/keyprojects/ledger/eventstore"
+	"github.com/keyprojects/ledger/eventstore/evidence"
 )
 
 // rightsOf are the Rights the server reports for a user granted g.
@@ -84,6 +92,20 @@ func TestEachGrantAllowsItsRolesJobAndNothingElse(t *testing.T) {
 		{"$JS.ACK.LEDGER.inspection.1.1.1.1.0", []Role{Inspector}},
 		{C + "CREATE.LEDGER.other.ledger.*.deadline_missed", []Role{Service, Auditor}},
 		{"$JS.ACK.LEDGER.other.1.1.1.1.0", nil},
+		// The files of evidence: the recorder and the service write them,
+		// every role reads them, nobody deletes or changes their bucket.
+		{"$O.LEDGER_EVIDENCE.C.abc", []Role{Service, Recorder}},
+		{"$O.LEDGER_EVIDENCE.M.abc", []Role{Service, Recorder}},
+		{S + "CREATE.OBJ_LEDGER_EVIDENCE", []Role{Service, Recorder}},
+		{S + "PURGE.OBJ_LEDGER_EVIDENCE", []Role{Service, Recorder}},
+		{S + "DELETE.OBJ_LEDGER_EVIDENCE", nil},
+		{S + "UPDATE.OBJ_LEDGER_EVIDENCE", []Role{Service}},
+		{S + "INFO.OBJ_LEDGER_EVIDENCE", Roles()},
+		{"$JS.API.DIRECT.GET.OBJ_LEDGER_EVIDENCE.$O.LEDGER_EVIDENCE.M.abc", Roles()},
+		{C + "CREATE.OBJ_LEDGER_EVIDENCE.x.$O.LEDGER_EVIDENCE.C.nuid", Roles()},
+		{C + "DELETE.OBJ_LEDGER_EVIDENCE.x", Roles()},
+		{"$JS.FC.OBJ_LEDGER_EVIDENCE.x.1", Roles()},
+		{"$O.LEDGER_USERS.C.abc", nil},
 	} {
 		for _, role := range Roles() {
 			want := false
@@ -116,4 +138,65 @@ func TestGrantsFollowTheStreamAndTheDurablesNames(t *testing.T) {
 	assert.False(t, rights[Auditor].CanPublish("$JS.API.CONSUMER.MSG.NEXT.COUNTY.office"))
 	assert.True(t, rights[Auditor].CanPublish("$JS.API.CONSUMER.MSG.NEXT.COUNTY.inspection"))
 	assert.False(t, rights[Service].CanPublish("$JS.API.STREAM.DELETE.COUNTY"))
+}
+
+// TestEveryRoleReadsTheEvidenceAndOnlyTheWritersStoreIt runs the grants
+// on a real server: the recorder uploads a file, every role reads it back
+// and checks it, and only the recorder and the service may store one.
+func TestEveryRoleReadsTheEvidenceAndOnlyTheWritersStoreIt(t *testing.T) {
+	assert.Equal(t, evidence.Bucket("LEDGER"), EvidenceBucket("LEDGER"))
+	var users []*server.User
+	for _, g := range Grants("LEDGER", "inspection") {
+		users = append(users, &server.User{Username: string(g.Role), Password: "pw", Permissions: &server.Permissions{
+			Publish:   &server.SubjectPermission{Allow: g.PublishAllow, Deny: g.PublishDeny},
+			Subscribe: &server.SubjectPermission{Allow: g.SubscribeAllow},
+		}})
+	}
+	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true,
+		JetStream: true, StoreDir: t.TempDir(), Users: users})
+	require.NoError(t, err)
+	go srv.Start()
+	require.True(t, srv.ReadyForConnections(10*time.Second))
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	ctx := context.Background()
+	storeOf := func(role Role, opts ...eventstore.Option) *evidence.Store {
+		t.Helper()
+		nc, err := nats.Connect(srv.ClientURL(), nats.UserInfo(string(role), "pw"), nats.CustomInboxPrefix(role.InboxPrefix()))
+		require.NoError(t, err, role)
+		t.Cleanup(nc.Close)
+		s, err := eventstore.Open(ctx, nc, opts...)
+		require.NoError(t, err, role)
+		ev, err := evidence.New(ctx, s)
+		require.NoError(t, err, role)
+		return ev
+	}
+	storeOf(Service) // creates the ledger stream
+
+	photo := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte("site photo "), 30_000)...) // three chunks
+	f, err := storeOf(Recorder, eventstore.WithoutStreamCheck()).Put(ctx, "site.jpg", bytes.NewReader(photo))
+	require.NoError(t, err, "the recorder creates the bucket and stores the file")
+	refs := []evidence.Ref{{Project: "P-1", Event: "e", File: f}}
+
+	for _, role := range Roles() {
+		ev := storeOf(role, eventstore.WithoutStreamCheck())
+		rc, _, err := ev.Open(ctx, f.SHA256)
+		require.NoError(t, err, role)
+		got, err := io.ReadAll(rc)
+		require.NoError(t, err, role)
+		require.NoError(t, rc.Close())
+		assert.Equal(t, photo, got, role)
+		problems, err := ev.Check(ctx, refs)
+		require.NoError(t, err, role)
+		assert.Empty(t, problems, role)
+
+		scan := []byte("%PDF-1.4 " + string(role))
+		ctx, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+		_, err = ev.Put(ctx, "scan.pdf", bytes.NewReader(scan))
+		cancel()
+		if role == Service || role == Recorder {
+			assert.NoError(t, err, role)
+		} else {
+			assert.Error(t, err, "%s stores no file", role)
+		}
+	}
 }

@@ -12,17 +12,18 @@ const (
 	// records missed deadlines, and backs up and restores.
 	Service Role = "ledger"
 	// Recorder appends events (records, registrations, plans, the
-	// inspection office's explanations) and reads histories and
-	// projections. It may not record a missed deadline.
+	// inspection office's explanations), uploads files of evidence, and
+	// reads histories and projections. It may not record a missed
+	// deadline.
 	Recorder Role = "recorder"
-	// Auditor reads everything, the whole event stream included, and
-	// writes nothing.
+	// Auditor reads everything, the whole event stream and the files of
+	// evidence included, and writes nothing.
 	Auditor Role = "auditor"
 	// Inspector follows the missed deadlines through the inspection
-	// office's own durable consumer and reads the projections; it reads no
-	// other event and writes nothing.
+	// office's own durable consumer and reads the projections and the
+	// files of evidence; it reads no other event and writes nothing.
 	Inspector Role = "inspector"
-	// Reporter reads the projections only.
+	// Reporter reads the projections and the files of evidence.
 	Reporter Role = "reporter"
 )
 
