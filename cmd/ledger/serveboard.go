@@ -13,6 +13,7 @@ import (
 	"github.com/keyprojects/ledger/cmd/ledger/board"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/eventstore/access"
+	"github.com/keyprojects/ledger/eventstore/evidence"
 	"github.com/keyprojects/ledger/projections/query"
 )
 
@@ -56,8 +57,12 @@ func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan
 	if !eventstore.IsLoopback(host) && !anybody {
 		return nil, usageError{fmt.Errorf("--board %s would show the ledger to anyone who reaches it: first register who may sign in (ledger auth user add LOGIN --role viewer), or keep the board on loopback", a.boardAddr)}
 	}
+	ev, err := evidence.New(ctx, store)
+	if err != nil {
+		return nil, fmt.Errorf("the web board's evidence store: %w", err)
+	}
 	qs := query.New(store, query.WithClock(a.clock), query.WithZone(shanghai()))
-	b, err := board.New(qs, board.WithStore(store), board.WithUsers(users), board.WithClock(a.clock),
+	b, err := board.New(qs, board.WithStore(store), board.WithUsers(users), board.WithClock(a.clock), board.WithEvidence(ev),
 		board.WithSecureCookies(cert != nil || a.boardSecure), board.WithStaleFor(boardStaleFor),
 		board.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	if err != nil {

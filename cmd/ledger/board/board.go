@@ -25,13 +25,15 @@ var staticFS embed.FS
 
 // Server is the board: an http.Handler over a query service.
 type Server struct {
-	qs      *query.Service
-	store   *eventstore.Store // for the audit page's verification; nil: none
-	pages   map[string]*template.Template
-	live    *Hub
-	log     *slog.Logger
-	mux     http.Handler
-	metrics *metrics
+	qs    *query.Service
+	store *eventstore.Store // for the audit page's verification; nil: none
+	// evidence keeps the files attached to steps; nil: no uploads.
+	evidence Evidence
+	pages    map[string]*template.Template
+	live     *Hub
+	log      *slog.Logger
+	mux      http.Handler
+	metrics  *metrics
 
 	// Sign-in: nil users, nobody signs in and nobody writes.
 	users      Users
@@ -111,6 +113,10 @@ func (s *Server) routes() {
 		}
 	}
 	m.HandleFunc("GET /project/{id}", s.page("project", s.project))
+	m.HandleFunc("GET /project/{id}/evidence/{sha256}", s.serveEvidence)
+	for _, f := range unitForms {
+		m.HandleFunc("POST /project/{id}/"+f.Name, s.cardPost(f))
+	}
 	m.HandleFunc("GET /inspection", s.page("inspection", s.inspection))
 	m.HandleFunc("POST /inspection/raise", s.raiseIssue)
 	m.HandleFunc("POST /inspection/resolve", s.resolveIssue)

@@ -15,6 +15,9 @@ import (
 func (s *Server) download(name string, tables func(*http.Request, params) ([]report.Table, uint64, error), format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := readParams(r)
+		if err == nil {
+			err = scope(r, &p)
+		}
 		var ts []report.Table
 		if err == nil {
 			ts, _, err = tables(r, p)

@@ -79,6 +79,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Accel-Buffering", "no")
+	reader := whoOf(r)
 	c := h.subscribe()
 	defer h.unsubscribe(c)
 	fmt.Fprint(w, ": connected\n\n")
@@ -93,6 +94,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, ": ping\n\n")
 			fl.Flush()
 		case m := <-c:
+			if !reader.Sees(m.Unit) {
+				continue // another unit's miss, for a unit reporter
+			}
 			fmt.Fprintf(w, "event: miss\ndata: %s\n\n", missHTML(m))
 			fl.Flush()
 		}

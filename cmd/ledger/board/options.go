@@ -38,3 +38,8 @@ func WithSecureCookies(on bool) Option { return func(s *Server) { s.secure = on 
 // compute again in the background, once the ledger has moved on (default:
 // 0, always current). At 100,000 projects a computation takes seconds.
 func WithStaleFor(d time.Duration) Option { return func(s *Server) { s.memo.stale = d } }
+
+// WithEvidence keeps the files of evidence a step is reported with in ev
+// (evidence.Store, the <stream>_EVIDENCE object store) and shows those
+// attached to a project on its card (default: no uploads, no files shown).
+func WithEvidence(ev Evidence) Option { return func(s *Server) { s.evidence = ev } }

@@ -39,7 +39,7 @@ type overviewPage struct {
 // overview reads every project's row three times: it is kept while the
 // ledger stands still (cache.go).
 func (s *Server) overview(r *http.Request, p params, v *view) error {
-	key := fmt.Sprintf("overview|%s|%s|%s", p.lang, v.AsOf, r.URL.RawQuery)
+	key := fmt.Sprintf("overview|%s|%s|%s|%s", p.lang, v.AsOf, r.URL.RawQuery, p.report.Filter.Unit)
 	got, err := s.memo.get(r.Context(), key, func(ctx context.Context) (any, error) {
 		d, behind, err := s.computeOverview(ctx, p)
 		return overviewPage{d, behind}, err

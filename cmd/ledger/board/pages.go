@@ -45,6 +45,10 @@ func (s *Server) page(name string, fn pageFunc) http.HandlerFunc {
 		v := &view{Lang: p.lang, Page: name, Title: word(p.lang, name), P: p, Today: s.qs.Today(), Who: whoOf(r)}
 		_, v.AsOf = s.qs.Resolve(p.report.Cut)
 		if err == nil {
+			err = scope(r, &p)
+			v.P = p
+		}
+		if err == nil {
 			err = fn(r, p, v)
 		}
 		if err != nil {
@@ -211,9 +215,14 @@ type filterView struct {
 func (s *Server) filters(r *http.Request, p params, fields ...string) (*filterView, error) {
 	// The choices come from every project's row: kept while the ledger
 	// stands still (cache.go).
-	key := fmt.Sprintf("filters|%+v", p.report.Cut)
+	// A unit reporter's choices are those of its unit's projects.
+	unit := ""
+	if whoOf(r).Scoped() {
+		unit = p.report.Filter.Unit
+	}
+	key := fmt.Sprintf("filters|%+v|%s", p.report.Cut, unit)
 	v, err := s.memo.get(r.Context(), key, func(ctx context.Context) (any, error) {
-		q := query.StatusQuery{Report: query.Report{Cut: p.report.Cut, Bands: p.report.Bands}}
+		q := query.StatusQuery{Report: query.Report{Cut: p.report.Cut, Bands: p.report.Bands, Filter: query.Filter{Unit: unit}}}
 		res, err := s.qs.Status(ctx, q)
 		if err != nil {
 			return nil, err
@@ -239,6 +248,9 @@ func (s *Server) filters(r *http.Request, p params, fields ...string) (*filterVi
 		return nil, err
 	}
 	fv := v.(filterView)
+	if reader := whoOf(r); reader.Scoped() {
+		fv.Units = reader.User.Units
+	}
 	fv.Stages = query.Stages()
 	fv.Lights = []string{string(projections.LightRed), string(projections.LightYellow), string(projections.LightGreen), string(projections.LightSuspended)}
 	fv.Show = map[string]bool{}

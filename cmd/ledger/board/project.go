@@ -23,6 +23,9 @@ type projectData struct {
 	History  []historyRow
 	Issues   []*domain.Issue
 	Progress []progressRow
+	Evidence []evidenceRow
+	Requests []request
+	Forms    cardForms
 }
 
 type historyRow struct {
@@ -47,6 +50,11 @@ func (s *Server) project(r *http.Request, p params, v *view) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errNotFound, err)
 	}
+	return s.projectWith(r, p, v, id, cardForms{})
+}
+
+// projectWith fills the card of id, its forms showing forms.
+func (s *Server) projectWith(r *http.Request, p params, v *view, id domain.ProjectID, forms cardForms) error {
 	ctx := r.Context()
 	if id.IsNationalCode() {
 		if found, err := s.qs.FindProject(ctx, id); err == nil {
@@ -63,6 +71,10 @@ func (s *Server) project(r *http.Request, p params, v *view) error {
 		return err
 	}
 	pr := h.Value.State
+	if !v.Who.Sees(pr.Unit) {
+		// Another unit's project is not there for a unit reporter.
+		return fmt.Errorf("%w: %s", errNotFound, id)
+	}
 	d := projectData{P: pr, Leaders: projections.LeaderAudits(&pr), Audits: projections.DeadlineAudits(&pr, asOf)}
 	d.Gantt = gantt(d.Audits, asOf, p.lang)
 	var prev []byte
@@ -83,6 +95,10 @@ func (s *Server) project(r *http.Request, p params, v *view) error {
 		d.Progress = append(d.Progress, progressRow{m, t})
 	}
 	slices.SortFunc(d.Progress, func(a, b progressRow) int { return -cmpMonth(a.Month, b.Month) })
+	d.Evidence, d.Requests = evidenceRows(pr), requests(pr)
+	if d.Forms, err = s.newCardForms(r, pr, forms); err != nil {
+		return err
+	}
 	v.Title = string(pr.ID) + " " + pr.Name
 	v.Data = d
 	return nil

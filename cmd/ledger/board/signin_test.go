@@ -42,7 +42,11 @@ func newSignInFixture(t *testing.T, register bool) *signInFixture {
 	require.NoError(t, err)
 	if register {
 		for _, r := range access.PersonRoles() {
-			_, err := users.Add(ctx, string(r), "用户"+r.Chinese(), r, string(r)+" password", now)
+			var units []string
+			if r == access.UnitReporter {
+				units = []string{"县工信局"} // P-1's unit
+			}
+			_, err := users.Add(ctx, string(r), "用户"+r.Chinese(), r, string(r)+" password", now, units...)
 			require.NoError(t, err)
 		}
 	}
@@ -333,7 +337,7 @@ func TestTheAuditPageShowsTheStoresStateAndVerifiesForItsRoles(t *testing.T) {
 		role   access.Role
 		verify bool
 	}{
-		{access.Viewer, false}, {access.Reporter, false}, {access.Inspector, true}, {access.Recorder, true}, {access.Auditor, true},
+		{access.Viewer, false}, {access.Reporter, false}, {access.UnitReporter, false}, {access.Inspector, true}, {access.Recorder, true}, {access.Auditor, true},
 	} {
 		t.Run(string(c.role), func(t *testing.T) {
 			b := f.browser(t)
