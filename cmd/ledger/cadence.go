@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/cadence"
 )
 
@@ -46,6 +48,9 @@ func (f *cadenceFlags) load() (cadence.Config, error) {
 	}
 	if f.out != "" {
 		cfg.Out = f.out
+	}
+	if cfg.Out == "" {
+		cfg.Out = "publications"
 	}
 	return cfg, nil
 }
@@ -321,4 +326,64 @@ func (a *app) globalArgs() []string {
 		}
 	}
 	return args
+}
+
+// serveCadences holds, per app, the cadence serve's --cadence flag asks
+// for, from the flag's check to the service's start.
+var serveCadences sync.Map // *app -> cadence.Config
+
+// addServeCadence adds --cadence FILE to serve: the scheduler runs inside
+// serve beside the projection runner and the deadline watcher.
+func (a *app) addServeCadence(c *cobra.Command) {
+	var f cadenceFlags
+	c.Flags().StringVar(&f.config, "cadence", "", "run the reporting cadence inside serve: the cadence file (JSON, docs/cadence.md), or default for the county's announced cadence")
+	c.Flags().StringVar(&f.out, "cadence-out", "", "with --cadence: the folder publications are written under")
+	prev := c.PreRunE
+	c.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if prev != nil {
+			if err := prev(cmd, args); err != nil {
+				return err
+			}
+		}
+		serveCadences.Delete(a)
+		if f.config == "" {
+			if f.out != "" {
+				return usageError{errors.New("--cadence-out goes with --cadence FILE (or --cadence default)")}
+			}
+			return nil
+		}
+		load := f
+		if load.config == "default" {
+			load.config = ""
+		}
+		cfg, err := load.load()
+		if err != nil {
+			return err
+		}
+		serveCadences.Store(a, cfg)
+		return nil
+	}
+}
+
+// startServeCadence starts the scheduler serve's --cadence asks for,
+// which sends to done when it stops. It reports whether it started one.
+func (a *app) startServeCadence(ctx context.Context, store *eventstore.Store, done chan<- error) bool {
+	v, ok := serveCadences.LoadAndDelete(a)
+	if !ok {
+		return false
+	}
+	cfg := v.(cadence.Config)
+	actor := cfg.Actor
+	if actor == "" {
+		actor = a.actor
+	}
+	sched, err := cadence.New(store, cfg, cadence.Options{Clock: a.clock, Actor: actor, OnRun: a.printOutcome})
+	if err != nil {
+		go func() { done <- fmt.Errorf("cadence: %w", err) }()
+		return true
+	}
+	next, job := sched.Next()
+	fmt.Fprintf(a.stdout, "  cadence: %d jobs publishing under %s; next %s at %s\n", len(cfg.Jobs), cfg.Out, job, next.Format("2006-01-02 15:04"))
+	go func() { done <- sched.Run(ctx) }()
+	return true
 }

@@ -205,3 +205,35 @@ func TestCadenceRunCatchesUpOnceAtStart(t *testing.T) {
 	assert.Equal(t, 5, strings.Count(again, "already published "), again)
 	assert.Len(t, publicationsOf(t, c), n)
 }
+
+// serve --cadence runs the scheduler beside the projections and the
+// watcher; other commands list and check its publications meanwhile.
+func TestCadenceInsideServe(t *testing.T) {
+	c := newDemoCLI(t)
+	c.ok("demo")
+	cfg := cadenceFile(t, t.TempDir())
+	var stdout, stderr syncBuffer
+	a := newApp(&stdout, &stderr)
+	a.clock = c.clock
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- a.run(ctx, []string{"--data", c.dir, "--actor", "clerk", "serve", "--listen", "127.0.0.1:0", "--board", "off", "--cadence", cfg})
+	}()
+	require.Eventually(t, func() bool { return strings.Count(stdout.String(), "published ") >= 5 }, 60*time.Second, 20*time.Millisecond,
+		"%s\n%s", stdout.String(), stderr.String())
+	assert.Contains(t, stdout.String(), "cadence: 5 jobs publishing under")
+	assert.Len(t, publicationsOf(t, c), 5)
+	assert.Contains(t, c.ok("cadence", "check", "--config", cfg), "5 publications reproduced")
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, exitOK, code, stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+
+	code, _, errs := c.run("serve", "--cadence-out", t.TempDir())
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "--cadence-out goes with --cadence")
+}

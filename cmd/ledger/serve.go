@@ -104,6 +104,7 @@ ledger service's user (docs/security.md).`,
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "HOST:PORT to listen on: loopback by default; 0.0.0.0:4222 opens it to other machines (port 0 picks a free one)")
 	c.Flags().StringVar(&sync, "sync", "interval", "fsync policy: interval (every 2 minutes; survives a process crash) or always (every write; survives power loss)")
 	a.addServeNotify(c)
+	a.addServeCadence(c) // --cadence FILE: the reporting cadence inside serve (cadence.go)
 	return c
 }
 
@@ -153,6 +154,10 @@ func (a *app) runService(ctx context.Context, store *eventstore.Store, what stri
 	go func() { runnerDone <- a.guardStream(workCtx, store) }()
 	pending := 3
 	if a.startServeNotifier(workCtx, store, runnerDone) {
+		pending++
+	}
+	// The reporting cadence, with --cadence (cadence.go).
+	if a.startServeCadence(workCtx, store, runnerDone) {
 		pending++
 	}
 	if a.boardAddr != "off" {
