@@ -39,7 +39,7 @@ type Evidence interface {
 
 // maxUpload bounds a posted form: the most files a step takes, each of
 // the largest size, and a margin for the fields.
-const maxUpload = domain.MaxEvidenceBytes*domain.MaxEvidenceFiles + 1<<20
+var maxUpload int64 = domain.MaxEvidenceBytes*domain.MaxEvidenceFiles + 1<<20
 
 // maxForm bounds a form without files.
 const maxForm = 1 << 20
@@ -191,7 +191,7 @@ func byteSize(n int64) string {
 func (s *Server) cardPost(f unitForm) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		lang := langOf(r)
-		limit := int64(maxForm)
+		limit := min(int64(maxForm), maxUpload)
 		if f.files {
 			limit = maxUpload
 		}
