@@ -82,6 +82,11 @@ func (a *app) printOutcome(o cadence.Outcome) {
 		fmt.Fprintf(a.stdout, "published %s %s (%s, due %s) to %s: %s\n", o.Report, o.Span.Label, o.Job, due, o.Folder, strings.Join(names, ", "))
 	case cadence.AlreadyPublished:
 		fmt.Fprintf(a.stdout, "already published %s %s (%s, due %s): nothing written\n", o.Report, o.Span.Label, o.Job, due)
+		if o.Err != nil {
+			fmt.Fprintf(a.stderr, "ledger: cadence: %v\n", o.Err)
+		}
+	case cadence.Restored:
+		fmt.Fprintf(a.stdout, "restored %s %s (%s): its folder %s was missing; the files rendered again have the recorded digests\n", o.Report, o.Span.Label, o.Job, o.Folder)
 	case cadence.Failed:
 		fmt.Fprintf(a.stderr, "ledger: cadence: %v\n", o.Err)
 	}

@@ -196,6 +196,16 @@ func TestTheMonthlyBulletinIsWrittenOnceWhenTheMonthTurns(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, stat.ModTime(), stat2.ModTime(), "the folder is left alone")
 	assert.Equal(t, []string{pubs[0].Period, p.Period}, folders(t, filepath.Join(c.out, "bulletin")), "no staging folder left")
+
+	// A scheduler stopped between recording the publication and moving
+	// its files into place: the next one puts the same bytes back.
+	require.NoError(t, os.RemoveAll(folder))
+	outs, err = c.scheduler(t, monthly(), c.env.Store).Tick(ctx)
+	require.NoError(t, err)
+	require.Len(t, outs, 1)
+	assert.Equal(t, cadence.Restored, outs[0].Status, "%v", outs[0].Err)
+	assert.Empty(t, cadence.CheckFolder(folder, p.Files))
+	assert.Len(t, c.publications(t), 2)
 }
 
 // folders lists the folders in dir, sorted.

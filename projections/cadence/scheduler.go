@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -40,6 +41,10 @@ const (
 	AlreadyPublished Status = "already published"
 	// OutsideMonths: the period has a month outside the job's months.
 	OutsideMonths Status = "outside months"
+	// Restored: the period had been published but its folder was
+	// missing; its files were rendered again on the publication's cut,
+	// found to have the recorded digests, and put back.
+	Restored Status = "restored"
 	// Failed: the run failed; it is tried again at the next tick.
 	Failed Status = "failed"
 )
@@ -228,38 +233,28 @@ func (s *Scheduler) run(ctx context.Context, j job, due time.Time) Outcome {
 		out.Status = OutsideMonths
 		return out
 	}
-	published, err := s.published(ctx)
+	pubs, err := Publications(ctx, s.store)
 	if err != nil {
 		return fail(err)
 	}
-	if _, ok := published[domain.PublicationKey(string(j.Report), span.Label)]; ok {
-		out.Status = AlreadyPublished
-		return out
+	for _, p := range pubs {
+		if p.Report == string(j.Report) && p.Period == span.Label {
+			out.Status = AlreadyPublished
+			if _, err := os.Stat(out.Folder); errors.Is(err, fs.ErrNotExist) {
+				s.restore(ctx, j, span, p, &out)
+			}
+			return out
+		}
 	}
 	// The files are written to a staging folder beside the final one and
 	// moved there once the publication is recorded: a scheduler that loses
 	// the race to record it removes its own files.
-	parent := filepath.Dir(out.Folder)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fail(err)
-	}
-	stage, err := os.MkdirTemp(parent, "."+span.Label+".")
+	stage, files, args, err := s.stage(ctx, j, span, due, out.Folder)
 	if err != nil {
 		return fail(err)
 	}
 	defer os.RemoveAll(stage)
-	q := query.Report{Cut: query.Cut{AsOf: span.Last, Recorded: due}, Bands: projections.DefaultBands}
-	for _, f := range j.files(span, due, s.cfg.Issuer) {
-		b, err := f.render(ctx, s.qs, q)
-		if err != nil {
-			return fail(fmt.Errorf("%s: %w", f.name, err))
-		}
-		if err := os.WriteFile(filepath.Join(stage, f.name), b, 0o644); err != nil {
-			return fail(err)
-		}
-		out.Files = append(out.Files, Describe(f.name, b))
-		out.Args = append(out.Args, f.args)
-	}
+	out.Files, out.Args = files, args
 	cmd := domain.RecordPublication{Meta: domain.Meta{Actor: s.o.Actor}, Report: string(j.Report), Period: span.Label,
 		AsOf: span.Last, Cut: due, Args: out.Args, Files: out.Files, On: domain.DateOf(due, s.zone)}
 	_, err = s.store.Execute(ctx, cmd)
@@ -270,29 +265,81 @@ func (s *Scheduler) run(ctx context.Context, j job, due time.Time) Outcome {
 	if err != nil {
 		return fail(err)
 	}
-	if err := os.Rename(stage, out.Folder); err != nil {
-		// Another scheduler recorded the same publication (the same
-		// command, stored once) and moved its files first: they are the
-		// same bytes, or this is reported.
-		if bad := CheckFolder(out.Folder, out.Files); len(bad) > 0 {
-			return fail(fmt.Errorf("%s holds other files than the publication's: %v", out.Folder, bad))
-		}
+	if err := place(stage, out.Folder, out.Files); err != nil {
+		return fail(err)
 	}
 	out.Status = Published
 	return out
 }
 
-// published returns the publications recorded: report and period to day.
-func (s *Scheduler) published(ctx context.Context) (map[string]domain.Date, error) {
-	recs, _, err := s.store.Load(ctx, domain.PublicationsID)
+// stage renders j's files for span on the cut of due into a new staging
+// folder beside folder, and returns it with the files and their command
+// lines.
+func (s *Scheduler) stage(ctx context.Context, j job, span Span, due time.Time, folder string) (string, []domain.EvidenceFile, [][]string, error) {
+	parent := filepath.Dir(folder)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", nil, nil, err
+	}
+	stage, err := os.MkdirTemp(parent, "."+span.Label+".")
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
-	evs := make([]domain.Event, len(recs))
-	for i, r := range recs {
-		evs[i] = r.Event
+	var files []domain.EvidenceFile
+	var args [][]string
+	q := query.Report{Cut: query.Cut{AsOf: span.Last, Recorded: due}, Bands: projections.DefaultBands}
+	for _, f := range j.files(span, due, s.cfg.Issuer) {
+		b, err := f.render(ctx, s.qs, q)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(stage, f.name), b, 0o644)
+		}
+		if err != nil {
+			os.RemoveAll(stage)
+			return "", nil, nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		files = append(files, Describe(f.name, b))
+		args = append(args, f.args)
 	}
-	return domain.Fold(domain.PublicationsID, evs).Published, nil
+	return stage, files, args, nil
+}
+
+// place moves the staging folder to folder. When folder is there already
+// (another scheduler recorded the same publication, the same command
+// stored once, and moved its files first), its files must be the same.
+func place(stage, folder string, files []domain.EvidenceFile) error {
+	if err := os.Rename(stage, folder); err != nil {
+		if bad := CheckFolder(folder, files); len(bad) > 0 {
+			return fmt.Errorf("%s holds other files than the publication's: %v", folder, bad)
+		}
+	}
+	return nil
+}
+
+// restore writes again the files of p, published but missing from its
+// folder (a scheduler stopped between recording it and moving its files
+// into place, or the folder was removed): rendered on p's cut, and put in
+// place only when every digest is the recorded one.
+func (s *Scheduler) restore(ctx context.Context, j job, span Span, p Publication, out *Outcome) {
+	stage, files, _, err := s.stage(ctx, j, span, p.Cut.In(s.zone), out.Folder)
+	if err != nil {
+		out.Err = fmt.Errorf("restore %s: %w", out.Folder, err)
+		return
+	}
+	defer os.RemoveAll(stage)
+	if len(files) != len(p.Files) {
+		out.Err = fmt.Errorf("restore %s: the job writes %d files, the publication has %d", out.Folder, len(files), len(p.Files))
+		return
+	}
+	for i, f := range files {
+		if f != p.Files[i] {
+			out.Err = fmt.Errorf("restore %s: %s rendered again differs from the publication's", out.Folder, f.Name)
+			return
+		}
+	}
+	if err := place(stage, out.Folder, files); err != nil {
+		out.Err = fmt.Errorf("restore %s: %w", out.Folder, err)
+		return
+	}
+	out.Status, out.Files = Restored, files
 }
 
 // Describe returns a published file's name, type, size and SHA-256.
