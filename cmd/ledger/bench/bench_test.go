@@ -35,29 +35,76 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 	rows, err := bench.Run(context.Background(), bench.Config{Projects: 60, Events: 900, Samples: 5, Writers: 4,
 		Dir: dir, Ledger: ledger, Clock: testday.Flowing(t), Board: serveBoard})
 	require.NoError(t, err)
-	paths := []string{"append, many projects, concurrent", "append, one command at a time", "plan import", "fill:", "rebuild all projections",
-		"projection runner holding 60 projects", "one project's history", "ledger status", "verify --all", "deadline_missed",
-		"web board: status page", "web board: overview page", "web board: live miss"}
+	paths := []string{"append, many projects, concurrent", "append, one command at a time", "plan import", "fill:",
+		"storage: bytes per event on disk", "storage: a year of a 20000-project province",
+		"rebuild all projections", "projection runner holding 60 projects", "one project's history", "ledger status", "verify --all",
+		"deadline_missed", "web board: status page", "web board: overview page", "web board: project card", "web board: live miss"}
+	// Each judged row's target, with its baseline named.
+	targets := map[string]string{
+		"append, many projects, concurrent": ">= 0.9 of floor",
+		"append, one command at a time":     "median <= 1.3x raw sync publish",
+		"plan import":                       ">= 0.9 of floor",
+		"rebuild all projections":           ">= 0.7 of raw ordered read",
+		"projection runner holding":         "peak RSS <= 300 MB",
+		"one project's history":             "median <= 1.1x raw read of the same messages",
+		"ledger status":                     "median, end to end <= 50 ms",
+		"verify --all":                      ">= 0.7 of raw ordered read",
+		"web board: project card":           "median <= 20 ms",
+	}
 	require.Len(t, rows, len(paths))
+	judged := 0
 	for i, r := range rows {
 		assert.Contains(t, r.Path, paths[i])
 		assert.NotContains(t, r.Path, "skipped")
 		assert.Positive(t, r.Ours, r.Path)
 		assert.Positive(t, r.PeakMB, r.Path)
+		assert.NotEmpty(t, r.Target, r.Path)
 		if r.Raw > 0 {
 			assert.Positive(t, r.Ratio, r.Path)
 		}
+		for prefix, target := range targets {
+			if strings.HasPrefix(r.Path, prefix) {
+				assert.True(t, strings.HasPrefix(r.Target, target), "%s: target %q, want %q", r.Path, r.Target, target)
+				judged++
+			}
+		}
 	}
-	// The board's rows report a median and a p95 each.
-	for _, r := range rows[10:] {
-		assert.Positive(t, r.Median, r.Path)
-		assert.GreaterOrEqual(t, r.P95, r.Median, r.Path)
+	assert.Equal(t, len(targets), judged, "every judged row is there once")
+	byPath := func(prefix string) bench.Row {
+		for _, r := range rows {
+			if strings.HasPrefix(r.Path, prefix) {
+				return r
+			}
+		}
+		t.Fatalf("no row %q", prefix)
+		return bench.Row{}
+	}
+	// The rows judged against a baseline have it measured, and say which.
+	for prefix, base := range map[string]string{"append, many projects": "floor", "plan import": "floor",
+		"append, one command": "raw", "rebuild all": "raw", "verify --all": "raw", "one project's history": "raw"} {
+		r := byPath(prefix)
+		assert.Equal(t, base, r.Baseline, r.Path)
+		assert.Positive(t, r.Raw, r.Path)
 	}
 	// The paths whose raw baseline gives fewer guarantees also have raw
-	// JetStream measured giving them.
-	for _, i := range []int{0, 2} {
-		assert.Positive(t, rows[i].Floor, rows[i].Path)
-		assert.InDelta(t, rows[i].Floor/rows[i].Raw, rows[i].FloorRatio, 1e-9, rows[i].Path)
+	// JetStream measured giving them, and ours against it.
+	for _, prefix := range []string{"append, many projects", "plan import"} {
+		r := byPath(prefix)
+		assert.Positive(t, r.Floor, r.Path)
+		assert.InDelta(t, r.Floor/r.Raw, r.FloorRatio, 1e-9, r.Path)
+		assert.InDelta(t, r.Ours/r.Floor, r.VsFloor, 1e-9, r.Path)
+	}
+	// The storage rows: bytes per event, and the year computed from it.
+	perEvent, year := byPath("storage: bytes per event"), byPath("storage: a year")
+	assert.Equal(t, "bytes/event", perEvent.Unit)
+	assert.Equal(t, "GB", year.Unit)
+	assert.InDelta(t, perEvent.Ours*20000*52*2/1e9, year.Ours, 1e-9)
+	// The board's rows report a median and a p95 each.
+	for _, r := range rows {
+		if strings.HasPrefix(r.Path, "web board:") {
+			assert.Positive(t, r.Median, r.Path)
+			assert.GreaterOrEqual(t, r.P95, r.Median, r.Path)
+		}
 	}
 
 	// The raw baselines' streams are gone: the ledger's and the
