@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,6 +22,7 @@ import (
 
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/cadence"
+	"github.com/keyprojects/ledger/projections/notify"
 )
 
 // The cadence commands (projections/cadence, docs/cadence.md): the
@@ -30,6 +35,24 @@ import (
 type cadenceFlags struct {
 	config string
 	out    string
+	// robots are the group robots told of each publication (run, once).
+	robots notifyFlags
+}
+
+// addRobots adds the flags naming the group robots a summary of each
+// publication is posted to.
+func (f *cadenceFlags) addRobots(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&f.robots.wecom, "wecom", nil, "webhook URL of a WeCom (企业微信) group robot told of each publication, in Chinese; may be repeated")
+	fs.StringArrayVar(&f.robots.dingtalk, "dingtalk", nil, "webhook URL of a DingTalk (钉钉) group robot told of each publication; may be repeated")
+	fs.StringArrayVar(&f.robots.secrets, "dingtalk-secret", nil, "signing secret (加签) of the DingTalk robot in the same position (or env LEDGER_DINGTALK_SECRET)")
+}
+
+// hooks returns the robots the flags name, none when none is named.
+func (f *cadenceFlags) hooks() ([]notify.Webhook, error) {
+	if len(f.robots.wecom)+len(f.robots.dingtalk) == 0 {
+		return nil, nil
+	}
+	return f.robots.webhooks()
 }
 
 func (f *cadenceFlags) add(fs *pflag.FlagSet) {
@@ -61,13 +84,89 @@ func (a *app) cadenceCommand() *cobra.Command {
 	return c
 }
 
-// scheduler returns the cadence's scheduler on an open session.
-func (a *app) scheduler(s *session, cfg cadence.Config) (*cadence.Scheduler, error) {
+// scheduler returns the cadence's scheduler on an open session, which
+// prints each outcome and posts each publication to hooks.
+func (a *app) scheduler(ctx context.Context, s *session, cfg cadence.Config, hooks []notify.Webhook) (*cadence.Scheduler, error) {
 	actor := cfg.Actor
 	if actor == "" {
 		actor = a.actor
 	}
-	return cadence.New(s.store, cfg, cadence.Options{Clock: a.clock, Actor: actor, OnRun: a.printOutcome})
+	return cadence.New(s.store, cfg, cadence.Options{Clock: a.clock, Actor: actor, OnRun: func(o cadence.Outcome) {
+		a.printOutcome(o)
+		if o.Status == cadence.Published {
+			a.announce(ctx, hooks, o)
+		}
+	}})
+}
+
+// announce posts a summary of a publication, in Chinese, to each robot,
+// once: a failed post is told on stderr; the publication stands.
+func (a *app) announce(ctx context.Context, hooks []notify.Webhook, o cadence.Outcome) {
+	if len(hooks) == 0 {
+		return
+	}
+	msg := publicationMessage(o)
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, h := range hooks {
+		if err := postRobot(ctx, client, h, msg, a.clock.Now()); err != nil {
+			fmt.Fprintf(a.stderr, "ledger: cadence: tell %s of %s %s: %v\n", h.Name(), o.Report, o.Span.Label, err)
+		}
+	}
+}
+
+// publicationMessage is the robots' summary of a publication.
+func publicationMessage(o cadence.Outcome) notify.Message {
+	title := fmt.Sprintf("%s已发布：%s", o.Report.Chinese(), o.Span.Label)
+	var md, text strings.Builder
+	fmt.Fprintf(&md, "### %s（%s）\n", title, o.Job)
+	fmt.Fprintf(&text, "%s（%s）\n", title, o.Job)
+	line := fmt.Sprintf("统计时段 %s 至 %s，数据截至 %s 的记录", o.Span.First, o.Span.Last, o.Due.Format("2006-01-02 15:04"))
+	fmt.Fprintf(&md, "> %s\n\n", line)
+	fmt.Fprintf(&text, "%s\n", line)
+	for _, f := range o.Files {
+		fmt.Fprintf(&md, "- %s（%d 字节，SHA-256 %s…）\n", f.Name, f.Size, f.SHA256[:12])
+		fmt.Fprintf(&text, "· %s（%d 字节，SHA-256 %s…）\n", f.Name, f.Size, f.SHA256[:12])
+	}
+	fmt.Fprintf(&md, "\n存放于 %s；可用 ledger cadence check 复核。", o.Folder)
+	fmt.Fprintf(&text, "存放于 %s；可用 ledger cadence check 复核。", o.Folder)
+	return notify.Message{Title: title, Markdown: md.String(), Text: text.String()}
+}
+
+// postRobot posts msg to the robot once and checks its answer (HTTP 2xx,
+// errcode 0).
+func postRobot(ctx context.Context, client *http.Client, h notify.Webhook, msg notify.Message, at time.Time) error {
+	target, body, err := h.Request(msg, at)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return errors.New("bad webhook URL")
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL carries the robot's key
+		}
+		return err
+	}
+	defer resp.Body.Close()
+	var answer struct {
+		ErrCode *int   `json:"errcode"`
+		ErrMsg  string `json:"errmsg"`
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&answer); err != nil || answer.ErrCode == nil {
+		return errors.New("the robot answered without an errcode")
+	}
+	if *answer.ErrCode != 0 {
+		return fmt.Errorf("errcode %d %s", *answer.ErrCode, answer.ErrMsg)
+	}
+	return nil
 }
 
 // printOutcome says what a run did: on stdout, or on stderr when it failed.
@@ -103,9 +202,13 @@ func (a *app) cadenceRunCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			hooks, err := f.hooks()
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			return a.withSession(ctx, func(s *session) error {
-				sched, err := a.scheduler(s, cfg)
+				sched, err := a.scheduler(ctx, s, cfg, hooks)
 				if err != nil {
 					return usageError{err}
 				}
@@ -116,6 +219,7 @@ func (a *app) cadenceRunCommand() *cobra.Command {
 		},
 	}
 	f.add(c.Flags())
+	f.addRobots(c.Flags())
 	return c
 }
 
@@ -143,9 +247,13 @@ func (a *app) cadenceOnceCommand() *cobra.Command {
 			if now := a.clock.Now(); t.After(now) {
 				return usageError{fmt.Errorf("--at %s is later than now (%s): a period is published after it ends", at, now.In(shanghai()).Format("2006-01-02 15:04"))}
 			}
+			hooks, err := f.hooks()
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			return a.withSession(ctx, func(s *session) error {
-				sched, err := a.scheduler(s, cfg)
+				sched, err := a.scheduler(ctx, s, cfg, hooks)
 				if err != nil {
 					return usageError{err}
 				}
@@ -161,6 +269,7 @@ func (a *app) cadenceOnceCommand() *cobra.Command {
 		},
 	}
 	f.add(c.Flags())
+	f.addRobots(c.Flags())
 	c.Flags().StringVar(&at, "at", "", "the instant: 'YYYY-MM-DD HH:MM' in Asia/Shanghai, or RFC 3339")
 	return c
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -236,4 +239,51 @@ func TestCadenceInsideServe(t *testing.T) {
 	code, _, errs := c.run("serve", "--cadence-out", t.TempDir())
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, "--cadence-out goes with --cadence")
+}
+
+// A publication is announced in Chinese to the group robots named; a
+// robot that refuses is told on stderr and the publication stands.
+func TestCadenceAnnouncesEachPublicationToTheRobots(t *testing.T) {
+	var mu sync.Mutex
+	var posts []string
+	robot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		posts = append(posts, string(b))
+		mu.Unlock()
+		if strings.Contains(r.URL.Path, "refuse") {
+			_, _ = w.Write([]byte(`{"errcode":93000,"errmsg":"invalid webhook url"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	defer robot.Close()
+
+	c := newDemoCLI(t)
+	c.ok("demo")
+	cfg := cadenceFile(t, t.TempDir())
+	today := testday.Today(t)
+	first := time.Date(today.Year(), today.Month()+1, 1, 9, 0, 0, 0, shanghai())
+	c.clock.Set(first.Add(time.Hour))
+	code, stdout, stderr := c.run("cadence", "once", "--config", cfg, "--at", at(first),
+		"--wecom", robot.URL+"/cgi-bin/webhook/send?key=k", "--dingtalk", robot.URL+"/refuse")
+	require.Equal(t, exitOK, code, stderr)
+	month := cadence.Covered(cadence.Month, domain.DateOf(first, shanghai()))
+	assert.Contains(t, stdout, "published bulletin "+month.Label)
+	assert.Contains(t, stderr, "errcode 93000")
+	assert.NotContains(t, stderr, "key=k")
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, posts, 2)
+	var wecom struct {
+		MsgType  string `json:"msgtype"`
+		Markdown struct {
+			Content string `json:"content"`
+		} `json:"markdown"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(posts[0]), &wecom))
+	assert.Equal(t, "markdown", wecom.MsgType)
+	assert.Contains(t, wecom.Markdown.Content, "通报已发布："+month.Label)
+	assert.Contains(t, wecom.Markdown.Content, "通报-"+month.Label+".docx")
+	assert.Len(t, publicationsOf(t, c), 1)
 }
