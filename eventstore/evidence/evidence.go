@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"strings"
 	"sync"
@@ -96,7 +97,7 @@ func (s *Store) objects(ctx context.Context, create bool) (jetstream.ObjectStore
 // content the bucket holds already is not stored again.
 func (s *Store) Put(ctx context.Context, name string, r io.Reader) (domain.EvidenceFile, error) {
 	name = baseName(name)
-	data, err := io.ReadAll(io.LimitReader(r, domain.MaxEvidenceBytes+1))
+	data, err := readLimited(r)
 	if err != nil {
 		return domain.EvidenceFile{}, fmt.Errorf("read %s: %w", name, err)
 	}
@@ -136,11 +137,41 @@ func (s *Store) Put(ctx context.Context, name string, r io.Reader) (domain.Evide
 // before it stores any. It refuses what Put refuses.
 func Describe(name string, r io.Reader) (domain.EvidenceFile, error) {
 	name = baseName(name)
-	data, err := io.ReadAll(io.LimitReader(r, domain.MaxEvidenceBytes+1))
+	data, err := readLimited(r)
 	if err != nil {
 		return domain.EvidenceFile{}, fmt.Errorf("read %s: %w", name, err)
 	}
 	return describe(name, data)
+}
+
+// readLimited reads r whole, but no more than one byte over
+// domain.MaxEvidenceBytes. A reader that tells its size (a file, a
+// bytes.Reader) is read into a buffer of that size at once.
+func readLimited(r io.Reader) ([]byte, error) {
+	hint := int64(512)
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		hint = int64(v.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if st, err := v.Stat(); err == nil && st.Mode().IsRegular() {
+			hint = st.Size()
+		}
+	}
+	buf := make([]byte, 0, min(hint, domain.MaxEvidenceBytes)+1)
+	lr := io.LimitReader(r, domain.MaxEvidenceBytes+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // baseName is name without its folders, whichever the separator.
