@@ -364,15 +364,16 @@ func (a *app) checkPublication(ctx context.Context, cfg cadence.Config, p cadenc
 	bad := 0
 	for i, want := range p.Files {
 		what := p.Report + " " + p.Period + " " + want.Name
-		if i >= len(p.Args) && len(p.Args) != 1 {
+		if i >= len(p.Args) {
 			fmt.Fprintf(a.stdout, "DIFFERS  %s: no command line recorded for it\n", what)
 			bad++
 			continue
 		}
-		got, err := a.reproduce(ctx, p.Args[min(i, len(p.Args)-1)], tmp)
+		args := p.Args[i]
+		got, err := a.reproduce(ctx, args, tmp)
 		switch {
 		case err != nil:
-			fmt.Fprintf(a.stdout, "DIFFERS  %s: `ledger %s` failed: %v\n", what, strings.Join(p.Args[i], " "), err)
+			fmt.Fprintf(a.stdout, "DIFFERS  %s: `ledger %s` failed: %v\n", what, strings.Join(args, " "), err)
 			bad++
 			continue
 		case got.SHA256 != want.SHA256 || got.Size != want.Size:
@@ -396,6 +397,11 @@ func (a *app) checkPublication(ctx context.Context, cfg cadence.Config, p cadenc
 // same data folder or server, writing its file into dir (a --docx or
 // --xlsx file) or taking what it prints (--md), and describes the file.
 func (a *app) reproduce(ctx context.Context, args []string, dir string) (fileDigest, error) {
+	// Only the report commands, which read: a recorded command line is
+	// not trusted to be one.
+	if len(args) == 0 || !reportCommands[args[0]] {
+		return fileDigest{}, errors.New("not a report command; refused to run it")
+	}
 	args = append([]string(nil), args...)
 	name, i := cadence.OutputFile(args)
 	if i >= 0 {
@@ -421,6 +427,9 @@ func (a *app) reproduce(ctx context.Context, args []string, dir string) (fileDig
 	d := cadence.Describe(name, b)
 	return fileDigest{SHA256: d.SHA256, Size: d.Size}, nil
 }
+
+// reportCommands are the commands a publication's command lines may run.
+var reportCommands = map[string]bool{"status": true, "overdue": true, "scoreboard": true, "investment": true, "supervision": true, "bulletin": true}
 
 type fileDigest struct {
 	SHA256 string

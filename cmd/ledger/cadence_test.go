@@ -287,3 +287,17 @@ func TestCadenceAnnouncesEachPublicationToTheRobots(t *testing.T) {
 	assert.Contains(t, wecom.Markdown.Content, "通报-"+month.Label+".docx")
 	assert.Len(t, publicationsOf(t, c), 1)
 }
+
+// A recorded command line is run again only when it is a report command.
+func TestCadenceCheckRunsOnlyReportCommands(t *testing.T) {
+	c := newCLI(t)
+	a := newApp(io.Discard, io.Discard)
+	a.clock, a.dataDir, a.actor = c.clock, c.dir, "auditor"
+	for _, args := range [][]string{{"project", "register", "P-1", "--name", "x"}, {"backup", "x"}, {}} {
+		_, err := a.reproduce(context.Background(), args, t.TempDir())
+		require.Error(t, err, "%v", args)
+		assert.Contains(t, err.Error(), "not a report command")
+	}
+	_, err := a.reproduce(context.Background(), []string{"status", "--xlsx", "../x.xlsx"}, t.TempDir())
+	assert.ErrorContains(t, err, "not a plain name")
+}
