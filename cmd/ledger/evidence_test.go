@@ -153,6 +153,12 @@ func TestEvidenceThatCannotBeStoredStoresNothing(t *testing.T) {
 		assert.Contains(t, errs, tc.want, tc.name)
 		assert.Equal(t, 1, strings.Count(strings.TrimSpace(errs), "\n")+1, "%s: one line: %s", tc.name, errs)
 	}
+	code, _, errs := c.run("--lang", "zh", "record", "started", "P-1", "--evidence", writeFile(t, "说明.txt", []byte("文字")))
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errs, "说明.txt 的类型是 text/plain; charset=utf-8；只接受照片（JPEG、PNG、WebP）、PDF、OFD、Word 和 Excel 文件")
+	code, _, errs = c.run("--lang", "zh", "record", "started", "P-1", "--evidence", writeFile(t, "空.jpg", nil))
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errs, "空.jpg 是空文件")
 	assert.Equal(t, before, c.msgCount(), "nothing stored in the stream")
 	assert.Empty(t, c.objects(), "nothing stored in the evidence store")
 }
