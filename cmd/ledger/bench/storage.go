@@ -60,7 +60,8 @@ func (e *env) storage(ctx context.Context) (Row, error) {
 		size = again
 	}
 	e.bytesPerEvent = float64(size) / float64(events)
-	return Row{Path: fmt.Sprintf("storage: bytes per event on disk (the stream's store folder, %d bytes, / %d events)", size, events),
+	return Row{Path: fmt.Sprintf("storage: bytes per event on disk (the stream's store folder, %d bytes, / %d events; the server counts %.0f bytes per message)",
+		size, events, float64(info.State.Bytes)/float64(events)),
 		Unit: "bytes/event", Ours: e.bytesPerEvent}.judge(reported), nil
 }
 
