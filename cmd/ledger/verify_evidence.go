@@ -126,6 +126,10 @@ func bundleEvidence(s *eventstore.Store, withEvidence bool) []eventstore.BundleO
 // record (Bundle and CheckBundle check it).
 func printBundleEvidence(a *app, b eventstore.Bundle) {
 	if len(b.Evidence) == 0 {
+		if n := listedInBundle(b); n > 0 {
+			fmt.Fprintf(a.stdout, "evidence: the events list %d %s, not in this bundle (ledger audit bundle --evidence includes them)\n",
+				n, plural(n, "file", "files"))
+		}
 		return
 	}
 	var size int64
@@ -134,4 +138,16 @@ func printBundleEvidence(a *app, b eventstore.Bundle) {
 	}
 	fmt.Fprintf(a.stdout, "evidence: %d %s, %d bytes, each matching the SHA-256 and size its event records\n",
 		len(b.Evidence), plural(len(b.Evidence), "file", "files"), size)
+}
+
+// listedInBundle is how many files of evidence the events of b list.
+func listedInBundle(b eventstore.Bundle) int {
+	codec := eventstore.NewCodec()
+	events := make([]domain.Event, 0, len(b.Events))
+	for _, e := range b.Events {
+		if d, err := codec.Decode(e.CBOR); err == nil {
+			events = append(events, d)
+		}
+	}
+	return len(evidence.RefsOf(events))
 }
