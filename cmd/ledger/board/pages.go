@@ -51,6 +51,15 @@ func (s *Server) page(name string, fn pageFunc) http.HandlerFunc {
 		if err == nil {
 			err = fn(r, p, v)
 		}
+		var unknown *query.UnknownNameError
+		if errors.As(err, &unknown) && unknown.Field == "unit" && v.Who.Scoped() && unknown.Value == p.report.Filter.Unit {
+			// A unit reporter whose unit has no project yet: nothing to
+			// show, which is not a mistake of theirs.
+			heading := word(p.lang, name)
+			v.Page, v.Data = "error", errorView{heading, fmt.Sprintf(word(p.lang, "unit_no_projects"), unknown.Value)}
+			s.render(w, http.StatusOK, "error", v)
+			return
+		}
 		if err != nil {
 			s.fail(w, r, p.lang, err)
 			return

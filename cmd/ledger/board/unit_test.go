@@ -293,3 +293,16 @@ func TestAUnitAsksForANewDeadlineAndTheOfficeDecides(t *testing.T) {
 	assert.Contains(t, page, "2027-03-31")
 	assert.NotContains(t, page, "待审定的期限调整申请")
 }
+
+func TestAUnitWithoutProjectsSeesAnEmptyBoard(t *testing.T) {
+	f := newUnitFixture(t)
+	_, err := f.users.Add(context.Background(), "fgj", "发改局填报", access.UnitReporter, "fgj password", now, "县发改局")
+	require.NoError(t, err)
+	b := f.signedIn(t, "fgj", "fgj password")
+	for _, path := range []string{"/", "/status", "/overdue"} {
+		resp, page := b.get(path)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, path)
+		assert.Contains(t, page, "县发改局 在台账中尚无项目", path)
+		assert.NotContains(t, page, "P-1", path)
+	}
+}
