@@ -141,6 +141,7 @@ var words = map[string]text{
 	"approve":            {"同意", "Approve"},
 	"refuse":             {"驳回", "Refuse"},
 	"evidence":           {"佐证材料", "Evidence"},
+	"decide_on_card":     {"在项目卡片上审定（同意或驳回）。", "Decide on the project's card (approve or refuse)."},
 	"unit_no_projects":   {"%s 在台账中尚无项目。", "%s has no project in the ledger yet."},
 	"behind":             {"投影尚未追上事件流（落后 %d 条），数据可能不是最新。", "The projections are %d events behind the stream."},
 }

@@ -18,6 +18,10 @@ type inspectionPage struct {
 	tablePage
 	Open []openIssue // the items the close form offers
 	Form issueForm
+	// Requests are the new deadlines units asked for, waiting for the
+	// office, shown to the office (recorder, inspector).
+	Requests []waitingRequest
+	Decide   bool
 }
 
 // openIssue is one open supervision item, as the close form lists it.
@@ -49,6 +53,14 @@ func (s *Server) inspectionWith(r *http.Request, p params, v *view, form issueFo
 		tableOf(report.OverdueTable(od.Value), p.lang, p, 0),
 		tableOf(report.SupervisionTable(sv.Value), p.lang, p, 0),
 	}}}
+	if v.Who.May("issues") {
+		if page.Requests, err = s.waitingRequests(ctx, func(unit string) bool {
+			return p.report.Filter.Unit == "" || unit == p.report.Filter.Unit
+		}); err != nil {
+			return err
+		}
+		page.Decide = v.Who.MayDecide()
+	}
 	if v.Who.May("issues") && s.store != nil {
 		for _, row := range sv.Value {
 			page.Open = append(page.Open, openIssue{

@@ -269,6 +269,9 @@ func TestAUnitAsksForANewDeadlineAndTheOfficeDecides(t *testing.T) {
 	assert.NotContains(t, page, `action="/project/P-1/decide"`, "the unit is offered no decision")
 
 	office := f.signedIn(t, "recorder", "recorder password")
+	_, page = office.get("/inspection")
+	assert.Contains(t, page, `<a href="/project/P-1#requests">P-1</a>`, "the 督查 page lists what waits")
+	assert.Contains(t, page, "用地交付推迟")
 	_, page = office.get("/project/P-1")
 	require.Contains(t, page, `action="/project/P-1/decide"`)
 	ocsrf := hidden(t, page, "csrf")
@@ -292,6 +295,8 @@ func TestAUnitAsksForANewDeadlineAndTheOfficeDecides(t *testing.T) {
 	_, page = b.get("/project/P-1")
 	assert.Contains(t, page, "2027-03-31")
 	assert.NotContains(t, page, "待审定的期限调整申请")
+	_, page = office.get("/inspection")
+	assert.NotContains(t, page, "待审定的期限调整申请", "nothing waits any more")
 }
 
 func TestAUnitWithoutProjectsSeesAnEmptyBoard(t *testing.T) {
