@@ -94,7 +94,7 @@ func TestUnitReportingBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".ok-message")),
 		chromedp.WaitVisible(chromedp.CSS("#evidence .thumb img")),
 	)
-	assert.Contains(t, browse(b, chromedp.Text(chromedp.CSS(".ok-message"))), "U-1 已记录步骤")
+	assert.Regexp(t, `U-1 已记录步骤（第 \d+ 条事件），附佐证材料 1 个`, browse(b, chromedp.Text(chromedp.CSS(".ok-message"))))
 	loaded := `(() => { const i = document.querySelector("#evidence .thumb img"); return i.complete && i.naturalWidth === 64 })()`
 	assert.True(t, browse(b, chromedp.Poll[bool](loaded)), "the thumbnail loads")
 	assert.Equal(t, "site-photo.png", browse(b, chromedp.Evaluate[string](`document.querySelector("#evidence .thumb img").alt`)))

@@ -110,6 +110,8 @@ var words = map[string]text{
 	"saved_explain":      {"%s 已说明原因（第 %d 条事件）", "%s: delay explained (event %d)"},
 	"saved_revision":     {"%s 已申请调整期限，待重点办审定（第 %d 条事件）", "%s: new deadline requested, waiting for the office (event %d)"},
 	"saved_decide":       {"%s 已审定调整申请（第 %d 条事件）", "%s: request decided (event %d)"},
+	"saved_files":        {"，附佐证材料 %d 个", ", with %d files of evidence"},
+	"saved_nothing":      {"无需保存：台账中已有相同记录", "nothing new to store"},
 	"too_large_title":    {"上传内容过大", "Upload too large"},
 	"too_large":          {"上传内容过大，未保存任何内容：一次最多 %d 个文件，每个不超过 %d MiB。请减少文件或压缩后重试。", "The upload is too large and nothing was stored: at most %d files at once, each of at most %d MiB."},
 	"report_forms":       {"填报", "Report"},

@@ -268,6 +268,15 @@ func (s *Server) cardPost(f unitForm) http.HandlerFunc {
 		if lang == report.ZH {
 			msg = domain.Chinese(err)
 		}
+		if field != "" {
+			// Under its field, the message needs not name it as the
+			// command line does (--on: …, 期限：…).
+			for _, label := range []string{"--" + field, "deadline", "期限", "amount", "金额"} {
+				for _, sep := range []string{"：", ": "} {
+					msg = strings.TrimPrefix(msg, label+sep)
+				}
+			}
+		}
 		c.Field, c.Error = field, word(lang, "not_stored")+msg
 		p, _ := readParams(r)
 		v := &view{Lang: p.lang, Page: "project", Title: word(p.lang, "project"), P: p, Today: s.qs.Today(), Who: reader}
@@ -325,9 +334,19 @@ func (s *Server) storeCard(r *http.Request, f unitForm, values entry.Values, met
 	if err != nil {
 		return "", fieldOf(err, f, values), err
 	}
-	stored, err := s.execute(r, cmd, word(lang, "saved_"+f.Name))
+	res, err := s.store.Execute(r.Context(), cmd)
 	if err != nil {
 		return "", fieldOf(err, f, values), err
+	}
+	if len(res.Records) == 0 {
+		return word(lang, "saved_nothing"), "", nil
+	}
+	// What the form asked for is the first event; the others go with it
+	// (the evidence listed, the deadline an approval revises).
+	first := res.Records[0]
+	stored := fmt.Sprintf(word(lang, "saved_"+f.Name), first.Project, first.Sequence)
+	if n := len(meta.Evidence); n > 0 {
+		stored += fmt.Sprintf(word(lang, "saved_files"), n)
 	}
 	return stored, "", nil
 }
