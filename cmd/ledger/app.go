@@ -19,6 +19,7 @@ import (
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/eventstore/access"
+	"github.com/keyprojects/ledger/projections/cadence"
 )
 
 // app holds what every subcommand shares: where the ledger is, who is
@@ -54,6 +55,8 @@ type app struct {
 	boardSecure         bool
 	// serveNotify are serve's robots and reminder; nil runs no notifier.
 	serveNotify *notifyFlags
+	// serveCadence is the reporting cadence serve runs; nil runs none.
+	serveCadence *cadence.Config
 
 	// passwordCost is the bcrypt cost of the passwords `auth init`
 	// writes. Tests lower it: under the race detector one check at the

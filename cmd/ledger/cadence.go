@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -451,10 +450,6 @@ func (a *app) globalArgs() []string {
 	return args
 }
 
-// serveCadences holds, per app, the cadence serve's --cadence flag asks
-// for, from the flag's check to the service's start.
-var serveCadences sync.Map // *app -> cadence.Config
-
 // addServeCadence adds --cadence FILE to serve: the scheduler runs inside
 // serve beside the projection runner and the deadline watcher.
 func (a *app) addServeCadence(c *cobra.Command) {
@@ -468,7 +463,7 @@ func (a *app) addServeCadence(c *cobra.Command) {
 				return err
 			}
 		}
-		serveCadences.Delete(a)
+		a.serveCadence = nil
 		if f.config == "" {
 			if f.out != "" {
 				return usageError{errors.New("--cadence-out goes with --cadence FILE (or --cadence default)")}
@@ -483,7 +478,7 @@ func (a *app) addServeCadence(c *cobra.Command) {
 		if err != nil {
 			return err
 		}
-		serveCadences.Store(a, cfg)
+		a.serveCadence = &cfg
 		return nil
 	}
 }
@@ -491,11 +486,10 @@ func (a *app) addServeCadence(c *cobra.Command) {
 // startServeCadence starts the scheduler serve's --cadence asks for,
 // which sends to done when it stops. It reports whether it started one.
 func (a *app) startServeCadence(ctx context.Context, store *eventstore.Store, done chan<- error) bool {
-	v, ok := serveCadences.LoadAndDelete(a)
-	if !ok {
+	if a.serveCadence == nil {
 		return false
 	}
-	cfg := v.(cadence.Config)
+	cfg := *a.serveCadence
 	actor := cfg.Actor
 	if actor == "" {
 		actor = a.actor
