@@ -1,6 +1,7 @@
 package board_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"image"
@@ -13,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,6 +31,12 @@ import (
 // second unit reporter, "swj" of 县商务局 (P-2's unit); "unit_reporter" is
 // 县工信局's (P-1's).
 func newUnitFixture(t *testing.T) *signInFixture {
+	f, _ := newUnitBoard(t)
+	return f
+}
+
+// newUnitBoard is newUnitFixture and the board it serves.
+func newUnitBoard(t *testing.T) (*signInFixture, *board.Server) {
 	t.Helper()
 	f := newFixture(t, 0)
 	ctx := context.Background()
@@ -52,7 +60,7 @@ func newUnitFixture(t *testing.T) *signInFixture {
 	require.NoError(t, err)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &signInFixture{fixture: f, clock: clock, users: users, url: hs.URL}
+	return &signInFixture{fixture: f, clock: clock, users: users, url: hs.URL}, srv
 }
 
 // pngPhoto is a small PNG picture of a building site.
@@ -310,4 +318,42 @@ func TestAUnitWithoutProjectsSeesAnEmptyBoard(t *testing.T) {
 		assert.Contains(t, page, "县发改局 在台账中尚无项目", path)
 		assert.NotContains(t, page, "P-1", path)
 	}
+}
+
+func TestAUnitReporterFollowsOnlyItsUnitsMisses(t *testing.T) {
+	f, srv := newUnitBoard(t)
+	b := f.signedIn(t, "unit_reporter", "unit_reporter password")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+"/events", nil)
+	require.NoError(t, err)
+	resp, err := b.c.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	lines := make(chan string, 64)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	require.Equal(t, ": connected", <-lines)
+	srv.Hub().Publish(board.Miss{Sequence: 41, Project: "P-2", Milestone: domain.MilestoneSigned, Due: day(t, "2026-12-31"), Unit: "县商务局", Leader: "赵强"})
+	srv.Hub().Publish(board.Miss{Sequence: 42, Project: "P-1", Milestone: domain.MilestoneStarted, Due: day(t, "2026-06-30"), Unit: "县工信局", Leader: "李明"})
+	var data []string
+	timeout := time.After(3 * time.Second)
+	for len(data) < 1 {
+		select {
+		case l, ok := <-lines:
+			require.True(t, ok)
+			if strings.HasPrefix(l, "data: ") {
+				data = append(data, l)
+			}
+		case <-timeout:
+			t.Fatal("no miss within 3 s")
+		}
+	}
+	assert.Contains(t, data[0], `data-seq="42"`, "its own unit's miss, and not the other's before it")
 }
