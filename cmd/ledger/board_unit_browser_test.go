@@ -165,4 +165,17 @@ func TestUnitReportingBrowser(t *testing.T) {
 	assert.Contains(t, milestones, d(300), "the card shows the new deadline")
 	assert.Contains(t, milestones, d(200), "and keeps the baseline")
 	assert.Regexp(t, `office\s+revision_decided`, history())
+
+	// On a phone, the card and its forms fit the screen's width.
+	phone := newBrowser(t, 375, 800)
+	browse(phone, chromedp.NavigateResponse(base+"project/U-1"))
+	phone.signIn("gxj", unitPassword, "#record")
+	phone.do(
+		chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"project/U-1"),
+		chromedp.WaitVisible(chromedp.CSS("#record")),
+	)
+	assert.LessOrEqual(t, browse(phone, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)), 375, "nothing wider than the phone")
+	phone.screenshot(dir, "phone-unit-card")
+	assert.Empty(t, seriousProblems(phone.takeProblems()))
 }
