@@ -106,6 +106,8 @@ func (s *Server) routes() {
 		{"overdue", s.overdue, s.overdueTables},
 		{"scoreboard", s.scoreboard, s.scoreboardTables},
 		{"bulletin", s.bulletin, s.bulletinTables},
+		{"reserve", s.reserve, s.reserveTables},
+		{"applications", s.applications, s.applicationTables},
 	} {
 		m.HandleFunc("GET /"+rp.name, s.page(rp.name, rp.page))
 		for _, format := range []string{"csv", "xlsx"} {
@@ -143,12 +145,12 @@ func cacheForever(h http.Handler) http.Handler {
 
 // parsePages parses each page template with the layout.
 func parsePages() (map[string]*template.Template, error) {
-	names := []string{"overview", "status", "overdue", "scoreboard", "bulletin", "project", "inspection", "audit", "error", "login"}
+	names := []string{"overview", "status", "overdue", "scoreboard", "bulletin", "reserve", "applications", "project", "inspection", "audit", "error", "login"}
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
 		file := n
 		switch n {
-		case "status", "overdue", "scoreboard", "bulletin":
+		case "status", "overdue", "scoreboard", "bulletin", "reserve", "applications":
 			file = "report" // tables with their filters, downloads and chart
 		}
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/table.html", "templates/"+file+".html")

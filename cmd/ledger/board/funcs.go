@@ -13,8 +13,13 @@ import (
 var funcs = template.FuncMap{
 	"t":  word,
 	"tf": func(lang report.Lang, key string, args ...any) string { return fmt.Sprintf(word(lang, key), args...) },
-	"navKeys": func() []string {
-		return []string{"overview", "status", "overdue", "scoreboard", "bulletin", "inspection", "audit"}
+	"navKeys": func(w *who) []string {
+		if w.Scoped() {
+			// A unit's reporter: the reserve and the applications are the
+			// county's, not a unit's.
+			return []string{"overview", "status", "overdue", "scoreboard", "bulletin", "inspection", "audit"}
+		}
+		return []string{"overview", "status", "overdue", "scoreboard", "bulletin", "reserve", "applications", "inspection", "audit"}
 	},
 	"other": func(lang report.Lang) string {
 		if lang == report.EN {

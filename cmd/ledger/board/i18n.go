@@ -32,6 +32,8 @@ var words = map[string]text{
 	"overdue":            {"逾期清单", "Overdue list"},
 	"scoreboard":         {"单位排名", "Scoreboard"},
 	"bulletin":           {"通报", "Bulletin"},
+	"reserve":            {"储备库", "Reserve"},
+	"applications":       {"向上争取", "Applications"},
 	"project":            {"项目卡片", "Project card"},
 	"inspection":         {"督查", "Inspection"},
 	"audit":              {"审计", "Audit"},
