@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keyprojects/ledger/cmd/ledger/board"
 	"github.com/keyprojects/ledger/domain"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections/notify"
@@ -191,12 +190,12 @@ func (a *app) addServeNotify(c *cobra.Command) {
 }
 
 // startServeNotifier starts the notifier serve's flags ask for, which
-// sends to done when it stops, and its counters on the board's /metrics.
-// It reports whether it started one.
-func (a *app) startServeNotifier(ctx context.Context, store *eventstore.Store, done chan<- error) bool {
+// sends to done when it stops. It reports whether it started one, and
+// what writes its counters for the board's /metrics.
+func (a *app) startServeNotifier(ctx context.Context, store *eventstore.Store, done chan<- error) (bool, func(io.Writer)) {
 	nf := a.serveNotify
 	if nf == nil {
-		return false
+		return false, nil
 	}
 	hooks, err := nf.webhooks()
 	var n *notify.Notifier
@@ -208,15 +207,11 @@ func (a *app) startServeNotifier(ctx context.Context, store *eventstore.Store, d
 	}
 	if err != nil {
 		go func() { done <- fmt.Errorf("notifier: %w", err) }()
-		return true
+		return true, nil
 	}
-	remove := board.AddMetrics(func(w io.Writer) { n.Stats().WriteMetrics(w) })
-	go func() {
-		defer remove()
-		done <- n.Run(ctx)
-	}()
+	go func() { done <- n.Run(ctx) }()
 	fmt.Fprintf(a.stdout, "  notify: misses posted to %s (durable %s); counters ledger_notify_* on the board's /metrics\n", robotNames(hooks), nf.durable)
-	return true
+	return true, func(w io.Writer) { n.Stats().WriteMetrics(w) }
 }
 
 // robotNames names the robots without their keys.

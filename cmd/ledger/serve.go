@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyprojects/ledger/cmd/ledger/board"
 	"github.com/keyprojects/ledger/eventstore"
 	"github.com/keyprojects/ledger/projections"
 )
@@ -153,15 +154,19 @@ func (a *app) runService(ctx context.Context, store *eventstore.Store, what stri
 	go func() { runnerDone <- a.newWatcher(store).Run(workCtx) }()
 	go func() { runnerDone <- a.guardStream(workCtx, store) }()
 	pending := 3
-	if a.startServeNotifier(workCtx, store, runnerDone) {
+	var boardOpts []board.Option
+	if started, metrics := a.startServeNotifier(workCtx, store, runnerDone); started {
 		pending++
+		if metrics != nil {
+			boardOpts = append(boardOpts, board.WithMetrics(metrics))
+		}
 	}
 	// The reporting cadence, with --cadence (cadence.go).
 	if a.startServeCadence(workCtx, store, runnerDone) {
 		pending++
 	}
 	if a.boardAddr != "off" {
-		stopBoard, err := a.startBoard(workCtx, store, runnerDone)
+		stopBoard, err := a.startBoard(workCtx, store, runnerDone, boardOpts...)
 		if err != nil {
 			stopWork()
 			for ; pending > 0; pending-- {

@@ -30,7 +30,7 @@ const boardStaleFor = 2 * time.Minute
 // startBoard serves the web board on a.boardAddr until ctx ends, feeding
 // it the misses the watcher records; an error of the server ends up on
 // done. The returned func stops it.
-func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan<- error) (func(), error) {
+func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan<- error, opts ...board.Option) (func(), error) {
 	host, _, err := net.SplitHostPort(a.boardAddr)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--board %q: expected HOST:PORT, e.g. 127.0.0.1:8480, or off", a.boardAddr)}
@@ -62,9 +62,9 @@ func (a *app) startBoard(ctx context.Context, store *eventstore.Store, done chan
 		return nil, fmt.Errorf("the web board's evidence store: %w", err)
 	}
 	qs := query.New(store, query.WithClock(a.clock), query.WithZone(shanghai()))
-	b, err := board.New(qs, board.WithStore(store), board.WithUsers(users), board.WithClock(a.clock), board.WithEvidence(ev),
+	b, err := board.New(qs, append([]board.Option{board.WithStore(store), board.WithUsers(users), board.WithClock(a.clock), board.WithEvidence(ev),
 		board.WithSecureCookies(cert != nil || a.boardSecure), board.WithStaleFor(boardStaleFor),
-		board.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+		board.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))}, opts...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -29,11 +30,13 @@ type Server struct {
 	store *eventstore.Store // for the audit page's verification; nil: none
 	// evidence keeps the files attached to steps; nil: no uploads.
 	evidence Evidence
-	pages    map[string]*template.Template
-	live     *Hub
-	log      *slog.Logger
-	mux      http.Handler
-	metrics  *metrics
+	// moreMetrics write the process's other metrics on /metrics.
+	moreMetrics []func(io.Writer)
+	pages       map[string]*template.Template
+	live        *Hub
+	log         *slog.Logger
+	mux         http.Handler
+	metrics     *metrics
 
 	// Sign-in: nil users, nobody signs in and nobody writes.
 	users      Users

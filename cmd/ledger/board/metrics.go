@@ -2,7 +2,6 @@ package board
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -21,32 +20,6 @@ const readyBehind = 1000
 // latencyBuckets are the upper bounds, in seconds, of the HTTP latency
 // histogram.
 var latencyBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
-
-// more are the process's metrics beside the board's own (serve's
-// notifier), each writing its lines in the Prometheus text format.
-var more struct {
-	sync.Mutex
-	next  int
-	write map[int]func(io.Writer)
-}
-
-// AddMetrics adds the lines write writes to every /metrics answer, until
-// the function it returns is called.
-func AddMetrics(write func(io.Writer)) (remove func()) {
-	more.Lock()
-	defer more.Unlock()
-	if more.write == nil {
-		more.write = map[int]func(io.Writer){}
-	}
-	id := more.next
-	more.next++
-	more.write[id] = write
-	return func() {
-		more.Lock()
-		defer more.Unlock()
-		delete(more.write, id)
-	}
-}
 
 // metrics counts what the board served.
 type metrics struct {
@@ -164,16 +137,9 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.metrics.mu.Unlock()
-	more.Lock()
-	ids := make([]int, 0, len(more.write))
-	for id := range more.write {
-		ids = append(ids, id)
+	for _, write := range s.moreMetrics {
+		write(&b)
 	}
-	sort.Ints(ids)
-	for _, id := range ids {
-		more.write[id](&b)
-	}
-	more.Unlock()
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	_, _ = w.Write([]byte(b.String()))
 }

@@ -1,6 +1,7 @@
 package board
 
 import (
+	"io"
 	"log/slog"
 	"time"
 
@@ -43,3 +44,10 @@ func WithStaleFor(d time.Duration) Option { return func(s *Server) { s.memo.stal
 // (evidence.Store, the <stream>_EVIDENCE object store) and shows those
 // attached to a project on its card (default: no uploads, no files shown).
 func WithEvidence(ev Evidence) Option { return func(s *Server) { s.evidence = ev } }
+
+// WithMetrics adds the lines write writes, in the Prometheus text format,
+// to every /metrics answer: the process's metrics beside the board's own
+// (serve's notifier).
+func WithMetrics(write func(io.Writer)) Option {
+	return func(s *Server) { s.moreMetrics = append(s.moreMetrics, write) }
+}

@@ -39,7 +39,7 @@ type Evidence interface {
 
 // maxUpload bounds a posted form: the most files a step takes, each of
 // the largest size, and a margin for the fields.
-var maxUpload int64 = domain.MaxEvidenceBytes*domain.MaxEvidenceFiles + 1<<20
+const maxUpload int64 = domain.MaxEvidenceBytes*domain.MaxEvidenceFiles + 1<<20
 
 // maxForm bounds a form without files.
 const maxForm = 1 << 20
