@@ -17,6 +17,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -114,8 +116,8 @@ func TestBulletinDocxSummaryIsWhatTheBulletinSays(t *testing.T) {
 	assert.Equal(t, len(b.Missed), late+open, "the deadlines missed in the period are the late and the open")
 	assert.Equal(t, []string{"55", "1", "10", "0", "0", "10", "66", "1200", "00"}, summary[3:], "the demo county's November")
 	assert.Contains(t, paras, "二〇二六年十一月三十日")
-	assert.Contains(t, paras, "县工信局（26个）、县住建局（11个）、县发改局（7个）、县农业农村局（6个）、县交通运输局（5个）、县教育局（4个）、县文旅局（4个）、"+
-		"县农业农村局 (county agriculture bureau)（3个）存在逾期未完成节点，请抓紧推进。")
+	assert.Contains(t, paras, "县工信局（26个）、县住建局（11个）、县农业农村局（9个）、县发改局（7个）、县交通运输局（5个）、县教育局（4个）、县文旅局（4个）"+
+		"存在逾期未完成节点，请抓紧推进。")
 }
 
 func TestBulletinDocxRefusesBadInputWritingNothing(t *testing.T) {
@@ -221,8 +223,8 @@ func TestBulletinDocxRendersInLibreOffice(t *testing.T) {
 	require.NoError(t, err, "soffice said: %s(a LibreOffice without Writer cannot open a .docx: install libreoffice-writer-nogui)", said)
 	// The head, the summary and the month's one milestone reached on page
 	// 1; the ten deadlines missed on page 2; the 66 overdue on pages 2 to
-	// 7; investment and ranking on page 7; the ranking's note, its chart
-	// of on-time rates, signature and 抄送 on page 8.
+	// 7; investment, ranking and its chart of on-time rates on page 7; the
+	// signature and 抄送 on page 8.
 	assert.Equal(t, 8, len(pdfPage.FindAll(pdf, -1)), "pages")
 	assert.Contains(t, string(pdf), "/MediaBox[0 0 595.", "A4")
 
@@ -231,8 +233,10 @@ func TestBulletinDocxRendersInLibreOffice(t *testing.T) {
 	text := runTool(t, ctx, env, docxTool(t, "pdftotext"), "-layout", filepath.Join(dir, "bulletin-2026-11.pdf"), "-")
 	pages := strings.Split(text, "\f")
 	require.GreaterOrEqual(t, len(pages), 8)
-	last := pages[7]
-	assert.Equal(t, 2, strings.Count(last, "本期各单位节点按期完成率"), "the chart's title and its caption on page 8:\n%s", last)
+	chartPage := slices.IndexFunc(pages, func(p string) bool { return strings.Contains(p, "图1") })
+	require.GreaterOrEqual(t, chartPage, 0, "a page with the chart")
+	last := strings.Join(pages[chartPage:], "\f") // from the chart to the end
+	assert.Equal(t, 2, strings.Count(last, "本期各单位节点按期完成率"), "the chart's title and its caption on page %d:\n%s", chartPage+1, last)
 	assert.Regexp(t, `图1\s+本期各单位节点按期完成率`, last)
 	var b projections.Bulletin
 	require.NoError(t, json.Unmarshal([]byte(c.ok("bulletin", "--period", "month", "--as-of", "2026-11-30", "--json")), &b))
@@ -243,12 +247,12 @@ func TestBulletinDocxRendersInLibreOffice(t *testing.T) {
 			assert.Regexp(t, regexp.QuoteMeta(u.Unit)+`\s+`+regexp.QuoteMeta(fmt.Sprintf("%d.%02d%%", *u.RateBP/100, *u.RateBP%100)), last, "%s's bar", u.Unit)
 		}
 	}
-	assert.Equal(t, 6, charted, "the demo's six units with something due")
-	assert.Regexp(t, `0%\s+20%\s+40%\s+60%\s+80%\s+100%`, last, "the value axis")
+	assert.Equal(t, 5, charted, "the demo's five units with something due")
+	assert.Regexp(t, `\s0%(\s+[1-9]0%)+\s+100%`, last, "the value axis, from 0 to 100%")
 	assert.Less(t, strings.Index(last, "图1"), strings.Index(last, "二〇二六年十一月三十日"), "the chart before the signature")
 
 	shots := screenshotDir(t)
-	for _, page := range []string{"1", "8"} {
+	for _, page := range []string{"1", strconv.Itoa(chartPage + 1)} {
 		stem := filepath.Join(shots, "bulletin-docx-page"+page)
 		runTool(t, ctx, env, pdftoppm, "-png", "-r", "96", "-f", page, "-l", page, "-singlefile", filepath.Join(dir, "bulletin-2026-11.pdf"), stem)
 		info, err := os.Stat(stem + ".png")

@@ -242,8 +242,8 @@ func demoCommands() []domain.Command {
 	)
 	return []domain.Command{
 		// DEMO-1: a year of history, with a late start before its land approval.
-		domain.RegisterProject{Meta: m, Project: p, Name: "光伏组件生产线 (solar module line)", TotalInvestment: 350_000_000,
-			Unit: "县工信局 (county industry bureau)", Leader: "李明", Township: "城关镇", Kind: domain.KindNew, On: d(2026, 2, 10),
+		domain.RegisterProject{Meta: m, Project: p, Name: "光伏组件生产线", TotalInvestment: 350_000_000,
+			Unit: "县工信局", Leader: "李明", Township: "城关镇", Kind: domain.KindNew, On: d(2026, 2, 10),
 			Plan: []domain.PlannedDeadline{
 				plan(domain.MilestoneSigned, d(2026, 3, 31)), plan(domain.MilestoneEIA, d(2026, 5, 31)),
 				plan(domain.MilestoneLand, d(2026, 6, 30)), plan(domain.MilestoneStarted, d(2026, 7, 31)),
@@ -265,14 +265,14 @@ func demoCommands() []domain.Command {
 		domain.ReportInvestment{Meta: m, Project: p, Month: "2026-11", Amount: 12_000_000, On: d(2026, 11, 25)},
 
 		// DEMO-2: registered, signed on time, start still ahead.
-		domain.RegisterProject{Meta: m, Project: demoUnstarted, Name: "冷链物流园 (cold-chain logistics park)", TotalInvestment: 120_000_000,
-			Unit: "县商务局 (county commerce bureau)", Leader: "赵强", Township: "东关镇", Kind: domain.KindNew, On: d(2026, 9, 1),
+		domain.RegisterProject{Meta: m, Project: demoUnstarted, Name: "冷链物流园", TotalInvestment: 120_000_000,
+			Unit: "县商务局", Leader: "赵强", Township: "东关镇", Kind: domain.KindNew, On: d(2026, 9, 1),
 			Plan: []domain.PlannedDeadline{plan(domain.MilestoneSigned, d(2026, 11, 30)), plan(domain.MilestoneStarted, d(2026, 12, 31))}},
 		step(demoUnstarted, domain.Signed, d(2026, 11, 12)),
 
 		// DEMO-3: land and start overdue, one delay explained, EIA missed in November.
-		domain.RegisterProject{Meta: m, Project: agri, Name: "农产品加工园 (agri-processing park)", TotalInvestment: 210_000_000,
-			Unit: "县农业农村局 (county agriculture bureau)", Leader: "陈静", Township: "西河乡", Kind: domain.KindNew, On: d(2026, 3, 1),
+		domain.RegisterProject{Meta: m, Project: agri, Name: "农产品加工园", TotalInvestment: 210_000_000,
+			Unit: "县农业农村局", Leader: "陈静", Township: "西河乡", Kind: domain.KindNew, On: d(2026, 3, 1),
 			Plan: []domain.PlannedDeadline{
 				plan(domain.MilestoneSigned, d(2026, 4, 30)), plan(domain.MilestoneLand, d(2026, 8, 31)),
 				plan(domain.MilestoneStarted, d(2026, 10, 31)), plan(domain.MilestoneEIA, d(2026, 11, 15)),
@@ -282,8 +282,8 @@ func demoCommands() []domain.Command {
 		domain.ExplainDelay{Meta: m, Project: agri, Milestone: domain.MilestoneLand, Reason: "compensation dispute; township mediating", On: d(2026, 9, 10)},
 
 		// DEMO-4: a continuing project whose completion deadline was revised only after it had passed.
-		domain.RegisterProject{Meta: m, Project: water, Name: "城区供水管网改造 (urban water network upgrade)", TotalInvestment: 95_000_000,
-			Unit: "县住建局 (county housing bureau)", Leader: "刘洋", Township: "城关镇", Kind: domain.KindContinuing, On: d(2026, 1, 15),
+		domain.RegisterProject{Meta: m, Project: water, Name: "城区供水管网改造", TotalInvestment: 95_000_000,
+			Unit: "县住建局", Leader: "刘洋", Township: "城关镇", Kind: domain.KindContinuing, On: d(2026, 1, 15),
 			Plan: []domain.PlannedDeadline{plan(domain.MilestoneCompleted, d(2026, 10, 31))}},
 		step(water, domain.Started, d(2026, 1, 15)),
 		domain.PlanInvestment{Meta: m, Project: water, Year: 2026, Amount: 80_000_000, On: d(2026, 1, 15)},
@@ -294,15 +294,15 @@ func demoCommands() []domain.Command {
 			Reason: "管材到货延迟"},
 
 		// DEMO-5: suspended, so its passed deadline is not chased.
-		domain.RegisterProject{Meta: m, Project: logistic, Name: "物流园区二期 (logistics park phase II)", TotalInvestment: 160_000_000,
-			Unit: "县商务局 (county commerce bureau)", Leader: "赵强", Township: "东关镇", Kind: domain.KindContinuing, On: d(2026, 1, 20),
+		domain.RegisterProject{Meta: m, Project: logistic, Name: "物流园区二期", TotalInvestment: 160_000_000,
+			Unit: "县商务局", Leader: "赵强", Township: "东关镇", Kind: domain.KindContinuing, On: d(2026, 1, 20),
 			Plan: []domain.PlannedDeadline{plan(domain.MilestoneCommissioned, d(2026, 11, 15))}},
 		step(logistic, domain.Started, d(2026, 2, 1)),
 		domain.RecordStep{Meta: m, Project: logistic, Step: domain.Suspended, Reason: "洪水冲毁进场道路", ExpectedRestart: d(2027, 1, 10), On: d(2026, 10, 15)},
 
 		// DEMO-6: terminated; it leaves the status tables.
-		domain.RegisterProject{Meta: m, Project: herbs, Name: "中药材种植基地 (herb planting base)", TotalInvestment: 40_000_000,
-			Unit: "县农业农村局 (county agriculture bureau)", Leader: "陈静", Township: "西河乡", Kind: domain.KindNew, On: d(2026, 2, 1),
+		domain.RegisterProject{Meta: m, Project: herbs, Name: "中药材种植基地", TotalInvestment: 40_000_000,
+			Unit: "县农业农村局", Leader: "陈静", Township: "西河乡", Kind: domain.KindNew, On: d(2026, 2, 1),
 			Plan: []domain.PlannedDeadline{plan(domain.MilestoneSigned, d(2026, 5, 31))}},
 		domain.RecordStep{Meta: m, Project: herbs, Step: domain.Terminated, Reason: "投资方撤资", On: d(2026, 6, 30)},
 	}

@@ -63,7 +63,7 @@ var readmeWalkthrough = []readmeStep{
 	{cmd: "./ledger import plan examples/county-plan-2026.xlsx", lines: 1,
 		want: []string{"imported county-plan-2026.xlsx (xlsx): 50 rows, 0 new projects, 0 changed, 50 unchanged; 0 events stored"}},
 
-	{cmd: `./ledger correct facts DEMO-2 --unit 县商务局 --reason "录入时选错单位"`, lines: 1, want: []string{"stored: DEMO-2 facts_corrected", "县商务局"}},
+	{cmd: `./ledger correct facts DEMO-2 --unit 县发改局 --reason "录入时选错单位"`, lines: 1, want: []string{"stored: DEMO-2 facts_corrected", `unit "县商务局" -> "县发改局"`}},
 	{cmd: `./ledger correct record DEMO-1 approved --kind eia --ref "环审〔2026〕21号" --reason "文号抄错"`, lines: 1,
 		want: []string{"stored: DEMO-1 record_corrected", "环审〔2026〕21号"}},
 	{cmd: `./ledger withdraw-deadline DEMO-3 eia --reason "经核定无需环评"`, lines: 1, want: []string{"stored: DEMO-3 deadline_withdrawn"}},

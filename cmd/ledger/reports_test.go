@@ -38,10 +38,14 @@ func TestStatusOnTheDemoData(t *testing.T) {
 	assert.Equal(t, projections.LightSuspended, byID["DEMO-5"].Light)
 	assert.Equal(t, int64(30_000_000), byID["DEMO-1"].InvestedToDate)
 
-	red := c.ok("status", "--as-of", "2026-11-30", "--light", "red", "--unit", "县农业农村局 (county agriculture bureau)", "--csv")
+	red := c.ok("status", "--as-of", "2026-11-30", "--light", "red", "--unit", "县农业农村局", "--csv")
 	lines := strings.Split(strings.TrimSpace(red), "\n")
-	require.Len(t, lines, 2, "header and DEMO-3")
-	assert.True(t, strings.HasPrefix(lines[1], "DEMO-3,"))
+	require.Len(t, lines, 5, "header, three projects of the imported sheet and DEMO-3")
+	assert.True(t, strings.HasPrefix(lines[4], "DEMO-3,"))
+	for _, l := range lines[1:] {
+		assert.Contains(t, l, ",县农业农村局,", "only the unit asked for")
+		assert.Contains(t, l, ",red,", "only red lights")
+	}
 
 	zh := c.ok("overdue", "--as-of", "2026-11-30", "--lang", "zh")
 	assert.Contains(t, zh, "逾期清单")
