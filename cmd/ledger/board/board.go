@@ -32,11 +32,14 @@ type Server struct {
 	evidence Evidence
 	// moreMetrics write the process's other metrics on /metrics.
 	moreMetrics []func(io.Writer)
-	pages       map[string]*template.Template
-	live        *Hub
-	log         *slog.Logger
-	mux         http.Handler
-	metrics     *metrics
+	// maxUpload bounds a posted form with files (maxUpload, but for
+	// tests of the bound).
+	maxUpload int64
+	pages     map[string]*template.Template
+	live      *Hub
+	log       *slog.Logger
+	mux       http.Handler
+	metrics   *metrics
 
 	// Sign-in: nil users, nobody signs in and nobody writes.
 	users      Users
@@ -55,7 +58,7 @@ type Server struct {
 // New returns the board reading qs, configured by opts.
 func New(qs *query.Service, opts ...Option) (*Server, error) {
 	s := &Server{qs: qs, live: NewHub(), log: slog.New(slog.DiscardHandler), metrics: newMetrics(),
-		clock: domain.SystemClock{}, sessions: newSessions(), limiter: newLimiter()}
+		clock: domain.SystemClock{}, sessions: newSessions(), limiter: newLimiter(), maxUpload: maxUpload}
 	// The cache tells time by the board's clock, whichever WithClock sets.
 	s.memo = &cache{entries: map[string]*cached{}, now: func() time.Time { return s.clock.Now() }, position: s.position,
 		log: func(key string, err error) { s.log.Error("board: refresh", "page", key, "err", err) }}

@@ -191,8 +191,8 @@ func TestAUnitReportsAStepWithAPhotoOnce(t *testing.T) {
 }
 
 func TestAUnitsRefusedFormIsShownAgainOnTheFieldAndStoresNothing(t *testing.T) {
-	f := newUnitFixture(t)
-	defer board.SetMaxUpload(64 << 10)()
+	f, srv := newUnitBoard(t)
+	board.SetMaxUpload(srv, 64<<10)
 	b := f.signedIn(t, "unit_reporter", "unit_reporter password")
 	_, page := b.get("/project/P-1")
 	csrf, command := hidden(t, page, "csrf"), hidden(t, page, "command")

@@ -191,9 +191,9 @@ func byteSize(n int64) string {
 func (s *Server) cardPost(f unitForm) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		lang := langOf(r)
-		limit := min(int64(maxForm), maxUpload)
+		limit := min(int64(maxForm), s.maxUpload)
 		if f.files {
-			limit = maxUpload
+			limit = s.maxUpload
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		var err error
