@@ -228,7 +228,11 @@ const (
 
 // ApplicationsOn returns every application submitted by o.AsOf, by date
 // submitted, with what had been answered and had arrived by then.
-func ApplicationsOn(rows []*Row, o Options) Applications {
+func ApplicationsOn(rows []*Row, o Options) Applications { return ApplicationsWhere(rows, o, nil) }
+
+// ApplicationsWhere is ApplicationsOn of the applications keep keeps (all
+// when keep is nil), summed over those alone.
+func ApplicationsWhere(rows []*Row, o Options, keep func(*domain.Application) bool) Applications {
 	out := Applications{AsOf: o.AsOf, Rows: []ApplicationRow{}, ByLevel: []ApplicationGroup{}, ByProgramme: []ApplicationGroup{}}
 	for _, r := range rows {
 		name := r.Name
@@ -236,7 +240,7 @@ func ApplicationsOn(rows []*Row, o Options) Applications {
 			name = r.Reserve.Name
 		}
 		for _, a := range r.Applications {
-			if a.Submitted > o.AsOf {
+			if a.Submitted > o.AsOf || keep != nil && !keep(a) {
 				continue
 			}
 			row := ApplicationRow{Project: r.ID, Name: name, Application: a.ID, Level: a.Level, Programme: a.Programme,

@@ -51,6 +51,24 @@ func TestFromConceivedToStartedInChinese(t *testing.T) {
 	assert.Regexp(t, `CB-1\s+温泉康养小镇\s+A-1\s+省级.*已获批`, apply)
 	waiting := zh("apply", "report", "--as-of", "2026-07-01")
 	assert.Regexp(t, `合计\s+1\s+0\s+0\s+1\s+3000\s+0\s+0`, waiting, "before the answer it waits")
+
+	// The filters narrow what is counted, and a name nobody has is
+	// refused with the closest ones.
+	township := zh("reserve", "report", "--as-of", "2026-11-27", "--body", "南湖镇")
+	assert.Regexp(t, `南湖镇\s+乡镇\s+1\s+1\s+1\s+0\s+100.00%`, township)
+	assert.NotContains(t, township, "物流产业推进组")
+	assert.NotContains(t, zh("reserve", "report", "--industry", "文旅"), "农产品冷链")
+	code, _, errs := c.run("reserve", "report", "--body", "南湖")
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, "ledger: no proposing body \"南湖\" in the ledger; the closest: 南湖镇\n", errs)
+	assert.Regexp(t, `合计\s+0\s+0\s+0\s+0\s+0\s+0\s+0`, zh("apply", "report", "--level", "国家级"), "nothing sent to the state")
+	assert.Regexp(t, `合计\s+1\s+1`, zh("apply", "report", "--level", "省级", "--programme", "省级文旅发展专项资金"))
+	code, _, errs = c.run("apply", "report", "--programme", "省级文旅专项资金")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errs, "the closest: 省级文旅发展专项资金")
+	code, _, errs = c.run("apply", "report", "--level", "乡级", "--lang", "zh")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "“乡级”不是层级")
 }
 
 func TestPipelineRefusalsStoreNothing(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/keyprojects/ledger/projections/query"
 	"github.com/keyprojects/ledger/projections/report"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) reserveTables(r *http.Request, p params) ([]report.Table, uint6
 	if err := county(r); err != nil {
 		return nil, 0, err
 	}
-	res, err := s.qs.Reserve(r.Context(), p.report)
+	res, err := s.qs.Reserve(r.Context(), query.ReserveQuery{Report: p.report})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -35,7 +36,7 @@ func (s *Server) applicationTables(r *http.Request, p params) ([]report.Table, u
 	if err := county(r); err != nil {
 		return nil, 0, err
 	}
-	res, err := s.qs.Applications(r.Context(), p.report)
+	res, err := s.qs.Applications(r.Context(), query.ApplicationsQuery{Report: p.report})
 	if err != nil {
 		return nil, 0, err
 	}
