@@ -90,7 +90,7 @@ func Describe(e Event) string {
 	case *EvidenceAttachedData:
 		names := make([]string, len(d.Files))
 		for i, f := range d.Files {
-			names[i] = fmt.Sprintf("%s (%s, sha256 %s)", f.Name, byteSize(f.Size), f.SHA256[:min(12, len(f.SHA256))])
+			names[i] = fmt.Sprintf("%s (%s, sha256 %s)", f.Name, FormatBytes(f.Size), f.SHA256[:min(12, len(f.SHA256))])
 		}
 		return fmt.Sprintf("evidence for %s: %s", d.About, strings.Join(names, ", "))
 	case *RevisionRequestedData:

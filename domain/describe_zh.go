@@ -174,7 +174,7 @@ func DescribeChinese(e Event) string {
 	case *EvidenceAttachedData:
 		names := make([]string, len(d.Files))
 		for i, f := range d.Files {
-			names[i] = fmt.Sprintf("%s（%s，SHA-256 %s）", f.Name, byteSize(f.Size), f.SHA256[:min(12, len(f.SHA256))])
+			names[i] = fmt.Sprintf("%s（%s，SHA-256 %s）", f.Name, FormatBytes(f.Size), f.SHA256[:min(12, len(f.SHA256))])
 		}
 		return fmt.Sprintf("%s 的佐证材料：%s", d.About, strings.Join(names, "、"))
 	case *RevisionRequestedData:

@@ -116,8 +116,8 @@ func CheckEvidence(files []EvidenceFile) error {
 		case f.Size <= 0:
 			return invalidf("%s is empty", name).zh("%s 是空文件", name)
 		case f.Size > MaxEvidenceBytes:
-			return invalidf("%s is %s; a file of evidence may be at most %s", name, byteSize(f.Size), byteSize(MaxEvidenceBytes)).
-				zh("%s 大小为 %s；每个佐证材料最大 %s", name, byteSize(f.Size), byteSize(MaxEvidenceBytes))
+			return invalidf("%s is %s; a file of evidence may be at most %s", name, FormatBytes(f.Size), FormatBytes(MaxEvidenceBytes)).
+				zh("%s 大小为 %s；每个佐证材料最大 %s", name, FormatBytes(f.Size), FormatBytes(MaxEvidenceBytes))
 		}
 	}
 	return nil
@@ -153,8 +153,8 @@ func typeOrUnknown(t string) string {
 	return t
 }
 
-// byteSize says a size in bytes as people read it: 25 MiB, 300 KiB.
-func byteSize(n int64) string {
+// FormatBytes says a size in bytes as people read it: 25.0 MiB, 300.0 KiB.
+func FormatBytes(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))

@@ -171,20 +171,9 @@ func evidenceRows(pr domain.Project) []evidenceRow {
 			continue
 		}
 		seen[a.SHA256] = true
-		out = append(out, evidenceRow{Attached: a, URL: "/project/" + url.PathEscape(string(pr.ID)) + "/evidence/" + a.SHA256, Size: byteSize(a.Size)})
+		out = append(out, evidenceRow{Attached: a, URL: "/project/" + url.PathEscape(string(pr.ID)) + "/evidence/" + a.SHA256, Size: domain.FormatBytes(a.Size)})
 	}
 	return out
-}
-
-// byteSize says a size as people read it: 2.4 MiB, 300 KiB.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // cardPost stores what form f of a project's card was given.
