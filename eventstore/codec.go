@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"hash"
 	"strings"
 
 	"github.com/fxamacker/cbor/v2"
@@ -140,6 +141,48 @@ func withHash(unsealed []byte, id string, payloadLen int, hash []byte) ([]byte, 
 	return append(out, unsealed[split:]...), true
 }
 
+// sealedHash hashes data, a stored event whose id is id and whose payload
+// is payloadLen bytes long, as Seal hashed it: over its bytes with the
+// "hash" entry taken out (withHash reversed), with h, which it resets. It
+// reports false if data is not laid out as withHash lays it out.
+//
+// When the result equals the hash the event states, the bytes are the
+// ones sealed (SHA-256 is collision resistant), so the event as decoded
+// from them is the event sealed; the verifier then need not encode it
+// again. When it differs, the caller encodes the decoded event and hashes
+// that (Hash), as it would have without this path.
+func sealedHash(h hash.Hash, data []byte, id string, payloadLen int) ([]byte, bool) {
+	if len(data) == 0 || data[0]&0xe0 != 0xa0 || data[0]&0x1f == 0 || data[0]&0x1f > 23 {
+		return nil, false
+	}
+	idEnd := 1 + len(keyID) + textHeadLen(len(id)) + len(id)
+	split := idEnd + len(keyData) + payloadLen
+	i := split + len(keyHash)
+	if i+2 > len(data) ||
+		!bytes.Equal(data[1:1+len(keyID)], keyID) ||
+		!bytes.Equal(data[idEnd:idEnd+len(keyData)], keyData) ||
+		!bytes.Equal(data[split:i], keyHash) {
+		return nil, false
+	}
+	var n int
+	switch b := data[i]; {
+	case b&0xe0 == 0x40 && b&0x1f < 24:
+		n, i = int(b&0x1f), i+1
+	case b == 0x58:
+		n, i = int(data[i+1]), i+2
+	default:
+		return nil, false
+	}
+	if i+n > len(data) {
+		return nil, false
+	}
+	h.Reset()
+	h.Write([]byte{data[0] - 1})
+	h.Write(data[1:split])
+	h.Write(data[i+n:])
+	return h.Sum(nil), true
+}
+
 // textHeadLen is the length of the head of a CBOR text string of n bytes.
 func textHeadLen(n int) int {
 	switch {
@@ -185,20 +228,27 @@ func (c *Codec) Decode(data []byte) (domain.Event, error) {
 // version it was stored with: Encode and Hash give back its bytes and its
 // hash. Verification reads events this way.
 func (c *Codec) DecodeStored(data []byte) (domain.Event, error) {
+	e, _, err := c.decodeStored(data)
+	return e, err
+}
+
+// decodeStored is DecodeStored, also returning the encoded payload: the
+// part of data that holds it.
+func (c *Codec) decodeStored(data []byte) (domain.Event, []byte, error) {
 	var env decodedEnvelope
 	if err := c.dec.Unmarshal(data, &env); err != nil {
-		return domain.Event{}, fmt.Errorf("%w: %s", ErrUndecodable, oneLine(err))
+		return domain.Event{}, nil, fmt.Errorf("%w: %s", ErrUndecodable, oneLine(err))
 	}
 	e := env.Event
 	p, err := domain.NewStoredPayload(e.Type, e.Schema)
 	if err != nil {
-		return domain.Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
+		return domain.Event{}, nil, fmt.Errorf("%w: %v", ErrUndecodable, err)
 	}
 	if err := c.dec.Unmarshal(env.Data, p); err != nil {
-		return domain.Event{}, fmt.Errorf("%w: %s payload: %s", ErrUndecodable, e.Type, oneLine(err))
+		return domain.Event{}, nil, fmt.Errorf("%w: %s payload: %s", ErrUndecodable, e.Type, oneLine(err))
 	}
 	e.Data = p
-	return e, nil
+	return e, env.Data, nil
 }
 
 // oneLine returns err's message with its line breaks escaped: the CBOR

@@ -1,6 +1,7 @@
 package eventstore_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +99,7 @@ func TestCodecRoundTripOfEveryEventTypeIsByteStable(t *testing.T) {
 			h, err := codec.Hash(decoded)
 			require.NoError(t, err)
 			assert.Equal(t, ev.Hash, h)
+			assert.True(t, eventstore.SealedHashHolds(codec, first), "the sealed bytes hash to their hash without encoding again")
 		})
 	}
 }
@@ -164,6 +166,30 @@ func TestSealGivesTheBytesOfEncodingForAnyLengths(t *testing.T) {
 			h, err := codec.Hash(ev)
 			require.NoError(t, err)
 			require.Equal(t, ev.Hash, h)
+			require.True(t, eventstore.SealedHashHolds(codec, sealed), "id of %d bytes, correlation %q", len(ev.ID), correlation)
+		}
+	}
+}
+
+// The verifier takes an event's stored bytes as sealed when they, the hash
+// entry taken out, hash to the hash they state; no change to any single
+// byte passes that check.
+func TestNoAlteredByteHashesAsSealed(t *testing.T) {
+	codec := eventstore.NewCodec()
+	for _, typ := range domain.EventTypes {
+		ev := domain.Event{
+			ID: "abc-0", Project: "2010-220621-47-01-000034", Type: typ, Schema: domain.EventVersion(typ),
+			OccurredOn: domain.NewDate(2026, 11, 20), RecordedAt: testNow, Actor: "重点办", CommandID: "abc", Data: samplePayloads()[typ],
+		}
+		sealed, err := codec.Seal(&ev, eventstore.Genesis(ev.Project))
+		require.NoError(t, err)
+		require.True(t, eventstore.SealedHashHolds(codec, sealed), typ)
+		for i := range sealed {
+			for _, flip := range []byte{0x01, 0x80} {
+				altered := bytes.Clone(sealed)
+				altered[i] ^= flip
+				require.False(t, eventstore.SealedHashHolds(codec, altered), "%s: byte %d ^ %#x", typ, i, flip)
+			}
 		}
 	}
 }

@@ -35,35 +35,66 @@ const (
 // and the same on every retry of the command that yielded it.
 func MsgID(e domain.Event) string { return string(e.Project) + ":" + e.ID }
 
-// header is one readable header and its value.
-type header struct{ key, value string }
+// header is one readable header and its value. A hash's value is kept as
+// its bytes and written as lower-case hex: a verifier compares a stored
+// header with it without writing it out.
+type header struct {
+	key, value string
+	hash       []byte
+	isHash     bool
+}
+
+// text returns the header's value as written.
+func (h header) text() string {
+	if h.isHash {
+		return hex.EncodeToString(h.hash)
+	}
+	return h.value
+}
+
+// is reports whether s is the header's value as written.
+func (h header) is(s string) bool {
+	if !h.isHash {
+		return s == h.value
+	}
+	const digits = "0123456789abcdef"
+	if len(s) != 2*len(h.hash) {
+		return false
+	}
+	for i, b := range h.hash {
+		if s[2*i] != digits[b>>4] || s[2*i+1] != digits[b&0x0f] {
+			return false
+		}
+	}
+	return true
+}
 
 // readableHeaders returns the Ledger-* headers of a sealed event, in a
 // fixed order: what message writes and what Verify checks, from one place.
 func readableHeaders(e domain.Event) []header {
 	hs := make([]header, 0, 13)
 	hs = append(hs,
-		header{HeaderEventType, string(e.Type)},
-		header{HeaderProject, string(e.Project)},
-		header{HeaderOccurredOn, e.OccurredOn.String()},
-		header{HeaderActor, headerValue(e.Actor)},
-		header{HeaderSchema, strconv.Itoa(e.Schema)},
-		header{HeaderCommandID, headerValue(e.CommandID)},
-		header{HeaderHash, hex.EncodeToString(e.Hash)},
-		header{HeaderPrevHash, hex.EncodeToString(e.PrevHash)},
+		header{key: HeaderEventType, value: string(e.Type)},
+		header{key: HeaderProject, value: string(e.Project)},
+		header{key: HeaderOccurredOn, value: e.OccurredOn.String()},
+		header{key: HeaderActor, value: headerValue(e.Actor)},
+		header{key: HeaderSchema, value: strconv.Itoa(e.Schema)},
+		header{key: HeaderCommandID, value: headerValue(e.CommandID)},
+		header{key: HeaderHash, hash: e.Hash, isHash: true},
+		header{key: HeaderPrevHash, hash: e.PrevHash, isHash: true},
 	)
 	if me, ok := e.Data.(domain.MilestoneEvent); ok {
 		m, due := me.MilestoneRef()
-		hs = append(hs, header{HeaderMilestone, string(m)})
+		hs = append(hs, header{key: HeaderMilestone, value: string(m)})
 		if !due.IsZero() {
-			hs = append(hs, header{HeaderDue, due.String()})
+			hs = append(hs, header{key: HeaderDue, value: due.String()})
 		}
 	} else if ms, ok := domain.MilestoneReached(e); ok {
-		hs = append(hs, header{HeaderMilestone, string(ms)})
+		hs = append(hs, header{key: HeaderMilestone, value: string(ms)})
 	}
 	if re, ok := e.Data.(domain.ResponsibleEvent); ok {
 		unit, leader := re.Responsible()
-		hs = append(hs, header{HeaderUnit, headerValue(unit)}, header{HeaderLeader, headerValue(leader)})
+		hs = append(hs, header{key: HeaderUnit, value: headerValue(unit)}, header{key: HeaderLeader, value: headerValue(leader)})
 	}
 	return hs
 }
@@ -86,7 +117,7 @@ func (s *Store) Message(e domain.Event, body []byte) *nats.Msg {
 	put(nats.MsgIdHdr, MsgID(e))
 	put(HeaderContent, ContentTypeCBOR)
 	for _, h := range hs {
-		put(h.key, h.value)
+		put(h.key, h.text())
 	}
 	return m
 }
