@@ -2,12 +2,15 @@ package eventstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synadia-io/orbit.go/jetstreamext"
 
 	"github.com/keyprojects/ledger/domain"
 )
@@ -18,15 +21,19 @@ import (
 // and a command on an id that is not registered but matches a registered
 // one that way is refused with the registered id as a hint.
 //
-// The registered ids are read from the stream's subject index: one subject
-// <prefix>.<project>.registered per registered project (stream info with a
-// subjects filter; nats.go reads every page of the server's answer, which
-// holds up to 100,000 subjects a page, and merges them). Only a command on
-// an id without history pays for that read: a registration, and a command
-// that is refused because its project is not registered. A command on a
-// registered project never reads it. A message on such a subject that the
-// ledger did not write (the stream keeps it for good) counts as a
-// registration here.
+// A registered project has the subject <prefix>.<project>.registered. The
+// ids that could be a twin of an id are its case variants (P-7, p-7), so
+// the check asks for the last message on each variant's subject, one
+// batched direct get for a command or a batch of registrations; an id
+// without letters (a national project code) has no variant and needs no
+// read. Ids with too many variants are checked against the listing of
+// every registered id instead (stream info with a subjects filter; nats.go
+// reads every page of the server's answer, up to 100,000 subjects a page).
+// Only a command on an id without history pays for a read: a
+// registration, and a command that is refused because its project is not
+// registered. A command on a registered project never reads it. A message
+// on such a subject that the ledger did not write (the stream keeps it for
+// good) counts as a registration here.
 //
 // The check is a read, then a write: two clients registering p-7 and P-7
 // at the same instant can both pass it and both be stored. Excluding that
@@ -76,6 +83,89 @@ func (s *Store) registeredIDs(ctx context.Context) (map[string][]domain.ProjectI
 	return ids, nil
 }
 
+// maxCaseVariants bounds the subjects one read of registered ids asks for
+// by name; ids with more case variants than that are looked up in the
+// listing of every registered id.
+const maxCaseVariants = 1024
+
+// registeredAmong returns, keyed by their folded form, the registered ids
+// that differ from one of ps at most in case (ps themselves included):
+// what caseTwin needs for ps. It asks for the last message of each case
+// variant's registration subject, one batched direct get, so its cost
+// grows with ps and not with the ledger; ids without letters have no
+// variant but themselves and need no read. When the variants are more
+// than maxCaseVariants, or a message on those subjects cannot be read by
+// a direct get, it reads every registered id instead.
+func (s *Store) registeredAmong(ctx context.Context, ps []domain.ProjectID) (map[string][]domain.ProjectID, error) {
+	var subjects []string
+	for _, p := range ps {
+		vs, ok := caseVariants(p, maxCaseVariants-len(subjects))
+		if !ok {
+			return s.registeredIDs(ctx)
+		}
+		if len(vs) < 2 {
+			continue // no letters: nothing but p itself, which cannot be a twin
+		}
+		for _, v := range vs {
+			subjects = append(subjects, s.Subject(v, domain.Registered))
+		}
+	}
+	ids := map[string][]domain.ProjectID{}
+	if len(subjects) == 0 {
+		return ids, nil
+	}
+	slices.Sort(subjects)
+	subjects = slices.Compact(subjects)
+	msgs, err := s.directGet(ctx, func(ctx context.Context) (iter.Seq2[*jetstream.RawStreamMsg, error], error) {
+		return jetstreamext.GetLastMsgsFor(ctx, s.js, s.spec.Name, subjects)
+	})
+	if err != nil {
+		var undelivered *UndeliveredError
+		if errors.Is(err, jetstreamext.ErrInvalidResponse) || errors.As(err, &undelivered) {
+			return s.registeredIDs(ctx)
+		}
+		return nil, fmt.Errorf("read the registered project ids: %w", err)
+	}
+	prefix, suffix := s.spec.Subject+".", "."+string(domain.Registered)
+	for _, m := range msgs {
+		id, ok := strings.CutPrefix(m.Subject, prefix)
+		if id, ok2 := strings.CutSuffix(id, suffix); ok && ok2 && id != "" {
+			p := domain.ProjectID(id)
+			if !slices.Contains(ids[fold(p)], p) {
+				ids[fold(p)] = append(ids[fold(p)], p)
+			}
+		}
+	}
+	return ids, nil
+}
+
+// caseVariants returns every id that differs from p only in the case of
+// its letters, p included, or false when there are more than limit.
+func caseVariants(p domain.ProjectID, limit int) ([]domain.ProjectID, bool) {
+	letters := 0
+	for _, r := range string(p) {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+			letters++
+		}
+	}
+	if letters >= 31 || 1<<letters > limit {
+		return nil, false
+	}
+	vs := []domain.ProjectID{p}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			continue
+		}
+		for _, v := range vs {
+			b := []byte(v)
+			b[i] ^= 0x20 // the other case of an ASCII letter
+			vs = append(vs, domain.ProjectID(b))
+		}
+	}
+	return vs, true
+}
+
 // caseTwin returns the registered id that p matches without regard to case
 // when p itself is not registered, or "" when there is none (the least
 // such id when there are several).
@@ -96,7 +186,7 @@ type caseLookup struct {
 
 func (c *caseLookup) twinOf(ctx context.Context, s *Store, p domain.ProjectID) (domain.ProjectID, error) {
 	if !c.done {
-		ids, err := s.registeredIDs(ctx)
+		ids, err := s.registeredAmong(ctx, []domain.ProjectID{p})
 		if err != nil {
 			return "", err
 		}
@@ -155,7 +245,11 @@ func (s *Store) refuseCaseTwins(ctx context.Context, cmds []domain.RegisterProje
 	if len(cmds) == 0 {
 		return nil
 	}
-	ids, err := s.registeredIDs(ctx)
+	ps := make([]domain.ProjectID, len(cmds))
+	for i, c := range cmds {
+		ps[i] = c.Project
+	}
+	ids, err := s.registeredAmong(ctx, ps)
 	if err != nil {
 		return err
 	}

@@ -226,3 +226,82 @@ func BenchmarkRegisteredIDs(b *testing.B) {
 		})
 	}
 }
+
+func TestCaseVariants(t *testing.T) {
+	for _, tc := range []struct {
+		id    domain.ProjectID
+		limit int
+		want  []domain.ProjectID
+		ok    bool
+	}{
+		{"2010-220621-47-01-000034", maxCaseVariants, []domain.ProjectID{"2010-220621-47-01-000034"}, true},
+		{"P-7", maxCaseVariants, []domain.ProjectID{"P-7", "p-7"}, true},
+		{"Ab_1", maxCaseVariants, []domain.ProjectID{"Ab_1", "ab_1", "AB_1", "aB_1"}, true},
+		{"Ab_1", 3, nil, false},
+		{"ABCDEFGHIJK", maxCaseVariants, nil, false}, // 2,048 variants
+	} {
+		got, ok := caseVariants(tc.id, tc.limit)
+		assert.Equal(t, tc.ok, ok, tc.id)
+		assert.ElementsMatch(t, tc.want, got, tc.id)
+	}
+}
+
+// A twin is found whichever way the registered ids are read: by asking for
+// the id's case variants, or, for an id with more variants than one read
+// asks for, from the listing of every registered id.
+func TestTwinFoundByVariantsAndByListing(t *testing.T) {
+	ctx := context.Background()
+	s := identityStore(t)
+	for _, id := range []domain.ProjectID{"Q-12", "LONGLOCALID-1"} {
+		_, err := s.Execute(ctx, identityRegister(id))
+		require.NoError(t, err)
+	}
+	for _, tc := range []struct{ id, twin domain.ProjectID }{
+		{"q-12", "Q-12"},
+		{"longlocalid-1", "LONGLOCALID-1"}, // 2,048 variants: read from the listing
+		{"Q-13", ""},
+		{"LONGLOCALID-2", ""},
+	} {
+		ids, err := s.registeredAmong(ctx, []domain.ProjectID{tc.id})
+		require.NoError(t, err)
+		assert.Equal(t, tc.twin, caseTwin(ids, tc.id), tc.id)
+		_, err = s.Execute(ctx, identityRegister(tc.id))
+		if tc.twin != "" {
+			assert.ErrorContains(t, err, fmt.Sprintf("project %s is already registered", tc.twin))
+		} else {
+			assert.NoError(t, err)
+		}
+	}
+	// A batch mixing both kinds reads once and finds each twin.
+	ids, err := s.registeredAmong(ctx, []domain.ProjectID{"q-13", "longlocalid-2", "2010-220621-47-01-000034"})
+	require.NoError(t, err)
+	assert.Equal(t, domain.ProjectID("Q-13"), caseTwin(ids, "q-13"))
+	assert.Equal(t, domain.ProjectID("LONGLOCALID-2"), caseTwin(ids, "longlocalid-2"))
+	assert.Equal(t, domain.ProjectID(""), caseTwin(ids, "2010-220621-47-01-000034"))
+}
+
+// BenchmarkRegisteredAmong is the read a batch of 111 registrations pays
+// now (each id with one letter), by how many projects the ledger holds.
+func BenchmarkRegisteredAmong(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(fmt.Sprintf("projects=%d", n), func(b *testing.B) {
+			s := identityStore(b)
+			js := s.JetStream()
+			for i := range n {
+				if _, err := js.PublishAsync(fmt.Sprintf("ledger.A-%06d.registered", i), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			<-js.PublishAsyncComplete()
+			batch := make([]domain.ProjectID, 111)
+			for i := range batch {
+				batch[i] = domain.ProjectID(fmt.Sprintf("B-%06d", i))
+			}
+			for b.Loop() {
+				if _, err := s.registeredAmong(context.Background(), batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
