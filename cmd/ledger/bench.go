@@ -100,6 +100,7 @@ project's card, and a miss reaching a page's live stream. --projects and
 	f.IntVar(&cfg.Events, "events", 20000, "events in the big stream (1000000 for the targets)")
 	f.IntVar(&cfg.Samples, "samples", 50, "samples of each latency")
 	f.IntVar(&cfg.Writers, "writers", 32, "concurrent writers on the append path")
+	f.StringVar(&cfg.ProfileDir, "cpuprofile", "", "folder to write a CPU profile of each row into (NN-row.pprof), for go tool pprof")
 	return c
 }
 

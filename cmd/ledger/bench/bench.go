@@ -12,7 +12,9 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,6 +52,10 @@ type Config struct {
 	Clock domain.Clock
 	// Board serves the web board for its rows (board.go); nil skips them.
 	Board Board
+	// ProfileDir, when set, receives a CPU profile of each row, named
+	// after it (01-append-concurrent.pprof, ...): the row's whole work,
+	// ours, its raw baselines and the embedded server's.
+	ProfileDir string
 }
 
 // Row is one line of the results: our path, its raw baseline, and how
@@ -130,17 +136,27 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	}
 	e := &env{srv: srv, nc: nc, store: store, cfg: cfg, today: today}
 	var rows []Row
-	for _, measure := range []func(context.Context) (Row, error){
-		e.appendConcurrent, e.appendSync, e.importPlan, e.bigStream, e.storage, e.storageYear,
-		e.rebuild, e.runnerMemory, e.history, e.status, e.verify, e.deadline,
-		e.boardStatus, e.boardOverview, e.boardCard, e.boardLive,
+	for i, m := range []struct {
+		name    string
+		measure func(context.Context) (Row, error)
+	}{
+		{"append-concurrent", e.appendConcurrent}, {"append-sync", e.appendSync}, {"import", e.importPlan},
+		{"fill", e.bigStream}, {"storage", e.storage}, {"storage-year", e.storageYear},
+		{"rebuild", e.rebuild}, {"runner-memory", e.runnerMemory}, {"history", e.history}, {"status", e.status},
+		{"verify", e.verify}, {"deadline", e.deadline},
+		{"board-status", e.boardStatus}, {"board-overview", e.boardOverview}, {"board-card", e.boardCard}, {"board-live", e.boardLive},
 	} {
 		// Each measurement starts from a collected heap, as testing.B's
 		// do: the embedded server shares this process, and the garbage
 		// of one row (a rebuild leaves a lot) would slow the next one's
 		// server through the collector.
 		runtime.GC()
-		r, err := measure(ctx)
+		stop, err := startProfile(cfg.ProfileDir, fmt.Sprintf("%02d-%s", i+1, m.name))
+		if err != nil {
+			return rows, err
+		}
+		r, err := m.measure(ctx)
+		stop()
 		if err != nil {
 			return rows, err
 		}
@@ -154,6 +170,23 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// startProfile starts a CPU profile written to dir/name.pprof, and
+// returns what stops it; with dir empty it does nothing.
+func startProfile(dir, name string) (stop func(), err error) {
+	if dir == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(filepath.Join(dir, name+".pprof"))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // ErrImplausible is a measurement no run can produce: a negative or
