@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -92,6 +93,40 @@ type Storage struct {
 	js     jetstream.JetStream
 	stream string
 	prefix string
+	// buckets holds the bucket handles opened so far, by name: binding a
+	// handle asks the server for the bucket's stream info, and a reader
+	// opens the current generation for each question (three times for
+	// one report).
+	mu      sync.Mutex
+	buckets map[string]jetstream.KeyValue
+}
+
+// keyValue returns the handle of the bucket name, bound once.
+func (s *Storage) keyValue(ctx context.Context, name string) (jetstream.KeyValue, error) {
+	s.mu.Lock()
+	kv, ok := s.buckets[name]
+	s.mu.Unlock()
+	if ok {
+		return kv, nil
+	}
+	kv, err := s.js.KeyValue(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.buckets == nil {
+		s.buckets = map[string]jetstream.KeyValue{}
+	}
+	s.buckets[name] = kv
+	s.mu.Unlock()
+	return kv, nil
+}
+
+// forget drops the handle of bucket name, deleted.
+func (s *Storage) forget(name string) {
+	s.mu.Lock()
+	delete(s.buckets, name)
+	s.mu.Unlock()
 }
 
 // NewStorage returns the storage of the projections of stream.
@@ -148,7 +183,7 @@ func rowKey(p domain.ProjectID) string { return rowPrefix + string(p) }
 
 // meta opens the meta bucket, creating it when create is set.
 func (s *Storage) meta(ctx context.Context, create bool) (jetstream.KeyValue, error) {
-	kv, err := s.js.KeyValue(ctx, s.metaBucket())
+	kv, err := s.keyValue(ctx, s.metaBucket())
 	if errors.Is(err, jetstream.ErrBucketNotFound) && create {
 		replicas, rerr := s.replicas(ctx)
 		if rerr != nil {
@@ -233,6 +268,7 @@ func (s *Storage) switchTo(ctx context.Context, g Generation, rev uint64) error 
 		return fmt.Errorf("switch projections to generation %d (another rebuild switched first?): %w", g.Number, err)
 	}
 	if g.Number > 2 {
+		s.forget(s.bucket(g.Number - 2))
 		if err := s.js.DeleteKeyValue(ctx, s.bucket(g.Number-2)); err != nil && !errors.Is(err, jetstream.ErrBucketNotFound) {
 			return fmt.Errorf("delete projections generation %d: %w", g.Number-2, err)
 		}
@@ -245,7 +281,7 @@ func (s *Storage) switchTo(ctx context.Context, g Generation, rev uint64) error 
 func (s *Storage) openBucket(ctx context.Context, n int, create bool) (jetstream.KeyValue, error) {
 	name := s.bucket(n)
 	if !create {
-		kv, err := s.js.KeyValue(ctx, name)
+		kv, err := s.keyValue(ctx, name)
 		if err != nil {
 			return nil, fmt.Errorf("projections bucket %s: %w", name, err)
 		}
@@ -266,6 +302,7 @@ func (s *Storage) openBucket(ctx context.Context, n int, create bool) (jetstream
 }
 
 func (s *Storage) freshBucket(ctx context.Context, n int) (jetstream.KeyValue, error) {
+	s.forget(s.bucket(n))
 	if err := s.js.DeleteKeyValue(ctx, s.bucket(n)); err != nil && !errors.Is(err, jetstream.ErrBucketNotFound) {
 		return nil, fmt.Errorf("clear projections bucket %s: %w", s.bucket(n), err)
 	}

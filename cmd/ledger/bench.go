@@ -21,6 +21,7 @@ import (
 
 func (a *app) benchCommand() *cobra.Command {
 	var cfg bench.Config
+	var keep string
 	c := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure the ledger's paths against raw JetStream in one run, on a fresh embedded server",
@@ -41,11 +42,17 @@ project's card, and a miss reaching a page's live stream. --projects and
 100000 --events 1000000.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := os.MkdirTemp("", "ledger-bench-")
-			if err != nil {
-				return err
+			dir := keep
+			if dir == "" {
+				d, err := os.MkdirTemp("", "ledger-bench-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(d)
+				dir = d
+			} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+				return fmt.Errorf("--keep %s: the folder is not empty; give a new or empty one", dir)
 			}
-			defer os.RemoveAll(dir)
 			cfg.Dir = dir
 			if exe, err := os.Executable(); err == nil {
 				cfg.Ledger = exe
@@ -100,6 +107,7 @@ project's card, and a miss reaching a page's live stream. --projects and
 	f.IntVar(&cfg.Events, "events", 20000, "events in the big stream (1000000 for the targets)")
 	f.IntVar(&cfg.Samples, "samples", 50, "samples of each latency")
 	f.IntVar(&cfg.Writers, "writers", 32, "concurrent writers on the append path")
+	f.StringVar(&keep, "keep", "", "run in this new or empty folder and keep it: a ledger data folder to look at the run's stream with --data")
 	f.StringVar(&cfg.ProfileDir, "cpuprofile", "", "folder to write a CPU profile of each row into (NN-row.pprof), for go tool pprof")
 	return c
 }

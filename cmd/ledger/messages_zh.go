@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -17,12 +18,12 @@ import (
 // Chinese. A message nobody translated is left as it is.
 func chineseMessage(err error) string {
 	msg := oneLine(domain.Chinese(err))
-	for _, t := range wholeMessages {
+	for _, t := range wholeMessages() {
 		if m := t.re.FindStringSubmatch(msg); m != nil {
 			return t.zh(m)
 		}
 	}
-	for _, t := range phrases {
+	for _, t := range phrases() {
 		msg = t.re.ReplaceAllString(msg, t.zh)
 	}
 	return msg
@@ -69,71 +70,75 @@ func withUsage(zh string, usage string) string {
 	return zh + "；用法：" + usage
 }
 
-var wholeMessages = []wholeMessage{
-	{regexp.MustCompile(`^unknown command "([^"]+)" for "([^"]+)"\s*(?:Did you mean this\?\s*(.+?))?\s*$`), func(m []string) string {
-		s := "“" + m[2] + "”没有子命令“" + m[1] + "”"
-		if m[3] != "" {
-			return s + "；是否要输入：" + strings.Join(strings.Fields(m[3]), "、") + "？"
-		}
-		return s + "；用 " + m[2] + " --help 查看可用的命令"
-	}},
-	{regexp.MustCompile(`^unknown flag: (--\S+)(?: \(did you mean (.+)\?\))?$`), func(m []string) string {
-		if m[2] != "" {
-			return "未知的选项 " + m[1] + "；是否要输入 " + strings.ReplaceAll(m[2], " or ", " 或 ") + "？"
-		}
-		return "未知的选项 " + m[1] + "；用 --help 查看此命令的选项"
-	}},
-	{regexp.MustCompile(`^unknown shorthand flag: '(.)' in (\S+)$`), func(m []string) string {
-		if m[2] != "-"+m[1] {
-			return "未知的短选项 -" + m[1] + "（在 " + m[2] + " 中）；用 --help 查看此命令的选项"
-		}
-		return "未知的短选项 -" + m[1] + "；用 --help 查看此命令的选项"
-	}},
-	{regexp.MustCompile(`^flag needs an argument: '?-?-?([^' ]+)'?(?: in -\S+)?$`), func(m []string) string {
-		name := m[1]
-		if len(name) == 1 {
-			return "选项 -" + name + " 需要一个值"
-		}
-		return "选项 --" + name + " 需要一个值"
-	}},
-	{regexp.MustCompile(`^invalid argument "([^"]*)" for "([^"]+)" flag: (.*)$`), func(m []string) string {
-		flag := m[2]
-		if i := strings.Index(flag, ", "); i >= 0 {
-			flag = flag[i+2:] // "-n, --limit"
-		}
-		return "选项 " + flag + " 的值“" + m[1] + "”无效；应为" + numberKind(m[3])
-	}},
-	{regexp.MustCompile(`^required flag\(s\) (.+) not set$`), func(m []string) string {
-		return "缺少必填的选项：" + flagList(m[1])
-	}},
-	{regexp.MustCompile(`^if any flags in the group \[([^\]]+)\] are set none of the others can be; \[([^\]]+)\] were all set$`), func(m []string) string {
-		return "选项 " + flagList(m[2]) + " 只能选用其一"
-	}},
-	{regexp.MustCompile(`^if any flags in the group \[([^\]]+)\] are set they must all be set; missing \[([^\]]+)\]$`), func(m []string) string {
-		return "选项 " + flagList(m[1]) + " 须一起给出；缺少 " + flagList(m[2])
-	}},
-	{regexp.MustCompile(`^at least one of the flags in the group \[([^\]]+)\] is required$`), func(m []string) string {
-		return "选项 " + flagList(m[1]) + " 至少要给出一个"
-	}},
-	{regexp.MustCompile(`^(?:(.+?): )?accepts (\d+) arg\(s\), received (\d+)` + usageTail), func(m []string) string {
-		return withUsage(prefixed(m[1], "需要 "+m[2]+" 个参数，实际给了 "+m[3]+" 个"), m[4])
-	}},
-	{regexp.MustCompile(`^(?:(.+?): )?accepts at most (\d+) arg\(s\), received (\d+)` + usageTail), func(m []string) string {
-		return withUsage(prefixed(m[1], "最多 "+m[2]+" 个参数，实际给了 "+m[3]+" 个"), m[4])
-	}},
-	{regexp.MustCompile(`^(?:(.+?): )?requires at least (\d+) arg\(s\), only received (\d+)` + usageTail), func(m []string) string {
-		return withUsage(prefixed(m[1], "至少需要 "+m[2]+" 个参数，实际给了 "+m[3]+" 个"), m[4])
-	}},
-	{regexp.MustCompile(`^(?:(.+?): )?accepts between (\d+) and (\d+) arg\(s\), received (\d+)` + usageTail), func(m []string) string {
-		return withUsage(prefixed(m[1], "需要 "+m[2]+" 至 "+m[3]+" 个参数，实际给了 "+m[4]+" 个"), m[5])
-	}},
-	{regexp.MustCompile(`^(?:(.+?): )?unknown command "([^"]+)" for "([^"]+)"` + usageTail), func(m []string) string {
-		return withUsage(prefixed(m[1], "“"+m[3]+"”没有子命令“"+m[2]+"”"), m[4])
-	}},
-	{regexp.MustCompile(`^interrupted \(SIGINT or SIGTERM\) before the command finished$`), func([]string) string {
-		return "命令未完成即被中断（SIGINT 或 SIGTERM）"
-	}},
-}
+// wholeMessages are compiled on first use: only a message shown in Chinese
+// needs them, and compiling them cost every start of the ledger 2 ms.
+var wholeMessages = sync.OnceValue(func() []wholeMessage {
+	return []wholeMessage{
+		{regexp.MustCompile(`^unknown command "([^"]+)" for "([^"]+)"\s*(?:Did you mean this\?\s*(.+?))?\s*$`), func(m []string) string {
+			s := "“" + m[2] + "”没有子命令“" + m[1] + "”"
+			if m[3] != "" {
+				return s + "；是否要输入：" + strings.Join(strings.Fields(m[3]), "、") + "？"
+			}
+			return s + "；用 " + m[2] + " --help 查看可用的命令"
+		}},
+		{regexp.MustCompile(`^unknown flag: (--\S+)(?: \(did you mean (.+)\?\))?$`), func(m []string) string {
+			if m[2] != "" {
+				return "未知的选项 " + m[1] + "；是否要输入 " + strings.ReplaceAll(m[2], " or ", " 或 ") + "？"
+			}
+			return "未知的选项 " + m[1] + "；用 --help 查看此命令的选项"
+		}},
+		{regexp.MustCompile(`^unknown shorthand flag: '(.)' in (\S+)$`), func(m []string) string {
+			if m[2] != "-"+m[1] {
+				return "未知的短选项 -" + m[1] + "（在 " + m[2] + " 中）；用 --help 查看此命令的选项"
+			}
+			return "未知的短选项 -" + m[1] + "；用 --help 查看此命令的选项"
+		}},
+		{regexp.MustCompile(`^flag needs an argument: '?-?-?([^' ]+)'?(?: in -\S+)?$`), func(m []string) string {
+			name := m[1]
+			if len(name) == 1 {
+				return "选项 -" + name + " 需要一个值"
+			}
+			return "选项 --" + name + " 需要一个值"
+		}},
+		{regexp.MustCompile(`^invalid argument "([^"]*)" for "([^"]+)" flag: (.*)$`), func(m []string) string {
+			flag := m[2]
+			if i := strings.Index(flag, ", "); i >= 0 {
+				flag = flag[i+2:] // "-n, --limit"
+			}
+			return "选项 " + flag + " 的值“" + m[1] + "”无效；应为" + numberKind(m[3])
+		}},
+		{regexp.MustCompile(`^required flag\(s\) (.+) not set$`), func(m []string) string {
+			return "缺少必填的选项：" + flagList(m[1])
+		}},
+		{regexp.MustCompile(`^if any flags in the group \[([^\]]+)\] are set none of the others can be; \[([^\]]+)\] were all set$`), func(m []string) string {
+			return "选项 " + flagList(m[2]) + " 只能选用其一"
+		}},
+		{regexp.MustCompile(`^if any flags in the group \[([^\]]+)\] are set they must all be set; missing \[([^\]]+)\]$`), func(m []string) string {
+			return "选项 " + flagList(m[1]) + " 须一起给出；缺少 " + flagList(m[2])
+		}},
+		{regexp.MustCompile(`^at least one of the flags in the group \[([^\]]+)\] is required$`), func(m []string) string {
+			return "选项 " + flagList(m[1]) + " 至少要给出一个"
+		}},
+		{regexp.MustCompile(`^(?:(.+?): )?accepts (\d+) arg\(s\), received (\d+)` + usageTail), func(m []string) string {
+			return withUsage(prefixed(m[1], "需要 "+m[2]+" 个参数，实际给了 "+m[3]+" 个"), m[4])
+		}},
+		{regexp.MustCompile(`^(?:(.+?): )?accepts at most (\d+) arg\(s\), received (\d+)` + usageTail), func(m []string) string {
+			return withUsage(prefixed(m[1], "最多 "+m[2]+" 个参数，实际给了 "+m[3]+" 个"), m[4])
+		}},
+		{regexp.MustCompile(`^(?:(.+?): )?requires at least (\d+) arg\(s\), only received (\d+)` + usageTail), func(m []string) string {
+			return withUsage(prefixed(m[1], "至少需要 "+m[2]+" 个参数，实际给了 "+m[3]+" 个"), m[4])
+		}},
+		{regexp.MustCompile(`^(?:(.+?): )?accepts between (\d+) and (\d+) arg\(s\), received (\d+)` + usageTail), func(m []string) string {
+			return withUsage(prefixed(m[1], "需要 "+m[2]+" 至 "+m[3]+" 个参数，实际给了 "+m[4]+" 个"), m[5])
+		}},
+		{regexp.MustCompile(`^(?:(.+?): )?unknown command "([^"]+)" for "([^"]+)"` + usageTail), func(m []string) string {
+			return withUsage(prefixed(m[1], "“"+m[3]+"”没有子命令“"+m[2]+"”"), m[4])
+		}},
+		{regexp.MustCompile(`^interrupted \(SIGINT or SIGTERM\) before the command finished$`), func([]string) string {
+			return "命令未完成即被中断（SIGINT 或 SIGTERM）"
+		}},
+	}
+})
 
 func prefixed(prefix, s string) string {
 	if prefix == "" {
@@ -149,27 +154,29 @@ type phrase struct {
 	zh string
 }
 
-var phrases = []phrase{
-	{regexp.MustCompile(`\bopen (\S+): no such file or directory`), "打不开 $1：文件或文件夹不存在"},
-	{regexp.MustCompile(`\bopen (\S+): permission denied`), "打不开 $1：没有权限"},
-	{regexp.MustCompile(`\bopen (\S+): is a directory`), "打不开 $1：这是文件夹，不是文件"},
-	{regexp.MustCompile(`\bno such file or directory\b`), "文件或文件夹不存在"},
-	{regexp.MustCompile(`\bpermission denied\b`), "没有权限"},
-	{regexp.MustCompile(`\bis a directory\b`), "是文件夹，不是文件"},
-	{regexp.MustCompile(`\bno space left on device\b`), "磁盘空间已满"},
-	{regexp.MustCompile(`\bfile exists\b`), "文件已存在"},
-	{regexp.MustCompile(`\bconnect to (\S+): `), "连接 $1 失败："},
-	{regexp.MustCompile(`\bnats: no servers available for connection\b`), "没有可连接的 NATS 服务器（地址不对，或服务器未启动）"},
-	{regexp.MustCompile(`\bnats: [Aa]uthorization [Vv]iolation\b`), "NATS 拒绝登录（用户名、密码或凭据文件不对）"},
-	{regexp.MustCompile(`\bnats: timeout\b`), "NATS 请求超时"},
-	{regexp.MustCompile(`\bnats: connection closed\b`), "NATS 连接已关闭"},
-	{regexp.MustCompile(`\bconnection refused\b`), "连接被拒绝（该地址上没有服务在监听）"},
-	{regexp.MustCompile(`\bi/o timeout\b`), "网络超时"},
-	{regexp.MustCompile(`\bcontext deadline exceeded\b`), "等待超时"},
-	{regexp.MustCompile(`\bno such host\b`), "找不到该主机名"},
-	{regexp.MustCompile(`\baddress already in use\b`), "端口已被占用"},
-	{regexp.MustCompile(`\bnetwork is unreachable\b`), "网络不可达"},
-}
+var phrases = sync.OnceValue(func() []phrase {
+	return []phrase{
+		{regexp.MustCompile(`\bopen (\S+): no such file or directory`), "打不开 $1：文件或文件夹不存在"},
+		{regexp.MustCompile(`\bopen (\S+): permission denied`), "打不开 $1：没有权限"},
+		{regexp.MustCompile(`\bopen (\S+): is a directory`), "打不开 $1：这是文件夹，不是文件"},
+		{regexp.MustCompile(`\bno such file or directory\b`), "文件或文件夹不存在"},
+		{regexp.MustCompile(`\bpermission denied\b`), "没有权限"},
+		{regexp.MustCompile(`\bis a directory\b`), "是文件夹，不是文件"},
+		{regexp.MustCompile(`\bno space left on device\b`), "磁盘空间已满"},
+		{regexp.MustCompile(`\bfile exists\b`), "文件已存在"},
+		{regexp.MustCompile(`\bconnect to (\S+): `), "连接 $1 失败："},
+		{regexp.MustCompile(`\bnats: no servers available for connection\b`), "没有可连接的 NATS 服务器（地址不对，或服务器未启动）"},
+		{regexp.MustCompile(`\bnats: [Aa]uthorization [Vv]iolation\b`), "NATS 拒绝登录（用户名、密码或凭据文件不对）"},
+		{regexp.MustCompile(`\bnats: timeout\b`), "NATS 请求超时"},
+		{regexp.MustCompile(`\bnats: connection closed\b`), "NATS 连接已关闭"},
+		{regexp.MustCompile(`\bconnection refused\b`), "连接被拒绝（该地址上没有服务在监听）"},
+		{regexp.MustCompile(`\bi/o timeout\b`), "网络超时"},
+		{regexp.MustCompile(`\bcontext deadline exceeded\b`), "等待超时"},
+		{regexp.MustCompile(`\bno such host\b`), "找不到该主机名"},
+		{regexp.MustCompile(`\baddress already in use\b`), "端口已被占用"},
+		{regexp.MustCompile(`\bnetwork is unreachable\b`), "网络不可达"},
+	}
+})
 
 // suggestFlag adds to pflag's "unknown flag: --x" the closest flags c
 // has, when one is close: a typo one or two letters off, or a prefix.
