@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -70,5 +72,49 @@ func TestParseProjectID(t *testing.T) {
 			assert.NotContainsf(t, tc.in, ".", "no token separator")
 			assert.False(t, strings.ContainsAny(tc.in, "*> \t\r\n"), "no wildcard or whitespace")
 		})
+	}
+}
+
+// The shapes of an id are matched by hand; these are the regular
+// expressions they must agree with, on edge cases and on many strings made
+// of the characters that matter.
+var (
+	nationalCodeRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9A-Za-z]{6}$`)
+	localIDRE      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+	serialIDRE     = regexp.MustCompile(`^[1-9][0-9]{3,19}$`)
+)
+
+func checkIDShapes(t *testing.T, s string) {
+	t.Helper()
+	want := nationalCodeRE.MatchString(s) || localIDRE.MatchString(s) || serialIDRE.MatchString(s)
+	_, err := domain.ParseProjectID(s)
+	require.Equal(t, want, err == nil, "%q", s)
+	require.Equal(t, nationalCodeRE.MatchString(s), domain.ProjectID(s).IsNationalCode(), "%q", s)
+}
+
+func TestProjectIDShapesAgreeWithTheirExpressions(t *testing.T) {
+	for _, s := range []string{
+		"", "P", "p-7", "P_7", "7", "0123", "1234", "123", "12345678901234567890", "123456789012345678901",
+		"2010-220621-47-01-000034", "2010-220621-47-01-00003a", "2010-220621-47-01-00003", "2010-220621-47-01-0000345",
+		"2010-220621-47-01-00003-", "201a-220621-47-01-000034", "2010_220621-47-01-000034", "2010-220621-47-01-00003.",
+		"A" + strings.Repeat("b", 63), "A" + strings.Repeat("b", 64), "-P", "_P", "P.7", "P 7", "项目", "P\n",
+	} {
+		checkIDShapes(t, s)
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	const alphabet = "0123456789-_aZ. 项"
+	valid := []string{"2010-220621-47-01-000034", "2010-220621-47-01-00003A", "20263609", "P-7_x"}
+	for range 20_000 {
+		var b []byte
+		if rng.IntN(2) == 0 {
+			// A valid id with one character changed.
+			b = []byte(valid[rng.IntN(len(valid))])
+			b[rng.IntN(len(b))] = alphabet[rng.IntN(len(alphabet))]
+		} else {
+			for range rng.IntN(30) {
+				b = append(b, alphabet[rng.IntN(len(alphabet))])
+			}
+		}
+		checkIDShapes(t, string(b))
 	}
 }
