@@ -69,11 +69,11 @@ func (c *Cursor) Next(ctx context.Context, max int, wait time.Duration) (Batch, 
 		switch {
 		case it.err == nil:
 			if b.Records == nil {
-				if cap(c.records) < max {
+				if want := min(max, len(c.items)+1); cap(c.records) < want {
 					// As many as are waiting, at most max: the array
-					// grows to what the stream delivers, and an idle
-					// poll allocates nothing.
-					c.records = make([]Record, 0, min(max, len(c.items)+1))
+					// grows to what the stream delivers and is kept,
+					// and an idle poll allocates nothing.
+					c.records = make([]Record, 0, want)
 				}
 				b.Records = c.records[:0]
 			}
