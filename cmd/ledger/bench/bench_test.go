@@ -3,6 +3,7 @@ package bench_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -31,10 +32,22 @@ func TestSuiteProducesEveryRow(t *testing.T) {
 	out, err := exec.Command("go", "build", "-o", ledger, "github.com/keyprojects/ledger/cmd/ledger").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
-	dir := t.TempDir()
+	dir, profiles := t.TempDir(), t.TempDir()
 	rows, err := bench.Run(context.Background(), bench.Config{Projects: 60, Events: 900, Samples: 5, Writers: 4,
-		Dir: dir, Ledger: ledger, Clock: testday.Flowing(t), Board: serveBoard})
+		Dir: dir, Ledger: ledger, Clock: testday.Flowing(t), Board: serveBoard, ProfileDir: profiles})
 	require.NoError(t, err)
+	// A CPU profile of each row, named after it: gzip-compressed, as pprof
+	// writes them.
+	written, err := filepath.Glob(filepath.Join(profiles, "*.pprof"))
+	require.NoError(t, err)
+	require.Len(t, written, len(rows))
+	assert.FileExists(t, filepath.Join(profiles, "07-rebuild.pprof"))
+	for _, f := range written {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.Greater(t, len(data), 2, f)
+		assert.Equal(t, []byte{0x1f, 0x8b}, data[:2], f)
+	}
 	paths := []string{"append, many projects, concurrent", "append, one command at a time", "plan import", "fill:",
 		"storage: bytes per event on disk", "storage: a year of a 20000-project province",
 		"rebuild all projections", "projection runner holding 60 projects", "one project's history", "ledger status", "verify --all",
