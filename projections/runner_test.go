@@ -378,3 +378,41 @@ func TestCheckNotAheadHoldsWhileTheRunnerMovesOn(t *testing.T) {
 	assert.Equal(t, cp.LastSeq-2, ahead.StreamLast)
 	assert.ErrorIs(t, err, projections.ErrAheadOfStream)
 }
+
+// A rebuild that fails while it writes its rows at the end (the rows set
+// aside are encoded on every core meanwhile) returns the failure, leaves
+// readers on the generation they had, and a rebuild after it completes.
+func TestRebuildFailingInItsFinalWriteLeavesTheCurrentGeneration(t *testing.T) {
+	env := storetest.Start(t, domain.NewManualClock(runnerNow))
+	ctx := context.Background()
+	h := newHistory(t, env.Store, 13, 60)
+	h.run(1_200)
+	runner := projections.NewRunner(env.Store)
+	_, err := runner.CatchUp(ctx)
+	require.NoError(t, err)
+	before, err := runner.Storage().Read(ctx)
+	require.NoError(t, err)
+
+	for _, crashAfter := range []int{0, 1, 17} {
+		failing := projections.NewRunner(env.Store, projections.WithBatch(50))
+		projections.SetRebuildFlushRows(failing, 10) // most rows are set aside before the end
+		projections.SetRowWindow(failing, 4)
+		projections.SetCrashAfterRowPuts(failing, crashAfter+1)
+		_, _, err := failing.Rebuild(ctx)
+		require.ErrorIs(t, err, projections.ErrCrash, "crash after %d", crashAfter)
+		now, err := runner.Storage().Read(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, before.Generation, now.Generation, "readers keep their generation")
+		assert.Equal(t, before.Rows, now.Rows)
+	}
+
+	g, _, err := projections.NewRunner(env.Store).Rebuild(ctx)
+	require.NoError(t, err)
+	after, err := runner.Storage().Read(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, g, after.Generation)
+	require.Len(t, after.Rows, len(before.Rows))
+	for i := range before.Rows {
+		assert.Equal(t, before.Rows[i].Project, after.Rows[i].Project, "row %s", before.Rows[i].ID)
+	}
+}
