@@ -350,13 +350,8 @@ func TestReadUnitReturnsExactlyTheUnitsRows(t *testing.T) {
 // against the stream must not make a healthy stream look cut; a stream
 // that really ends before the checkpoint is reported.
 func TestCheckNotAheadHoldsWhileTheRunnerMovesOn(t *testing.T) {
-	env := storetest.Start(t, domain.NewManualClock(runnerNow))
 	ctx := context.Background()
-	h := newHistory(t, env.Store, 3, 5)
-	h.run(20)
-	runner := projections.NewRunner(env.Store)
-	_, err := runner.CatchUp(ctx)
-	require.NoError(t, err)
+	env, h, runner := caughtUp(t, 3, 5, 20)
 
 	// Between the checker's two reads, more events are stored and applied.
 	moving := func(ctx context.Context) (uint64, error) {
@@ -383,13 +378,8 @@ func TestCheckNotAheadHoldsWhileTheRunnerMovesOn(t *testing.T) {
 // aside are encoded on every core meanwhile) returns the failure, leaves
 // readers on the generation they had, and a rebuild after it completes.
 func TestRebuildFailingInItsFinalWriteLeavesTheCurrentGeneration(t *testing.T) {
-	env := storetest.Start(t, domain.NewManualClock(runnerNow))
 	ctx := context.Background()
-	h := newHistory(t, env.Store, 13, 60)
-	h.run(1_200)
-	runner := projections.NewRunner(env.Store)
-	_, err := runner.CatchUp(ctx)
-	require.NoError(t, err)
+	env, _, runner := caughtUp(t, 13, 60, 1_200)
 	before, err := runner.Storage().Read(ctx)
 	require.NoError(t, err)
 
@@ -415,4 +405,17 @@ func TestRebuildFailingInItsFinalWriteLeavesTheCurrentGeneration(t *testing.T) {
 	for i := range before.Rows {
 		assert.Equal(t, before.Rows[i].Project, after.Rows[i].Project, "row %s", before.Rows[i].ID)
 	}
+}
+
+// caughtUp starts a store holding events events of a history of projects
+// projects (seeded with seed) and a runner caught up with it.
+func caughtUp(t *testing.T, seed uint64, projects, events int) (*storetest.Env, *history, *projections.Runner) {
+	t.Helper()
+	env := storetest.Start(t, domain.NewManualClock(runnerNow))
+	h := newHistory(t, env.Store, seed, projects)
+	h.run(events)
+	runner := projections.NewRunner(env.Store)
+	_, err := runner.CatchUp(context.Background())
+	require.NoError(t, err)
+	return env, h, runner
 }
