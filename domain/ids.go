@@ -6,9 +6,9 @@ package domain
 type ProjectID string
 
 // The three shapes of an id, matched by hand: ParseProjectID runs on every
-// command and every project a verify reads, and a regular expression cost
-// a microsecond a call. ids_test.go holds them to the regular expressions
-// they were:
+// command and every project a verify reads, and the regular expressions
+// took 0.3 to 0.4 us an id where these take a tenth of that. ids_test.go
+// holds them to the regular expressions they were:
 //
 //	national code  ^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9A-Za-z]{6}$
 //	local id       ^[A-Za-z][A-Za-z0-9_-]{0,63}$

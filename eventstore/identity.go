@@ -25,8 +25,8 @@ import (
 // ids that could be a twin of an id are its case variants (P-7, p-7), so
 // the check asks for the last message on each variant's subject, one
 // batched direct get for a command or a batch of registrations; an id
-// without letters (a national project code) has no variant and needs no
-// read. Ids with too many variants are checked against the listing of
+// without letters (a project number, most national codes) has no variant
+// and needs no read. Ids with too many variants are checked against the listing of
 // every registered id instead (stream info with a subjects filter; nats.go
 // reads every page of the server's answer, up to 100,000 subjects a page).
 // Only a command on an id without history pays for a read: a
@@ -67,20 +67,25 @@ func (s *Store) registeredIDs(ctx context.Context) (map[string][]domain.ProjectI
 	if err != nil {
 		return nil, fmt.Errorf("read the registered project ids: stream info: %w", err)
 	}
-	prefix, suffix := s.spec.Subject+".", "."+string(domain.Registered)
-	info, err := st.Info(ctx, jetstream.WithSubjectFilter(prefix+"*"+suffix))
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(s.Subject("*", domain.Registered)))
 	if err != nil {
 		return nil, fmt.Errorf("read the registered project ids: stream info: %w", err)
 	}
 	ids := make(map[string][]domain.ProjectID, len(info.State.Subjects))
 	for subj := range info.State.Subjects {
-		id, ok := strings.CutPrefix(subj, prefix)
-		if id, ok2 := strings.CutSuffix(id, suffix); ok && ok2 && id != "" {
-			p := domain.ProjectID(id)
+		if p, ok := s.registeredOn(subj); ok {
 			ids[fold(p)] = append(ids[fold(p)], p)
 		}
 	}
 	return ids, nil
+}
+
+// registeredOn returns the project whose registration subject is subject
+// (<prefix>.<project>.registered), or false if it is not one.
+func (s *Store) registeredOn(subject string) (domain.ProjectID, bool) {
+	id, ok := strings.CutPrefix(subject, s.spec.Subject+".")
+	id, ok2 := strings.CutSuffix(id, "."+string(domain.Registered))
+	return domain.ProjectID(id), ok && ok2 && id != ""
 }
 
 // maxCaseVariants bounds the subjects one read of registered ids asks for
@@ -126,14 +131,9 @@ func (s *Store) registeredAmong(ctx context.Context, ps []domain.ProjectID) (map
 		}
 		return nil, fmt.Errorf("read the registered project ids: %w", err)
 	}
-	prefix, suffix := s.spec.Subject+".", "."+string(domain.Registered)
 	for _, m := range msgs {
-		id, ok := strings.CutPrefix(m.Subject, prefix)
-		if id, ok2 := strings.CutSuffix(id, suffix); ok && ok2 && id != "" {
-			p := domain.ProjectID(id)
-			if !slices.Contains(ids[fold(p)], p) {
-				ids[fold(p)] = append(ids[fold(p)], p)
-			}
+		if p, ok := s.registeredOn(m.Subject); ok && !slices.Contains(ids[fold(p)], p) {
+			ids[fold(p)] = append(ids[fold(p)], p)
 		}
 	}
 	return ids, nil
@@ -142,21 +142,18 @@ func (s *Store) registeredAmong(ctx context.Context, ps []domain.ProjectID) (map
 // caseVariants returns every id that differs from p only in the case of
 // its letters, p included, or false when there are more than limit.
 func caseVariants(p domain.ProjectID, limit int) ([]domain.ProjectID, bool) {
-	letters := 0
-	for _, r := range string(p) {
-		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
-			letters++
+	var letters []int // where p's letters are
+	for i := range len(p) {
+		if c := p[i] | 0x20; 'a' <= c && c <= 'z' {
+			letters = append(letters, i)
 		}
 	}
-	if letters >= 31 || 1<<letters > limit {
+	if len(letters) >= 31 || 1<<len(letters) > limit {
 		return nil, false
 	}
-	vs := []domain.ProjectID{p}
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			continue
-		}
+	vs := make([]domain.ProjectID, 1, 1<<len(letters))
+	vs[0] = p
+	for _, i := range letters {
 		for _, v := range vs {
 			b := []byte(v)
 			b[i] ^= 0x20 // the other case of an ASCII letter
